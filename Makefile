@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# medgate top-level build. `make` builds the module (with module BTF), the BPF objects and their
+# skeletons, and the user-space tools; `make check` runs the host unit tests and the VM selftests;
+# `make demo` boots the demo gateway VM. Everything generated lands under $(BUILD).
+#
+# Cross and Yocto builds: set KERNELDIR (or KERNEL_SRC) to a prepared kernel build tree, ARCH and
+# CROSS_COMPILE as usual; DESTDIR and PREFIX are honoured by `make install`.
+
+BUILD		?= $(CURDIR)/build
+PREFIX		?= /usr
+DESTDIR		?=
+V		?= 0
+
+# The kernel to build against. By default it is the installed Debian linux-image/linux-headers pair
+# (never `uname -r`: the host kernel that runs the build is not the one the VM boots).
+ifneq ($(KERNEL_SRC),)
+KERNELDIR	?= $(KERNEL_SRC)
+endif
+ifeq ($(KERNELDIR),)
+KREL		:= $(shell scripts/kernel-release.sh 2>/dev/null)
+KERNELDIR	:= /lib/modules/$(KREL)/build
+KIMAGE		:= /boot/vmlinuz-$(KREL)
+else
+KREL		:= $(shell $(MAKE) -s -C $(KERNELDIR) kernelrelease 2>/dev/null)
+KIMAGE		?= $(wildcard $(KERNELDIR)/arch/x86/boot/bzImage)
+endif
+
+ARCH		?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/arm.*/arm/')
+CROSS_COMPILE	?=
+CC		:= $(CROSS_COMPILE)gcc
+AR		:= $(CROSS_COMPILE)ar
+CLANG		?= clang
+BPFTOOL		?= bpftool
+
+export BUILD KREL KERNELDIR KIMAGE ARCH CROSS_COMPILE CC CLANG BPFTOOL V
+
+# Kernel-side helpers made by the build: vmlinux with BTF (base for module BTF and vmlinux.h),
+# resolve_btfids, and the kselftest headers, all from Debian's kernel packages.
+VMLINUX		:= $(BUILD)/kernel/vmlinux
+RESOLVE_BTFIDS	:= $(BUILD)/kernel/resolve_btfids
+KSFT_DIR	:= $(BUILD)/kernel/kselftest
+
+MODULE		:= $(BUILD)/medgate.ko
+BPF_OBJ		:= $(BUILD)/bpf/medgate.bpf.o
+BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
+VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
+
+.PHONY: all deps module bpf user tests check unit vmtest demo bench fuzz install clean FORCE \
+	_all _check _demo _bench _fuzz _install
+
+# The user-facing targets first make sure the Debian packages they need are present (installing
+# them with apt-get when running as root), then re-run make so that the kernel release and paths
+# above are computed with the packages in place.
+all check demo bench fuzz install:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory _$@
+
+deps:
+	@scripts/deps.sh
+
+_all: module bpf user
+
+# ---- kernel helpers ----
+
+$(VMLINUX):
+	@mkdir -p $(dir $@)
+	scripts/extract-vmlinux.sh $(KIMAGE) $@
+
+$(RESOLVE_BTFIDS):
+	@mkdir -p $(dir $@)
+	scripts/build-resolve-btfids.sh $@
+
+$(KSFT_DIR)/kselftest_harness.h:
+	@mkdir -p $(KSFT_DIR)
+	scripts/kselftest-headers.sh $(KSFT_DIR)
+
+# ---- module ----
+
+KMOD_SRC := $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h) Kbuild
+
+module: $(MODULE)
+
+$(MODULE): $(KMOD_SRC) $(VMLINUX) $(RESOLVE_BTFIDS)
+	@test -d $(KERNELDIR) || { echo "medgate: kernel build tree $(KERNELDIR) not found; run scripts/deps.sh or set KERNELDIR"; exit 1; }
+	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
+	scripts/module-btf.sh medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
+	@mkdir -p $(BUILD)
+	cp medgate.ko $@
+
+# ---- BPF ----
+
+BPF_CFLAGS := -g -O2 -Wall -Werror --target=bpf -D__TARGET_ARCH_$(ARCH) \
+	      -I$(BUILD)/bpf -I$(CURDIR)/include/uapi -I$(CURDIR)/bpf
+
+bpf: $(BPF_SKEL)
+
+$(VMLINUX_H): $(VMLINUX)
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.tmp.o: bpf/%.c $(VMLINUX_H) $(wildcard bpf/*.h) include/uapi/linux/medgate.h
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_OBJ): $(BUILD)/bpf/medgate.bpf.tmp.o
+	$(BPFTOOL) gen object $@ $<
+
+$(BPF_SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name medgate_bpf > $@.tmp && mv $@.tmp $@
+
+# ---- user space, unit tests, VM tests ----
+
+include user/user.mk
+include tests/tests.mk
+
+_install: _all
+	install -D -m 0644 $(MODULE) $(DESTDIR)/lib/modules/$(KREL)/extra/medgate.ko
+	install -D -m 0755 $(BUILD)/user/medgatectl $(DESTDIR)$(PREFIX)/sbin/medgatectl
+	install -D -m 0755 $(BUILD)/user/medgated $(DESTDIR)$(PREFIX)/sbin/medgated
+	install -D -m 0644 include/uapi/linux/medgate.h $(DESTDIR)$(PREFIX)/include/linux/medgate.h
+	install -D -m 0644 examples/gateway.policy $(DESTDIR)/etc/medgate/policy.d/gateway.policy
+
+clean:
+	-$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean >/dev/null 2>&1
+	rm -rf $(BUILD)

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * medgate hook layer: one BPF-LSM program per hook. The programs keep each task's profile in
+ * task-local storage and ask medgate.ko (through its kfuncs) for every decision about a confined
+ * task; the module owns the policy and the audit stream. Unconfined tasks cost one storage lookup.
+ *
+ * Rules every program here follows (DESIGN traps 2-4):
+ *  - non-sleepable, so storage creation is GFP_ATOMIC and may fail: a fork whose label cannot be
+ *    copied fails with -ENOMEM, an exec into a profile whose label cannot be created fails too;
+ *  - a NULL storage lookup means "unconfined" only when the task has no BPF storage at all;
+ *    otherwise the lookup may have failed because the per-CPU busy counter was held, and the
+ *    request is denied;
+ *  - 6.1 does not check BPF-LSM return values: everything returned is 0 or -errno (clamp()).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <linux/medgate.h>
+
+#define EPERM	1
+#define ENOMEM	12
+#define SIGKILL	9
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct medgate_task_label);
+} task_labels SEC(".maps");
+
+/* Decisions, exported by medgate.ko (kmod/kfuncs.c). They return 0 or -errno. */
+extern int medgate_file_open(struct file *file, __u64 profile) __ksym;
+extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
+				       struct medgate_task_label *label) __ksym;
+
+static __always_inline int clamp(int ret)
+{
+	return ret > 0 ? -EPERM : ret;
+}
+
+/*
+ * Looks up the current task's label. Returns 0 and sets *label (possibly NULL for an unconfined
+ * task), or -EPERM when the lookup failed for a task that may be confined.
+ */
+static __always_inline int current_label(struct task_struct *task,
+					 struct medgate_task_label **label)
+{
+	*label = bpf_task_storage_get(&task_labels, task, 0, 0);
+	if (*label)
+		return 0;
+	if (BPF_CORE_READ(task, bpf_storage))
+		return -EPERM;
+	return 0;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(hook_file_open, struct file *file)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct medgate_task_label *label;
+	int ret;
+
+	ret = current_label(task, &label);
+	if (ret || !label || !label->profile)
+		return ret;
+	return clamp(medgate_file_open(file, label->profile));
+}
+
+/*
+ * Fork and clone: the child inherits the parent's label. Runs in the parent's context with the
+ * child not yet visible; failing here fails the fork, which is the only safe answer when a
+ * confined parent's label cannot be copied.
+ */
+SEC("lsm/task_alloc")
+int BPF_PROG(hook_task_alloc, struct task_struct *child, unsigned long clone_flags)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct medgate_task_label *parent, *copy;
+	int ret;
+
+	ret = current_label(task, &parent);
+	if (ret)
+		return -ENOMEM;
+	if (!parent || !parent->profile)
+		return 0;
+	copy = bpf_task_storage_get(&task_labels, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!copy)
+		return -ENOMEM;
+	copy->profile = parent->profile;
+	copy->pending = 0;
+	copy->flags = 0;
+	return 0;
+}
+
+/*
+ * Exec, once per execve, before the point of no return: the module decides whether the program
+ * may run under the current profile and which profile it runs in afterwards. The result is kept
+ * as pending and committed only in bprm_committing_creds, so a failed exec changes nothing.
+ */
+SEC("lsm/bprm_creds_for_exec")
+int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct medgate_task_label *label, decision = {};
+	int ret;
+
+	ret = current_label(task, &label);
+	if (ret)
+		return ret;
+	decision.profile = label ? label->profile : 0;
+	ret = medgate_bprm_creds_for_exec(bprm, &decision);
+	if (ret)
+		return clamp(ret);
+	if (!label) {
+		if (!decision.pending)
+			return 0;	/* unconfined and stays so: no storage needed */
+		label = bpf_task_storage_get(&task_labels, task, 0,
+					     BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!label)
+			return -ENOMEM;
+		label->profile = 0;
+	}
+	label->pending = decision.pending;
+	label->flags |= MEDGATE_LABEL_F_PENDING;
+	/* A new profile must not inherit code through LD_PRELOAD and friends. */
+	if (decision.pending != label->profile)
+		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
+	return 0;
+}
+
+SEC("lsm/bprm_committing_creds")
+int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct medgate_task_label *label;
+
+	label = bpf_task_storage_get(&task_labels, task, 0, 0);
+	if (!label) {
+		/*
+		 * Past the point of no return this hook cannot fail the exec. If the lookup failed
+		 * for a task that has storage, a pending profile change may be lost and the new
+		 * program would run with the wrong label: kill it rather than fail open.
+		 */
+		if (BPF_CORE_READ(task, bpf_storage))
+			bpf_send_signal(SIGKILL);
+		return 0;
+	}
+	if (!(label->flags & MEDGATE_LABEL_F_PENDING))
+		return 0;
+	label->profile = label->pending;
+	label->pending = 0;
+	label->flags &= ~MEDGATE_LABEL_F_PENDING;
+	return 0;
+}

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * medgate — device-side access control for embedded Linux medical gateways.
+ *
+ * This header is the one contract between medgate.ko, the BPF-LSM hook programs and user space
+ * (libmedgate, medgated, medgatectl). Everything here is fixed-width and little-endian on the wire
+ * where it is not a netlink attribute (netlink attributes are host-endian).
+ *
+ * GENERIC NETLINK
+ * ---------------
+ * Family MEDGATE_GENL_NAME, version MEDGATE_GENL_VERSION. The family is netns-aware; privileged
+ * commands check CAP_MAC_ADMIN in the initial user namespace explicitly (GENL_ADMIN_PERM alone would
+ * only check CAP_NET_ADMIN). Errors come back as a negative errno plus an extack message.
+ *
+ * MEDGATE_CMD_STATUS_GET (doit, unprivileged)
+ *   Reply attributes:
+ *     MEDGATE_A_ABI_VERSION        u32  MEDGATE_ABI_VERSION of the running module
+ *     MEDGATE_A_POLICY_VERSION     u64  version of the loaded policy (0: none loaded)
+ *     MEDGATE_A_POLICY_LOADS       u32  number of successful loads since module load
+ *     MEDGATE_A_POLICY_LOADED_NS   u64  CLOCK_REALTIME of the last successful load
+ *     MEDGATE_A_AUDIT_NEXT_SEQ     u64  sequence number the next audit event will get
+ *     MEDGATE_A_AUDIT_LOST         u64  events that were overwritten before anyone read them
+ *     MEDGATE_A_PROFILE            nested, repeated: one MEDGATE_PA_* set per loaded profile
+ *   Errors: -EMSGSIZE (reply did not fit), -ENOMEM.
+ *
+ * MEDGATE_CMD_POLICY_LOAD (doit, CAP_MAC_ADMIN)
+ *   Request attributes:
+ *     MEDGATE_A_POLICY_BLOB        binary, required: a complete compiled policy (see POLICY BLOB)
+ *   The blob is validated completely before anything is built from it; on any error the running
+ *   policy is left exactly as it was. On success the new policy replaces the old one atomically and
+ *   the reply carries MEDGATE_A_POLICY_VERSION.
+ *   Errors: -EPERM (caller lacks CAP_MAC_ADMIN), -EINVAL (missing or malformed attribute; invalid
+ *   blob, with the reason in extack), -EBADMSG (checksum mismatch), -EPROTO (unsupported blob format
+ *   version), -E2BIG (a blob limit exceeded), -ENOMEM.
+ *   The chunk attributes (MEDGATE_A_POLICY_CHUNK_*) are reserved for chunked transfer of blobs
+ *   larger than one attribute; a module that does not implement them answers -EOPNOTSUPP.
+ *
+ * MEDGATE_CMD_POLICY_GET (reserved for "policy show"; -EOPNOTSUPP until implemented)
+ *
+ * MEDGATE_CMD_AUDIT_READ (dumpit, CAP_MAC_ADMIN)
+ *   Request attributes:
+ *     MEDGATE_A_AUDIT_FROM_SEQ     u64  optional: first sequence number wanted (default 0)
+ *   Each reply message carries MEDGATE_A_AUDIT_NEXT_SEQ, MEDGATE_A_AUDIT_LOST and one
+ *   MEDGATE_A_EVENT (nested MEDGATE_EA_*) per event still in the module's ring with seq >= FROM_SEQ.
+ *   A gap between FROM_SEQ and the first event returned means events were lost; the reader records
+ *   that as a loss, never silently.
+ *
+ * MEDGATE_CMD_AUDIT_NOTIFY (multicast on group MEDGATE_GENL_MCGRP_AUDIT, CAP_SYS_ADMIN to join)
+ *   A doorbell, not a transport: carries MEDGATE_A_AUDIT_NEXT_SEQ only. Listeners then pull with
+ *   MEDGATE_CMD_AUDIT_READ.
+ *
+ * POLICY BLOB
+ * -----------
+ * A compiled policy is one contiguous little-endian buffer:
+ *
+ *   struct medgate_blob_header                 (magic, format version, total length, SHA-256)
+ *   struct medgate_blob_profile[n_profiles]
+ *   struct medgate_blob_attach[n_attach]
+ *   struct medgate_blob_rule[n_rules]
+ *   char strtab[strtab_len]                    (NUL-terminated strings, referenced by offset)
+ *
+ * The SHA-256 covers every byte after the header. The policy version is the first 8 bytes of that
+ * digest read as a little-endian u64, so the same canonical blob always has the same version.
+ * The compiler emits profiles sorted by name and rules in source order; every index and offset is
+ * bounds-checked by the module before use. See docs/policy-blob.md.
+ *
+ * TASK LABEL
+ * ----------
+ * BPF task-local storage holds a struct medgate_task_label per confined task. A label names a
+ * profile by its stable id (medgate_profile_id(): FNV-1a 64 of the profile name), never by an index
+ * into the current policy, so labels stay meaningful across policy replacement.
+ */
+#ifndef _UAPI_LINUX_MEDGATE_H
+#define _UAPI_LINUX_MEDGATE_H
+
+#include <linux/types.h>
+
+#define MEDGATE_GENL_NAME		"medgate"
+#define MEDGATE_GENL_VERSION		1
+#define MEDGATE_GENL_MCGRP_AUDIT	"audit"
+
+/*
+ * MEDGATE_ABI_VERSION moves when a command, attribute, blob format or label layout changes in a
+ * way an older peer cannot understand. medgatectl compares it with its own and explains mismatches.
+ */
+#define MEDGATE_ABI_VERSION		1
+
+enum medgate_cmd {
+	MEDGATE_CMD_UNSPEC,
+	MEDGATE_CMD_STATUS_GET,
+	MEDGATE_CMD_POLICY_LOAD,
+	MEDGATE_CMD_POLICY_GET,
+	MEDGATE_CMD_AUDIT_READ,
+	MEDGATE_CMD_AUDIT_NOTIFY,
+	/* 6..15 reserved: profile change on exec (launcher), audit acknowledgement, checkpoints. */
+	__MEDGATE_CMD_MAX
+};
+#define MEDGATE_CMD_MAX (__MEDGATE_CMD_MAX - 1)
+
+/*
+ * Top-level attributes. Numbers are fixed; gaps are ranges reserved for later work so that it
+ * extends this list without renumbering:
+ *   1..15   status and version
+ *   16..31  policy transfer
+ *   32..47  audit stream
+ *   48..63  launcher / profile change on exec
+ */
+enum medgate_attr {
+	MEDGATE_A_UNSPEC,
+	MEDGATE_A_ABI_VERSION		= 1,	/* u32 */
+	MEDGATE_A_POLICY_VERSION	= 2,	/* u64 */
+	MEDGATE_A_POLICY_LOADS		= 3,	/* u32 */
+	MEDGATE_A_POLICY_LOADED_NS	= 4,	/* u64 */
+	MEDGATE_A_PROFILE		= 5,	/* nested MEDGATE_PA_* */
+	MEDGATE_A_PAD			= 6,	/* padding for 64-bit attributes */
+
+	MEDGATE_A_POLICY_BLOB		= 16,	/* binary, at most 65,535 bytes per attribute */
+	MEDGATE_A_POLICY_CHUNK_OFFSET	= 17,	/* u32, reserved for chunked transfer */
+	MEDGATE_A_POLICY_TOTAL_LEN	= 18,	/* u32, reserved for chunked transfer */
+	MEDGATE_A_POLICY_FLAGS		= 19,	/* u32, MEDGATE_LOAD_F_*, reserved */
+
+	MEDGATE_A_AUDIT_FROM_SEQ	= 32,	/* u64 */
+	MEDGATE_A_AUDIT_NEXT_SEQ	= 33,	/* u64 */
+	MEDGATE_A_AUDIT_LOST		= 34,	/* u64 */
+	MEDGATE_A_EVENT			= 35,	/* nested MEDGATE_EA_* */
+
+	MEDGATE_A_EXEC_PROFILE		= 48,	/* string, reserved for the launcher */
+
+	__MEDGATE_A_MAX
+};
+#define MEDGATE_A_MAX (__MEDGATE_A_MAX - 1)
+
+/* Attributes nested in MEDGATE_A_PROFILE. */
+enum medgate_profile_attr {
+	MEDGATE_PA_UNSPEC,
+	MEDGATE_PA_ID,			/* u64, medgate_profile_id() of the name */
+	MEDGATE_PA_NAME,		/* string */
+	MEDGATE_PA_MODE,		/* u32, enum medgate_mode */
+	MEDGATE_PA_RULES,		/* u32, number of rules */
+	MEDGATE_PA_PAD,
+	__MEDGATE_PA_MAX
+};
+#define MEDGATE_PA_MAX (__MEDGATE_PA_MAX - 1)
+
+/*
+ * Attributes nested in MEDGATE_A_EVENT: one audit event. Strings are NUL-terminated. The network
+ * object attributes (MEDGATE_EA_NET_*) are laid out now for the network policy work.
+ */
+enum medgate_event_attr {
+	MEDGATE_EA_UNSPEC,
+	MEDGATE_EA_SEQ			= 1,	/* u64, monotonic, no gaps at generation */
+	MEDGATE_EA_TIME_REAL_NS		= 2,	/* u64, CLOCK_REALTIME */
+	MEDGATE_EA_TIME_BOOT_NS		= 3,	/* u64, CLOCK_BOOTTIME */
+	MEDGATE_EA_POLICY_VERSION	= 4,	/* u64, policy that decided */
+	MEDGATE_EA_PROFILE_ID		= 5,	/* u64 */
+	MEDGATE_EA_PROFILE		= 6,	/* string, empty when the profile no longer exists */
+	MEDGATE_EA_MODE			= 7,	/* u32, enum medgate_mode */
+	MEDGATE_EA_VERDICT		= 8,	/* u32, enum medgate_verdict */
+	MEDGATE_EA_PID			= 9,	/* u32, thread id in the initial pid namespace */
+	MEDGATE_EA_TGID			= 10,	/* u32 */
+	MEDGATE_EA_UID			= 11,	/* u32, real uid in the initial user namespace */
+	MEDGATE_EA_COMM			= 12,	/* string, task comm */
+	MEDGATE_EA_EXE			= 13,	/* string, reserved: executable path */
+	MEDGATE_EA_OP			= 14,	/* u32, enum medgate_op */
+	MEDGATE_EA_ACCESS		= 15,	/* u32, MEDGATE_ACCESS_* requested */
+	MEDGATE_EA_PATH			= 16,	/* string, object path as seen from the task's root */
+	MEDGATE_EA_RULE			= 17,	/* u32, index of the deciding rule, MEDGATE_RULE_NONE if default */
+	MEDGATE_EA_RULE_LINE		= 18,	/* u32, source line of that rule (0 unknown) */
+	MEDGATE_EA_ERRNO		= 19,	/* u32, positive errno returned to the task (0 if allowed) */
+	MEDGATE_EA_PAD			= 20,
+	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
+	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
+	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
+	MEDGATE_EA_NET_PORT		= 35,	/* u32, reserved */
+	MEDGATE_EA_LOST			= 48,	/* u64, reserved: loss record */
+	__MEDGATE_EA_MAX
+};
+#define MEDGATE_EA_MAX (__MEDGATE_EA_MAX - 1)
+
+/** enum medgate_mode - what a profile does with a request its rules do not allow. */
+enum medgate_mode {
+	MEDGATE_MODE_ENFORCE	= 0,	/* deny and audit */
+	MEDGATE_MODE_COMPLAIN	= 1,	/* allow and audit what would have been denied */
+	__MEDGATE_MODE_MAX
+};
+
+/** enum medgate_verdict - outcome recorded in an audit event. */
+enum medgate_verdict {
+	MEDGATE_VERDICT_ALLOW		= 0,
+	MEDGATE_VERDICT_DENY		= 1,
+	MEDGATE_VERDICT_WOULD_DENY	= 2,	/* complain mode */
+	__MEDGATE_VERDICT_MAX
+};
+
+/** enum medgate_op - the operation an audit event is about. */
+enum medgate_op {
+	MEDGATE_OP_NONE		= 0,
+	MEDGATE_OP_FILE_OPEN	= 1,
+	MEDGATE_OP_EXEC		= 2,
+	MEDGATE_OP_MMAP		= 3,	/* reserved for the file-rule work */
+	MEDGATE_OP_CREATE	= 4,
+	MEDGATE_OP_DELETE	= 5,
+	MEDGATE_OP_RENAME	= 6,
+	MEDGATE_OP_LINK		= 7,
+	MEDGATE_OP_SETATTR	= 8,
+	MEDGATE_OP_NET_CONNECT	= 16,	/* 16..31 reserved for network policy */
+	MEDGATE_OP_NET_BIND	= 17,
+	MEDGATE_OP_NET_LISTEN	= 18,
+	MEDGATE_OP_NET_ACCEPT	= 19,
+	MEDGATE_OP_NET_SEND	= 20,
+	MEDGATE_OP_NET_CREATE	= 21,
+	MEDGATE_OP_TASK_FORK	= 32,	/* 32..47 reserved for confinement of root */
+	__MEDGATE_OP_MAX
+};
+
+/* File access bits, used in rules and in audit events. */
+#define MEDGATE_ACCESS_READ	(1U << 0)	/* r: open for reading */
+#define MEDGATE_ACCESS_WRITE	(1U << 1)	/* w: open for writing (includes truncation) */
+#define MEDGATE_ACCESS_APPEND	(1U << 2)	/* a: open for appending only */
+#define MEDGATE_ACCESS_EXEC	(1U << 3)	/* x: execute */
+#define MEDGATE_ACCESS_CREATE	(1U << 4)	/* c: create */
+#define MEDGATE_ACCESS_DELETE	(1U << 5)	/* d: unlink, rmdir */
+#define MEDGATE_ACCESS_LINK	(1U << 6)	/* l: rename, hard link */
+#define MEDGATE_ACCESS_SETATTR	(1U << 7)	/* s: chmod, chown, truncate */
+#define MEDGATE_ACCESS_MMAP_EXEC (1U << 8)	/* m: executable memory mapping */
+#define MEDGATE_ACCESS_ALL	((1U << 9) - 1)
+
+/* Sentinel for "no rule matched; the profile's default decided". */
+#define MEDGATE_RULE_NONE	0xffffffffU
+
+/* ---- Policy blob (format 1) ---- */
+
+#define MEDGATE_BLOB_MAGIC		0x4250474dU	/* "MGPB" little-endian */
+#define MEDGATE_BLOB_FORMAT		1
+
+/* Limits the module enforces; the compiler checks the same ones and reports them by name. */
+#define MEDGATE_BLOB_MAX_SIZE		(16U << 20)
+#define MEDGATE_MAX_PROFILES		1024U
+#define MEDGATE_MAX_RULES		65536U
+#define MEDGATE_MAX_ATTACH		4096U
+#define MEDGATE_PATH_MAX		4096U
+#define MEDGATE_NAME_MAX		64U	/* profile name, including the NUL */
+
+/**
+ * struct medgate_blob_header - first bytes of a compiled policy.
+ * @magic: MEDGATE_BLOB_MAGIC.
+ * @format: MEDGATE_BLOB_FORMAT; anything else is refused with -EPROTO.
+ * @flags: must be 0.
+ * @total_len: size of the whole blob, header included.
+ * @n_profiles: entries in the profile table.
+ * @n_attach: entries in the attachment table.
+ * @n_rules: entries in the rule table.
+ * @strtab_len: bytes in the string table, which ends the blob.
+ * @sha256: SHA-256 of every byte after this header.
+ */
+struct medgate_blob_header {
+	__u32 magic;
+	__u16 format;
+	__u16 flags;
+	__u32 total_len;
+	__u32 n_profiles;
+	__u32 n_attach;
+	__u32 n_rules;
+	__u32 strtab_len;
+	__u32 reserved;
+	__u8  sha256[32];
+};
+
+/**
+ * struct medgate_blob_profile - one profile.
+ * @id: medgate_profile_id() of the name; the module recomputes and compares it.
+ * @name_off: string table offset of the name.
+ * @mode: enum medgate_mode.
+ * @first_attach: index of the first attachment in the attachment table.
+ * @n_attach: attachments of this profile (contiguous).
+ * @first_rule: index of the first rule in the rule table.
+ * @n_rules: rules of this profile (contiguous).
+ * @reserved: must be 0.
+ */
+struct medgate_blob_profile {
+	__u64 id;
+	__u32 name_off;
+	__u32 mode;
+	__u32 first_attach;
+	__u32 n_attach;
+	__u32 first_rule;
+	__u32 n_rules;
+	__u32 reserved[2];
+};
+
+/**
+ * struct medgate_blob_attach - an executable whose exec by an unconfined task enters a profile.
+ * @path_off: string table offset of the absolute path (exact match in format 1).
+ * @reserved: must be 0.
+ */
+struct medgate_blob_attach {
+	__u32 path_off;
+	__u32 reserved;
+};
+
+#define MEDGATE_RULE_F_DENY	(1U << 0)	/* explicit deny: beats allows, always audited */
+#define MEDGATE_RULE_F_PREFIX	(1U << 1)	/* path is a directory prefix ending in '/' */
+#define MEDGATE_RULE_F_ALL	((1U << 2) - 1)
+
+/** enum medgate_exec_mode - what an allowed exec does to the profile. */
+enum medgate_exec_mode {
+	MEDGATE_EXEC_STAY	= 0,	/* the new program stays in the profile */
+	MEDGATE_EXEC_MOVE	= 1,	/* the new program moves to @target */
+	__MEDGATE_EXEC_MAX
+};
+
+/**
+ * struct medgate_blob_rule - one file rule.
+ * @path_off: string table offset of the absolute path or prefix.
+ * @flags: MEDGATE_RULE_F_*.
+ * @access: MEDGATE_ACCESS_* granted (or denied, with MEDGATE_RULE_F_DENY).
+ * @exec_mode: enum medgate_exec_mode; meaningful with MEDGATE_ACCESS_EXEC.
+ * @target: profile id for MEDGATE_EXEC_MOVE, else 0; must name a profile of the same blob.
+ * @line: source line of the rule, for audit and diagnostics.
+ * @reserved: must be 0.
+ */
+struct medgate_blob_rule {
+	__u32 path_off;
+	__u32 flags;
+	__u32 access;
+	__u32 exec_mode;
+	__u64 target;
+	__u32 line;
+	__u32 reserved;
+};
+
+/* ---- Task label (BPF task storage value) ---- */
+
+#define MEDGATE_LABEL_F_PENDING	(1U << 0)	/* @pending is decided, commit at committing_creds */
+
+/**
+ * struct medgate_task_label - per-task confinement state kept in BPF task storage.
+ * @profile: stable profile id, 0 for unconfined.
+ * @pending: profile the task enters if the exec in progress succeeds.
+ * @flags: MEDGATE_LABEL_F_*.
+ * @reserved: 0.
+ */
+struct medgate_task_label {
+	__u64 profile;
+	__u64 pending;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/* Where medgated pins the BPF links and maps so enforcement outlives it. */
+#define MEDGATE_BPFFS_DIR	"/sys/fs/bpf/medgate"
+
+#endif /* _UAPI_LINUX_MEDGATE_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MEDGATE_DECIDE_H
+#define MEDGATE_DECIDE_H
+
+#include "match.h"
+#include "policy.h"
+
+/**
+ * struct medgate_request - one access a confined task asks for.
+ * @profile_id: the task's profile (never 0: unconfined tasks do not get here).
+ * @op: enum medgate_op.
+ * @access: MEDGATE_ACCESS_* bits requested.
+ * @path: resolved object path, or an ERR_PTR from medgate_path_resolve().
+ */
+struct medgate_request {
+	u64 profile_id;
+	u32 op;
+	u32 access;
+	const char *path;
+};
+
+int medgate_decide(const struct medgate_policy *pol, const struct medgate_request *req,
+		   struct medgate_match *m);
+void medgate_report(const struct medgate_policy *pol, const struct medgate_request *req,
+		    const struct medgate_match *m, u32 verdict, int err);
+
+#endif /* MEDGATE_DECIDE_H */

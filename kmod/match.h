@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rule matching on a validated blob (plain C: module, host tests, fuzzer).
+ */
+#ifndef MEDGATE_MATCH_H
+#define MEDGATE_MATCH_H
+
+#include "blob.h"
+
+/**
+ * struct medgate_match - the outcome of matching one request against one profile.
+ * @allowed: true when every requested access bit is granted and none is explicitly denied.
+ * @explicit_deny: a deny rule matched (always audited, even in complain mode's spirit).
+ * @rule: index (in the blob's rule table) of the deciding rule, or MEDGATE_RULE_NONE when no
+ *        rule matched and the profile's default (deny) decided.
+ * @line: source line of that rule, 0 if none.
+ * @exec_mode: for exec requests, what the allowing rule says about the profile.
+ * @target: for MEDGATE_EXEC_MOVE, the profile id to move to.
+ */
+struct medgate_match {
+	bool allowed;
+	bool explicit_deny;
+	u32 rule;
+	u32 line;
+	u32 exec_mode;
+	u64 target;
+};
+
+void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+			const char *path, u32 access, struct medgate_match *m);
+const struct medgate_blob_profile *medgate_match_attach(const struct medgate_blob_view *v,
+							const char *path);
+
+#endif /* MEDGATE_MATCH_H */

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic-netlink control plane (commands documented in include/uapi/linux/medgate.h).
+ *
+ * Permissions (DESIGN trap 11): GENL_ADMIN_PERM only checks CAP_NET_ADMIN, so privileged
+ * commands also check CAP_MAC_ADMIN in the initial user namespace explicitly. Every command has
+ * its own attribute policy and the family validates strictly, so an attribute a command does not
+ * expect is refused rather than ignored.
+ */
+#include <linux/capability.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include "audit.h"
+#include "netlink.h"
+#include "policy.h"
+
+static struct genl_family medgate_family;
+
+static const struct nla_policy status_policy[MEDGATE_A_MAX + 1] = {
+};
+
+static const struct nla_policy load_policy[MEDGATE_A_MAX + 1] = {
+	[MEDGATE_A_POLICY_BLOB] = { .type = NLA_BINARY, .len = U16_MAX - NLA_HDRLEN },
+	[MEDGATE_A_POLICY_CHUNK_OFFSET] = { .type = NLA_U32 },
+	[MEDGATE_A_POLICY_TOTAL_LEN] = { .type = NLA_U32 },
+	[MEDGATE_A_POLICY_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0),
+};
+
+static const struct nla_policy audit_read_policy[MEDGATE_A_MAX + 1] = {
+	[MEDGATE_A_AUDIT_FROM_SEQ] = { .type = NLA_U64 },
+};
+
+static int require_mac_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_MAC_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "CAP_MAC_ADMIN is required");
+	return -EPERM;
+}
+
+static int put_profiles(struct sk_buff *skb, const struct medgate_policy *pol)
+{
+	const struct medgate_blob_view *v = &pol->view;
+	u32 i;
+
+	for (i = 0; i < v->hdr->n_profiles; i++) {
+		const struct medgate_blob_profile *p = &v->profiles[i];
+		struct nlattr *nest = nla_nest_start(skb, MEDGATE_A_PROFILE);
+
+		if (!nest ||
+		    nla_put_u64_64bit(skb, MEDGATE_PA_ID, p->id, MEDGATE_PA_PAD) ||
+		    nla_put_string(skb, MEDGATE_PA_NAME, v->strtab + p->name_off) ||
+		    nla_put_u32(skb, MEDGATE_PA_MODE, p->mode) ||
+		    nla_put_u32(skb, MEDGATE_PA_RULES, p->n_rules))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+}
+
+static size_t status_size(const struct medgate_policy *pol)
+{
+	size_t per_profile = nla_total_size(0) + nla_total_size_64bit(8) +
+			     nla_total_size(MEDGATE_NAME_MAX) + 2 * nla_total_size(4);
+	size_t n = pol ? pol->view.hdr->n_profiles : 0;
+
+	return 2 * nla_total_size(4) + 4 * nla_total_size_64bit(8) + n * per_profile;
+}
+
+static int cmd_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct medgate_policy *pol;
+	struct sk_buff *msg;
+	void *hdr;
+	int err = -EMSGSIZE;
+
+	medgate_policy_lock();
+	pol = medgate_policy_locked();
+	msg = genlmsg_new(status_size(pol), GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out_unlock;
+	}
+	hdr = genlmsg_put_reply(msg, info, &medgate_family, 0, MEDGATE_CMD_STATUS_GET);
+	if (!hdr)
+		goto err_free;
+	if (nla_put_u32(msg, MEDGATE_A_ABI_VERSION, MEDGATE_ABI_VERSION) ||
+	    nla_put_u64_64bit(msg, MEDGATE_A_POLICY_VERSION, pol ? pol->version : 0,
+			      MEDGATE_A_PAD) ||
+	    nla_put_u32(msg, MEDGATE_A_POLICY_LOADS, medgate_policy_loads()) ||
+	    nla_put_u64_64bit(msg, MEDGATE_A_POLICY_LOADED_NS, medgate_policy_loaded_ns(),
+			      MEDGATE_A_PAD) ||
+	    nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_NEXT_SEQ, medgate_audit_next_seq(),
+			      MEDGATE_A_PAD) ||
+	    nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_LOST, medgate_audit_lost(), MEDGATE_A_PAD))
+		goto err_free;
+	if (pol && put_profiles(msg, pol))
+		goto err_free;
+	medgate_policy_unlock();
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+out_unlock:
+	medgate_policy_unlock();
+	return err;
+}
+
+static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *blob = info->attrs[MEDGATE_A_POLICY_BLOB];
+	struct sk_buff *msg;
+	u64 version;
+	void *hdr;
+	int err;
+
+	err = require_mac_admin(skb, info->extack);
+	if (err)
+		return err;
+	if (info->attrs[MEDGATE_A_POLICY_CHUNK_OFFSET] || info->attrs[MEDGATE_A_POLICY_TOTAL_LEN]) {
+		NL_SET_ERR_MSG(info->extack, "chunked policy transfer is not supported by this module");
+		return -EOPNOTSUPP;
+	}
+	if (!blob) {
+		NL_SET_ERR_MSG(info->extack, "MEDGATE_A_POLICY_BLOB is required");
+		return -EINVAL;
+	}
+	err = medgate_policy_load(nla_data(blob), nla_len(blob), info->extack, &version);
+	if (err) {
+		NL_SET_BAD_ATTR(info->extack, blob);
+		return err;
+	}
+
+	msg = genlmsg_new(nla_total_size_64bit(8), GFP_KERNEL);
+	if (!msg)
+		return 0;	/* loaded; only the confirmation is lost */
+	hdr = genlmsg_put_reply(msg, info, &medgate_family, 0, MEDGATE_CMD_POLICY_LOAD);
+	if (!hdr || nla_put_u64_64bit(msg, MEDGATE_A_POLICY_VERSION, version, MEDGATE_A_PAD)) {
+		nlmsg_free(msg);
+		return 0;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int cmd_policy_get(struct sk_buff *skb, struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack, "policy show is not implemented by this module");
+	return -EOPNOTSUPP;
+}
+
+/* cb->args[0]: next sequence number to send. */
+static int audit_read_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *from = info->attrs[MEDGATE_A_AUDIT_FROM_SEQ];
+	int err;
+
+	err = require_mac_admin(cb->skb, cb->extack);
+	if (err)
+		return err;
+	cb->args[0] = from ? nla_get_u64(from) : 0;
+	return 0;
+}
+
+static int audit_read_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	u64 cursor = cb->args[0];
+	bool more = true;
+	int err = 0;
+
+	while (more) {
+		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+					&medgate_family, NLM_F_MULTI, MEDGATE_CMD_AUDIT_READ);
+
+		if (!hdr)
+			break;
+		if (nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_NEXT_SEQ, medgate_audit_next_seq(),
+				      MEDGATE_A_PAD) ||
+		    nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_LOST, medgate_audit_lost(),
+				      MEDGATE_A_PAD)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		err = medgate_audit_put_event(skb, &cursor, &more);
+		if (err || !more) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = cursor;
+	/* An event too large for an empty message would loop forever; it cannot happen. */
+	if (err && skb->len == 0) {
+		WARN_ON_ONCE(1);
+		return -EMSGSIZE;
+	}
+	return skb->len;
+}
+
+static const struct genl_ops medgate_ops[] = {
+	{
+		.cmd = MEDGATE_CMD_STATUS_GET,
+		.doit = cmd_status_get,
+		.policy = status_policy,
+		.maxattr = MEDGATE_A_MAX,
+	},
+	{
+		.cmd = MEDGATE_CMD_POLICY_LOAD,
+		.doit = cmd_policy_load,
+		.policy = load_policy,
+		.maxattr = MEDGATE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MEDGATE_CMD_POLICY_GET,
+		.doit = cmd_policy_get,
+		.policy = status_policy,
+		.maxattr = MEDGATE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MEDGATE_CMD_AUDIT_READ,
+		.start = audit_read_start,
+		.dumpit = audit_read_dump,
+		.policy = audit_read_policy,
+		.maxattr = MEDGATE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group medgate_mcgrps[] = {
+	{ .name = MEDGATE_GENL_MCGRP_AUDIT, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
+static struct genl_family medgate_family __ro_after_init = {
+	.name = MEDGATE_GENL_NAME,
+	.version = MEDGATE_GENL_VERSION,
+	.maxattr = MEDGATE_A_MAX,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = medgate_ops,
+	.n_ops = ARRAY_SIZE(medgate_ops),
+	.resv_start_op = MEDGATE_CMD_UNSPEC + 1,
+	.mcgrps = medgate_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(medgate_mcgrps),
+};
+
+/* The doorbell: "events up to next_seq exist". Sent from a work item, never from a hook. */
+void medgate_netlink_notify(u64 next_seq)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size_64bit(8), GFP_KERNEL);
+	if (!msg)
+		return;	/* listeners still find the events by pulling */
+	hdr = genlmsg_put(msg, 0, 0, &medgate_family, 0, MEDGATE_CMD_AUDIT_NOTIFY);
+	if (!hdr || nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_NEXT_SEQ, next_seq, MEDGATE_A_PAD)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&medgate_family, msg, 0, 0, GFP_KERNEL);
+}
+
+int medgate_netlink_init(void)
+{
+	return genl_register_family(&medgate_family);
+}
+
+void medgate_netlink_uninit(void)
+{
+	genl_unregister_family(&medgate_family);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MEDGATE_POLICY_H
+#define MEDGATE_POLICY_H
+
+#include <linux/rcupdate.h>
+#include <linux/netlink.h>
+#include "blob.h"
+
+/**
+ * struct medgate_policy - a loaded policy: the validated blob and a view into it.
+ * @rcu: frees the policy once no reader can see it any more.
+ * @view: typed, bounds-checked pointers into @blob.
+ * @version: medgate_blob_version() of the blob, stamped into every audit record.
+ * @len: bytes in @blob.
+ * @blob: the blob itself, copied from the request.
+ *
+ * Readers take rcu_read_lock() and medgate_policy_current() once per decision, so a decision and
+ * the version in its audit record always come from the same policy.
+ */
+struct medgate_policy {
+	struct rcu_head rcu;
+	struct medgate_blob_view view;
+	u64 version;
+	size_t len;
+	u8 blob[];
+};
+
+int medgate_policy_init(void);
+void medgate_policy_uninit(void);
+int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *extack,
+			u64 *version);
+struct medgate_policy *medgate_policy_current(void);
+void medgate_policy_lock(void);
+void medgate_policy_unlock(void);
+struct medgate_policy *medgate_policy_locked(void);
+u32 medgate_policy_loads(void);
+u64 medgate_policy_loaded_ns(void);
+
+#endif /* MEDGATE_POLICY_H */

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic-netlink control plane, spoken raw (no libnl) so that every message is exactly what
+ * the test says: permissions, attribute validation, and every documented errno in order.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include "kselftest_harness.h"
+#include "mg_util.h"
+#include "blob.h"
+
+struct nlreq {
+	struct nlmsghdr nh;
+	struct genlmsghdr gh;
+	char buf[65536 + 256];
+};
+
+static void put_attr(struct nlreq *r, uint16_t type, const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+static void start(struct nlreq *r, uint16_t family, uint8_t cmd, uint16_t flags)
+{
+	memset(r, 0, offsetof(struct nlreq, buf));
+	r->nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	r->nh.nlmsg_type = family;
+	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	r->nh.nlmsg_seq = 1;
+	r->gh.cmd = cmd;
+	r->gh.version = MEDGATE_GENL_VERSION;
+}
+
+/*
+ * Sends @r and returns the errno of the first error message (0 for an ACK), copying the extack
+ * text, if any, into @msg.
+ */
+static int transact(int fd, struct nlreq *r, char *msg, size_t msglen)
+{
+	static char rx[1 << 17];
+	ssize_t n;
+
+	msg[0] = '\0';
+	if (send(fd, r, r->nh.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		struct nlmsghdr *h;
+
+		n = recv(fd, rx, sizeof(rx), 0);
+		if (n < 0)
+			return -errno;
+		for (h = (struct nlmsghdr *)rx; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			struct nlmsgerr *e;
+			struct nlattr *a;
+			int left;
+
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = NLMSG_DATA(h);
+			if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+				return e->error;
+			/* TLVs follow the echoed request header (capped: header only). */
+			a = (struct nlattr *)((char *)e + sizeof(*e) +
+					      ((h->nlmsg_flags & NLM_F_CAPPED) ? 0 :
+					       e->msg.nlmsg_len - sizeof(e->msg)));
+			left = (char *)h + h->nlmsg_len - (char *)a;
+			while (left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= left) {
+				if (a->nla_type == NLMSGERR_ATTR_MSG)
+					snprintf(msg, msglen, "%s", (char *)a + NLA_HDRLEN);
+				left -= NLA_ALIGN(a->nla_len);
+				a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+			}
+			return e->error;
+		}
+	}
+}
+
+static int open_genl(uint16_t *family)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	static char rx[8192];
+	int one = 1;
+	struct nlreq r;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	start(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	r.nh.nlmsg_flags = NLM_F_REQUEST;
+	r.gh.version = 2;
+	put_attr(&r, CTRL_ATTR_FAMILY_NAME, MEDGATE_GENL_NAME, sizeof(MEDGATE_GENL_NAME));
+	if (send(fd, &r, r.nh.nlmsg_len, 0) < 0)
+		goto err;
+	n = recv(fd, rx, sizeof(rx), 0);
+	if (n > 0) {
+		struct nlmsghdr *h = (struct nlmsghdr *)rx;
+		struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+		int left = h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+		if (h->nlmsg_type == NLMSG_ERROR)
+			goto err;
+		while (left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= left) {
+			if (a->nla_type == CTRL_ATTR_FAMILY_ID) {
+				*family = *(uint16_t *)((char *)a + NLA_HDRLEN);
+				return fd;
+			}
+			left -= NLA_ALIGN(a->nla_len);
+			a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len));
+		}
+	}
+err:
+	close(fd);
+	return -ENOENT;
+}
+
+/* A valid blob of a small policy, to be damaged by the tests. */
+static uint8_t *valid_blob(size_t *len)
+{
+	static const char text[] = "profile ctl {\n  attach /tmp/ctl\n  file /tmp/ctl.txt r\n}\n";
+	struct mg_diags diags = { 0 };
+	void *blob = NULL;
+
+	if (mg_policy_compile(text, "ctl", &blob, len, &diags))
+		blob = NULL;
+	mg_diags_free(&diags);
+	return blob;
+}
+
+static void reseal(uint8_t *blob, size_t len)
+{
+	struct medgate_blob_header *h = (void *)blob;
+
+	medgate_sha256(blob + sizeof(*h), len - sizeof(*h), h->sha256);
+}
+
+static int load(int fd, uint16_t fam, const void *blob, size_t len, char *msg)
+{
+	struct nlreq r;
+
+	start(&r, fam, MEDGATE_CMD_POLICY_LOAD, 0);
+	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob, len);
+	return transact(fd, &r, msg, 256);
+}
+
+FIXTURE(control) {
+	int fd;
+	uint16_t family;
+};
+
+FIXTURE_SETUP(control)
+{
+	self->fd = open_genl(&self->family);
+	ASSERT_LE(0, self->fd) {
+		TH_LOG("the medgate genl family is not registered");
+	}
+}
+
+FIXTURE_TEARDOWN(control)
+{
+	close(self->fd);
+}
+
+/* Every documented errno of MEDGATE_CMD_POLICY_LOAD and the other commands, in order. */
+TEST_F(control, documented_errnos_in_order)
+{
+	struct medgate_blob_header *h;
+	uint64_t before = mg_policy_version();
+	char msg[256];
+	struct nlreq r;
+	uint8_t *blob;
+	size_t len;
+	uint32_t u32 = 0;
+
+	blob = valid_blob(&len);
+	ASSERT_NE(NULL, blob);
+	h = (void *)blob;
+
+	/* STATUS_GET succeeds for anyone. */
+	start(&r, self->family, MEDGATE_CMD_STATUS_GET, 0);
+	EXPECT_EQ(0, transact(self->fd, &r, msg, sizeof(msg)));
+
+	/* -EINVAL: an attribute the command does not take (strict validation). */
+	start(&r, self->family, MEDGATE_CMD_STATUS_GET, 0);
+	put_attr(&r, MEDGATE_A_POLICY_LOADS, &u32, sizeof(u32));
+	EXPECT_EQ(-EINVAL, transact(self->fd, &r, msg, sizeof(msg)));
+
+	/* -EINVAL: load without a blob, with the reason. */
+	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
+	EXPECT_EQ(-EINVAL, transact(self->fd, &r, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "MEDGATE_A_POLICY_BLOB"));
+
+	/* -EOPNOTSUPP: chunked transfer is laid out but not implemented. */
+	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
+	put_attr(&r, MEDGATE_A_POLICY_CHUNK_OFFSET, &u32, sizeof(u32));
+	EXPECT_EQ(-EOPNOTSUPP, transact(self->fd, &r, msg, sizeof(msg)));
+
+	/* -EINVAL: unknown load flag bits. */
+	u32 = 1;
+	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
+	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob, len);
+	put_attr(&r, MEDGATE_A_POLICY_FLAGS, &u32, sizeof(u32));
+	EXPECT_EQ(-EINVAL, transact(self->fd, &r, msg, sizeof(msg)));
+
+	/* -EINVAL: bad magic. */
+	h->magic ^= 1;
+	EXPECT_EQ(-EINVAL, load(self->fd, self->family, blob, len, msg));
+	EXPECT_NE(NULL, strstr(msg, "magic"));
+	h->magic ^= 1;
+
+	/* -EPROTO: unknown format version. */
+	h->format = MEDGATE_BLOB_FORMAT + 1;
+	EXPECT_EQ(-EPROTO, load(self->fd, self->family, blob, len, msg));
+	h->format = MEDGATE_BLOB_FORMAT;
+
+	/* -E2BIG: a count over its limit. */
+	h->n_rules = MEDGATE_MAX_RULES + 1;
+	EXPECT_EQ(-E2BIG, load(self->fd, self->family, blob, len, msg));
+	EXPECT_NE(0, strlen(msg));
+	h->n_rules = 1;
+
+	/* -EBADMSG: checksum. */
+	blob[len - 2] ^= 0x20;
+	EXPECT_EQ(-EBADMSG, load(self->fd, self->family, blob, len, msg));
+	EXPECT_NE(NULL, strstr(msg, "checksum"));
+
+	/* -EINVAL past the checksum: a resealed blob with a string offset out of range. */
+	((struct medgate_blob_profile *)(h + 1))->name_off = 0x7fffffff;
+	reseal(blob, len);
+	EXPECT_EQ(-EINVAL, load(self->fd, self->family, blob, len, msg));
+	EXPECT_NE(NULL, strstr(msg, "profile name"));
+
+	/* -EOPNOTSUPP: policy show is reserved. */
+	start(&r, self->family, MEDGATE_CMD_POLICY_GET, 0);
+	EXPECT_EQ(-EOPNOTSUPP, transact(self->fd, &r, msg, sizeof(msg)));
+
+	/* -EOPNOTSUPP: unknown command. */
+	start(&r, self->family, MEDGATE_CMD_MAX + 1, 0);
+	EXPECT_EQ(-EOPNOTSUPP, transact(self->fd, &r, msg, sizeof(msg)));
+
+	/* None of that changed the running policy. */
+	EXPECT_EQ(before, mg_policy_version());
+	free(blob);
+}
+
+static int drop_caps(int keep_net_admin)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &hdr, d))
+		return -errno;
+	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].effective &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
+	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
+	if (!keep_net_admin) {
+		d[CAP_TO_INDEX(CAP_NET_ADMIN)].effective &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+		d[CAP_TO_INDEX(CAP_NET_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	}
+	if (syscall(SYS_capset, &hdr, d))
+		return -errno;
+	return 0;
+}
+
+/* Runs a load (and an audit read) in a child with reduced capabilities; returns its errnos. */
+static int try_as(int keep_net_admin, uint16_t fam, char *msg)
+{
+	int pipefd[2], status, fd, err;
+	pid_t pid;
+	struct { int load, audit; char msg[256]; } res = { 0 };
+
+	if (pipe(pipefd))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		struct nlreq r;
+		size_t len;
+		uint8_t *blob = valid_blob(&len);
+
+		close(pipefd[0]);
+		err = drop_caps(keep_net_admin);
+		fd = open_genl(&fam);
+		if (err || fd < 0 || !blob)
+			_exit(1);
+		res.load = load(fd, fam, blob, len, res.msg);
+		start(&r, fam, MEDGATE_CMD_AUDIT_READ, NLM_F_DUMP);
+		res.audit = transact(fd, &r, msg, 256);
+		if (write(pipefd[1], &res, sizeof(res)) != sizeof(res))
+			_exit(2);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &res, sizeof(res)) != sizeof(res))
+		res.load = 1;
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	strcpy(msg, res.msg);
+	return res.load == -EPERM && res.audit == -EPERM ? 0 : (res.load ? res.load : -1);
+}
+
+TEST_F(control, cap_net_admin_without_cap_mac_admin_cannot_load)
+{
+	uint64_t before = mg_policy_version();
+	char msg[256];
+
+	EXPECT_EQ(0, try_as(1, self->family, msg));
+	EXPECT_NE(NULL, strstr(msg, "CAP_MAC_ADMIN")) {
+		TH_LOG("extack: '%s'", msg);
+	}
+	EXPECT_EQ(0, try_as(0, self->family, msg));
+	EXPECT_EQ(before, mg_policy_version());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "mg_util.h"
+
+int mg_run(char *const argv[])
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(errno ? errno : 255);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (WIFSIGNALED(status))
+		return -1000 - WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int mg_run_probe(const char *exe, const char *action, const char *path, const char *mode)
+{
+	char *argv[] = { (char *)exe, (char *)action, (char *)path, (char *)mode, NULL };
+
+	return mg_run(argv);
+}
+
+int mg_write_file(const char *path, const char *text, int mode)
+{
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	fchmod(fd, mode);
+	return close(fd) ? -errno : 0;
+}
+
+int mg_copy_file(const char *from, const char *to, int mode)
+{
+	char buf[65536];
+	int in, out, ret = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	unlink(to);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0) {
+		ret = -errno;
+		close(in);
+		return ret;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			ret = -EIO;
+			break;
+		}
+	if (n < 0)
+		ret = -errno;
+	close(in);
+	if (close(out) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int mg_load_blob(const void *blob, size_t len, char *err, size_t errlen)
+{
+	struct mg_client *c;
+	int ret;
+
+	err[0] = '\0';
+	ret = mg_client_open(&c);
+	if (ret)
+		return ret;
+	ret = mg_policy_load(c, blob, len, NULL, err, errlen);
+	mg_client_close(c);
+	return ret;
+}
+
+int mg_load_text(const char *text, char *err, size_t errlen)
+{
+	struct mg_diags diags = { 0 };
+	size_t len;
+	void *blob;
+	int ret;
+
+	err[0] = '\0';
+	ret = mg_policy_compile(text, "selftest.policy", &blob, &len, &diags);
+	if (ret) {
+		if (diags.n)
+			snprintf(err, errlen, "%u:%u: %s", diags.v[0].line, diags.v[0].col,
+				 diags.v[0].msg);
+		mg_diags_free(&diags);
+		return ret;
+	}
+	mg_diags_free(&diags);
+	ret = mg_load_blob(blob, len, err, errlen);
+	free(blob);
+	return ret;
+}
+
+static struct mg_status status;
+
+static int get_status(void)
+{
+	struct mg_client *c;
+	int ret = mg_client_open(&c);
+
+	if (ret)
+		return ret;
+	ret = mg_status_get(c, &status);
+	mg_client_close(c);
+	return ret;
+}
+
+uint64_t mg_policy_version(void)
+{
+	return get_status() ? 0 : status.policy_version;
+}
+
+uint64_t mg_audit_next(void)
+{
+	return get_status() ? 0 : status.audit_next_seq;
+}
+
+struct find_ctx {
+	const char *path;
+	uint32_t op, verdict;
+	struct mg_event *out;
+	int found;
+};
+
+static int match_event(const struct mg_event *ev, void *arg)
+{
+	struct find_ctx *f = arg;
+
+	if (f->path && strcmp(ev->path, f->path))
+		return 0;
+	if (ev->op != f->op || ev->verdict != f->verdict)
+		return 0;
+	*f->out = *ev;
+	f->found = 1;
+	return 1;
+}
+
+int mg_find_event(uint64_t from, const char *path, uint32_t op, uint32_t verdict,
+		  struct mg_event *out)
+{
+	struct find_ctx f = { path, op, verdict, out, 0 };
+	struct mg_client *c;
+	int ret = mg_client_open(&c);
+
+	if (ret)
+		return ret;
+	ret = mg_audit_read(c, from, match_event, &f, NULL, NULL);
+	mg_client_close(c);
+	if (ret)
+		return ret;
+	return f.found ? 0 : -ENOENT;
+}
