@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make sure the Debian packages the build and the VM tests need are installed.
+#
+# Every `make` runs this first, so the common case (all present) must be quick: it asks dpkg only
+# and never touches apt. When something is missing it installs it as root, or prints the exact
+# command for a non-root user.
+#
+# Environment: KERNELDIR or KERNEL_SRC set (Yocto or another prepared kernel tree) skips the Debian
+# kernel packages and QEMU: such builds bring their own kernel and do not boot the Debian test VM.
+
+set -euo pipefail
+
+arch=$(dpkg --print-architecture 2>/dev/null) || {
+	echo "deps.sh: dpkg not found; on a non-Debian build host install the equivalents of the packages listed in scripts/deps.sh by hand" >&2
+	exit 1
+}
+case "$arch" in
+	amd64)	flavour=amd64; qemu="qemu-system-x86" ;;
+	arm64)	flavour=arm64; qemu="qemu-system-arm" ;;
+	*)	flavour=$arch; qemu="qemu-system-misc" ;;
+esac
+
+# Build: compilers and kernel build helpers (bc/bison/flex for kbuild, dwarves for pahole, llvm
+# and clang for BPF), the libraries medgated and medgatectl link statically, and the tools the
+# scripts use (xz/gzip/cpio/file for extracting vmlinux and building the initramfs).
+pkgs=(build-essential bc bison flex clang llvm dwarves bpftool kmod
+	libbpf-dev libelf-dev zlib1g-dev libnl-3-dev libnl-genl-3-dev libseccomp-dev
+	xz-utils gzip cpio file iproute2 busybox-static)
+
+if [[ -n ${KERNELDIR:-} || -n ${KERNEL_SRC:-} ]]; then
+	kernel_note=" (KERNELDIR/KERNEL_SRC set: skipping the Debian kernel packages and QEMU)"
+else
+	kernel_note=""
+	pkgs+=("linux-image-$flavour" "linux-headers-$flavour" linux-source-6.1 "$qemu")
+fi
+
+# One dpkg-query call for all of them; unknown packages are simply absent from its output.
+declare -A installed=()
+while IFS=$'\t' read -r pkg status; do
+	[[ $status == ii* ]] && installed[$pkg]=1
+done < <(dpkg-query -W -f='${Package}\t${db:Status-Abbrev}\n' "${pkgs[@]}" 2>/dev/null || true)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	[[ -n ${installed[$p]:-} ]] || missing+=("$p")
+done
+
+((${#missing[@]} == 0)) && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "deps.sh: missing Debian packages${kernel_note}: ${missing[*]}" >&2
+	echo "deps.sh: install them with:" >&2
+	echo "  sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}${kernel_note}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null || echo "deps.sh: warning: apt-get update failed; trying the install with the package lists there are" >&2
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; then
+	echo "deps.sh: apt-get could not install: ${missing[*]}; check /etc/apt/sources.list (the packages are in Debian 12 bookworm main)" >&2
+	exit 1
+fi

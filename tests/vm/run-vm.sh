@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-vm.sh MODE INITRAMFS OUTDIR
+#
+# Boot the Debian kernel with the medgate initramfs in QEMU and judge the run from the host.
+#   MODE tests  run the selftests; TAP in OUTDIR/tap.log (streamed to stdout as it arrives)
+#   MODE demo   run the demo; the console is shown live
+#   MODE shell  an interactive shell on the console (Ctrl-A x quits QEMU)
+#
+# Serial port 0 (ttyS0, the kernel console) goes to OUTDIR/console.log, serial port 1 (ttyS1, the
+# TAP stream) to OUTDIR/tap.log. The run fails when
+#   - the VM did not print MEDGATE-VM-DONE (crash, hang, timeout): init prints it last;
+#   - the kernel log shows a bug (BUG, WARNING, Oops, panic, ...): a test that passes while the
+#     kernel warns has not passed. In tests mode it also becomes a "not ok" line in tap.log.
+# Test failures themselves are not judged here: scripts/tap-summary.sh counts them.
+#
+# Environment:
+#   KIMAGE          kernel image (default /boot/vmlinuz-$(scripts/kernel-release.sh))
+#   QEMU            QEMU binary (default qemu-system-x86_64)
+#   VM_TIMEOUT      wall-clock limit in seconds (default 900; none in shell mode unless set)
+#   VM_MEM          memory in MiB (default 2048)
+#   VM_SMP          virtual CPUs (default 2)
+#   VM_ACCEL        QEMU accelerator (default tcg; kvm where the host has it)
+#   VM_EXTRA_APPEND extra kernel command line words
+#   VM_QEMU_ARGS    extra QEMU arguments (split on blanks)
+# Benchmark VMs (DESIGN trap 17): VM_SMP=1 VM_QEMU_ARGS="-icount shift=0,sleep=off,align=off".
+
+set -euo pipefail
+# The logs are raw serial output: match bytes, and treat them as text even if a stray byte would
+# make grep call them binary.
+export LC_ALL=C
+
+die() {
+	echo "run-vm.sh: $*" >&2
+	exit 1
+}
+
+(($# == 3)) || die "usage: run-vm.sh tests|demo|shell INITRAMFS OUTDIR"
+mode=$1
+initramfs=$2
+outdir=$3
+
+case "$mode" in
+	tests|demo|shell) ;;
+	*) die "unknown mode '$mode' (expected tests, demo or shell)" ;;
+esac
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+qemu=${QEMU:-qemu-system-x86_64}
+kimage=${KIMAGE:-}
+if [[ -z $kimage ]]; then
+	krel=$("$repo/scripts/kernel-release.sh") || die "cannot tell which kernel to boot (see above); or set KIMAGE"
+	kimage=/boot/vmlinuz-$krel
+fi
+timeout_s=${VM_TIMEOUT:-900}
+[[ $mode == shell && -z ${VM_TIMEOUT:-} ]] && timeout_s=0	# 0: no limit for a person at a shell
+mem=${VM_MEM:-2048}
+smp=${VM_SMP:-2}
+accel=${VM_ACCEL:-tcg}
+read -r -a extra_args <<<"${VM_QEMU_ARGS:-}"
+
+command -v "$qemu" >/dev/null || die "$qemu not found: install qemu-system-x86 (scripts/deps.sh)"
+[[ -r $kimage ]] || die "kernel image $kimage not readable (install linux-image-amd64, or set KIMAGE)"
+[[ -r $initramfs ]] || die "initramfs $initramfs not found; build it with tests/vm/mkinitramfs.sh"
+
+mkdir -p "$outdir"
+console_log=$outdir/console.log
+tap_log=$outdir/tap.log
+rm -f "$console_log" "$tap_log"
+: >"$tap_log"
+
+# lsm=...,bpf: BPF-LSM is not in Debian's default LSM list. slub_debug: the Debian kernel has no
+# KASAN, so poison and red zones are the cheapest way to catch use-after-free and overflows.
+# panic=-1 with -no-reboot turns a panic into a QEMU exit instead of a hang until the timeout.
+# printk.time=1: kernel lines carry a timestamp, which tells them apart from program output.
+# -nic none: the tests need no network card, and its iPXE option ROM slows the boot.
+append="console=ttyS0 lsm=lockdown,capability,yama,bpf slub_debug=FZPU panic=-1 oops=panic printk.time=1 medgate.run=$mode"
+[[ -n ${VM_EXTRA_APPEND:-} ]] && append+=" $VM_EXTRA_APPEND"
+
+args=(-accel "$accel" -cpu max -m "$mem" -smp "$smp"
+	-nographic -display none -monitor none -no-reboot -nic none
+	-kernel "$kimage" -initrd "$initramfs" -append "$append")
+case "$mode" in
+	tests)
+		args+=(-serial "file:$console_log" -serial "file:$tap_log") ;;
+	demo)
+		# The console on the terminal and in the log at once; Ctrl-C stops QEMU.
+		args+=(-chardev "stdio,id=con0,logfile=$console_log"
+			-serial chardev:con0 -serial "file:$tap_log") ;;
+	shell)
+		# Ctrl-C belongs to the guest; the mux's Ctrl-A x quits QEMU.
+		args+=(-chardev "stdio,id=con0,mux=on,signal=off,logfile=$console_log"
+			-serial chardev:con0 -serial "file:$tap_log") ;;
+esac
+args+=("${extra_args[@]}")
+
+echo "run-vm.sh: booting $kimage in $mode mode (QEMU $accel, ${smp} CPUs, ${mem} MiB, limit ${timeout_s}s)" >&2
+[[ $mode == shell ]] && echo "run-vm.sh: Ctrl-A x quits QEMU" >&2
+
+start=$(date +%s)
+rc=0
+if [[ $mode == tests ]]; then
+	# QEMU in the background so the TAP stream can be shown while it arrives.
+	timeout -k 10 "$timeout_s" "$qemu" "${args[@]}" </dev/null &
+	vm_pid=$!
+	trap 'kill "$vm_pid" 2>/dev/null || true' EXIT INT TERM
+	tail -n +1 -f --pid="$vm_pid" "$tap_log" &
+	tail_pid=$!
+	wait "$vm_pid" || rc=$?
+	# tail exits after a last read once QEMU is gone.
+	wait "$tail_pid" || true
+	trap - EXIT INT TERM
+else
+	# --foreground: QEMU keeps the terminal (stdin) in demo and shell mode.
+	timeout --foreground -k 10 "$timeout_s" "$qemu" "${args[@]}" || rc=$?
+fi
+elapsed=$(($(date +%s) - start))
+
+echo "run-vm.sh: QEMU exited with status $rc after ${elapsed}s" >&2
+echo "run-vm.sh: kernel console log: $console_log" >&2
+[[ $mode == tests ]] && echo "run-vm.sh: TAP log:            $tap_log" >&2
+
+[[ $mode == shell ]] && exit 0
+
+failed=0
+
+# tap_fail TEXT: in tests mode, record a host-side failure in tap.log so the summary counts it.
+tap_fail() {
+	[[ $mode == tests ]] && echo "not ok - $1" >>"$tap_log"
+	return 0
+}
+
+# ---- did the VM finish? ----
+if [[ $mode == tests ]]; then
+	done_log=$tap_log
+else
+	done_log=$console_log
+fi
+# On ttyS1 the marker has a line to itself; on the console (demo) a kernel message may share its
+# line. (grep reads the file itself: `tr | grep -q` would fail on SIGPIPE under pipefail.)
+if [[ $mode == tests ]]; then
+	done_re=$'^MEDGATE-VM-DONE\r*$'
+else
+	done_re='MEDGATE-VM-DONE'
+fi
+if ! grep -aqE "$done_re" "$done_log" 2>/dev/null; then
+	if ((rc == 124 || rc == 137)); then
+		reason="the VM was stopped after the ${timeout_s}s limit (VM_TIMEOUT); a test or the kernel hung"
+	elif ((rc != 0)); then
+		reason="QEMU failed with status $rc"
+	else
+		reason="the VM stopped without finishing (kernel panic, or init died); see the console log"
+	fi
+	echo "run-vm.sh: FAIL: MEDGATE-VM-DONE missing from $done_log: $reason" >&2
+	echo "run-vm.sh: last lines of $console_log:" >&2
+	tr -d '\r' <"$console_log" 2>/dev/null | tail -n 30 | sed 's/^/  | /' >&2 || true
+	tap_fail "VM finished (MEDGATE-VM-DONE missing: $reason)"
+	failed=1
+fi
+
+# ---- kernel log ----
+# Only kernel lines (timestamped by printk.time=1) are searched, so program output that happens to
+# say "WARNING:" does not count. "BUG name (...)" is how SLUB reports poison and red zone damage.
+bad_re='^\[ *[0-9]+\.[0-9]+\] .*(BUG:|BUG [^ ]+ \(|WARNING:|Oops|Call Trace|general protection|Kernel panic|UBSAN:|detected stall|soft lockup|hard LOCKUP|INFO: task .* blocked for more than)'
+if [[ -f $console_log ]] && grep -aqE "$bad_re" "$console_log"; then
+	first=$(grep -a -m 1 -E "$bad_re" "$console_log" | tr -d '\r' | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //')
+	echo "run-vm.sh: FAIL: the kernel log reports a problem: $first" >&2
+	{ grep -a -n -E -B 5 -A 25 "$bad_re" "$console_log" | tr -d '\r' | head -n 150 | sed 's/^/  | /' >&2; } || true
+	tap_fail "kernel log clean (found: $first)"
+	failed=1
+fi
+
+if ((failed)); then
+	exit 1
+fi
+echo "run-vm.sh: VM finished; kernel log clean" >&2
