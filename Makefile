@@ -33,7 +33,9 @@ AR		:= $(CROSS_COMPILE)ar
 CLANG		?= clang
 BPFTOOL		?= bpftool
 
-export BUILD KREL KERNELDIR KIMAGE ARCH CROSS_COMPILE CC CLANG BPFTOOL V
+# Not exported: KREL, KERNELDIR and KIMAGE are recomputed by each make (the dispatch below re-runs
+# make after installing packages, when the first computation may have found nothing).
+export BUILD ARCH CROSS_COMPILE CC CLANG BPFTOOL V
 
 # Kernel-side helpers made by the build: vmlinux with BTF (base for module BTF and vmlinux.h),
 # resolve_btfids, and the kselftest headers, all from Debian's kernel packages.
@@ -46,13 +48,13 @@ BPF_OBJ		:= $(BUILD)/bpf/medgate.bpf.o
 BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
-.PHONY: all deps module bpf user tests check unit vmtest demo bench fuzz install clean FORCE \
-	_all _check _demo _bench _fuzz _install
+.PHONY: all deps module bpf user tests check unit vmtest demo install clean FORCE \
+	_all _check _demo _install
 
 # The user-facing targets first make sure the Debian packages they need are present (installing
 # them with apt-get when running as root), then re-run make so that the kernel release and paths
 # above are computed with the packages in place.
-all check demo bench fuzz install:
+all check demo install:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory _$@
 
@@ -84,7 +86,7 @@ module: $(MODULE)
 $(MODULE): $(KMOD_SRC) $(VMLINUX) $(RESOLVE_BTFIDS)
 	@test -d $(KERNELDIR) || { echo "medgate: kernel build tree $(KERNELDIR) not found; run scripts/deps.sh or set KERNELDIR"; exit 1; }
 	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
-	scripts/module-btf.sh medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
+	KERNELDIR=$(KERNELDIR) scripts/module-btf.sh medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
 	@mkdir -p $(BUILD)
 	cp medgate.ko $@
 

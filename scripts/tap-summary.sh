@@ -16,7 +16,8 @@
 # stream starts at "TAP version"; when its plan "1..N" promises more results than it has, the
 # binary stopped early (crash, kill, timeout) and that counts as one more failure.
 #
-# Exit status: 1 if anything failed, or a file is missing, empty or holds no test lines.
+# Exit status: 1 if anything failed, or a file is missing, empty or holds no test lines; each such
+# file also counts as one failure in the summary line, so a broken run never reads "0 failed".
 
 set -euo pipefail
 # Test output may hold any bytes; count lines, not characters.
@@ -36,11 +37,13 @@ for f in "$@"; do
 	if [[ ! -e $f ]]; then
 		echo "tap-summary: $f: missing (the test run did not produce it)" >&2
 		bad=1
+		total_fail=$((total_fail + 1))
 		continue
 	fi
 	if [[ ! -s $f ]]; then
 		echo "tap-summary: $f: empty (the test run produced no output)" >&2
 		bad=1
+		total_fail=$((total_fail + 1))
 		continue
 	fi
 
@@ -97,6 +100,7 @@ for f in "$@"; do
 	if ((pass + fail + skip == 0)); then
 		echo "tap-summary: $f: no test results in it (did the tests run at all?)" >&2
 		bad=1
+		total_fail=$((total_fail + 1))
 		continue
 	fi
 	echo "tap-summary: $f: $pass passed, $fail failed, $skip skipped" >&2

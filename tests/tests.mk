@@ -29,7 +29,7 @@ unit: $(ALL_UNIT_TESTS)
 
 # ---- VM selftests ----
 
-KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unused-parameter
+KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unused-parameter -Wno-sign-compare
 SELFTESTS	:= enforce_test control_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
@@ -56,3 +56,7 @@ _check: _all
 	$(MAKE) --no-print-directory vmtest || rc=1; \
 	scripts/tap-summary.sh $(ALL_UNIT_TESTS:=.tap) $(BUILD)/vm/tests/tap.log || rc=1; \
 	exit $$rc
+
+# The demo gateway VM: sample policy, allowed and denied actions, status, audit (tests/vm/demo.sh).
+_demo: _all
+	@$(MAKE) --no-print-directory demo-vm

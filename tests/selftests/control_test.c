@@ -3,7 +3,6 @@
  * The generic-netlink control plane, spoken raw (no libnl) so that every message is exactly what
  * the test says: permissions, attribute validation, and every documented errno in order.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

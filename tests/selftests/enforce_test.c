@@ -3,7 +3,6 @@
  * End-to-end enforcement: a real process started from an attached executable is confined by the
  * real module and BPF programs; everything else is untouched.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -22,10 +22,10 @@ $(VM_INITRAMFS): $(MODULE) $(BUILD)/user/medgatectl $(BUILD)/user/medgated selft
 	MODULE=$(MODULE) KREL=$(KREL) tests/vm/mkinitramfs.sh $@
 
 vmtest: $(VM_INITRAMFS)
-	tests/vm/run-vm.sh tests $(VM_INITRAMFS) $(VM_DIR)/tests
+	KIMAGE=$(KIMAGE) tests/vm/run-vm.sh tests $(VM_INITRAMFS) $(VM_DIR)/tests
 
 demo-vm: $(VM_INITRAMFS)
-	tests/vm/run-vm.sh demo $(VM_INITRAMFS) $(VM_DIR)/demo
+	KIMAGE=$(KIMAGE) tests/vm/run-vm.sh demo $(VM_INITRAMFS) $(VM_DIR)/demo
 
 vmshell: $(VM_INITRAMFS)
-	tests/vm/run-vm.sh shell $(VM_INITRAMFS) $(VM_DIR)/shell
+	KIMAGE=$(KIMAGE) tests/vm/run-vm.sh shell $(VM_INITRAMFS) $(VM_DIR)/shell

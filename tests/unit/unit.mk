@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host unit tests: plain C programs that print kselftest-style TAP and exit non-zero on failure.
+# Included after user/user.mk (LIBMEDGATE, MEDGATE_USER_CFLAGS). tests.mk runs every binary in
+# UNIT_TESTS and collects the TAP.
+
+UNIT_OUT	:= $(BUILD)/tests/unit
+UNIT_TESTS	:= $(UNIT_OUT)/test_policy_parse $(UNIT_OUT)/test_sha256
+
+# The tests use only the compiler half of libmedgate (no netlink), so they link dynamically and
+# need nothing but libc. A static pattern rule: it takes precedence over the generic
+# $(BUILD)/tests/unit/test_% pattern of tests.mk (the engine tests).
+$(UNIT_TESTS): $(UNIT_OUT)/%: tests/unit/%.c $(LIBMEDGATE)
+	@mkdir -p $(dir $@)
+	$(CC) $(MEDGATE_USER_CFLAGS) -MMD -MP -o $@ $< $(LIBMEDGATE)
+
+-include $(UNIT_TESTS:=.d)

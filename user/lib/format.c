@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Names of uapi values and the one formatter of audit events, shared by medgatectl and medgated
+ * so that the log and the CLI never disagree about what an event looks like.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "internal.h"
+
+const char *mg_op_name(uint32_t op)
+{
+	switch (op) {
+	case MEDGATE_OP_NONE:		return "none";
+	case MEDGATE_OP_FILE_OPEN:	return "file_open";
+	case MEDGATE_OP_EXEC:		return "exec";
+	case MEDGATE_OP_MMAP:		return "mmap";
+	case MEDGATE_OP_CREATE:		return "create";
+	case MEDGATE_OP_DELETE:		return "delete";
+	case MEDGATE_OP_RENAME:		return "rename";
+	case MEDGATE_OP_LINK:		return "link";
+	case MEDGATE_OP_SETATTR:	return "setattr";
+	case MEDGATE_OP_NET_CONNECT:	return "net_connect";
+	case MEDGATE_OP_NET_BIND:	return "net_bind";
+	case MEDGATE_OP_NET_LISTEN:	return "net_listen";
+	case MEDGATE_OP_NET_ACCEPT:	return "net_accept";
+	case MEDGATE_OP_NET_SEND:	return "net_send";
+	case MEDGATE_OP_NET_CREATE:	return "net_create";
+	case MEDGATE_OP_TASK_FORK:	return "task_fork";
+	}
+	return "unknown";
+}
+
+const char *mg_verdict_name(uint32_t v)
+{
+	switch (v) {
+	case MEDGATE_VERDICT_ALLOW:		return "allow";
+	case MEDGATE_VERDICT_DENY:		return "deny";
+	case MEDGATE_VERDICT_WOULD_DENY:	return "would_deny";
+	}
+	return "unknown";
+}
+
+const char *mg_mode_name(uint32_t m)
+{
+	switch (m) {
+	case MEDGATE_MODE_ENFORCE:	return "enforce";
+	case MEDGATE_MODE_COMPLAIN:	return "complain";
+	}
+	return "unknown";
+}
+
+int mg_access_parse(const char *s, uint32_t *access, size_t *bad)
+{
+	uint32_t acc = 0;
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		const char *l = strchr(MG_ACCESS_LETTERS, s[i]);
+		uint32_t bit;
+
+		if (!l || !*l) {
+			*bad = i;
+			return -EINVAL;
+		}
+		bit = 1U << (l - MG_ACCESS_LETTERS);
+		if (acc & bit) {
+			*bad = i;
+			return -EINVAL;
+		}
+		acc |= bit;
+	}
+	if (!acc) {
+		*bad = 0;
+		return -EINVAL;
+	}
+	*access = acc;
+	return 0;
+}
+
+int mg_access_format(uint32_t access, char *buf, size_t len)
+{
+	size_t n = 0, i;
+	int r;
+
+	if (!len)
+		return -ENOSPC;
+	/* The letters are in bit order: MEDGATE_ACCESS_READ is bit 0, "r". */
+	for (i = 0; MG_ACCESS_LETTERS[i]; i++) {
+		if (!(access & (1U << i)))
+			continue;
+		if (n + 1 >= len) {
+			buf[n] = '\0';
+			return -ENOSPC;
+		}
+		buf[n++] = MG_ACCESS_LETTERS[i];
+	}
+	buf[n] = '\0';
+	if (access & ~MEDGATE_ACCESS_ALL) {
+		r = snprintf(buf + n, len - n, "+0x%x", access & ~MEDGATE_ACCESS_ALL);
+		if (r < 0 || (size_t)r >= len - n)
+			return -ENOSPC;
+	} else if (!n) {
+		if (len < 2)
+			return -ENOSPC;
+		strcpy(buf, "-");
+	}
+	return 0;
+}
+
+int mg_time_format(uint64_t real_ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(real_ns / 1000000000ULL);
+	struct tm tm;
+	int r;
+
+	if (!gmtime_r(&secs, &tm))
+		return -EINVAL;
+	r = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09" PRIu64 "Z", tm.tm_year + 1900,
+		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     (uint64_t)(real_ns % 1000000000ULL));
+	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+}
+
+static int escape(const char *s, char *buf, size_t len, bool json)
+{
+	size_t n = 0;
+
+	if (!len)
+		return -ENOSPC;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char tmp[8];
+		size_t k;
+
+		if (c == '"' || c == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = (char)c;
+			k = 2;
+		} else if (c == '\n') {
+			memcpy(tmp, "\\n", 2);
+			k = 2;
+		} else if (c < 0x20 || c >= 0x7f) {
+			/* Non-ASCII bytes are escaped too: paths need not be valid UTF-8. */
+			k = (size_t)snprintf(tmp, sizeof(tmp), json ? "\\u%04x" : "\\x%02x", c);
+		} else {
+			tmp[0] = (char)c;
+			k = 1;
+		}
+		if (n + k >= len) {
+			buf[n] = '\0';
+			return -ENOSPC;
+		}
+		memcpy(buf + n, tmp, k);
+		n += k;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+int mg_json_escape(const char *s, char *buf, size_t len)
+{
+	return escape(s, buf, len, true);
+}
+
+int mg_text_escape(const char *s, char *buf, size_t len)
+{
+	return escape(s, buf, len, false);
+}
+
+/* Escaped copies of the strings of an event. A 4096-byte path escapes to at most 6 x 4096. */
+struct esc {
+	char profile[64 * 6], comm[16 * 6], path[4096 * 6];
+};
+
+static int escape_event(const struct mg_event *ev, struct esc *e, bool json)
+{
+	char profile[sizeof(ev->profile)], comm[sizeof(ev->comm)], path[sizeof(ev->path)];
+
+	/* The struct is the caller's: never trust it to be terminated. */
+	snprintf(profile, sizeof(profile), "%.*s", (int)sizeof(ev->profile) - 1, ev->profile);
+	snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(ev->comm) - 1, ev->comm);
+	snprintf(path, sizeof(path), "%.*s", (int)sizeof(ev->path) - 1, ev->path);
+	if (escape(profile, e->profile, sizeof(e->profile), json) ||
+	    escape(comm, e->comm, sizeof(e->comm), json) ||
+	    escape(path, e->path, sizeof(e->path), json))
+		return -ENOSPC;
+	return 0;
+}
+
+int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
+{
+	char when[64], acc[32], rule[48];
+	struct esc *e;
+	int r;
+
+	e = malloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	if (escape_event(ev, e, false) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
+	    mg_access_format(ev->access, acc, sizeof(acc))) {
+		free(e);
+		return -ENOSPC;
+	}
+	if (ev->rule == MEDGATE_RULE_NONE)
+		snprintf(rule, sizeof(rule), "default");
+	else
+		snprintf(rule, sizeof(rule), "line %" PRIu32, ev->rule_line);
+	r = snprintf(buf, len,
+		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " comm \"%s\" %s %s \"%s\" rule %s",
+		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
+		     mg_verdict_name(ev->verdict), ev->pid, e->comm, mg_op_name(ev->op), acc,
+		     e->path, rule);
+	free(e);
+	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+}
+
+int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
+{
+	char when[64], acc[32], rule[24];
+	struct esc *e;
+	int r;
+
+	e = malloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	if (escape_event(ev, e, true) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
+	    mg_access_format(ev->access, acc, sizeof(acc))) {
+		free(e);
+		return -ENOSPC;
+	}
+	if (ev->rule == MEDGATE_RULE_NONE)
+		snprintf(rule, sizeof(rule), "null");
+	else
+		snprintf(rule, sizeof(rule), "%" PRIu32, ev->rule);
+	r = snprintf(buf, len,
+		     "{\"type\":\"event\",\"seq\":%" PRIu64 ",\"time\":\"%s\",\"time_real_ns\":%" PRIu64
+		     ",\"time_boot_ns\":%" PRIu64 ",\"policy_version\":\"%016" PRIx64 "\""
+		     ",\"profile_id\":\"%016" PRIx64 "\",\"profile\":\"%s\",\"mode\":\"%s\""
+		     ",\"verdict\":\"%s\",\"pid\":%" PRIu32 ",\"tgid\":%" PRIu32 ",\"uid\":%" PRIu32
+		     ",\"comm\":\"%s\",\"op\":\"%s\",\"access\":\"%s\",\"path\":\"%s\""
+		     ",\"rule\":%s,\"rule_line\":%" PRIu32 ",\"errno\":%" PRIu32 "}",
+		     ev->seq, when, ev->time_real_ns, ev->time_boot_ns, ev->policy_version,
+		     ev->profile_id, e->profile, mg_mode_name(ev->mode), mg_verdict_name(ev->verdict),
+		     ev->pid, ev->tgid, ev->uid, e->comm, mg_op_name(ev->op), acc, e->path, rule,
+		     ev->rule_line, ev->err);
+	free(e);
+	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+}
+
+int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t len)
+{
+	int r = snprintf(buf, len, "%" PRIu64 " event%s lost before seq %" PRIu64, count,
+			 count == 1 ? "" : "s", before_seq);
+
+	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+}
+
+int mg_loss_format_json(uint64_t count, uint64_t before_seq, char *buf, size_t len)
+{
+	int r = snprintf(buf, len, "{\"type\":\"loss\",\"lost\":%" PRIu64 ",\"before_seq\":%" PRIu64
+			 "}", count, before_seq);
+
+	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+}

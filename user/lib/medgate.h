@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libmedgate — the user-space half of medgate: the policy language compiler and the
+ * generic-netlink client of medgate.ko. medgatectl, medgated and the selftests use only this API.
+ *
+ * Every function that can fail returns 0 or a negative errno.
+ */
+#ifndef MEDGATE_LIB_H
+#define MEDGATE_LIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "../../include/uapi/linux/medgate.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Diagnostics ---- */
+
+/**
+ * struct mg_diag - one error found in policy text.
+ * @file: file name as given to the compiler (truncated to fit).
+ * @line: 1-based line, 0 when the error is about the file as a whole (unreadable, too large).
+ * @col: 1-based column in bytes, 0 when not about one place.
+ * @msg: the reason, one line, no trailing period.
+ */
+struct mg_diag {
+	char file[256];
+	unsigned line, col;
+	char msg[256];
+};
+
+/** struct mg_diags - every error of one check, in file order, then line and column order. */
+struct mg_diags {
+	struct mg_diag *v;
+	size_t n, cap;
+};
+
+void mg_diags_free(struct mg_diags *d);
+/* "file:line:col: error: msg" (or "file: error: msg" without a position). Returns -ENOSPC when
+ * truncated. */
+int mg_diag_format(const struct mg_diag *d, char *buf, size_t len);
+
+/* ---- Policy compiler ---- */
+
+/*
+ * Parse and compile policy text into a canonical blob (malloc'd into *blob, *len; free() it).
+ * On errors returns -EINVAL and fills @diags with every error found, not only the first; other
+ * negative errnos (-ENOMEM, -EIO) are failures of the compiler itself. @diags may be NULL.
+ */
+int mg_policy_compile(const char *text, const char *filename, void **blob, size_t *len,
+		      struct mg_diags *diags);
+int mg_policy_compile_file(const char *path, void **blob, size_t *len, struct mg_diags *diags);
+/* Several files make one policy: their profiles share one namespace. */
+int mg_policy_compile_files(const char *const *paths, size_t n, void **blob, size_t *len,
+			    struct mg_diags *diags);
+
+/*
+ * The incremental form behind the functions above: add any number of texts or files, then build.
+ * The add functions record errors inside @p and return -EINVAL when that text had errors (and
+ * -ENOMEM on allocation failure); mg_policy_build() reports all recorded errors plus the ones only
+ * visible across files (exec targets, limits) and produces nothing if there is any.
+ */
+struct mg_policy;
+int mg_policy_new(struct mg_policy **out);
+void mg_policy_free(struct mg_policy *p);
+int mg_policy_add_text(struct mg_policy *p, const char *text, size_t len, const char *filename);
+int mg_policy_add_file(struct mg_policy *p, const char *path);
+int mg_policy_build(struct mg_policy *p, void **blob, size_t *len, struct mg_diags *diags);
+
+/* Whether @buf starts with the blob magic (a compiled policy rather than policy text). */
+bool mg_is_blob(const void *buf, size_t len);
+/* The version a blob claims (first 8 bytes of its SHA-256, little-endian); -EINVAL if too short.
+ * Does not validate the blob. */
+int mg_blob_version(const void *blob, size_t len, uint64_t *version);
+
+/* Access letters "rwaxcdlsm" <-> MEDGATE_ACCESS_* bits. */
+#define MG_ACCESS_LETTERS "rwaxcdlsm"
+/* Parses letters; on an unknown or repeated letter returns -EINVAL with *bad at its index. */
+int mg_access_parse(const char *s, uint32_t *access, size_t *bad);
+/* Letters in canonical order, "-" for no access, unknown bits as "+0x..."; -ENOSPC if too small. */
+int mg_access_format(uint32_t access, char *buf, size_t len);
+
+/* ---- Generic-netlink client ---- */
+
+struct mg_client;
+
+/* -ENOENT if the "medgate" family is absent (module not loaded). */
+int mg_client_open(struct mg_client **out);
+void mg_client_close(struct mg_client *c);
+
+/*
+ * Sends MEDGATE_CMD_POLICY_LOAD. On failure returns -errno and copies the kernel's extack message
+ * (NLMSGERR_ATTR_MSG) into @errmsg (empty string if none; @errmsg may be NULL). On success
+ * *version (may be NULL) gets MEDGATE_A_POLICY_VERSION from the reply (0 if the reply had none).
+ * A blob too large for one netlink attribute is refused with -E2BIG before sending.
+ */
+int mg_policy_load(struct mg_client *c, const void *blob, size_t len, uint64_t *version,
+		   char *errmsg, size_t errlen);
+
+struct mg_profile_info {
+	uint64_t id;
+	char name[64];
+	uint32_t mode, rules;
+};
+
+struct mg_status {
+	uint32_t abi_version, policy_loads;
+	uint64_t policy_version, loaded_ns, audit_next_seq, audit_lost;
+	size_t n_profiles;
+	struct mg_profile_info profiles[1024];
+};
+
+/* MEDGATE_CMD_STATUS_GET. -EPROTO when the reply is malformed. */
+int mg_status_get(struct mg_client *c, struct mg_status *st);
+
+struct mg_event {
+	uint64_t seq, time_real_ns, time_boot_ns, policy_version, profile_id;
+	char profile[64];
+	uint32_t mode, verdict, pid, tgid, uid, op, access, rule, rule_line, err;
+	char comm[16];
+	char path[4096];
+};
+
+/*
+ * MEDGATE_CMD_AUDIT_READ dump from @from_seq; calls @cb for each event in order; stops calling it
+ * early if it returns non-zero (the rest of the dump is drained, so the connection stays usable).
+ * *next_seq / *lost (may be NULL) get the values of the last reply (when the dump had no event,
+ * and so no reply message, they come from a MEDGATE_CMD_STATUS_GET). Returns 0, the kernel's
+ * -errno, or -EPROTO for a malformed reply.
+ */
+int mg_audit_read(struct mg_client *c, uint64_t from_seq,
+		  int (*cb)(const struct mg_event *ev, void *arg), void *arg,
+		  uint64_t *next_seq, uint64_t *lost);
+
+/* ---- Names and formatting ---- */
+
+const char *mg_op_name(uint32_t op);		/* "file_open", ...; "unknown" */
+const char *mg_verdict_name(uint32_t v);	/* "allow", "deny", "would_deny"; "unknown" */
+const char *mg_mode_name(uint32_t m);		/* "enforce", "complain"; "unknown" */
+
+/* "2024-05-01T10:00:00.123456789Z"; -ENOSPC if too small. */
+int mg_time_format(uint64_t real_ns, char *buf, size_t len);
+/*
+ * Writes @s as the inside of a JSON string (quotes not included) into @buf; bytes that are not
+ * printable ASCII become \u00XX escapes so that a crafted path cannot break a line of the log.
+ * Returns -ENOSPC if truncated.
+ */
+int mg_json_escape(const char *s, char *buf, size_t len);
+/* Same idea for text output: \n, \\, \", and \xHH for other non-printable bytes. */
+int mg_text_escape(const char *s, char *buf, size_t len);
+
+/*
+ * One event as one line (no trailing newline), shared by `medgatectl audit show` and medgated so
+ * that the log and the CLI agree. JSON: {"type":"event","seq":...}. Returns -ENOSPC if @len is
+ * too small (MG_EVENT_LINE_MAX always suffices).
+ */
+#define MG_EVENT_LINE_MAX 32768
+int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len);
+int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len);
+/* A loss record: @count events with sequence numbers just below @before_seq never arrived. */
+int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t len);
+int mg_loss_format_json(uint64_t count, uint64_t before_seq, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEDGATE_LIB_H */

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small helpers of libmedgate: growing arrays, diagnostics, a string hash index.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+int mg_grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *nv;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return -ENOMEM;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size)
+		return -ENOMEM;
+	nv = realloc(*v, ncap * size);
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+void mg_error(struct mg_policy *p, struct mg_loc loc, const char *fmt, ...)
+{
+	struct mg_pdiag *d;
+	va_list ap;
+
+	if (p->n_diags >= MG_DIAGS_MAX) {
+		p->diags_overflow = true;
+		return;
+	}
+	if (mg_grow((void **)&p->diags, &p->cap_diags, p->n_diags + 1, sizeof(*p->diags))) {
+		p->oom = true;
+		return;
+	}
+	d = &p->diags[p->n_diags++];
+	d->loc = loc;
+	d->order = p->diag_order++;
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+}
+
+void mg_diags_free(struct mg_diags *d)
+{
+	if (!d)
+		return;
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+	d->cap = 0;
+}
+
+int mg_diag_format(const struct mg_diag *d, char *buf, size_t len)
+{
+	int n;
+
+	if (d->line)
+		n = snprintf(buf, len, "%s:%u:%u: error: %s", d->file, d->line, d->col, d->msg);
+	else
+		n = snprintf(buf, len, "%s: error: %s", d->file, d->msg);
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+/* FNV-1a, the same function as profile ids; any decent spread will do for an index. */
+static size_t hash_str(const char *s)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+
+	while (*s) {
+		h ^= (u8)*s++;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+static int index_resize(struct mg_index *ix, size_t ncap)
+{
+	struct mg_index_slot *slots = calloc(ncap, sizeof(*slots));
+	size_t i;
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < ix->cap; i++) {
+		size_t j;
+
+		if (!ix->slots[i].key)
+			continue;
+		for (j = hash_str(ix->slots[i].key) & (ncap - 1); slots[j].key; j = (j + 1) & (ncap - 1))
+			;
+		slots[j] = ix->slots[i];
+	}
+	free(ix->slots);
+	ix->slots = slots;
+	ix->cap = ncap;
+	return 0;
+}
+
+/* @key must outlive the index (it is not copied). Replaces the value of an existing key. */
+int mg_index_put(struct mg_index *ix, const char *key, size_t val)
+{
+	size_t j;
+
+	if ((ix->n + 1) * 2 > ix->cap) {
+		if (ix->cap > SIZE_MAX / 4)
+			return -ENOMEM;
+		if (index_resize(ix, ix->cap ? ix->cap * 2 : 64))
+			return -ENOMEM;
+	}
+	for (j = hash_str(key) & (ix->cap - 1); ix->slots[j].key; j = (j + 1) & (ix->cap - 1)) {
+		if (!strcmp(ix->slots[j].key, key)) {
+			ix->slots[j].val = val;
+			return 0;
+		}
+	}
+	ix->slots[j].key = key;
+	ix->slots[j].val = val;
+	ix->n++;
+	return 0;
+}
+
+bool mg_index_get(const struct mg_index *ix, const char *key, size_t *val)
+{
+	size_t j;
+
+	if (!ix->cap)
+		return false;
+	for (j = hash_str(key) & (ix->cap - 1); ix->slots[j].key; j = (j + 1) & (ix->cap - 1)) {
+		if (!strcmp(ix->slots[j].key, key)) {
+			if (val)
+				*val = ix->slots[j].val;
+			return true;
+		}
+	}
+	return false;
+}
+
+void mg_index_free(struct mg_index *ix)
+{
+	free(ix->slots);
+	memset(ix, 0, sizeof(*ix));
+}

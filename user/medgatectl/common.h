@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * medgatectl: shared declarations. Grammar: medgatectl [OPTIONS] OBJECT COMMAND [ARGS].
+ * One source file per object, each with a cmds[] table handed to dispatch().
+ */
+#ifndef MEDGATECTL_COMMON_H
+#define MEDGATECTL_COMMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "medgate.h"
+
+/* Exit codes (documented in --help and docs/cli.md). */
+#define EXIT_OK		0	/* success; for status: able to enforce */
+#define EXIT_FAIL	1	/* the operation failed, the policy has errors, or status found problems */
+#define EXIT_USAGE	2	/* bad command line */
+
+#define MEDGATECTL_VERSION "0.1"
+
+extern bool json_output;
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);	/* argv[0] is the first argument after the command */
+};
+
+/*
+ * Runs the command named by argv[0] from @cmds (exact match). With no word, runs @dflt if it is
+ * set, else prints @help and fails with EXIT_USAGE; an unknown word gets
+ * `medgatectl: unknown command "x"` and @help on stderr, EXIT_USAGE.
+ */
+int dispatch(const struct cmd *cmds, const char *dflt, int argc, char **argv,
+	     void (*help)(FILE *f));
+
+void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(void (*help)(FILE *f), const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* -j / --json inside a command's arguments. */
+bool is_json_opt(const char *arg);
+
+/* Opens the netlink client; on failure says why in words and returns EXIT_FAIL. */
+int open_client(struct mg_client **c);
+
+/* Objects. */
+int do_policy(int argc, char **argv);
+int do_status(int argc, char **argv);
+int do_audit(int argc, char **argv);
+void policy_help(FILE *f);
+void status_help(FILE *f);
+void audit_help(FILE *f);
+void main_help(FILE *f);
+
+#endif /* MEDGATECTL_COMMON_H */

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * medgatectl — control medgate: compile and load policies, show status, read the audit stream.
+ *
+ *   medgatectl [OPTIONS] OBJECT COMMAND [ARGS]
+ *
+ * Words are matched exactly (no abbreviations): a typo must never run a different command on a
+ * medical device.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+bool json_output;
+
+void errmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("medgatectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int usage_error(void (*help)(FILE *f), const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("medgatectl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (help)
+		help(stderr);
+	return EXIT_USAGE;
+}
+
+bool is_json_opt(const char *arg)
+{
+	return !strcmp(arg, "-j") || !strcmp(arg, "--json");
+}
+
+int dispatch(const struct cmd *cmds, const char *dflt, int argc, char **argv,
+	     void (*help)(FILE *f))
+{
+	const char *word = argc > 0 ? argv[0] : dflt;
+	const struct cmd *c;
+
+	if (!word) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	/* "medgatectl status -j": an option where the command would be runs the default. */
+	if (argc > 0 && dflt && argv[0][0] == '-') {
+		word = dflt;
+		argc++;
+		argv--;
+	}
+	for (c = cmds; c->name; c++)
+		if (!strcmp(c->name, word))
+			return c->fn(argc > 0 ? argc - 1 : 0, argc > 0 ? argv + 1 : argv);
+	return usage_error(help, "unknown command \"%s\"", word);
+}
+
+int open_client(struct mg_client **c)
+{
+	int err = mg_client_open(c);
+
+	if (!err)
+		return EXIT_OK;
+	if (err == -ENOENT)
+		errmsg("medgate.ko is not loaded: modprobe medgate (or insmod medgate.ko)");
+	else
+		errmsg("cannot open a generic netlink socket: %s", strerror(-err));
+	return EXIT_FAIL;
+}
+
+void main_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: medgatectl [OPTIONS] OBJECT COMMAND [ARGS]\n"
+		"\n"
+		"Objects and commands:\n"
+		"  policy check FILE...            check policy files, print every error\n"
+		"  policy compile FILE... -o OUT   compile policy files into a blob, print its version\n"
+		"  policy load FILE...|BLOB        compile (or take a compiled blob) and load it\n"
+		"  status                          what is loaded and whether medgate can enforce\n"
+		"  audit show [--from SEQ]         print the audit events the module still holds\n"
+		"  OBJECT help                     help on one object\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json      JSON output (read commands: policy check, status, audit show)\n"
+		"  -h, --help      this help\n"
+		"  -V, --version   version and ABI\n"
+		"\n"
+		"Exit status:\n"
+		"  0  success (status: every piece needed to enforce is in place)\n"
+		"  1  failure: the operation failed, the policy has errors, or status found a problem\n"
+		"  2  usage error: unknown command or option, missing argument\n");
+}
+
+static int do_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	main_help(stdout);
+	return EXIT_OK;
+}
+
+static const struct cmd objects[] = {
+	{ "policy", do_policy },
+	{ "status", do_status },
+	{ "audit", do_audit },
+	{ "help", do_help },
+	{ NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *o = argv[i];
+
+		if (!strcmp(o, "--")) {
+			i++;
+			break;
+		}
+		if (is_json_opt(o)) {
+			json_output = true;
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			main_help(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
+			printf("medgatectl %s (medgate ABI %u, policy blob format %u)\n",
+			       MEDGATECTL_VERSION, MEDGATE_ABI_VERSION, MEDGATE_BLOB_FORMAT);
+			return EXIT_OK;
+		} else {
+			return usage_error(main_help, "unknown option \"%s\"", o);
+		}
+	}
+	if (i >= argc)
+		return usage_error(main_help, "missing object (policy, status, audit)");
+	return dispatch(objects, NULL, argc - i, argv + i, main_help);
+}

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# User space: libmedgate.a, medgatectl, medgated. Included by the top Makefile, which provides
+# BUILD, CC, AR and CURDIR (and BPF_SKEL, the target that generates $(BUILD)/bpf/medgate.skel.h).
+#
+# The tools are linked statically: they go into a busybox initramfs that has no shared libraries.
+# LIBMEDGATE and MEDGATE_LDLIBS are exported for the selftests, which link the same way:
+#   $(CC) $(MEDGATE_USER_CFLAGS) test.c $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+
+PKG_CONFIG	?= $(CROSS_COMPILE)pkg-config
+ifeq ($(shell command -v $(PKG_CONFIG) 2>/dev/null),)
+PKG_CONFIG	:= pkg-config
+endif
+
+USER_OUT	:= $(BUILD)/user
+MEDGATE_USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(CURDIR)/include \
+		       -I$(CURDIR)/kmod -I$(CURDIR)/user/lib \
+		       $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
+USER_CFLAGS	:= $(MEDGATE_USER_CFLAGS)
+
+LIBMEDGATE	:= $(USER_OUT)/libmedgate.a
+MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz -lpthread -lm
+export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS
+
+LIBMEDGATE_SRCS	:= util.c lexer.c parse.c compile.c format.c sha256.c client.c
+LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) $(USER_OUT)/obj/lib/blob.o
+
+MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c json.c
+MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
+
+MEDGATED_SRCS	:= medgated.c
+MEDGATED_OBJS	:= $(addprefix $(USER_OUT)/obj/medgated/,$(MEDGATED_SRCS:.c=.o))
+
+USER_SKEL	:= $(BUILD)/bpf/medgate.skel.h
+
+.PHONY: user
+user: $(LIBMEDGATE) $(USER_OUT)/medgatectl $(USER_OUT)/medgated
+
+$(USER_OUT)/obj/lib/%.o: user/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+# The policy blob validator is shared with the module (plain C, see kmod/compat.h); the compiler
+# runs it on its own output.
+$(USER_OUT)/obj/lib/blob.o: kmod/blob.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBMEDGATE): $(LIBMEDGATE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(USER_OUT)/obj/medgatectl/%.o: user/medgatectl/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+
+$(USER_OUT)/medgatectl: $(MEDGATECTL_OBJS) $(LIBMEDGATE)
+	$(CC) $(USER_CFLAGS) -o $@ $(MEDGATECTL_OBJS) $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+
+$(USER_OUT)/obj/medgated/%.o: user/medgated/%.c $(USER_SKEL)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I$(BUILD)/bpf -MMD -MP -c $< -o $@
+
+$(USER_OUT)/medgated: $(MEDGATED_OBJS) $(LIBMEDGATE)
+	$(CC) $(USER_CFLAGS) -o $@ $(MEDGATED_OBJS) $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+
+-include $(LIBMEDGATE_OBJS:.o=.d) $(MEDGATECTL_OBJS:.o=.d) $(MEDGATED_OBJS:.o=.d)
