@@ -27,7 +27,7 @@ esac
 # scripts use (xz/gzip/cpio/file for extracting vmlinux and building the initramfs).
 pkgs=(build-essential bc bison flex clang llvm dwarves bpftool kmod
 	libbpf-dev libelf-dev zlib1g-dev libnl-3-dev libnl-genl-3-dev libseccomp-dev
-	xz-utils gzip cpio file iproute2 busybox-static)
+	pkg-config xz-utils gzip cpio file iproute2 busybox-static)
 
 if [[ -n ${KERNELDIR:-} || -n ${KERNEL_SRC:-} ]]; then
 	kernel_note=" (KERNELDIR/KERNEL_SRC set: skipping the Debian kernel packages and QEMU)"
