@@ -24,18 +24,31 @@
  *   Errors: -EMSGSIZE (reply did not fit), -ENOMEM.
  *
  * MEDGATE_CMD_POLICY_LOAD (doit, CAP_MAC_ADMIN)
- *   Request attributes:
+ *   A blob that fits one attribute (at most 65,531 bytes) travels in one message:
  *     MEDGATE_A_POLICY_BLOB        binary, required: a complete compiled policy (see POLICY BLOB)
+ *   A larger blob travels in chunks, each message carrying
+ *     MEDGATE_A_POLICY_TOTAL_LEN   u32, size of the whole blob (same in every chunk)
+ *     MEDGATE_A_POLICY_CHUNK_OFFSET u32, offset of this chunk; chunks come in order from 0
+ *     MEDGATE_A_POLICY_BLOB        binary, the chunk's bytes (non-empty)
+ *   The module buffers the chunks of one sender (netlink port) in a session: offset 0 starts it
+ *   (dropping any earlier unfinished session of that sender), every chunk is checked for
+ *   CAP_MAC_ADMIN, a chunk out of order drops the session, and a session ends when its socket
+ *   closes. The message that completes the blob loads it and gets the reply below; earlier
+ *   chunks get a plain acknowledgement.
  *   The blob is validated completely before anything is built from it; on any error the running
  *   policy is left exactly as it was. On success the new policy replaces the old one atomically and
  *   the reply carries MEDGATE_A_POLICY_VERSION.
- *   Errors: -EPERM (caller lacks CAP_MAC_ADMIN), -EINVAL (missing or malformed attribute; invalid
- *   blob, with the reason in extack), -EBADMSG (checksum mismatch), -EPROTO (unsupported blob format
- *   version), -E2BIG (a blob limit exceeded), -ENOMEM.
- *   The chunk attributes (MEDGATE_A_POLICY_CHUNK_*) are reserved for chunked transfer of blobs
- *   larger than one attribute; a module that does not implement them answers -EOPNOTSUPP.
+ *   Errors: -EPERM (caller lacks CAP_MAC_ADMIN), -EINVAL (missing or malformed attribute; chunk
+ *   out of order; invalid blob, with the reason in extack), -EBADMSG (checksum mismatch), -EPROTO
+ *   (unsupported blob format version), -E2BIG (a blob limit exceeded), -EBUSY (too many chunk
+ *   sessions at once), -ENOMEM.
  *
- * MEDGATE_CMD_POLICY_GET (reserved for "policy show"; -EOPNOTSUPP until implemented)
+ * MEDGATE_CMD_POLICY_GET (dumpit, CAP_MAC_ADMIN)
+ *   Returns the loaded blob, byte for byte, in order, each message carrying
+ *     MEDGATE_A_POLICY_VERSION, MEDGATE_A_POLICY_TOTAL_LEN, MEDGATE_A_POLICY_CHUNK_OFFSET and
+ *     MEDGATE_A_POLICY_BLOB (a slice).
+ *   The dump holds a reference to the policy it started on, so a concurrent load cannot mix two
+ *   policies in one answer. Errors: -EPERM, -ENOENT (no policy loaded).
  *
  * MEDGATE_CMD_AUDIT_READ (dumpit, CAP_MAC_ADMIN)
  *   Request attributes:
@@ -54,14 +67,17 @@
  * A compiled policy is one contiguous little-endian buffer:
  *
  *   struct medgate_blob_header                 (magic, format version, total length, SHA-256)
- *   struct medgate_blob_profile[n_profiles]
- *   struct medgate_blob_attach[n_attach]
- *   struct medgate_blob_rule[n_rules]
+ *   struct medgate_blob_profile[n_profiles]    (sorted by id)
+ *   struct medgate_blob_attach[n_attach]       (grouped by profile)
+ *   struct medgate_blob_rule[n_rules]          (grouped by profile, source order)
+ *   struct medgate_blob_state[n_states]        (one DFA per profile, one for attachments)
+ *   struct medgate_blob_trans[n_trans]
+ *   __u32 accept[n_accept]                     (rule or attachment indices)
  *   char strtab[strtab_len]                    (NUL-terminated strings, referenced by offset)
  *
  * The SHA-256 covers every byte after the header. The policy version is the first 8 bytes of that
  * digest read as a little-endian u64, so the same canonical blob always has the same version.
- * The compiler emits profiles sorted by name and rules in source order; every index and offset is
+ * The compiler emits profiles sorted by id and rules in source order; every index and offset is
  * bounds-checked by the module before use. See docs/policy-blob.md.
  *
  * TASK LABEL
@@ -115,8 +131,8 @@ enum medgate_attr {
 	MEDGATE_A_PAD			= 6,	/* padding for 64-bit attributes */
 
 	MEDGATE_A_POLICY_BLOB		= 16,	/* binary, at most 65,535 bytes per attribute */
-	MEDGATE_A_POLICY_CHUNK_OFFSET	= 17,	/* u32, reserved for chunked transfer */
-	MEDGATE_A_POLICY_TOTAL_LEN	= 18,	/* u32, reserved for chunked transfer */
+	MEDGATE_A_POLICY_CHUNK_OFFSET	= 17,	/* u32 */
+	MEDGATE_A_POLICY_TOTAL_LEN	= 18,	/* u32 */
 	MEDGATE_A_POLICY_FLAGS		= 19,	/* u32, MEDGATE_LOAD_F_*, reserved */
 
 	MEDGATE_A_AUDIT_FROM_SEQ	= 32,	/* u64 */
@@ -168,6 +184,7 @@ enum medgate_event_attr {
 	MEDGATE_EA_RULE_LINE		= 18,	/* u32, source line of that rule (0 unknown) */
 	MEDGATE_EA_ERRNO		= 19,	/* u32, positive errno returned to the task (0 if allowed) */
 	MEDGATE_EA_PAD			= 20,
+	MEDGATE_EA_RULE_FILE		= 21,	/* string, source file of the deciding rule */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
@@ -197,12 +214,14 @@ enum medgate_op {
 	MEDGATE_OP_NONE		= 0,
 	MEDGATE_OP_FILE_OPEN	= 1,
 	MEDGATE_OP_EXEC		= 2,
-	MEDGATE_OP_MMAP		= 3,	/* reserved for the file-rule work */
-	MEDGATE_OP_CREATE	= 4,
-	MEDGATE_OP_DELETE	= 5,
+	MEDGATE_OP_MMAP		= 3,	/* mmap or mprotect with PROT_EXEC */
+	MEDGATE_OP_CREATE	= 4,	/* mknod, open(O_CREAT), mkdir, symlink */
+	MEDGATE_OP_DELETE	= 5,	/* unlink, rmdir */
 	MEDGATE_OP_RENAME	= 6,
 	MEDGATE_OP_LINK		= 7,
-	MEDGATE_OP_SETATTR	= 8,
+	MEDGATE_OP_SETATTR	= 8,	/* chmod, chown, truncate */
+	MEDGATE_OP_FILE_RECEIVE	= 9,	/* descriptor received over a unix socket */
+	MEDGATE_OP_FCNTL	= 10,	/* O_APPEND cleared with fcntl(F_SETFL) */
 	MEDGATE_OP_NET_CONNECT	= 16,	/* 16..31 reserved for network policy */
 	MEDGATE_OP_NET_BIND	= 17,
 	MEDGATE_OP_NET_LISTEN	= 18,
@@ -228,18 +247,31 @@ enum medgate_op {
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
 
-/* ---- Policy blob (format 1) ---- */
+/* ---- Policy blob (format 2) ---- */
 
 #define MEDGATE_BLOB_MAGIC		0x4250474dU	/* "MGPB" little-endian */
-#define MEDGATE_BLOB_FORMAT		1
+#define MEDGATE_BLOB_FORMAT		2
 
 /* Limits the module enforces; the compiler checks the same ones and reports them by name. */
-#define MEDGATE_BLOB_MAX_SIZE		(16U << 20)
+#define MEDGATE_BLOB_MAX_SIZE		(32U << 20)
 #define MEDGATE_MAX_PROFILES		1024U
 #define MEDGATE_MAX_RULES		65536U
 #define MEDGATE_MAX_ATTACH		4096U
+#define MEDGATE_MAX_STATES		(1U << 21)	/* DFA states, all DFAs together */
+#define MEDGATE_MAX_TRANS		(1U << 22)	/* DFA transitions, all together */
+#define MEDGATE_MAX_ACCEPT		(1U << 22)	/* accept-list entries, all together */
 #define MEDGATE_PATH_MAX		4096U
 #define MEDGATE_NAME_MAX		64U	/* profile name, including the NUL */
+
+/*
+ * A DFA is a contiguous range of the state table. Walking it consumes the path byte by byte from
+ * its first state: in the current state, the transition whose [lo, hi] byte range holds the byte
+ * gives the next state; no such transition means no rule can match (the walk stops). After the
+ * last byte, the state's accept list names every rule (or, for the attachment DFA, every
+ * attachment) whose pattern matches the whole path. Cost: path length x log(transitions of a
+ * state), whatever the number of rules.
+ */
+#define MEDGATE_DFA_NONE		0xffffffffU	/* "no DFA" (a profile without rules) */
 
 /**
  * struct medgate_blob_header - first bytes of a compiled policy.
@@ -250,7 +282,13 @@ enum medgate_op {
  * @n_profiles: entries in the profile table.
  * @n_attach: entries in the attachment table.
  * @n_rules: entries in the rule table.
+ * @n_states: entries in the DFA state table (all DFAs).
+ * @n_trans: entries in the transition table.
+ * @n_accept: entries in the accept table (u32 each).
  * @strtab_len: bytes in the string table, which ends the blob.
+ * @attach_dfa: first state of the attachment DFA, or MEDGATE_DFA_NONE without attachments.
+ * @attach_states: number of states of the attachment DFA.
+ * @reserved: must be 0.
  * @sha256: SHA-256 of every byte after this header.
  */
 struct medgate_blob_header {
@@ -261,8 +299,13 @@ struct medgate_blob_header {
 	__u32 n_profiles;
 	__u32 n_attach;
 	__u32 n_rules;
+	__u32 n_states;
+	__u32 n_trans;
+	__u32 n_accept;
 	__u32 strtab_len;
-	__u32 reserved;
+	__u32 attach_dfa;
+	__u32 attach_states;
+	__u32 reserved[4];
 	__u8  sha256[32];
 };
 
@@ -274,7 +317,9 @@ struct medgate_blob_header {
  * @first_attach: index of the first attachment in the attachment table.
  * @n_attach: attachments of this profile (contiguous).
  * @first_rule: index of the first rule in the rule table.
- * @n_rules: rules of this profile (contiguous).
+ * @n_rules: rules of this profile (contiguous, in source order).
+ * @dfa: first state of this profile's file-rule DFA, or MEDGATE_DFA_NONE when @n_rules is 0.
+ * @n_states: states of that DFA (contiguous from @dfa).
  * @reserved: must be 0.
  */
 struct medgate_blob_profile {
@@ -285,21 +330,30 @@ struct medgate_blob_profile {
 	__u32 n_attach;
 	__u32 first_rule;
 	__u32 n_rules;
+	__u32 dfa;
+	__u32 n_states;
 	__u32 reserved[2];
 };
 
+#define MEDGATE_PATTERN_F_GLOB	(1U << 0)	/* the pattern has glob characters */
+
 /**
- * struct medgate_blob_attach - an executable whose exec by an unconfined task enters a profile.
- * @path_off: string table offset of the absolute path (exact match in format 1).
- * @reserved: must be 0.
+ * struct medgate_blob_attach - an executable (path or glob) whose exec by an unconfined task
+ * enters a profile. The attachment DFA's accept lists hold indices into this table.
+ * @pattern_off: string table offset of the pattern, as written (after variable expansion).
+ * @flags: MEDGATE_PATTERN_F_*.
+ * @line: source line.
+ * @file_off: string table offset of the source file name.
  */
 struct medgate_blob_attach {
-	__u32 path_off;
-	__u32 reserved;
+	__u32 pattern_off;
+	__u32 flags;
+	__u32 line;
+	__u32 file_off;
 };
 
 #define MEDGATE_RULE_F_DENY	(1U << 0)	/* explicit deny: beats allows, always audited */
-#define MEDGATE_RULE_F_PREFIX	(1U << 1)	/* path is a directory prefix ending in '/' */
+#define MEDGATE_RULE_F_GLOB	MEDGATE_PATTERN_F_GLOB
 #define MEDGATE_RULE_F_ALL	((1U << 2) - 1)
 
 /** enum medgate_exec_mode - what an allowed exec does to the profile. */
@@ -310,23 +364,53 @@ enum medgate_exec_mode {
 };
 
 /**
- * struct medgate_blob_rule - one file rule.
- * @path_off: string table offset of the absolute path or prefix.
+ * struct medgate_blob_rule - one file rule. Its identity in decisions and audit records is its
+ * index in the rule table together with @file_off and @line.
+ * @pattern_off: string table offset of the pattern, as written (after variable expansion).
  * @flags: MEDGATE_RULE_F_*.
  * @access: MEDGATE_ACCESS_* granted (or denied, with MEDGATE_RULE_F_DENY).
  * @exec_mode: enum medgate_exec_mode; meaningful with MEDGATE_ACCESS_EXEC.
  * @target: profile id for MEDGATE_EXEC_MOVE, else 0; must name a profile of the same blob.
- * @line: source line of the rule, for audit and diagnostics.
- * @reserved: must be 0.
+ * @line: source line of the rule.
+ * @file_off: string table offset of the source file name.
  */
 struct medgate_blob_rule {
-	__u32 path_off;
+	__u32 pattern_off;
 	__u32 flags;
 	__u32 access;
 	__u32 exec_mode;
 	__u64 target;
 	__u32 line;
-	__u32 reserved;
+	__u32 file_off;
+};
+
+/**
+ * struct medgate_blob_state - one DFA state.
+ * @first_trans: index of its first transition.
+ * @n_trans: its transitions (contiguous, sorted by @lo, ranges disjoint).
+ * @first_accept: index of its first accept entry.
+ * @n_accept: its accept entries (contiguous, strictly ascending).
+ */
+struct medgate_blob_state {
+	__u32 first_trans;
+	__u32 n_trans;
+	__u32 first_accept;
+	__u32 n_accept;
+};
+
+/**
+ * struct medgate_blob_trans - bytes @lo..@hi (inclusive) lead to state @next, an absolute index
+ * inside the same DFA's range.
+ * @lo: first byte.
+ * @hi: last byte, >= @lo.
+ * @reserved: must be 0.
+ * @next: next state.
+ */
+struct medgate_blob_trans {
+	__u8  lo;
+	__u8  hi;
+	__u16 reserved;
+	__u32 next;
 };
 
 /* ---- Task label (BPF task storage value) ---- */
