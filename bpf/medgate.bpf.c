@@ -18,9 +18,10 @@
 #include <bpf/bpf_core_read.h>
 #include <linux/medgate.h>
 
-#define EPERM	1
-#define ENOMEM	12
-#define SIGKILL	9
+#define EPERM		1
+#define ENOMEM		12
+#define SIGKILL		9
+#define RENAME_EXCHANGE	(1 << 1)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -33,6 +34,21 @@ struct {
 
 /* Decisions, exported by medgate.ko (kmod/kfuncs.c). They return 0 or -errno. */
 extern int medgate_file_open(struct file *file, __u64 profile) __ksym;
+extern int medgate_file_receive(struct file *file, __u64 profile) __ksym;
+extern int medgate_file_fcntl(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
+extern int medgate_mmap_file(struct file *file, __u64 prot, __u64 profile) __ksym;
+extern int medgate_file_mprotect(struct vm_area_struct *vma, __u64 prot, __u64 profile) __ksym;
+extern int medgate_path_create(const struct path *dir, struct dentry *dentry,
+			       __u64 profile) __ksym;
+extern int medgate_path_delete(const struct path *dir, struct dentry *dentry,
+			       __u64 profile) __ksym;
+extern int medgate_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+			       const struct path *new_dir, struct dentry *new_dentry,
+			       __u64 profile) __ksym;
+extern int medgate_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			     struct dentry *new_dentry, __u64 profile) __ksym;
+extern int medgate_path_setattr(const struct path *path, __u64 profile) __ksym;
+extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
 
@@ -56,17 +72,142 @@ static __always_inline int current_label(struct task_struct *task,
 	return 0;
 }
 
-SEC("lsm/file_open")
-int BPF_PROG(hook_file_open, struct file *file)
+/*
+ * The current task's profile id in *profile (0: unconfined). Returns -EPERM when the label could
+ * not be read for a task that may be confined; the hook then denies.
+ */
+static __always_inline int current_profile(__u64 *profile)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct medgate_task_label *label;
 	int ret;
 
-	ret = current_label(task, &label);
-	if (ret || !label || !label->profile)
+	ret = current_label(bpf_get_current_task_btf(), &label);
+	*profile = !ret && label ? label->profile : 0;
+	return ret;
+}
+
+/* Every file hook has this shape: unconfined returns at once, confined asks the module. */
+#define CONFINED_CALL(call)						\
+	({								\
+		__u64 profile;						\
+		int __ret = current_profile(&profile);			\
+		if (!__ret && profile)					\
+			__ret = clamp(call);				\
+		__ret;							\
+	})
+
+SEC("lsm/file_open")
+int BPF_PROG(hook_file_open, struct file *file)
+{
+	return CONFINED_CALL(medgate_file_open(file, profile));
+}
+
+SEC("lsm/file_receive")
+int BPF_PROG(hook_file_receive, struct file *file)
+{
+	return CONFINED_CALL(medgate_file_receive(file, profile));
+}
+
+SEC("lsm/file_fcntl")
+int BPF_PROG(hook_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(hook_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags)
+{
+	return CONFINED_CALL(medgate_mmap_file(file, prot, profile));
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(hook_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot)
+{
+	return CONFINED_CALL(medgate_file_mprotect(vma, prot, profile));
+}
+
+SEC("lsm/path_mknod")
+int BPF_PROG(hook_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev)
+{
+	/*
+	 * libbpf 1.1 compares kfunc prototypes kind by kind, and a struct this object only passes
+	 * by pointer is emitted as a forward declaration, which does not match the kernel's
+	 * struct. This CO-RE check (constant true after relocation) makes clang emit struct dentry
+	 * in full.
+	 */
+	if (!bpf_core_type_exists(struct dentry))
+		return -EPERM;
+	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(hook_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode)
+{
+	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(hook_path_symlink, const struct path *dir, struct dentry *dentry,
+	     const char *old_name)
+{
+	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(hook_path_unlink, const struct path *dir, struct dentry *dentry)
+{
+	return CONFINED_CALL(medgate_path_delete(dir, dentry, profile));
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(hook_path_rmdir, const struct path *dir, struct dentry *dentry)
+{
+	return CONFINED_CALL(medgate_path_delete(dir, dentry, profile));
+}
+
+/* An exchange moves both entries: each direction needs the rename rights. */
+SEC("lsm/path_rename")
+int BPF_PROG(hook_path_rename, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags)
+{
+	__u64 profile;
+	int ret = current_profile(&profile);
+
+	if (ret || !profile)
 		return ret;
-	return clamp(medgate_file_open(file, label->profile));
+	ret = clamp(medgate_path_rename(old_dir, old_dentry, new_dir, new_dentry, profile));
+	if (!ret && (flags & RENAME_EXCHANGE))
+		ret = clamp(medgate_path_rename(new_dir, new_dentry, old_dir, old_dentry, profile));
+	return ret;
+}
+
+SEC("lsm/path_link")
+int BPF_PROG(hook_path_link, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry)
+{
+	return CONFINED_CALL(medgate_path_link(old_dentry, new_dir, new_dentry, profile));
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(hook_path_chmod, const struct path *path, umode_t mode)
+{
+	return CONFINED_CALL(medgate_path_setattr(path, profile));
+}
+
+/* The uid and gid (kuid_t/kgid_t, structs passed by value) are not needed: not declared here. */
+SEC("lsm/path_chown")
+int BPF_PROG(hook_path_chown, const struct path *path)
+{
+	return CONFINED_CALL(medgate_path_setattr(path, profile));
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(hook_path_truncate, const struct path *path)
+{
+	return CONFINED_CALL(medgate_path_truncate(path, profile));
 }
 
 /*

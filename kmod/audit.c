@@ -31,6 +31,7 @@ struct medgate_event {
 	u64 profile_id;
 	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err;
 	char profile[MEDGATE_NAME_MAX];
+	char rule_file[256];
 	char comm[TASK_COMM_LEN];
 	char path[MEDGATE_PATH_MAX];
 };
@@ -89,6 +90,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->line = req->line;
 	ev->err = req->err;
 	strscpy(ev->profile, req->profile ? req->profile : "", sizeof(ev->profile));
+	strscpy(ev->rule_file, req->rule_file ? req->rule_file : "", sizeof(ev->rule_file));
 	get_task_comm(ev->comm, current);
 	strscpy(ev->path, req->path ? req->path : "", sizeof(ev->path));
 	spin_unlock_irqrestore(&ring_lock, flags);
@@ -119,6 +121,7 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    nla_put_string(skb, MEDGATE_EA_PATH, ev->path) ||
 	    nla_put_u32(skb, MEDGATE_EA_RULE, ev->rule) ||
 	    nla_put_u32(skb, MEDGATE_EA_RULE_LINE, ev->line) ||
+	    nla_put_string(skb, MEDGATE_EA_RULE_FILE, ev->rule_file) ||
 	    nla_put_u32(skb, MEDGATE_EA_ERRNO, ev->err)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -17,6 +17,7 @@
  * @rule: deciding rule index or MEDGATE_RULE_NONE.
  * @line: its source line.
  * @err: positive errno returned to the task, 0 when allowed.
+ * @rule_file: source file of the deciding rule, or NULL.
  * @path: object path, or NULL when it could not be resolved.
  */
 struct medgate_audit_req {
@@ -30,6 +31,7 @@ struct medgate_audit_req {
 	u32 rule;
 	u32 line;
 	u32 err;
+	const char *rule_file;
 	const char *path;
 };
 

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Validation of a compiled policy blob. Nothing is built from a blob until every offset, length,
- * count and index in it has been checked here; the checks are the ones listed in
+ * Validation of a compiled policy blob (format 2). Nothing is built from a blob until every
+ * offset, length, count and index in it has been checked here; the checks are the ones listed in
  * docs/policy-blob.md, each with its own reason string so that a rejected load says why.
+ *
+ * The cost is linear in the size of the blob: every table entry is looked at once (string
+ * lengths are bounded by MEDGATE_PATH_MAX, exec targets cost a binary search), so a hostile blob
+ * cannot make a load slow. Nothing here allocates or recurses.
  *
  * Plain C: compiled into medgate.ko, libmedgate and the host tests (see compat.h).
  */
@@ -10,6 +14,8 @@
 
 #define FNV64_OFFSET	0xcbf29ce484222325ULL
 #define FNV64_PRIME	0x100000001b3ULL
+
+#define ATTACH_F_ALL	MEDGATE_PATTERN_F_GLOB
 
 u64 medgate_profile_id(const char *name)
 {
@@ -54,6 +60,33 @@ static const char *str_at(const struct medgate_blob_view *v, u32 off, size_t max
 	return s;
 }
 
+static bool valid_pattern(const struct medgate_blob_view *v, u32 off)
+{
+	const char *s = str_at(v, off, MEDGATE_PATH_MAX);
+
+	return s && s[0] == '/';
+}
+
+/*
+ * A source file name: any string shorter than MEDGATE_PATH_MAX. Rules of one file share one
+ * offset, so remembering the last good one keeps the check linear in the blob size.
+ */
+struct file_cache {
+	bool have;
+	u32 off;
+};
+
+static bool valid_file(const struct medgate_blob_view *v, u32 off, struct file_cache *c)
+{
+	if (c->have && off == c->off)
+		return true;
+	if (!str_at(v, off, MEDGATE_PATH_MAX))
+		return false;
+	c->have = true;
+	c->off = off;
+	return true;
+}
+
 static bool valid_name(const char *s)
 {
 	if (!*s)
@@ -80,7 +113,7 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 		return fail(why, "bad magic: not a medgate policy blob", -EINVAL);
 	if (h->format != MEDGATE_BLOB_FORMAT)
 		return fail(why, "unsupported blob format version", -EPROTO);
-	if (h->flags || h->reserved)
+	if (h->flags || h->reserved[0] || h->reserved[1] || h->reserved[2] || h->reserved[3])
 		return fail(why, "reserved header fields are not zero", -EINVAL);
 	if (len > MEDGATE_BLOB_MAX_SIZE)
 		return fail(why, "blob larger than MEDGATE_BLOB_MAX_SIZE", -E2BIG);
@@ -92,12 +125,21 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 		return fail(why, "too many attachments", -E2BIG);
 	if (h->n_rules > MEDGATE_MAX_RULES)
 		return fail(why, "too many rules", -E2BIG);
+	if (h->n_states > MEDGATE_MAX_STATES)
+		return fail(why, "too many DFA states", -E2BIG);
+	if (h->n_trans > MEDGATE_MAX_TRANS)
+		return fail(why, "too many DFA transitions", -E2BIG);
+	if (h->n_accept > MEDGATE_MAX_ACCEPT)
+		return fail(why, "too many DFA accept entries", -E2BIG);
 
 	/* 64-bit arithmetic: each term is bounded above, so the sum cannot wrap. */
 	need = (u64)sizeof(*h) +
 	       (u64)h->n_profiles * sizeof(struct medgate_blob_profile) +
 	       (u64)h->n_attach * sizeof(struct medgate_blob_attach) +
 	       (u64)h->n_rules * sizeof(struct medgate_blob_rule) +
+	       (u64)h->n_states * sizeof(struct medgate_blob_state) +
+	       (u64)h->n_trans * sizeof(struct medgate_blob_trans) +
+	       (u64)h->n_accept * sizeof(u32) +
 	       (u64)h->strtab_len;
 	if (need != len)
 		return fail(why, "table sizes do not add up to the blob length", -EINVAL);
@@ -108,7 +150,10 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 	v->profiles = (const void *)((const u8 *)blob + sizeof(*h));
 	v->attach = (const void *)(v->profiles + h->n_profiles);
 	v->rules = (const void *)(v->attach + h->n_attach);
-	v->strtab = (const char *)(v->rules + h->n_rules);
+	v->states = (const void *)(v->rules + h->n_rules);
+	v->trans = (const void *)(v->states + h->n_states);
+	v->accept = (const void *)(v->trans + h->n_trans);
+	v->strtab = (const char *)(v->accept + h->n_accept);
 	return 0;
 }
 
@@ -124,10 +169,22 @@ static int check_checksum(const void *blob, size_t len, struct medgate_blob_view
 	return 0;
 }
 
+/*
+ * Profiles, and how their tables partition the attachment, rule and state tables: in order,
+ * without gaps, overlaps or strays. The attachment DFA comes first in the state table.
+ */
 static int check_profiles(const struct medgate_blob_view *v, const char **why)
 {
 	const struct medgate_blob_header *h = v->hdr;
-	u32 next_attach = 0, next_rule = 0, i;
+	u32 next_attach = 0, next_rule = 0, next_state = 0, i;
+
+	if (h->n_attach) {
+		if (h->attach_dfa != 0 || h->attach_states == 0 || h->attach_states > h->n_states)
+			return fail(why, "attachment DFA missing or out of bounds", -EINVAL);
+		next_state = h->attach_states;
+	} else if (h->attach_dfa != MEDGATE_DFA_NONE || h->attach_states) {
+		return fail(why, "attachment DFA without attachments", -EINVAL);
+	}
 
 	for (i = 0; i < h->n_profiles; i++) {
 		const struct medgate_blob_profile *p = &v->profiles[i];
@@ -144,67 +201,69 @@ static int check_profiles(const struct medgate_blob_view *v, const char **why)
 			return fail(why, "unknown profile mode", -EINVAL);
 		if (p->reserved[0] || p->reserved[1])
 			return fail(why, "reserved profile fields are not zero", -EINVAL);
-		/* Ranges must partition the tables in order: no gaps, overlaps or strays. */
 		if (p->first_attach != next_attach || p->n_attach > h->n_attach - next_attach)
 			return fail(why, "profile attachment range out of bounds or out of order",
 				    -EINVAL);
 		if (p->first_rule != next_rule || p->n_rules > h->n_rules - next_rule)
 			return fail(why, "profile rule range out of bounds or out of order", -EINVAL);
+		if (!p->n_rules) {
+			if (p->dfa != MEDGATE_DFA_NONE || p->n_states)
+				return fail(why, "profile without rules has a DFA", -EINVAL);
+		} else if (p->dfa == MEDGATE_DFA_NONE || !p->n_states) {
+			return fail(why, "profile with rules has no DFA", -EINVAL);
+		} else if (p->dfa != next_state || p->n_states > h->n_states - next_state) {
+			return fail(why, "profile DFA range out of bounds or out of order", -EINVAL);
+		}
 		next_attach += p->n_attach;
 		next_rule += p->n_rules;
+		next_state += p->n_states;
 	}
 	if (next_attach != h->n_attach)
 		return fail(why, "attachments not owned by any profile", -EINVAL);
 	if (next_rule != h->n_rules)
 		return fail(why, "rules not owned by any profile", -EINVAL);
+	if (next_state != h->n_states)
+		return fail(why, "DFA states not owned by any DFA", -EINVAL);
 	return 0;
 }
 
 static int check_attach(const struct medgate_blob_view *v, const char **why)
 {
-	u32 i, j;
+	struct file_cache files = { false, 0 };
+	u32 i;
 
 	for (i = 0; i < v->hdr->n_attach; i++) {
 		const struct medgate_blob_attach *a = &v->attach[i];
-		const char *path = str_at(v, a->path_off, MEDGATE_PATH_MAX);
 
-		if (!path || path[0] != '/')
-			return fail(why, "attachment path missing, too long or not absolute", -EINVAL);
-		if (a->reserved)
-			return fail(why, "reserved attachment fields are not zero", -EINVAL);
-		/*
-		 * Strings are deduplicated by the compiler, so equal paths share an offset. The
-		 * table is at most MEDGATE_MAX_ATTACH long, which bounds this quadratic check.
-		 */
-		for (j = 0; j < i; j++)
-			if (v->attach[j].path_off == a->path_off)
-				return fail(why, "an executable is attached to two profiles", -EINVAL);
+		if (!valid_pattern(v, a->pattern_off))
+			return fail(why, "attachment pattern missing, too long or not absolute",
+				    -EINVAL);
+		if (a->flags & ~ATTACH_F_ALL)
+			return fail(why, "unknown attachment flags", -EINVAL);
+		if (!valid_file(v, a->file_off, &files))
+			return fail(why, "attachment source file name missing or too long", -EINVAL);
 	}
 	return 0;
 }
 
 static int check_rules(const struct medgate_blob_view *v, const char **why)
 {
+	struct file_cache files = { false, 0 };
 	u32 i;
 
 	for (i = 0; i < v->hdr->n_rules; i++) {
 		const struct medgate_blob_rule *r = &v->rules[i];
-		const char *path = str_at(v, r->path_off, MEDGATE_PATH_MAX);
-		size_t n;
 
-		if (!path || path[0] != '/')
-			return fail(why, "rule path missing, too long or not absolute", -EINVAL);
+		if (!valid_pattern(v, r->pattern_off))
+			return fail(why, "rule pattern missing, too long or not absolute", -EINVAL);
+		if (!valid_file(v, r->file_off, &files))
+			return fail(why, "rule source file name missing or too long", -EINVAL);
 		if (r->flags & ~MEDGATE_RULE_F_ALL)
 			return fail(why, "unknown rule flags", -EINVAL);
 		if (!r->access || (r->access & ~MEDGATE_ACCESS_ALL))
 			return fail(why, "rule access empty or with unknown bits", -EINVAL);
-		n = strlen(path);
-		if ((r->flags & MEDGATE_RULE_F_PREFIX) && path[n - 1] != '/')
-			return fail(why, "prefix rule path does not end in '/'", -EINVAL);
 		if (r->exec_mode >= __MEDGATE_EXEC_MAX)
 			return fail(why, "unknown exec mode", -EINVAL);
-		if (r->reserved)
-			return fail(why, "reserved rule fields are not zero", -EINVAL);
 		if (r->exec_mode == MEDGATE_EXEC_MOVE) {
 			if (!(r->access & MEDGATE_ACCESS_EXEC) || (r->flags & MEDGATE_RULE_F_DENY))
 				return fail(why, "profile change on a rule that does not allow exec",
@@ -215,6 +274,89 @@ static int check_rules(const struct medgate_blob_view *v, const char **why)
 			return fail(why, "exec target set on a rule that does not move", -EINVAL);
 		}
 	}
+	return 0;
+}
+
+/* Cursor over the transition and accept tables, which the states partition in order. */
+struct dfa_cursor {
+	u32 next_trans, next_accept;
+};
+
+/*
+ * The states [@first, @first + @n) of one DFA: their transitions stay inside it, their accept
+ * entries are strictly ascending and inside [@acc_lo, @acc_hi).
+ */
+static int check_dfa(const struct medgate_blob_view *v, u32 first, u32 n, u32 acc_lo, u32 acc_hi,
+		     struct dfa_cursor *cur, const char **why)
+{
+	const struct medgate_blob_header *h = v->hdr;
+	u32 s, k;
+
+	for (s = first; s < first + n; s++) {
+		const struct medgate_blob_state *st = &v->states[s];
+
+		if (st->first_trans != cur->next_trans || st->n_trans > h->n_trans - cur->next_trans)
+			return fail(why, "state transition range out of bounds or out of order",
+				    -EINVAL);
+		if (st->first_accept != cur->next_accept ||
+		    st->n_accept > h->n_accept - cur->next_accept)
+			return fail(why, "state accept range out of bounds or out of order", -EINVAL);
+		for (k = st->first_trans; k < st->first_trans + st->n_trans; k++) {
+			const struct medgate_blob_trans *t = &v->trans[k];
+
+			if (t->lo > t->hi)
+				return fail(why, "transition byte range reversed (lo > hi)", -EINVAL);
+			if (k > st->first_trans && t->lo <= v->trans[k - 1].hi)
+				return fail(why, "transitions of a state not sorted or overlapping",
+					    -EINVAL);
+			if (t->reserved)
+				return fail(why, "reserved transition fields are not zero", -EINVAL);
+			if (t->next < first || t->next - first >= n)
+				return fail(why, "transition leads outside its DFA", -EINVAL);
+		}
+		for (k = st->first_accept; k < st->first_accept + st->n_accept; k++) {
+			u32 a = v->accept[k];
+
+			if (a < acc_lo || a >= acc_hi)
+				return fail(why, "accept entry outside its DFA's rules or attachments",
+					    -EINVAL);
+			if (k > st->first_accept && a <= v->accept[k - 1])
+				return fail(why, "accept entries of a state not strictly ascending",
+					    -EINVAL);
+		}
+		cur->next_trans += st->n_trans;
+		cur->next_accept += st->n_accept;
+	}
+	return 0;
+}
+
+/* The DFAs, in table order; check_profiles() has checked that their ranges partition the states. */
+static int check_dfas(const struct medgate_blob_view *v, const char **why)
+{
+	const struct medgate_blob_header *h = v->hdr;
+	struct dfa_cursor cur = { 0, 0 };
+	u32 i;
+	int err;
+
+	if (h->n_attach) {
+		err = check_dfa(v, 0, h->attach_states, 0, h->n_attach, &cur, why);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < h->n_profiles; i++) {
+		const struct medgate_blob_profile *p = &v->profiles[i];
+
+		if (!p->n_rules)
+			continue;
+		err = check_dfa(v, p->dfa, p->n_states, p->first_rule, p->first_rule + p->n_rules,
+				&cur, why);
+		if (err)
+			return err;
+	}
+	if (cur.next_trans != h->n_trans)
+		return fail(why, "transitions not owned by any state", -EINVAL);
+	if (cur.next_accept != h->n_accept)
+		return fail(why, "accept entries not owned by any state", -EINVAL);
 	return 0;
 }
 
@@ -243,6 +385,8 @@ int medgate_blob_validate(const void *blob, size_t len, struct medgate_blob_view
 		err = check_attach(&v, why);
 	if (!err)
 		err = check_rules(&v, why);
+	if (!err)
+		err = check_dfas(&v, why);
 	if (err)
 		return err;
 	*view = v;

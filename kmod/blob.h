@@ -12,12 +12,24 @@
  * struct medgate_blob_view - typed pointers into a blob that medgate_blob_validate() accepted.
  * Every index and offset reachable from it has been bounds-checked; users may follow them without
  * further checks.
+ * @hdr: the header.
+ * @profiles: profile table, sorted by id.
+ * @attach: attachment table.
+ * @rules: rule table.
+ * @states: DFA state table (the attachment DFA, then one DFA per profile with rules).
+ * @trans: DFA transition table.
+ * @accept: accept entries (rule or attachment indices).
+ * @strtab: string table.
+ * @version: the policy version (first 8 bytes of the SHA-256, little-endian).
  */
 struct medgate_blob_view {
 	const struct medgate_blob_header *hdr;
 	const struct medgate_blob_profile *profiles;
 	const struct medgate_blob_attach *attach;
 	const struct medgate_blob_rule *rules;
+	const struct medgate_blob_state *states;
+	const struct medgate_blob_trans *trans;
+	const u32 *accept;
 	const char *strtab;
 	u64 version;
 };

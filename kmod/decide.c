@@ -37,6 +37,8 @@ void medgate_report(const struct medgate_policy *pol, const struct medgate_reque
 		a.profile = pol->view.strtab + p->name_off;
 		a.mode = p->mode;
 	}
+	if (pol && m && m->rule < pol->view.hdr->n_rules)
+		a.rule_file = pol->view.strtab + pol->view.rules[m->rule].file_off;
 	medgate_audit_emit(&a);
 }
 
@@ -64,6 +66,17 @@ int medgate_decide(const struct medgate_policy *pol, const struct medgate_reques
 	}
 
 	medgate_match_file(&pol->view, p, req->path, req->access, m);
+	if (!m->allowed && req->any && !m->explicit_deny) {
+		u32 bit;
+
+		for (bit = 1; bit && !m->allowed; bit <<= 1) {
+			if (!(req->access & bit))
+				continue;
+			medgate_match_file(&pol->view, p, req->path, bit, m);
+			if (m->explicit_deny)
+				break;
+		}
+	}
 	if (m->allowed)
 		return 0;
 	if (p->mode == MEDGATE_MODE_COMPLAIN && !m->explicit_deny) {

@@ -10,12 +10,14 @@
  * @profile_id: the task's profile (never 0: unconfined tasks do not get here).
  * @op: enum medgate_op.
  * @access: MEDGATE_ACCESS_* bits requested.
+ * @any: one of the @access bits is enough (truncate: w or s); otherwise all are needed.
  * @path: resolved object path, or an ERR_PTR from medgate_path_resolve().
  */
 struct medgate_request {
 	u64 profile_id;
 	u32 op;
 	u32 access;
+	bool any;
 	const char *path;
 };
 

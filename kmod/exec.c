@@ -23,16 +23,16 @@ int medgate_decide_exec(struct linux_binprm *bprm, struct medgate_task_label *la
 {
 	struct medgate_request req = { .op = MEDGATE_OP_EXEC, .access = MEDGATE_ACCESS_EXEC };
 	const struct medgate_policy *pol;
+	struct medgate_path_bufs *b;
 	struct medgate_match m;
 	u64 pending = 0;
-	char *buf;
 	int ret = 0;
 
 	if (WARN_ON_ONCE(!bprm || !bprm->file || !label))
 		return -EACCES;
 	req.profile_id = label->profile;
-	buf = medgate_path_buffer_get();
-	req.path = medgate_path_resolve(&bprm->file->f_path, buf);
+	b = medgate_path_buffers_get();
+	req.path = medgate_path_resolve(&bprm->file->f_path, b->src);
 	rcu_read_lock();
 	pol = medgate_policy_current();
 
@@ -58,6 +58,6 @@ int medgate_decide_exec(struct linux_binprm *bprm, struct medgate_task_label *la
 	label->pending = pending;
 out:
 	rcu_read_unlock();
-	medgate_path_buffer_put();
+	medgate_path_buffers_put();
 	return ret;
 }

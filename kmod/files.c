@@ -1,14 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decisions for the file hooks.
+ * Decisions for the file hooks. Every one resolves its object through kmod/path.c and decides
+ * through medgate_decide() against one policy snapshot.
+ *
+ * | access | hooks                                                                          |
+ * |--------|--------------------------------------------------------------------------------|
+ * | r w a  | file_open; file_receive and file_fcntl revalidate descriptors                  |
+ * | x      | file_open with __FMODE_EXEC, bprm_creds_for_exec (kmod/exec.c)                 |
+ * | c      | path_mknod (also open with O_CREAT), path_mkdir, path_symlink, the destination |
+ * |        | of path_rename and path_link                                                   |
+ * | d      | path_unlink, path_rmdir                                                        |
+ * | l      | the source of path_rename and path_link                                        |
+ * | s      | path_chmod, path_chown; path_truncate accepts s or w                           |
+ * | m      | mmap_file and file_mprotect with PROT_EXEC (x implies m)                       |
  */
 #include <linux/fs.h>
 #include <linux/err.h>
+#include <linux/fcntl.h>
+#include <linux/mm_types.h>
 #include <linux/rcupdate.h>
-#include <linux/preempt.h>
 #include "decide.h"
 #include "files.h"
 #include "path.h"
+
+static int decide_req(const struct medgate_request *req)
+{
+	struct medgate_match m;
+	int ret;
+
+	rcu_read_lock();
+	ret = medgate_decide(medgate_policy_current(), req, &m);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int decide_path(u64 profile, u32 op, u32 access, const char *path)
+{
+	struct medgate_request req = {
+		.profile_id = profile, .op = op, .access = access, .path = path,
+	};
+
+	return decide_req(&req);
+}
+
+static int decide_file(const struct file *file, u64 profile, u32 op, u32 access)
+{
+	struct medgate_path_bufs *b;
+	int ret;
+
+	if (WARN_ON_ONCE(!file))
+		return -EACCES;
+	b = medgate_path_buffers_get();
+	ret = decide_path(profile, op, access, medgate_path_resolve(&file->f_path, b->src));
+	medgate_path_buffers_put();
+	return ret;
+}
 
 /* What an open asks for. Opening for exec is asked as exec, not as read. */
 static u32 open_access(const struct file *file)
@@ -22,25 +68,139 @@ static u32 open_access(const struct file *file)
 	if (file->f_mode & FMODE_WRITE)
 		access |= (file->f_flags & O_APPEND) && !(file->f_flags & O_TRUNC) ?
 			  MEDGATE_ACCESS_APPEND : MEDGATE_ACCESS_WRITE;
-	/* O_PATH and similar opens that read nothing still need some right on the object. */
+	/* Opens that read and write nothing still need some right on the object. */
 	return access ? access : MEDGATE_ACCESS_READ;
 }
 
 int medgate_decide_file_open(struct file *file, u64 profile)
 {
-	struct medgate_request req = { .profile_id = profile, .op = MEDGATE_OP_FILE_OPEN };
-	struct medgate_match m;
-	char *buf;
-	int ret;
+	return decide_file(file, profile, MEDGATE_OP_FILE_OPEN, open_access(file));
+}
+
+/*
+ * A descriptor passed over a unix socket was opened by someone else, under other rules: the
+ * receiver must hold the same rights it would need to open the file itself.
+ */
+int medgate_decide_file_receive(struct file *file, u64 profile)
+{
+	u32 access;
 
 	if (WARN_ON_ONCE(!file))
 		return -EACCES;
-	req.access = open_access(file);
-	buf = medgate_path_buffer_get();
-	req.path = medgate_path_resolve(&file->f_path, buf);
-	rcu_read_lock();
-	ret = medgate_decide(medgate_policy_current(), &req, &m);
-	rcu_read_unlock();
-	medgate_path_buffer_put();
+	access = open_access(file);
+	/* The receiver cannot exec through the descriptor; what it can do is read and write. */
+	if (access == MEDGATE_ACCESS_EXEC)
+		access = MEDGATE_ACCESS_READ;
+	return decide_file(file, profile, MEDGATE_OP_FILE_RECEIVE, access);
+}
+
+/*
+ * Clearing O_APPEND turns an append-only descriptor into a writable one: that needs w, as an
+ * open for writing would have.
+ */
+int medgate_decide_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg,
+			      u64 profile)
+{
+	if (WARN_ON_ONCE(!file))
+		return -EACCES;
+	if (cmd != F_SETFL || !(file->f_mode & FMODE_WRITE) ||
+	    !(file->f_flags & O_APPEND) || (arg & O_APPEND))
+		return 0;
+	return decide_file(file, profile, MEDGATE_OP_FCNTL, MEDGATE_ACCESS_WRITE);
+}
+
+/* Executable file mappings; anonymous executable memory is not a file matter. */
+int medgate_decide_mmap_exec(struct file *file, u64 profile)
+{
+	if (!file)
+		return 0;
+	return decide_file(file, profile, MEDGATE_OP_MMAP, MEDGATE_ACCESS_MMAP_EXEC);
+}
+
+int medgate_decide_entry(const struct path *dir, struct dentry *dentry, u32 op, u64 profile)
+{
+	struct medgate_path_bufs *b;
+	u32 access;
+	int ret;
+
+	switch (op) {
+	case MEDGATE_OP_CREATE:
+		access = MEDGATE_ACCESS_CREATE;
+		break;
+	case MEDGATE_OP_DELETE:
+		access = MEDGATE_ACCESS_DELETE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	b = medgate_path_buffers_get();
+	ret = decide_path(profile, op, access, medgate_path_resolve_entry(dir, dentry, b->src));
+	medgate_path_buffers_put();
+	return ret;
+}
+
+/* Rename and link: l on the source, c on the destination. Both are decided and audited. */
+static int decide_move(const struct path *src_dir, struct dentry *src, const struct path *src_path,
+		       const struct path *dst_dir, struct dentry *dst, u32 op, u64 profile)
+{
+	struct medgate_path_bufs *b;
+	const char *from;
+	int ret;
+
+	b = medgate_path_buffers_get();
+	from = src_path ? medgate_path_resolve(src_path, b->src) :
+			  medgate_path_resolve_entry(src_dir, src, b->src);
+	ret = decide_path(profile, op, MEDGATE_ACCESS_LINK, from);
+	if (!ret)
+		ret = decide_path(profile, op, MEDGATE_ACCESS_CREATE,
+				  medgate_path_resolve_entry(dst_dir, dst, b->dst));
+	medgate_path_buffers_put();
+	return ret;
+}
+
+int medgate_decide_rename(const struct path *old_dir, struct dentry *old_dentry,
+			  const struct path *new_dir, struct dentry *new_dentry, u64 profile)
+{
+	return decide_move(old_dir, old_dentry, NULL, new_dir, new_dentry, MEDGATE_OP_RENAME,
+			   profile);
+}
+
+/*
+ * The source dentry of a hard link has no mount of its own (DESIGN trap 5); links cannot cross
+ * mounts, so it lives on the destination directory's mount.
+ */
+int medgate_decide_link(struct dentry *old_dentry, const struct path *new_dir,
+			struct dentry *new_dentry, u64 profile)
+{
+	struct path src;
+
+	if (WARN_ON_ONCE(!old_dentry || !new_dir))
+		return -EACCES;
+	src.mnt = new_dir->mnt;
+	src.dentry = old_dentry;
+	return decide_move(NULL, NULL, &src, new_dir, new_dentry, MEDGATE_OP_LINK, profile);
+}
+
+int medgate_decide_setattr(const struct path *path, bool truncate, u64 profile)
+{
+	struct medgate_path_bufs *b;
+	const char *name;
+	int ret;
+
+	b = medgate_path_buffers_get();
+	name = medgate_path_resolve(path, b->src);
+	if (truncate) {
+		/* Truncation is a write: w allows it as well as s. */
+		struct medgate_request req = {
+			.profile_id = profile, .op = MEDGATE_OP_SETATTR,
+			.access = MEDGATE_ACCESS_SETATTR | MEDGATE_ACCESS_WRITE,
+			.any = true, .path = name,
+		};
+
+		ret = decide_req(&req);
+	} else {
+		ret = decide_path(profile, MEDGATE_OP_SETATTR, MEDGATE_ACCESS_SETATTR, name);
+	}
+	medgate_path_buffers_put();
 	return ret;
 }

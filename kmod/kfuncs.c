@@ -13,6 +13,8 @@
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/module.h>
+#include <linux/mm_types.h>
+#include <linux/mman.h>
 #include <linux/preempt.h>
 #include "blob.h"
 #include "files.h"
@@ -22,17 +24,101 @@ __diag_push();
 __diag_ignore_all("-Wmissing-prototypes",
 		  "kfuncs are global for BTF but have no callers in C");
 
-/**
- * medgate_file_open() - may the current task, confined in @profile, open @file?
- * @file: the file being opened (the file_open hook's argument).
- * @profile: the task's profile id, from its label.
- * Return: 0 to allow, -EACCES to deny, -EPERM when called from a context it does not serve.
+/*
+ * Each kfunc serves the LSM hook of the same name: @profile is the calling task's profile id
+ * from its label (never 0: the BPF programs return at once for unconfined tasks). Return: 0 to
+ * allow, -EACCES to deny, -EPERM when called outside task context or with missing pointers.
  */
+static inline bool callable(u64 profile, bool pointers_present)
+{
+	return in_task() && profile && pointers_present;
+}
+
 noinline int medgate_file_open(struct file *file, u64 profile)
 {
-	if (!in_task() || !file || !profile)
+	if (!callable(profile, file))
 		return -EPERM;
 	return medgate_decide_file_open(file, profile);
+}
+
+noinline int medgate_file_receive(struct file *file, u64 profile)
+{
+	if (!callable(profile, file))
+		return -EPERM;
+	return medgate_decide_file_receive(file, profile);
+}
+
+noinline int medgate_file_fcntl(struct file *file, u32 cmd, u64 arg, u64 profile)
+{
+	if (!callable(profile, file))
+		return -EPERM;
+	return medgate_decide_file_fcntl(file, cmd, arg, profile);
+}
+
+noinline int medgate_mmap_file(struct file *file, u64 prot, u64 profile)
+{
+	if (!callable(profile, true))
+		return -EPERM;
+	if (!(prot & PROT_EXEC))
+		return 0;
+	return medgate_decide_mmap_exec(file, profile);
+}
+
+noinline int medgate_file_mprotect(struct vm_area_struct *vma, u64 prot, u64 profile)
+{
+	if (!callable(profile, vma))
+		return -EPERM;
+	if (!(prot & PROT_EXEC))
+		return 0;
+	return medgate_decide_mmap_exec(vma->vm_file, profile);
+}
+
+/* mknod (including open with O_CREAT), mkdir and symlink. */
+noinline int medgate_path_create(const struct path *dir, struct dentry *dentry, u64 profile)
+{
+	if (!callable(profile, dir && dentry))
+		return -EPERM;
+	return medgate_decide_entry(dir, dentry, MEDGATE_OP_CREATE, profile);
+}
+
+/* unlink and rmdir. */
+noinline int medgate_path_delete(const struct path *dir, struct dentry *dentry, u64 profile)
+{
+	if (!callable(profile, dir && dentry))
+		return -EPERM;
+	return medgate_decide_entry(dir, dentry, MEDGATE_OP_DELETE, profile);
+}
+
+noinline int medgate_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+				 const struct path *new_dir, struct dentry *new_dentry,
+				 u64 profile)
+{
+	if (!callable(profile, old_dir && old_dentry && new_dir && new_dentry))
+		return -EPERM;
+	return medgate_decide_rename(old_dir, old_dentry, new_dir, new_dentry, profile);
+}
+
+noinline int medgate_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			       struct dentry *new_dentry, u64 profile)
+{
+	if (!callable(profile, old_dentry && new_dir && new_dentry))
+		return -EPERM;
+	return medgate_decide_link(old_dentry, new_dir, new_dentry, profile);
+}
+
+/* chmod and chown. */
+noinline int medgate_path_setattr(const struct path *path, u64 profile)
+{
+	if (!callable(profile, path))
+		return -EPERM;
+	return medgate_decide_setattr(path, false, profile);
+}
+
+noinline int medgate_path_truncate(const struct path *path, u64 profile)
+{
+	if (!callable(profile, path))
+		return -EPERM;
+	return medgate_decide_setattr(path, true, profile);
 }
 
 /**
@@ -53,6 +139,16 @@ __diag_pop();
 
 BTF_SET8_START(medgate_kfunc_ids)
 BTF_ID_FLAGS(func, medgate_file_open)
+BTF_ID_FLAGS(func, medgate_file_receive)
+BTF_ID_FLAGS(func, medgate_file_fcntl)
+BTF_ID_FLAGS(func, medgate_mmap_file)
+BTF_ID_FLAGS(func, medgate_file_mprotect)
+BTF_ID_FLAGS(func, medgate_path_create)
+BTF_ID_FLAGS(func, medgate_path_delete)
+BTF_ID_FLAGS(func, medgate_path_rename)
+BTF_ID_FLAGS(func, medgate_path_link)
+BTF_ID_FLAGS(func, medgate_path_setattr)
+BTF_ID_FLAGS(func, medgate_path_truncate)
 BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
 BTF_SET8_END(medgate_kfunc_ids)
 

@@ -6,6 +6,7 @@
 #include <linux/module.h>
 #include "audit.h"
 #include "blob.h"
+#include "chunks.h"
 #include "kfuncs.h"
 #include "netlink.h"
 #include "path.h"
@@ -14,10 +15,12 @@
 /* The uapi structs cross the user/kernel boundary as raw bytes: no holes, fixed sizes. */
 static void __init build_check_abi(void)
 {
-	BUILD_BUG_ON(sizeof(struct medgate_blob_header) != 64);
-	BUILD_BUG_ON(sizeof(struct medgate_blob_profile) != 40);
-	BUILD_BUG_ON(sizeof(struct medgate_blob_attach) != 8);
+	BUILD_BUG_ON(sizeof(struct medgate_blob_header) != 96);
+	BUILD_BUG_ON(sizeof(struct medgate_blob_profile) != 48);
+	BUILD_BUG_ON(sizeof(struct medgate_blob_attach) != 16);
 	BUILD_BUG_ON(sizeof(struct medgate_blob_rule) != 32);
+	BUILD_BUG_ON(sizeof(struct medgate_blob_state) != 16);
+	BUILD_BUG_ON(sizeof(struct medgate_blob_trans) != 8);
 	BUILD_BUG_ON(sizeof(struct medgate_task_label) != 24);
 }
 
@@ -35,6 +38,9 @@ static int __init medgate_init(void)
 	err = medgate_audit_init();
 	if (err)
 		goto err_audit;
+	err = medgate_chunks_init();
+	if (err)
+		goto err_chunks;
 	err = medgate_netlink_init();
 	if (err)
 		goto err_netlink;
@@ -47,6 +53,8 @@ static int __init medgate_init(void)
 err_kfuncs:
 	medgate_netlink_uninit();
 err_netlink:
+	medgate_chunks_uninit();
+err_chunks:
 	medgate_audit_uninit();
 err_audit:
 	medgate_policy_uninit();
@@ -64,6 +72,7 @@ static void __exit medgate_exit(void)
 {
 	medgate_audit_stop();
 	medgate_netlink_uninit();
+	medgate_chunks_uninit();
 	medgate_audit_uninit();
 	medgate_policy_uninit();
 	medgate_path_uninit();

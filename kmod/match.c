@@ -1,26 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Format-1 matcher: exact paths and directory prefixes, deny rules first. The cost is linear in
- * the profile's rule count; the glob language replaces this with a DFA whose cost depends on the
- * path length only. Rule identity is kept in every result so audit records can name the rule.
+ * Matching paths against a validated blob's DFAs (docs/policy-blob.md, "DFA walk").
+ *
+ * A decision walks the profile's DFA once over the path, one binary search among the current
+ * state's transitions per byte, and reads the rules that match from the final state's accept
+ * list (rule indices, ascending, so in source order). Its cost is
+ * O(strlen(path) * log(transitions of a state) + accept list length), whatever the number of
+ * rules. No recursion, no allocation, a few words of stack: it runs inside an RCU read section.
+ * Rule identity (index, file, line) is kept in every result so audit records can name the rule.
  */
 #include "match.h"
 
-static bool rule_matches(const struct medgate_blob_view *v, const struct medgate_blob_rule *r,
-			 const char *path)
+/* The state reached from @start over all of @path, or MEDGATE_DFA_NONE when the walk stops. */
+static u32 walk(const struct medgate_blob_view *v, u32 start, const char *path)
 {
-	const char *rp = v->strtab + r->path_off;
+	const unsigned char *c;
+	u32 s = start;
 
-	if (r->flags & MEDGATE_RULE_F_PREFIX)
-		return strncmp(path, rp, strlen(rp)) == 0;
-	return strcmp(path, rp) == 0;
+	for (c = (const unsigned char *)path; *c; c++) {
+		const struct medgate_blob_trans *t = &v->trans[v->states[s].first_trans];
+		u32 lo = 0, hi = v->states[s].n_trans;
+		bool found = false;
+
+		while (lo < hi) {
+			u32 mid = lo + (hi - lo) / 2;
+
+			if (*c < t[mid].lo) {
+				hi = mid;
+			} else if (*c > t[mid].hi) {
+				lo = mid + 1;
+			} else {
+				s = t[mid].next;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return MEDGATE_DFA_NONE;
+	}
+	return s;
 }
 
-/* Writing anywhere includes appending: a grant of w also grants a. */
+/* Writing anywhere includes appending, executing includes mapping executable. */
 static u32 granted_bits(u32 access)
 {
 	if (access & MEDGATE_ACCESS_WRITE)
 		access |= MEDGATE_ACCESS_APPEND;
+	if (access & MEDGATE_ACCESS_EXEC)
+		access |= MEDGATE_ACCESS_MMAP_EXEC;
 	return access;
 }
 
@@ -28,44 +55,58 @@ static void set_rule(const struct medgate_blob_view *v, struct medgate_match *m,
 {
 	m->rule = idx;
 	m->line = v->rules[idx].line;
+	m->file = v->strtab + v->rules[idx].file_off;
 }
 
+/**
+ * medgate_match_file() - decide @access on @path for profile @p.
+ * @v: the validated blob.
+ * @p: a profile of @v.
+ * @path: absolute path, NUL-terminated.
+ * @access: MEDGATE_ACCESS_* requested.
+ * @m: the outcome.
+ *
+ * Among the rules whose pattern matches @path: the first deny rule that covers a requested bit
+ * decides (explicit deny); otherwise the request is allowed when the allow rules together grant
+ * every requested bit, and the first of them that grants one is named. The exec disposition comes
+ * from the first matching rule that grants x. A partial grant is the default deny.
+ */
 void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
 			const char *path, u32 access, struct medgate_match *m)
 {
-	u32 end = p->first_rule + p->n_rules;
-	u32 granted = 0, i;
+	const u32 *acc = NULL;
+	u32 granted = 0, n = 0, i, s;
 	bool decided = false;
 
 	memset(m, 0, sizeof(*m));
 	m->rule = MEDGATE_RULE_NONE;
 
-	for (i = p->first_rule; i < end; i++) {
-		const struct medgate_blob_rule *r = &v->rules[i];
+	if (p->dfa != MEDGATE_DFA_NONE) {
+		s = walk(v, p->dfa, path);
+		if (s != MEDGATE_DFA_NONE) {
+			acc = &v->accept[v->states[s].first_accept];
+			n = v->states[s].n_accept;
+		}
+	}
 
-		if (!(r->flags & MEDGATE_RULE_F_DENY) || !(r->access & access))
-			continue;
-		if (rule_matches(v, r, path)) {
+	for (i = 0; i < n; i++) {
+		const struct medgate_blob_rule *r = &v->rules[acc[i]];
+
+		if ((r->flags & MEDGATE_RULE_F_DENY) && (r->access & access)) {
 			m->explicit_deny = true;
-			set_rule(v, m, i);
+			set_rule(v, m, acc[i]);
 			return;
 		}
 	}
 
-	/*
-	 * The first allow rule that grants any requested bit is the one named; the exec
-	 * disposition comes from the first rule that grants exec.
-	 */
-	for (i = p->first_rule; i < end && (granted & access) != access; i++) {
-		const struct medgate_blob_rule *r = &v->rules[i];
+	for (i = 0; i < n && (granted & access) != access; i++) {
+		const struct medgate_blob_rule *r = &v->rules[acc[i]];
 		u32 bits = granted_bits(r->access);
 
 		if ((r->flags & MEDGATE_RULE_F_DENY) || !(bits & access & ~granted))
 			continue;
-		if (!rule_matches(v, r, path))
-			continue;
 		if (!decided) {
-			set_rule(v, m, i);
+			set_rule(v, m, acc[i]);
 			decided = true;
 		}
 		if ((access & MEDGATE_ACCESS_EXEC) && (bits & MEDGATE_ACCESS_EXEC) &&
@@ -80,22 +121,57 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 		/* A partial grant does not decide: the default deny does. */
 		m->rule = MEDGATE_RULE_NONE;
 		m->line = 0;
+		m->file = NULL;
 		m->exec_mode = MEDGATE_EXEC_STAY;
 		m->target = 0;
 	}
 }
 
+/**
+ * medgate_match_attach() - the profile an unconfined task enters by executing @path.
+ * @v: the validated blob.
+ * @path: the executable actually run, absolute.
+ *
+ * Among the attachments whose pattern matches @path, an exact (non-glob) one wins; otherwise the
+ * first in table order. The compiler refuses policies where this choice would pick between two
+ * profiles, so it only settles matches within one profile.
+ *
+ * Return: the profile, or NULL (the task stays unconfined).
+ */
 const struct medgate_blob_profile *medgate_match_attach(const struct medgate_blob_view *v,
 							const char *path)
 {
-	u32 p, i;
+	const struct medgate_blob_state *st;
+	u32 s, idx, i, lo, hi;
 
-	for (p = 0; p < v->hdr->n_profiles; p++) {
-		const struct medgate_blob_profile *prof = &v->profiles[p];
+	if (v->hdr->attach_dfa == MEDGATE_DFA_NONE)
+		return NULL;
+	s = walk(v, v->hdr->attach_dfa, path);
+	if (s == MEDGATE_DFA_NONE)
+		return NULL;
+	st = &v->states[s];
+	if (!st->n_accept)
+		return NULL;
+	idx = v->accept[st->first_accept];
+	for (i = 0; i < st->n_accept; i++) {
+		u32 a = v->accept[st->first_accept + i];
 
-		for (i = prof->first_attach; i < prof->first_attach + prof->n_attach; i++)
-			if (strcmp(path, v->strtab + v->attach[i].path_off) == 0)
-				return prof;
+		if (!(v->attach[a].flags & MEDGATE_PATTERN_F_GLOB)) {
+			idx = a;
+			break;
+		}
 	}
-	return NULL;
+
+	/* The owner is the last profile whose attachments start at or before idx. */
+	lo = 0;
+	hi = v->hdr->n_profiles;
+	while (hi - lo > 1) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (v->profiles[mid].first_attach <= idx)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &v->profiles[lo];
 }

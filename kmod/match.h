@@ -16,6 +16,8 @@
  * @line: source line of that rule, 0 if none.
  * @exec_mode: for exec requests, what the allowing rule says about the profile.
  * @target: for MEDGATE_EXEC_MOVE, the profile id to move to.
+ * @file: source file of that rule (a string of the blob, valid as long as the policy is), or
+ *        NULL if none.
  */
 struct medgate_match {
 	bool allowed;
@@ -24,6 +26,7 @@ struct medgate_match {
 	u32 line;
 	u32 exec_mode;
 	u64 target;
+	const char *file;
 };
 
 void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,

@@ -11,6 +11,7 @@
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include "audit.h"
+#include "chunks.h"
 #include "netlink.h"
 #include "policy.h"
 
@@ -20,6 +21,7 @@ static const struct nla_policy status_policy[MEDGATE_A_MAX + 1] = {
 };
 
 static const struct nla_policy load_policy[MEDGATE_A_MAX + 1] = {
+	/* 6.1 has no range check for binary attributes: emptiness is checked by the handlers. */
 	[MEDGATE_A_POLICY_BLOB] = { .type = NLA_BINARY, .len = U16_MAX - NLA_HDRLEN },
 	[MEDGATE_A_POLICY_CHUNK_OFFSET] = { .type = NLA_U32 },
 	[MEDGATE_A_POLICY_TOTAL_LEN] = { .type = NLA_U32 },
@@ -107,30 +109,10 @@ out_unlock:
 	return err;
 }
 
-static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
+static int reply_version(struct genl_info *info, u64 version)
 {
-	struct nlattr *blob = info->attrs[MEDGATE_A_POLICY_BLOB];
 	struct sk_buff *msg;
-	u64 version;
 	void *hdr;
-	int err;
-
-	err = require_mac_admin(skb, info->extack);
-	if (err)
-		return err;
-	if (info->attrs[MEDGATE_A_POLICY_CHUNK_OFFSET] || info->attrs[MEDGATE_A_POLICY_TOTAL_LEN]) {
-		NL_SET_ERR_MSG(info->extack, "chunked policy transfer is not supported by this module");
-		return -EOPNOTSUPP;
-	}
-	if (!blob) {
-		NL_SET_ERR_MSG(info->extack, "MEDGATE_A_POLICY_BLOB is required");
-		return -EINVAL;
-	}
-	err = medgate_policy_load(nla_data(blob), nla_len(blob), info->extack, &version);
-	if (err) {
-		NL_SET_BAD_ATTR(info->extack, blob);
-		return err;
-	}
 
 	msg = genlmsg_new(nla_total_size_64bit(8), GFP_KERNEL);
 	if (!msg)
@@ -144,10 +126,123 @@ static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int cmd_policy_get(struct sk_buff *skb, struct genl_info *info)
+/* One chunk of a blob too large for one attribute; the last one loads it. */
+static int load_chunk(struct sk_buff *skb, struct genl_info *info, u64 *version, bool *done)
 {
-	NL_SET_ERR_MSG(info->extack, "policy show is not implemented by this module");
-	return -EOPNOTSUPP;
+	struct nlattr *blob = info->attrs[MEDGATE_A_POLICY_BLOB];
+	struct nlattr *offset = info->attrs[MEDGATE_A_POLICY_CHUNK_OFFSET];
+	struct nlattr *total = info->attrs[MEDGATE_A_POLICY_TOTAL_LEN];
+	void *whole;
+	int err;
+
+	*done = false;
+	if (!offset || !total) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a chunk needs MEDGATE_A_POLICY_CHUNK_OFFSET and MEDGATE_A_POLICY_TOTAL_LEN");
+		return -EINVAL;
+	}
+	err = medgate_chunk_add(genl_info_net(info), info->snd_portid, nla_get_u32(total),
+				nla_get_u32(offset), nla_data(blob), nla_len(blob), info->extack,
+				&whole);
+	if (err || !whole)
+		return err;
+	*done = true;
+	err = medgate_policy_load(whole, nla_get_u32(total), info->extack, version);
+	kvfree(whole);
+	return err;
+}
+
+static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *blob = info->attrs[MEDGATE_A_POLICY_BLOB];
+	bool done = true;
+	u64 version;
+	int err;
+
+	err = require_mac_admin(skb, info->extack);
+	if (err)
+		return err;
+	if (!blob) {
+		NL_SET_ERR_MSG(info->extack, "MEDGATE_A_POLICY_BLOB is required");
+		return -EINVAL;
+	}
+	if (info->attrs[MEDGATE_A_POLICY_CHUNK_OFFSET] || info->attrs[MEDGATE_A_POLICY_TOTAL_LEN])
+		err = load_chunk(skb, info, &version, &done);
+	else
+		err = medgate_policy_load(nla_data(blob), nla_len(blob), info->extack, &version);
+	if (err) {
+		NL_SET_BAD_ATTR(info->extack, blob);
+		return err;
+	}
+	return done ? reply_version(info, version) : 0;
+}
+
+/* cb->args[0]: the policy being sent (a counted reference); cb->args[1]: next offset. */
+static int policy_get_start(struct netlink_callback *cb)
+{
+	struct medgate_policy *pol;
+	int err;
+
+	err = require_mac_admin(cb->skb, cb->extack);
+	if (err)
+		return err;
+	medgate_policy_lock();
+	pol = medgate_policy_locked();
+	if (pol)
+		medgate_policy_get(pol);
+	medgate_policy_unlock();
+	if (!pol) {
+		NL_SET_ERR_MSG(cb->extack, "no policy is loaded");
+		return -ENOENT;
+	}
+	cb->args[0] = (long)pol;
+	cb->args[1] = 0;
+	return 0;
+}
+
+static int policy_get_done(struct netlink_callback *cb)
+{
+	medgate_policy_put((struct medgate_policy *)cb->args[0]);
+	return 0;
+}
+
+/* Room a POLICY_GET message needs besides its slice: headers and the three small attributes. */
+#define POLICY_SLICE_OVERHEAD	128
+
+static int policy_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct medgate_policy *pol = (const struct medgate_policy *)cb->args[0];
+	size_t offset = cb->args[1];
+
+	while (offset < pol->len) {
+		int room = skb_tailroom(skb) - POLICY_SLICE_OVERHEAD;
+		size_t len;
+		void *hdr;
+
+		if (room < 256)
+			break;
+		len = min_t(size_t, pol->len - offset, room);
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &medgate_family, NLM_F_MULTI, MEDGATE_CMD_POLICY_GET);
+		if (!hdr)
+			break;
+		if (nla_put_u64_64bit(skb, MEDGATE_A_POLICY_VERSION, pol->version, MEDGATE_A_PAD) ||
+		    nla_put_u32(skb, MEDGATE_A_POLICY_TOTAL_LEN, pol->len) ||
+		    nla_put_u32(skb, MEDGATE_A_POLICY_CHUNK_OFFSET, offset) ||
+		    nla_put(skb, MEDGATE_A_POLICY_BLOB, len, pol->blob + offset)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		offset += len;
+	}
+	/* A slice that does not fit an empty message would loop forever; it cannot happen. */
+	if (offset == (size_t)cb->args[1] && offset < pol->len && !skb->len) {
+		WARN_ON_ONCE(1);
+		return -EMSGSIZE;
+	}
+	cb->args[1] = offset;
+	return skb->len;
 }
 
 /* cb->args[0]: next sequence number to send. */
@@ -215,7 +310,9 @@ static const struct genl_ops medgate_ops[] = {
 	},
 	{
 		.cmd = MEDGATE_CMD_POLICY_GET,
-		.doit = cmd_policy_get,
+		.start = policy_get_start,
+		.dumpit = policy_get_dump,
+		.done = policy_get_done,
 		.policy = status_policy,
 		.maxattr = MEDGATE_A_MAX,
 		.flags = GENL_ADMIN_PERM,

@@ -4,9 +4,13 @@
  * d_path() is relative to current->fs->root, so a chrooted or mount-namespaced task sees its own
  * view. Any resolution problem is an error that the caller turns into a denial, never an allow.
  *
+ * Objects that do not exist yet or are going away (create, delete, rename, link) are named as
+ * their parent directory's path + "/" + their name: the dentry of a file being created is not
+ * hashed yet, so d_path() on it would add " (deleted)".
+ *
  * Hooks run in BPF-LSM context, which cannot sleep and has too little stack for PATH_MAX, so each
- * CPU owns one buffer; it is used with preemption disabled (get_cpu_ptr), and decision kfuncs
- * refuse to run outside task context, so nothing else on the CPU can reach it meanwhile.
+ * CPU owns two buffers; they are used with preemption disabled (get_cpu_ptr), and decision kfuncs
+ * refuse to run outside task context, so nothing else on the CPU can reach them meanwhile.
  */
 #include <linux/dcache.h>
 #include <linux/fs_struct.h>
@@ -14,20 +18,15 @@
 #include <linux/sched.h>
 #include <linux/err.h>
 #include "path.h"
-#include "blob.h"
 
-struct path_buffer {
-	char buf[MEDGATE_PATH_MAX];
-};
+static struct medgate_path_bufs __percpu *buffers;
 
-static struct path_buffer __percpu *buffers;
-
-char *medgate_path_buffer_get(void)
+struct medgate_path_bufs *medgate_path_buffers_get(void)
 {
-	return get_cpu_ptr(buffers)->buf;
+	return get_cpu_ptr(buffers);
 }
 
-void medgate_path_buffer_put(void)
+void medgate_path_buffers_put(void)
 {
 	put_cpu_ptr(buffers);
 }
@@ -35,7 +34,7 @@ void medgate_path_buffer_put(void)
 /**
  * medgate_path_resolve() - absolute path of @path as the current task sees it.
  * @path: mount and dentry to resolve.
- * @buf: MEDGATE_PATH_MAX bytes from medgate_path_buffer_get().
+ * @buf: MEDGATE_PATH_MAX bytes from medgate_path_buffers_get().
  *
  * Return: a pointer into @buf, or an ERR_PTR: -ENOENT when the task has no fs context any more
  * (after exit_fs()) or the dentry is unlinked, -ENAMETOOLONG, -EINVAL when the result is not an
@@ -60,9 +59,45 @@ const char *medgate_path_resolve(const struct path *path, char *buf)
 	return p;
 }
 
+/**
+ * medgate_path_resolve_entry() - path of the entry @dentry in directory @dir.
+ * @dir: the parent directory (mount and dentry).
+ * @dentry: the entry; it may be negative (about to be created). The caller's hook runs with the
+ *          parent's inode locked, so the name is stable.
+ * @buf: MEDGATE_PATH_MAX bytes.
+ *
+ * Return: a pointer to the start of @buf, or an ERR_PTR as medgate_path_resolve().
+ */
+const char *medgate_path_resolve_entry(const struct path *dir, const struct dentry *dentry,
+				       char *buf)
+{
+	const char *parent;
+	size_t plen, nlen, sep;
+
+	if (!dentry)
+		return ERR_PTR(-EINVAL);
+	parent = medgate_path_resolve(dir, buf);
+	if (IS_ERR(parent))
+		return parent;
+	plen = strlen(parent);
+	nlen = dentry->d_name.len;
+	if (!nlen || memchr(dentry->d_name.name, '/', nlen))
+		return ERR_PTR(-EINVAL);
+	sep = parent[plen - 1] == '/' ? 0 : 1;	/* the root is "/" */
+	if (plen + sep + nlen >= MEDGATE_PATH_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	/* d_path() left the parent at the end of @buf; move it to the front and append. */
+	memmove(buf, parent, plen);
+	if (sep)
+		buf[plen] = '/';
+	memcpy(buf + plen + sep, dentry->d_name.name, nlen);
+	buf[plen + sep + nlen] = '\0';
+	return buf;
+}
+
 int medgate_path_init(void)
 {
-	buffers = alloc_percpu(struct path_buffer);
+	buffers = alloc_percpu(struct medgate_path_bufs);
 	return buffers ? 0 : -ENOMEM;
 }
 

@@ -3,10 +3,19 @@
 #define MEDGATE_PATH_H
 
 #include <linux/path.h>
+#include "blob.h"
 
-char *medgate_path_buffer_get(void);
-void medgate_path_buffer_put(void);
+/* Two paths per decision at most (rename, link): the source and the destination. */
+struct medgate_path_bufs {
+	char src[MEDGATE_PATH_MAX];
+	char dst[MEDGATE_PATH_MAX];
+};
+
+struct medgate_path_bufs *medgate_path_buffers_get(void);
+void medgate_path_buffers_put(void);
 const char *medgate_path_resolve(const struct path *path, char *buf);
+const char *medgate_path_resolve_entry(const struct path *dir, const struct dentry *dentry,
+				       char *buf);
 int medgate_path_init(void);
 void medgate_path_uninit(void);
 

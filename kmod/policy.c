@@ -40,6 +40,18 @@ struct medgate_policy *medgate_policy_locked(void)
 	return rcu_dereference_protected(current_policy, lockdep_is_held(&load_mutex));
 }
 
+void medgate_policy_get(struct medgate_policy *pol)
+{
+	refcount_inc(&pol->ref);
+}
+
+/* RCU readers hold no reference, so the last put still waits for a grace period. */
+void medgate_policy_put(struct medgate_policy *pol)
+{
+	if (pol && refcount_dec_and_test(&pol->ref))
+		kvfree_rcu(pol, rcu);
+}
+
 u32 medgate_policy_loads(void)
 {
 	return READ_ONCE(loads);
@@ -66,6 +78,7 @@ int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *ex
 		return -ENOMEM;
 	memcpy(pol->blob, blob, len);
 	pol->len = len;
+	refcount_set(&pol->ref, 1);
 
 	/* Validate the private copy, so nothing can change the bytes after the checks. */
 	err = medgate_blob_validate(pol->blob, len, &pol->view, &why);
@@ -84,8 +97,7 @@ int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *ex
 	WRITE_ONCE(loaded_ns, ktime_get_real_ns());
 	mutex_unlock(&load_mutex);
 
-	if (old)
-		kvfree_rcu(old, rcu);
+	medgate_policy_put(old);
 	if (version)
 		*version = pol->version;
 	pr_info("policy %016llx loaded: %u profiles, %u rules\n", pol->version,
@@ -105,6 +117,5 @@ void medgate_policy_uninit(void)
 	mutex_lock(&load_mutex);
 	old = rcu_replace_pointer(current_policy, NULL, lockdep_is_held(&load_mutex));
 	mutex_unlock(&load_mutex);
-	synchronize_rcu();
-	kvfree(old);
+	medgate_policy_put(old);
 }

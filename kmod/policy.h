@@ -3,12 +3,15 @@
 #define MEDGATE_POLICY_H
 
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/netlink.h>
 #include "blob.h"
 
 /**
  * struct medgate_policy - a loaded policy: the validated blob and a view into it.
  * @rcu: frees the policy once no reader can see it any more.
+ * @ref: references besides RCU readers: one while it is the current policy, one per control-plane
+ *       reader that sleeps while using it (a POLICY_GET dump).
  * @view: typed, bounds-checked pointers into @blob.
  * @version: medgate_blob_version() of the blob, stamped into every audit record.
  * @len: bytes in @blob.
@@ -19,6 +22,7 @@
  */
 struct medgate_policy {
 	struct rcu_head rcu;
+	refcount_t ref;
 	struct medgate_blob_view view;
 	u64 version;
 	size_t len;
@@ -33,6 +37,8 @@ struct medgate_policy *medgate_policy_current(void);
 void medgate_policy_lock(void);
 void medgate_policy_unlock(void);
 struct medgate_policy *medgate_policy_locked(void);
+void medgate_policy_get(struct medgate_policy *pol);
+void medgate_policy_put(struct medgate_policy *pol);
 u32 medgate_policy_loads(void);
 u64 medgate_policy_loaded_ns(void);
 

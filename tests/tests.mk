@@ -7,15 +7,48 @@
 TEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 		   -I$(CURDIR)/include/uapi -I$(CURDIR)/kmod -I$(CURDIR)/user/lib
 
-# ---- host unit tests of the shared plain-C engine (blob validator, matcher) ----
+# ---- host unit tests of the shared plain-C engine (glob compiler, blob validator, matcher) ----
+#
+# They compile policy text with libmedgate (its compiler half only, so they need nothing but libc)
+# and check the blobs with the module's own blob.c and match.c, built here from source.
 
-ENGINE_SRC	:= kmod/blob.c kmod/match.c user/lib/sha256.c
-ENGINE_TESTS	:= test_blob test_match
+ENGINE_SRC	:= kmod/blob.c kmod/match.c
+ENGINE_TESTS	:= test_blob test_match test_glob
 
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/blob_builder.c tests/unit/blob_builder.h \
-			    $(ENGINE_SRC) kmod/blob.h kmod/match.h
+			    tests/unit/tap.h $(ENGINE_SRC) kmod/blob.h kmod/match.h $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE)
+
+# ---- fuzzing, not part of `make check`: `make fuzz [FUZZ_SECONDS=60]` ----
+#
+# fuzz_blob (libFuzzer, ASan, UBSan) feeds arbitrary bytes to medgate_blob_validate(), also with
+# the checksum recomputed so that mutations reach the structural checks, and walks paths through
+# the matcher whenever a blob is accepted. fuzz_seed writes the seed corpus: blobs the compiler
+# makes of a few policies with globs.
+
+FUZZ_SECONDS	?= 60
+FUZZ_OUT	:= $(BUILD)/fuzz
+FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		   -I$(CURDIR)/include/uapi -I$(CURDIR)/kmod -I$(CURDIR)/user/lib
+
+$(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/sha256.c kmod/blob.h \
+		       kmod/match.h kmod/compat.h include/uapi/linux/medgate.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRC) user/lib/sha256.c
+
+$(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c tests/unit/blob_builder.c tests/unit/blob_builder.h \
+		       $(ENGINE_SRC) $(LIBMEDGATE)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE)
+
+_fuzz: $(FUZZ_OUT)/fuzz_blob $(FUZZ_OUT)/fuzz_seed
+	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/artifacts
+	$(FUZZ_OUT)/fuzz_seed $(FUZZ_OUT)/corpus
+	$(FUZZ_OUT)/fuzz_blob -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_OUT)/artifacts/ $(FUZZ_OUT)/corpus
+
+.PHONY: _fuzz
 
 include tests/unit/unit.mk
 
@@ -30,7 +63,7 @@ unit: $(ALL_UNIT_TESTS)
 # ---- VM selftests ----
 
 KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unused-parameter -Wno-sign-compare
-SELFTESTS	:= enforce_test control_test
+SELFTESTS	:= enforce_test control_test files_test exec_test replace_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/selftests/mg_util.h \
@@ -48,10 +81,12 @@ helpers: $(BUILD)/tests/helpers/mg-probe
 .PHONY: selftests helpers
 
 include tests/vm/vm.mk
+include tests/bench/bench.mk
 
 # Everything runs even when an earlier part fails, so one report covers the whole tree.
 _check: _all
 	@mkdir -p $(BUILD)/tests
+	@rm -f $(BUILD)/vm/tests/tap.log
 	@rc=0; $(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory vmtest || rc=1; \
 	scripts/tap-summary.sh $(ALL_UNIT_TESTS:=.tap) $(BUILD)/vm/tests/tap.log || rc=1; \

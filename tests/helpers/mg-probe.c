@@ -3,16 +3,35 @@
  * mg-probe: the process the selftests confine. It performs one action and reports the outcome
  * as its exit status: 0 on success, the errno otherwise, so a test can tell EACCES from ENOENT.
  *
- *   mg-probe open PATH r|w|a|rw     open(2) with that mode, then close
- *   mg-probe fork-open PATH MODE    the same from a forked child; exits with the child's status
- *   mg-probe exec PATH [ARG...]     execv(2); exits with the errno if exec fails
- *   mg-probe spin SECONDS           stays alive (for tests that look at a running task)
+ *   open PATH r|w|a|rw           open(2) with that mode, then close
+ *   fork-open PATH MODE          the same from a forked child; exits with the child's status
+ *   exec PATH [ARG...]           execv(2); exits with the errno if exec fails
+ *   spin SECONDS                 stays alive
+ *   sleep-open SECONDS PATH MODE sleeps, then opens (for policy changes under a running task)
+ *   create PATH                  open(O_CREAT|O_EXCL|O_WRONLY)
+ *   mkdir PATH | rmdir PATH | unlink PATH | symlink TARGET PATH
+ *   rename FROM TO | link FROM TO
+ *   chmod PATH | chown PATH | truncate PATH
+ *   mmap-exec PATH               maps the file PROT_READ|PROT_EXEC
+ *   mprotect-exec PATH           maps it PROT_READ, then mprotect(PROT_READ|PROT_EXEC)
+ *   recv-fd SOCKFD               receives one descriptor over a unix socket (SCM_RIGHTS)
+ *   setfl-noappend FD            clears O_APPEND on an inherited descriptor
+ *   at-secure                    exits 1 if the kernel set AT_SECURE for this exec, else 0
+ *   loop STOPFILE ALLOWED DENIED THREADS
+ *                                threads open ALLOWED (must succeed) and DENIED (must fail with
+ *                                EACCES) until STOPFILE exists; exits 0 if every verdict was
+ *                                right and each thread made progress, 1 otherwise
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,20 +76,149 @@ static int do_fork_open(const char *path, const char *mode)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
 }
 
+static int result(int ret)
+{
+	return ret < 0 ? errno : 0;
+}
+
+static int do_map(const char *path, int mprotect_after)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+	int ret = 0;
+
+	if (fd < 0)
+		return errno;
+	p = mmap(NULL, 4096, PROT_READ | (mprotect_after ? 0 : PROT_EXEC), MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		ret = errno;
+	} else {
+		if (mprotect_after && mprotect(p, 4096, PROT_READ | PROT_EXEC))
+			ret = errno;
+		munmap(p, 4096);
+	}
+	close(fd);
+	return ret;
+}
+
+static int do_recv_fd(int sock)
+{
+	char byte, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+
+	if (recvmsg(sock, &msg, 0) < 0)
+		return errno;
+	c = CMSG_FIRSTHDR(&msg);
+	/* A descriptor the LSM refused is dropped and the control data truncated. */
+	if ((msg.msg_flags & MSG_CTRUNC) || !c || c->cmsg_type != SCM_RIGHTS)
+		return EACCES;
+	close(*(int *)CMSG_DATA(c));
+	return 0;
+}
+
+struct loop_args {
+	const char *stop, *allowed, *denied;
+	long rounds, wrong;
+};
+
+static void *loop_thread(void *arg)
+{
+	struct loop_args *a = arg;
+
+	while (access(a->stop, F_OK)) {
+		if (do_open(a->allowed, "r") != 0)
+			a->wrong++;
+		if (do_open(a->denied, "r") != EACCES)
+			a->wrong++;
+		a->rounds++;
+	}
+	return NULL;
+}
+
+static int do_loop(const char *stop, const char *allowed, const char *denied, int threads)
+{
+	struct loop_args args[16];
+	pthread_t tid[16];
+	int i, bad = 0;
+
+	if (threads < 1 || threads > 16)
+		return EINVAL;
+	for (i = 0; i < threads; i++) {
+		args[i] = (struct loop_args){ stop, allowed, denied, 0, 0 };
+		if (pthread_create(&tid[i], NULL, loop_thread, &args[i]))
+			return EAGAIN;
+	}
+	for (i = 0; i < threads; i++) {
+		pthread_join(tid[i], NULL);
+		printf("thread %d: %ld rounds, %ld wrong verdicts\n", i, args[i].rounds, args[i].wrong);
+		if (args[i].wrong || !args[i].rounds)
+			bad = 1;
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc >= 4 && !strcmp(argv[1], "open"))
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (argc >= 4 && !strcmp(cmd, "open"))
 		return do_open(argv[2], argv[3]);
-	if (argc >= 4 && !strcmp(argv[1], "fork-open"))
+	if (argc >= 4 && !strcmp(cmd, "fork-open"))
 		return do_fork_open(argv[2], argv[3]);
-	if (argc >= 3 && !strcmp(argv[1], "exec")) {
+	if (argc >= 3 && !strcmp(cmd, "exec")) {
 		execv(argv[2], &argv[2]);
 		return errno;
 	}
-	if (argc >= 3 && !strcmp(argv[1], "spin")) {
+	if (argc >= 3 && !strcmp(cmd, "spin")) {
 		sleep(atoi(argv[2]));
 		return 0;
 	}
-	fprintf(stderr, "usage: mg-probe open|fork-open PATH MODE | exec PATH [ARG...] | spin SECONDS\n");
+	if (argc >= 5 && !strcmp(cmd, "sleep-open")) {
+		sleep(atoi(argv[2]));
+		return do_open(argv[3], argv[4]);
+	}
+	if (argc >= 3 && !strcmp(cmd, "create")) {
+		int fd = open(argv[2], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
+
+		if (fd < 0)
+			return errno;
+		close(fd);
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "mkdir"))
+		return result(mkdir(argv[2], 0755));
+	if (argc >= 3 && !strcmp(cmd, "rmdir"))
+		return result(rmdir(argv[2]));
+	if (argc >= 3 && !strcmp(cmd, "unlink"))
+		return result(unlink(argv[2]));
+	if (argc >= 4 && !strcmp(cmd, "symlink"))
+		return result(symlink(argv[2], argv[3]));
+	if (argc >= 4 && !strcmp(cmd, "rename"))
+		return result(rename(argv[2], argv[3]));
+	if (argc >= 4 && !strcmp(cmd, "link"))
+		return result(link(argv[2], argv[3]));
+	if (argc >= 3 && !strcmp(cmd, "chmod"))
+		return result(chmod(argv[2], 0600));
+	if (argc >= 3 && !strcmp(cmd, "chown"))
+		return result(chown(argv[2], getuid(), getgid()));
+	if (argc >= 3 && !strcmp(cmd, "truncate"))
+		return result(truncate(argv[2], 0));
+	if (argc >= 3 && !strcmp(cmd, "mmap-exec"))
+		return do_map(argv[2], 0);
+	if (argc >= 3 && !strcmp(cmd, "mprotect-exec"))
+		return do_map(argv[2], 1);
+	if (argc >= 3 && !strcmp(cmd, "recv-fd"))
+		return do_recv_fd(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(cmd, "setfl-noappend"))
+		return result(fcntl(atoi(argv[2]), F_SETFL, 0));
+	if (!strcmp(cmd, "at-secure"))
+		return getauxval(AT_SECURE) ? 1 : 0;
+	if (argc >= 6 && !strcmp(cmd, "loop"))
+		return do_loop(argv[2], argv[3], argv[4], atoi(argv[5]));
+	fprintf(stderr, "mg-probe: unknown action; see the comment at the top of mg-probe.c\n");
 	return 254;
 }

@@ -206,10 +206,39 @@ TEST_F(control, documented_errnos_in_order)
 	EXPECT_EQ(-EINVAL, transact(self->fd, &r, msg, sizeof(msg)));
 	EXPECT_NE(NULL, strstr(msg, "MEDGATE_A_POLICY_BLOB"));
 
-	/* -EOPNOTSUPP: chunked transfer is laid out but not implemented. */
+	/* -EINVAL: a chunk without its total length. */
 	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
 	put_attr(&r, MEDGATE_A_POLICY_CHUNK_OFFSET, &u32, sizeof(u32));
-	EXPECT_EQ(-EOPNOTSUPP, transact(self->fd, &r, msg, sizeof(msg)));
+	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob, 16);
+	EXPECT_EQ(-EINVAL, transact(self->fd, &r, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "TOTAL_LEN"));
+
+	/* -E2BIG: a chunked blob announced larger than the limit. */
+	u32 = MEDGATE_BLOB_MAX_SIZE + 1;
+	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
+	put_attr(&r, MEDGATE_A_POLICY_TOTAL_LEN, &u32, sizeof(u32));
+	u32 = 0;
+	put_attr(&r, MEDGATE_A_POLICY_CHUNK_OFFSET, &u32, sizeof(u32));
+	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob, 16);
+	EXPECT_EQ(-E2BIG, transact(self->fd, &r, msg, sizeof(msg)));
+
+	/* -EINVAL: a chunk that does not continue where the previous one ended. */
+	u32 = len;
+	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
+	put_attr(&r, MEDGATE_A_POLICY_TOTAL_LEN, &u32, sizeof(u32));
+	u32 = 0;
+	put_attr(&r, MEDGATE_A_POLICY_CHUNK_OFFSET, &u32, sizeof(u32));
+	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob, 16);
+	EXPECT_EQ(0, transact(self->fd, &r, msg, sizeof(msg)));
+	u32 = len;
+	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
+	put_attr(&r, MEDGATE_A_POLICY_TOTAL_LEN, &u32, sizeof(u32));
+	u32 = 32;
+	put_attr(&r, MEDGATE_A_POLICY_CHUNK_OFFSET, &u32, sizeof(u32));
+	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob + 32, 16);
+	EXPECT_EQ(-EINVAL, transact(self->fd, &r, msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "out of order"));
+	u32 = 0;
 
 	/* -EINVAL: unknown load flag bits. */
 	u32 = 1;
@@ -246,7 +275,7 @@ TEST_F(control, documented_errnos_in_order)
 	EXPECT_EQ(-EINVAL, load(self->fd, self->family, blob, len, msg));
 	EXPECT_NE(NULL, strstr(msg, "profile name"));
 
-	/* -EOPNOTSUPP: policy show is reserved. */
+	/* POLICY_GET is a dump: a plain request is refused. */
 	start(&r, self->family, MEDGATE_CMD_POLICY_GET, 0);
 	EXPECT_EQ(-EOPNOTSUPP, transact(self->fd, &r, msg, sizeof(msg)));
 

@@ -151,7 +151,7 @@ static int match_event(const struct mg_event *ev, void *arg)
 
 	if (f->path && strcmp(ev->path, f->path))
 		return 0;
-	if (ev->op != f->op || ev->verdict != f->verdict)
+	if ((f->op != MEDGATE_OP_NONE && ev->op != f->op) || ev->verdict != f->verdict)
 		return 0;
 	*f->out = *ev;
 	f->found = 1;

@@ -23,7 +23,10 @@ int mg_load_text(const char *text, char *err, size_t errlen);
 int mg_load_blob(const void *blob, size_t len, char *err, size_t errlen);
 uint64_t mg_policy_version(void);
 uint64_t mg_audit_next(void);
-/* Finds the first event at or after @from matching the non-NULL criteria; 0 if found. */
+/*
+ * Finds the first event at or after @from with this verdict, and this path unless NULL, and this
+ * op unless MEDGATE_OP_NONE; 0 if found.
+ */
 int mg_find_event(uint64_t from, const char *path, uint32_t op, uint32_t verdict,
 		  struct mg_event *out);
 
