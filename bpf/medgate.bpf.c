@@ -36,6 +36,7 @@ struct {
 extern int medgate_file_open(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_receive(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_fcntl(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
+extern int medgate_file_permission(struct file *file, int mask, __u64 profile) __ksym;
 extern int medgate_mmap_file(struct file *file, __u64 prot, __u64 profile) __ksym;
 extern int medgate_file_mprotect(struct vm_area_struct *vma, __u64 prot, __u64 profile) __ksym;
 extern int medgate_path_create(const struct path *dir, struct dentry *dentry,
@@ -112,6 +113,26 @@ SEC("lsm/file_fcntl")
 int BPF_PROG(hook_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	return CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
+}
+
+/*
+ * Descriptors bypass the open-time check when they were opened by someone else: inherited
+ * across the exec into the profile, or opened by the parent before a fork. A descriptor opened
+ * under the task's current credentials was checked at open; everything else is revalidated on
+ * each read and write (DESIGN trap 8).
+ */
+SEC("lsm/file_permission")
+int BPF_PROG(hook_file_permission, struct file *file, int mask)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 profile;
+	int ret = current_profile(&profile);
+
+	if (ret || !profile)
+		return ret;
+	if (file->f_cred == task->cred)
+		return 0;
+	return clamp(medgate_file_permission(file, mask, profile));
 }
 
 SEC("lsm/mmap_file")

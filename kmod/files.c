@@ -5,7 +5,7 @@
  *
  * | access | hooks                                                                          |
  * |--------|--------------------------------------------------------------------------------|
- * | r w a  | file_open; file_receive and file_fcntl revalidate descriptors                  |
+ * | r w a  | file_open; file_receive, file_fcntl and file_permission revalidate descriptors |
  * | x      | file_open with __FMODE_EXEC, bprm_creds_for_exec (kmod/exec.c)                 |
  * | c      | path_mknod (also open with O_CREAT), path_mkdir, path_symlink, the destination |
  * |        | of path_rename and path_link                                                   |
@@ -107,6 +107,31 @@ int medgate_decide_file_fcntl(struct file *file, unsigned int cmd, unsigned long
 	    !(file->f_flags & O_APPEND) || (arg & O_APPEND))
 		return 0;
 	return decide_file(file, profile, MEDGATE_OP_FCNTL, MEDGATE_ACCESS_WRITE);
+}
+
+/*
+ * A read or write through a descriptor the task did not open under its current credentials
+ * (the BPF side lets the task's own descriptors through at once): typically one inherited across
+ * the exec that put the task into its profile. Only objects that file rules name are checked;
+ * pipes, sockets and anonymous inodes are not files of the policy.
+ */
+int medgate_decide_file_permission(struct file *file, int mask, u64 profile)
+{
+	umode_t mode;
+	u32 access = 0;
+
+	if (WARN_ON_ONCE(!file))
+		return -EACCES;
+	mode = file_inode(file)->i_mode;
+	if (!S_ISREG(mode) && !S_ISDIR(mode) && !S_ISCHR(mode) && !S_ISBLK(mode))
+		return 0;
+	if (mask & MAY_READ)
+		access |= MEDGATE_ACCESS_READ;
+	if (mask & MAY_WRITE)
+		access |= (file->f_flags & O_APPEND) ? MEDGATE_ACCESS_APPEND : MEDGATE_ACCESS_WRITE;
+	if (!access)
+		return 0;
+	return decide_file(file, profile, MEDGATE_OP_FILE_INHERITED, access);
 }
 
 /* Executable file mappings; anonymous executable memory is not a file matter. */

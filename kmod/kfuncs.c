@@ -55,6 +55,13 @@ noinline int medgate_file_fcntl(struct file *file, u32 cmd, u64 arg, u64 profile
 	return medgate_decide_file_fcntl(file, cmd, arg, profile);
 }
 
+noinline int medgate_file_permission(struct file *file, int mask, u64 profile)
+{
+	if (!callable(profile, file))
+		return -EPERM;
+	return medgate_decide_file_permission(file, mask, profile);
+}
+
 noinline int medgate_mmap_file(struct file *file, u64 prot, u64 profile)
 {
 	if (!callable(profile, true))
@@ -141,6 +148,7 @@ BTF_SET8_START(medgate_kfunc_ids)
 BTF_ID_FLAGS(func, medgate_file_open)
 BTF_ID_FLAGS(func, medgate_file_receive)
 BTF_ID_FLAGS(func, medgate_file_fcntl)
+BTF_ID_FLAGS(func, medgate_file_permission)
 BTF_ID_FLAGS(func, medgate_mmap_file)
 BTF_ID_FLAGS(func, medgate_file_mprotect)
 BTF_ID_FLAGS(func, medgate_path_create)

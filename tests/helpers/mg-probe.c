@@ -16,6 +16,7 @@
  *   mprotect-exec PATH           maps it PROT_READ, then mprotect(PROT_READ|PROT_EXEC)
  *   recv-fd SOCKFD               receives one descriptor over a unix socket (SCM_RIGHTS)
  *   setfl-noappend FD            clears O_APPEND on an inherited descriptor
+ *   read-fd FD                   reads one byte from an inherited descriptor
  *   at-secure                    exits 1 if the kernel set AT_SECURE for this exec, else 0
  *   loop STOPFILE ALLOWED DENIED THREADS
  *                                threads open ALLOWED (must succeed) and DENIED (must fail with
@@ -213,6 +214,11 @@ int main(int argc, char **argv)
 		return do_map(argv[2], 1);
 	if (argc >= 3 && !strcmp(cmd, "recv-fd"))
 		return do_recv_fd(atoi(argv[2]));
+	if (argc >= 3 && !strcmp(cmd, "read-fd")) {
+		char byte;
+
+		return result(read(atoi(argv[2]), &byte, 1));
+	}
 	if (argc >= 3 && !strcmp(cmd, "setfl-noappend"))
 		return result(fcntl(atoi(argv[2]), F_SETFL, 0));
 	if (!strcmp(cmd, "at-secure"))

@@ -72,6 +72,8 @@ V(truncate_by_write, .argv = { "truncate", F }, .path = F, .other = "", .bit = "
 V(mmap_exec,	.argv = { "mmap-exec", F }, .path = F, .other = "r", .bit = "m");
 V(mprotect_exec, .argv = { "mprotect-exec", F }, .path = F, .other = "r", .bit = "m");
 V(receive_fd,	.argv = { "recv-fd", "3" }, .path = F, .other = "", .bit = "r", .pass = PASS_SOCKET);
+V(inherited_fd_read, .argv = { "read-fd", "3" }, .path = F, .other = "", .bit = "r",
+  .pass = PASS_FD_READ);
 V(fcntl_clear_append, .argv = { "setfl-noappend", "3" }, .path = F, .other = "a", .bit = "w",
   .pass = PASS_FD_APPEND);
 
@@ -119,6 +121,8 @@ static int run_probe(const FIXTURE_VARIANT(access) *v)
 		argv[i + 1] = (char *)v->argv[i];
 	if (v->pass == PASS_FD_APPEND)
 		fd = open(F, O_WRONLY | O_APPEND);
+	if (v->pass == PASS_FD_READ)
+		fd = open(F, O_RDONLY);
 	if (v->pass == PASS_SOCKET && socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		return -errno;
 	pid = fork();

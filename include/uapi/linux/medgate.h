@@ -222,6 +222,8 @@ enum medgate_op {
 	MEDGATE_OP_SETATTR	= 8,	/* chmod, chown, truncate */
 	MEDGATE_OP_FILE_RECEIVE	= 9,	/* descriptor received over a unix socket */
 	MEDGATE_OP_FCNTL	= 10,	/* O_APPEND cleared with fcntl(F_SETFL) */
+	MEDGATE_OP_FILE_INHERITED = 11,	/* read or write through a descriptor opened under other
+					 * credentials (inherited across exec, passed by a parent) */
 	MEDGATE_OP_NET_CONNECT	= 16,	/* 16..31 reserved for network policy */
 	MEDGATE_OP_NET_BIND	= 17,
 	MEDGATE_OP_NET_LISTEN	= 18,
@@ -335,7 +337,8 @@ struct medgate_blob_profile {
 	__u32 reserved[2];
 };
 
-#define MEDGATE_PATTERN_F_GLOB	(1U << 0)	/* the pattern has glob characters */
+/* Bit 1 in both tables: bit 0 of a rule's flags is MEDGATE_RULE_F_DENY. */
+#define MEDGATE_PATTERN_F_GLOB	(1U << 1)	/* the pattern has glob characters */
 
 /**
  * struct medgate_blob_attach - an executable (path or glob) whose exec by an unconfined task
