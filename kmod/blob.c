@@ -4,9 +4,10 @@
  * offset, length, count and index in it has been checked here; the checks are the ones listed in
  * docs/policy-blob.md, each with its own reason string so that a rejected load says why.
  *
- * The cost is linear in the size of the blob: every table entry is looked at once (string
- * lengths are bounded by MEDGATE_PATH_MAX, exec targets cost a binary search), so a hostile blob
- * cannot make a load slow. Nothing here allocates or recurses.
+ * The cost is linear in the size of the blob: every table entry is looked at once, exec targets
+ * cost a binary search, and a string check reads at most MEDGATE_PATH_MAX bytes for a reference
+ * that takes at least 16 bytes of table (runs of rules from one file share one check), so a hostile
+ * blob cannot make a load slow. Nothing here allocates or recurses.
  *
  * Plain C: compiled into medgate.ko, libmedgate and the host tests (see compat.h).
  */

@@ -22,8 +22,10 @@ LIBMEDGATE	:= $(USER_OUT)/libmedgate.a
 MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz -lpthread -lm
 export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS
 
-LIBMEDGATE_SRCS	:= util.c lexer.c parse.c compile.c format.c sha256.c client.c
-LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) $(USER_OUT)/obj/lib/blob.o
+LIBMEDGATE_SRCS	:= util.c lexer.c parse.c glob.c dfa.c compile.c decompile.c format.c sha256.c \
+		   client.c
+LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
+		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o
 
 MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c json.c
 MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
@@ -40,9 +42,9 @@ $(USER_OUT)/obj/lib/%.o: user/lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
-# The policy blob validator is shared with the module (plain C, see kmod/compat.h); the compiler
-# runs it on its own output.
-$(USER_OUT)/obj/lib/blob.o: kmod/blob.c
+# The policy blob validator and the matcher are shared with the module (plain C, see
+# kmod/compat.h); the compiler runs the validator on its own output.
+$(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o: $(USER_OUT)/obj/lib/%.o: kmod/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 

@@ -1,32 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Builds policy blobs directly (without the text compiler), so the validator and the matcher are
- * tested on exactly the bytes a test intends, including malformed ones.
+ * Helpers of the engine tests: policy text to a blob through the real compiler, table pointers
+ * into a blob that may be malformed on purpose, resealing, and a DFA walk that returns the whole
+ * accept list (the matcher only names the deciding rule).
  */
 #ifndef BLOB_BUILDER_H
 #define BLOB_BUILDER_H
 
 #include "blob.h"
+#include "medgate.h"
 
-#define BB_MAX 64
+/*
+ * Compiles @text (file name "test.policy"; a second text, when not NULL, as "second.policy").
+ * @max_states: per-DFA budget, 0 for the default. Returns 0 with a malloc'd blob, or the
+ * compiler's error with its first diagnostic formatted into @msg (may be NULL).
+ */
+int bb_compile2(const char *text, const char *second, u32 max_states, u8 **blob, size_t *len,
+		char *msg, size_t msglen);
+/* As above for one text with the default budget; exits the test program when it fails. */
+u8 *bb_compile(const char *text, size_t *len);
 
-struct bb_rule {
-	const char *path;
-	u32 flags, access, exec_mode;
-	const char *target;	/* profile name for MEDGATE_EXEC_MOVE */
-	u32 line;
-};
-
-struct bb_profile {
-	const char *name;
-	u32 mode;
-	const char *attach[BB_MAX];
-	struct bb_rule rules[BB_MAX];
-};
-
-/* Lays out @n profiles (sorted by id as the format requires); returns a malloc'd blob. */
-u8 *bb_build(const struct bb_profile *profiles, size_t n, size_t *len);
 /* Recomputes the checksum after a test changed bytes on purpose. */
 void bb_reseal(u8 *blob, size_t len);
+
+/* Typed pointers into @blob computed from its header counts alone (no validation). */
+struct bb_tables {
+	struct medgate_blob_header *hdr;
+	struct medgate_blob_profile *prof;
+	struct medgate_blob_attach *att;
+	struct medgate_blob_rule *rule;
+	struct medgate_blob_state *st;
+	struct medgate_blob_trans *tr;
+	u32 *acc;
+	char *str;
+};
+struct bb_tables bb_tables(u8 *blob);
+
+#define BB_NONE 0xffffffffU
+/* State reached from @start over @path in a validated blob, or BB_NONE. */
+u32 bb_walk(const struct medgate_blob_view *v, u32 start, const char *path);
 
 #endif

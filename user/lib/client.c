@@ -32,6 +32,13 @@
 /* One netlink attribute carries at most 65,535 bytes including its 4-byte header. */
 #define MG_ATTR_PAYLOAD_MAX	(65535 - NLA_HDRLEN)
 
+/*
+ * Socket buffers: a request carrying a full attribute is about 64 KiB, more than libnl's default
+ * buffer (32 KiB, doubled by the kernel) lets through. The kernel caps the request at
+ * net.core.wmem_max / rmem_max, which is still enough.
+ */
+#define MG_SOCK_BUF		(1 << 20)
+
 struct mg_client {
 	struct nl_sock *sk;
 	int family;
@@ -90,6 +97,7 @@ int mg_client_open(struct mg_client **out)
 		goto fail;
 	}
 	nl_socket_enable_msg_peek(c->sk);
+	(void)nl_socket_set_buffer_size(c->sk, MG_SOCK_BUF, MG_SOCK_BUF);
 	/*
 	 * Extended ACKs carry the module's reason for a refused request; capped ACKs keep a 64 KiB
 	 * policy blob from being echoed back in the error. Both are best effort on old kernels.
@@ -384,34 +392,140 @@ static int parse_load(struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+/* One POLICY_LOAD message: the whole blob (@total 0), or the chunk at @off of a @total blob. */
+static int load_message(struct mg_client *c, const void *data, size_t len, uint32_t total,
+			uint32_t off, struct load_reply *r, char *errmsg, size_t errlen)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = new_request(c, MEDGATE_CMD_POLICY_LOAD, 0, 2 * NLA_HDRLEN + 8 + NLA_ALIGN(len));
+	if (!msg)
+		return -ENOMEM;
+	if ((total && (nla_put_u32(msg, MEDGATE_A_POLICY_TOTAL_LEN, total) < 0 ||
+		       nla_put_u32(msg, MEDGATE_A_POLICY_CHUNK_OFFSET, off) < 0)) ||
+	    nla_put(msg, MEDGATE_A_POLICY_BLOB, (int)len, data) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	err = transact(c, msg, parse_load, r, errmsg, errlen);
+	nlmsg_free(msg);
+	return err;
+}
+
 int mg_policy_load(struct mg_client *c, const void *blob, size_t len, uint64_t *version,
 		   char *errmsg, size_t errlen)
 {
 	struct load_reply r = { 0 };
-	struct nl_msg *msg;
-	int err;
+	size_t off;
+	int err = 0;
 
 	if (errmsg && errlen)
 		errmsg[0] = '\0';
-	if (len > MG_ATTR_PAYLOAD_MAX) {
+	if (len <= MG_ATTR_PAYLOAD_MAX) {
+		err = load_message(c, blob, len, 0, 0, &r, errmsg, errlen);
+	} else if (len > UINT32_MAX) {
 		if (errmsg && errlen)
-			snprintf(errmsg, errlen,
-				 "the blob is %zu bytes; one netlink attribute holds at most %u (chunked transfer is not implemented yet)",
-				 len, MG_ATTR_PAYLOAD_MAX);
+			snprintf(errmsg, errlen, "the blob is %zu bytes, more than a chunked load can describe",
+				 len);
 		return -E2BIG;
+	} else {
+		/*
+		 * Chunks in order from offset 0, each acknowledged before the next is sent; the
+		 * module loads the policy when the last one arrives and answers it with the version.
+		 * The first refusal ends the transfer (the module drops the session).
+		 */
+		for (off = 0; off < len && !err; off += MG_ATTR_PAYLOAD_MAX) {
+			size_t n = len - off < MG_ATTR_PAYLOAD_MAX ? len - off : MG_ATTR_PAYLOAD_MAX;
+
+			err = load_message(c, (const char *)blob + off, n, (uint32_t)len,
+					   (uint32_t)off, &r, errmsg, errlen);
+		}
 	}
-	msg = new_request(c, MEDGATE_CMD_POLICY_LOAD, 0, NLA_HDRLEN + NLA_ALIGN(len));
-	if (!msg)
-		return -ENOMEM;
-	if (nla_put(msg, MEDGATE_A_POLICY_BLOB, (int)len, blob) < 0) {
-		nlmsg_free(msg);
-		return -ENOMEM;
-	}
-	err = transact(c, msg, parse_load, &r, errmsg, errlen);
-	nlmsg_free(msg);
 	if (!err && version)
 		*version = r.version;
 	return err;
+}
+
+/* ---- MEDGATE_CMD_POLICY_GET ---- */
+
+struct get_state {
+	uint8_t *buf;
+	uint32_t total, got;
+	uint64_t version;
+	bool started;
+};
+
+static int parse_get(struct nlmsghdr *nlh, void *arg)
+{
+	static const struct attr_spec spec[MEDGATE_A_MAX + 1] = {
+		[MEDGATE_A_POLICY_VERSION] = { NLA_U64, 0 },
+		[MEDGATE_A_POLICY_TOTAL_LEN] = { NLA_U32, 0 },
+		[MEDGATE_A_POLICY_CHUNK_OFFSET] = { NLA_U32, 0 },
+	};
+	struct nlattr *tb[MEDGATE_A_MAX + 1], *head;
+	struct get_state *g = arg;
+	uint32_t total, off, n;
+	uint64_t version;
+	int len, err;
+
+	if ((err = genl_attrs(nlh, &head, &len)) ||
+	    (err = parse_attrs(tb, MEDGATE_A_MAX, head, len, spec)))
+		return err;
+	if (!tb[MEDGATE_A_POLICY_VERSION] || !tb[MEDGATE_A_POLICY_TOTAL_LEN] ||
+	    !tb[MEDGATE_A_POLICY_CHUNK_OFFSET] || !tb[MEDGATE_A_POLICY_BLOB])
+		return -EPROTO;
+	version = nla_get_u64(tb[MEDGATE_A_POLICY_VERSION]);
+	total = nla_get_u32(tb[MEDGATE_A_POLICY_TOTAL_LEN]);
+	off = nla_get_u32(tb[MEDGATE_A_POLICY_CHUNK_OFFSET]);
+	n = (uint32_t)nla_len(tb[MEDGATE_A_POLICY_BLOB]);
+	if (!g->started) {
+		/* Bounded by the module's own limit before anything is allocated. */
+		if (!total || total > MEDGATE_BLOB_MAX_SIZE)
+			return -EPROTO;
+		g->buf = malloc(total);
+		if (!g->buf)
+			return -ENOMEM;
+		g->total = total;
+		g->version = version;
+		g->started = true;
+	}
+	/* One policy, sent in order, without gaps or overlaps. */
+	if (total != g->total || version != g->version || off != g->got || !n ||
+	    n > g->total - g->got)
+		return -EPROTO;
+	memcpy(g->buf + off, nla_data(tb[MEDGATE_A_POLICY_BLOB]), n);
+	g->got += n;
+	return 0;
+}
+
+int mg_policy_get(struct mg_client *c, void **blob, size_t *len, uint64_t *version,
+		  char *errmsg, size_t errlen)
+{
+	struct get_state g = { 0 };
+	struct nl_msg *msg;
+	int err;
+
+	*blob = NULL;
+	*len = 0;
+	if (errmsg && errlen)
+		errmsg[0] = '\0';
+	msg = new_request(c, MEDGATE_CMD_POLICY_GET, NLM_F_DUMP, 0);
+	if (!msg)
+		return -ENOMEM;
+	err = transact(c, msg, parse_get, &g, errmsg, errlen);
+	nlmsg_free(msg);
+	if (!err && (!g.started || g.got != g.total))
+		err = -EPROTO;	/* an empty or incomplete dump */
+	if (err) {
+		free(g.buf);
+		return err;
+	}
+	*blob = g.buf;
+	*len = g.total;
+	if (version)
+		*version = g.version;
+	return 0;
 }
 
 /* ---- MEDGATE_CMD_STATUS_GET ---- */
@@ -535,6 +649,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_RULE] = { NLA_U32, 0 },
 		[MEDGATE_EA_RULE_LINE] = { NLA_U32, 0 },
 		[MEDGATE_EA_ERRNO] = { NLA_U32, 0 },
+		[MEDGATE_EA_RULE_FILE] = { NLA_STRING, MEDGATE_PATH_MAX },
 	};
 	struct nlattr *tb[MEDGATE_EA_MAX + 1];
 	int err;
@@ -567,6 +682,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(rule, MEDGATE_EA_RULE);
 	U32(rule_line, MEDGATE_EA_RULE_LINE);
 	U32(err, MEDGATE_EA_ERRNO);
+	STR(rule_file, MEDGATE_EA_RULE_FILE);
 #undef U64
 #undef U32
 #undef STR

@@ -4,7 +4,11 @@
  *   - profiles sorted by id (medgate_profile_id() of the name), strictly ascending;
  *   - attachments, then rules, grouped per profile in that order, rules in source order;
  *   - strings deduplicated, in order of first use while walking the profile table, then the
- *     attachment table, then the rule table; a policy without any string gets a one-byte table;
+ *     attachment table, then the rule table (pattern, then source file name); a policy without
+ *     any string gets a one-byte table;
+ *   - the attachment DFA, then one DFA per profile with rules, in profile order (dfa.c numbers
+ *     each canonically); a path matching attachments of two profiles is an error unless exactly
+ *     one of them is exact;
  *   - every reserved field zero; SHA-256 of everything after the header.
  * The same text therefore always gives the same bytes, whatever the order of its profiles or
  * files, and the compiler checks its own output with the module's validator (kmod/blob.c).
@@ -17,6 +21,8 @@
 
 #include "internal.h"
 #include "blob.h"
+#include "dfa.h"
+#include "glob.h"
 
 /* ---- policy object ---- */
 
@@ -230,69 +236,366 @@ static int str_add(struct strtab *t, const char *s, u32 *off)
 	return 0;
 }
 
-static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, size_t *len)
+static const char *file_name(const struct mg_policy *p, struct mg_loc loc)
 {
-	size_t np = p->n_profiles, na = 0, nr = 0, i, j, total;
-	struct medgate_blob_profile *bp = NULL;
-	struct medgate_blob_attach *ba = NULL;
-	struct medgate_blob_rule *br = NULL;
-	struct medgate_blob_header hdr;
-	struct strtab st = { 0 };
-	u8 *out;
-	int err = -ENOMEM;
+	return loc.file < p->n_files ? p->files[loc.file] : "<input>";
+}
 
-	for (i = 0; i < np; i++) {
-		na += sorted[i]->n_attach;
-		nr += sorted[i]->n_rules;
+/* Everything emit() builds, in blob order. */
+struct out {
+	struct mg_profile **sorted;
+	size_t np, na, nr;
+	struct medgate_blob_profile *bp;
+	struct medgate_blob_attach *ba;
+	struct medgate_blob_rule *br;
+	const struct mg_attach **attach;	/* blob order */
+	const struct mg_rule **rules;		/* blob order */
+	u32 *attach_owner;			/* index in sorted */
+	struct mg_dfa attach_dfa;
+	struct mg_dfa *dfa;			/* per profile (empty without rules) */
+	u32 n_states, n_trans, n_accept;	/* all DFAs together */
+	struct strtab st;
+};
+
+static u32 states_budget(const struct mg_policy *p, const struct out *o)
+{
+	u32 per_dfa = p->max_states ? p->max_states : MG_DFA_STATES_DEFAULT;
+	u32 left = MEDGATE_MAX_STATES - o->n_states;
+
+	return per_dfa < left ? per_dfa : left;
+}
+
+/* Explains a DFA that hit a limit, at the place of the pattern most to blame. */
+static void report_blowup(struct mg_policy *p, struct out *o, const struct mg_profile *prof,
+			  const struct mg_dfa_fail *f, u32 budget)
+{
+	char who[160] = "", limit[96];
+	struct mg_loc loc = prof ? prof->loc : (struct mg_loc){ 0 };
+	size_t i, used = 0;
+
+	for (i = 0; i < f->n_blame; i++) {
+		struct mg_loc l = prof ? prof->rules[f->blame[i]].loc : o->attach[f->blame[i]]->loc;
+		int n;
+
+		if (i == 0)
+			loc = l;
+		n = snprintf(who + used, sizeof(who) - used, "%s%s:%u", i ? ", " : "",
+			     file_name(p, l), l.line);
+		if (n < 0 || (size_t)n >= sizeof(who) - used)
+			break;
+		used += (size_t)n;
 	}
-	bp = calloc(np ? np : 1, sizeof(*bp));
-	ba = calloc(na ? na : 1, sizeof(*ba));
-	br = calloc(nr ? nr : 1, sizeof(*br));
-	if (!bp || !ba || !br)
-		goto out;
+	switch (f->limit) {
+	case MG_DFA_STATES:
+		if (budget < (p->max_states ? p->max_states : MG_DFA_STATES_DEFAULT))
+			snprintf(limit, sizeof(limit), "more DFA states than the policy may have (%u)",
+				 MEDGATE_MAX_STATES);
+		else
+			snprintf(limit, sizeof(limit), "more than %u DFA states", budget);
+		break;
+	case MG_DFA_TRANS:
+		snprintf(limit, sizeof(limit), "more DFA transitions than the policy may have (%u)",
+			 MEDGATE_MAX_TRANS);
+		break;
+	case MG_DFA_ACCEPT:
+		snprintf(limit, sizeof(limit), "more DFA accept entries than the policy may have (%u)",
+			 MEDGATE_MAX_ACCEPT);
+		break;
+	default:
+		snprintf(limit, sizeof(limit), "more memory than the compiler allows");
+		break;
+	}
+	/* Without a blow-up, a subset construction has about as many states as pattern bytes. */
+	if (f->limit == MG_DFA_STATES && (u64)f->positions * 4 >= budget && prof)
+		mg_error(p, prof->loc,
+			 "the file rules of profile \"%s\" need %s: its %zu rules (%zu pattern bytes) are too many for one automaton (use fewer, broader patterns)",
+			 prof->name, limit, prof->n_rules, f->positions);
+	else if (f->limit == MG_DFA_STATES && (u64)f->positions * 4 >= budget)
+		mg_error(p, loc,
+			 "the attachments need %s: their %zu patterns (%zu bytes) are too many for one automaton (use fewer, broader patterns)",
+			 limit, o->na, f->positions);
+	else if (prof)
+		mg_error(p, loc,
+			 "the file rules of profile \"%s\" need %s, mostly because of %s (patterns like /**/*x* that can start matching anywhere multiply states)",
+			 prof->name, limit, who[0] ? who : "?");
+	else
+		mg_error(p, loc,
+			 "the attachments need %s, mostly because of %s (patterns like /**/*x* that can start matching anywhere multiply states)",
+			 limit, who[0] ? who : "?");
+}
+
+/*
+ * An executable enters one profile: no path may match attachments of two profiles, unless exactly
+ * one of the attachments it matches is exact, which then wins (as in medgate_match_attach()).
+ */
+static void check_attach_conflicts(struct mg_policy *p, struct out *o)
+{
+	const struct mg_dfa *d = &o->attach_dfa;
+	u32 reported[16][2];
+	size_t n_reported = 0;
+	u32 s;
+
+	for (s = 0; s < d->n_states && n_reported < ARRAY_SIZE(reported); s++) {
+		const u32 *acc = d->accept + d->states[s].first_accept;
+		u32 n = d->states[s].n_accept, i, x, y = 0, exact = 0;
+		const struct mg_attach *ax, *ay;
+		const struct mg_profile *px, *py;
+		char example[128];
+		bool two = false;
+		size_t k;
+
+		if (n < 2)
+			continue;
+		x = acc[0];
+		for (i = 0; i < n; i++) {
+			if (!(o->ba[acc[i]].flags & MEDGATE_PATTERN_F_GLOB))
+				exact++;
+			if (!two && o->attach_owner[acc[i]] != o->attach_owner[x]) {
+				y = acc[i];
+				two = true;
+			}
+		}
+		if (!two || exact == 1)
+			continue;
+		for (k = 0; k < n_reported; k++)
+			if (reported[k][0] == x && reported[k][1] == y)
+				break;
+		if (k < n_reported)
+			continue;
+		reported[n_reported][0] = x;
+		reported[n_reported][1] = y;
+		n_reported++;
+		ax = o->attach[x];
+		ay = o->attach[y];
+		px = o->sorted[o->attach_owner[x]];
+		py = o->sorted[o->attach_owner[y]];
+		mg_dfa_example(d, s, example, sizeof(example));
+		mg_error(p, ay->loc,
+			 "attachment \"%s\" of profile \"%s\" and \"%s\" of profile \"%s\" (%s:%u) both match \"%s\": an executable enters one profile",
+			 ay->path, py->name, ax->path, px->name, file_name(p, ax->loc), ax->loc.line,
+			 example);
+	}
+}
+
+/* Checks the patterns again (the parser reports them first, with columns). */
+static bool check_patterns(struct mg_policy *p, struct out *o)
+{
+	size_t before = p->n_diags, i;
+	const char *why;
+	size_t off;
+
+	for (i = 0; i < o->na; i++)
+		if (mg_glob_check(o->attach[i]->path, &off, &why))
+			mg_error(p, o->attach[i]->loc, "invalid pattern \"%s\" at byte %zu: %s",
+				 o->attach[i]->path, off, why);
+	for (i = 0; i < o->nr; i++)
+		if (mg_glob_check(o->rules[i]->path, &off, &why))
+			mg_error(p, o->rules[i]->loc, "invalid pattern \"%s\" at byte %zu: %s",
+				 o->rules[i]->path, off, why);
+	return p->n_diags == before && !p->diags_overflow;
+}
+
+/*
+ * One DFA over @n patterns with tags first..first+n-1; adds its size to the totals. Returns 0,
+ * -EINVAL after a diagnostic, or -ENOMEM.
+ */
+static int make_dfa(struct mg_policy *p, struct out *o, const struct mg_profile *prof,
+		    const char **pats, u32 *tags, size_t n, u32 first, struct mg_dfa *d)
+{
+	struct mg_dfa_limits lim = {
+		.max_states = states_budget(p, o),
+		.max_trans = MEDGATE_MAX_TRANS - o->n_trans,
+		.max_accept = MEDGATE_MAX_ACCEPT - o->n_accept,
+	};
+	struct mg_dfa_fail f;
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++)
+		tags[i] = first + (u32)i;
+	err = mg_dfa_build(pats, tags, n, &lim, d, &f);
+	if (err == -E2BIG) {
+		report_blowup(p, o, prof, &f, lim.max_states);
+		return -EINVAL;
+	}
+	if (err == -EINVAL) {
+		mg_error(p, prof ? prof->loc : (struct mg_loc){ 0 },
+			 "internal error: a pattern the checks accepted cannot be compiled");
+		return -EINVAL;
+	}
+	if (err)
+		return err;
+	o->n_states += d->n_states;
+	o->n_trans += d->n_trans;
+	o->n_accept += d->n_accept;
+	return 0;
+}
+
+static int build_tables(struct mg_policy *p, struct out *o)
+{
+	size_t i, j, na = 0, nr = 0, maxn;
+	const char **pats = NULL;
+	u32 *tags = NULL;
+	int err;
+
+	for (i = 0; i < o->np; i++) {
+		const struct mg_profile *prof = o->sorted[i];
+
+		for (j = 0; j < prof->n_attach; j++, na++) {
+			o->attach[na] = &prof->attach[j];
+			o->attach_owner[na] = (u32)i;
+		}
+		for (j = 0; j < prof->n_rules; j++, nr++)
+			o->rules[nr] = &prof->rules[j];
+	}
+	if (!check_patterns(p, o))
+		return -EINVAL;
 
 	/* Walk the tables in blob order so that strings land in order of first use. */
-	for (i = 0; i < np; i++)
-		if ((err = str_add(&st, sorted[i]->name, &bp[i].name_off)))
-			goto out;
-	for (i = 0, na = 0; i < np; i++)
-		for (j = 0; j < sorted[i]->n_attach; j++, na++)
-			if ((err = str_add(&st, sorted[i]->attach[j].path, &ba[na].path_off)))
-				goto out;
-	for (i = 0, nr = 0; i < np; i++) {
-		for (j = 0; j < sorted[i]->n_rules; j++, nr++) {
-			const struct mg_rule *r = &sorted[i]->rules[j];
-			size_t t;
+	for (i = 0; i < o->np; i++) {
+		o->bp[i].id = o->sorted[i]->id;
+		o->bp[i].mode = o->sorted[i]->mode;
+		if ((err = str_add(&o->st, o->sorted[i]->name, &o->bp[i].name_off)))
+			return err;
+	}
+	for (i = 0; i < o->na; i++) {
+		const struct mg_attach *a = o->attach[i];
 
-			if ((err = str_add(&st, r->path, &br[nr].path_off)))
+		if ((err = str_add(&o->st, a->path, &o->ba[i].pattern_off)) ||
+		    (err = str_add(&o->st, file_name(p, a->loc), &o->ba[i].file_off)))
+			return err;
+		o->ba[i].flags = mg_glob_has_magic(a->path) ? MEDGATE_PATTERN_F_GLOB : 0;
+		o->ba[i].line = a->loc.line;
+	}
+	for (i = 0; i < o->nr; i++) {
+		const struct mg_rule *r = o->rules[i];
+		size_t t;
+
+		if ((err = str_add(&o->st, r->path, &o->br[i].pattern_off)) ||
+		    (err = str_add(&o->st, file_name(p, r->loc), &o->br[i].file_off)))
+			return err;
+		o->br[i].flags = (r->flags & MEDGATE_RULE_F_DENY) |
+				 (mg_glob_has_magic(r->path) ? MEDGATE_RULE_F_GLOB : 0);
+		o->br[i].access = r->access;
+		o->br[i].exec_mode = r->exec_mode;
+		o->br[i].line = r->loc.line;
+		if (r->target && mg_index_get(&p->by_name, r->target, &t))
+			o->br[i].target = p->profiles[t]->id;
+	}
+	if (!o->st.len) {
+		if (mg_grow((void **)&o->st.buf, &o->st.cap, 1, 1))
+			return -ENOMEM;
+		o->st.buf[0] = '\0';
+		o->st.len = 1;
+	}
+
+	maxn = o->na;
+	for (i = 0; i < o->np; i++)
+		if (o->sorted[i]->n_rules > maxn)
+			maxn = o->sorted[i]->n_rules;
+	pats = calloc(maxn ? maxn : 1, sizeof(*pats));
+	tags = calloc(maxn ? maxn : 1, sizeof(*tags));
+	err = -ENOMEM;
+	if (!pats || !tags)
+		goto out;
+
+	/* The attachment DFA first, then one per profile with rules, in profile order. */
+	if (o->na) {
+		for (i = 0; i < o->na; i++)
+			pats[i] = o->attach[i]->path;
+		err = make_dfa(p, o, NULL, pats, tags, o->na, 0, &o->attach_dfa);
+		if (err)
+			goto out;
+		check_attach_conflicts(p, o);
+	}
+	for (i = 0, nr = 0, na = 0; i < o->np; i++) {
+		const struct mg_profile *prof = o->sorted[i];
+		struct medgate_blob_profile *bp = &o->bp[i];
+
+		bp->first_attach = (u32)na;
+		bp->n_attach = (u32)prof->n_attach;
+		bp->first_rule = (u32)nr;
+		bp->n_rules = (u32)prof->n_rules;
+		bp->dfa = MEDGATE_DFA_NONE;
+		na += prof->n_attach;
+		if (prof->n_rules) {
+			bp->dfa = o->n_states;
+			for (j = 0; j < prof->n_rules; j++)
+				pats[j] = prof->rules[j].path;
+			err = make_dfa(p, o, prof, pats, tags, prof->n_rules, (u32)nr, &o->dfa[i]);
+			if (err)
 				goto out;
-			br[nr].flags = r->flags;
-			br[nr].access = r->access;
-			br[nr].exec_mode = r->exec_mode;
-			br[nr].line = r->loc.line;
-			if (r->target && mg_index_get(&p->by_name, r->target, &t))
-				br[nr].target = p->profiles[t]->id;
+			bp->n_states = o->dfa[i].n_states;
 		}
+		nr += prof->n_rules;
 	}
-	if (!st.len) {
-		err = -ENOMEM;
-		if (mg_grow((void **)&st.buf, &st.cap, 1, 1))
-			goto out;
-		st.buf[0] = '\0';
-		st.len = 1;
-	}
-	for (i = 0, na = 0, nr = 0; i < np; i++) {
-		bp[i].id = sorted[i]->id;
-		bp[i].mode = sorted[i]->mode;
-		bp[i].first_attach = (u32)na;
-		bp[i].n_attach = (u32)sorted[i]->n_attach;
-		bp[i].first_rule = (u32)nr;
-		bp[i].n_rules = (u32)sorted[i]->n_rules;
-		na += sorted[i]->n_attach;
-		nr += sorted[i]->n_rules;
-	}
+	err = 0;
+out:
+	free(pats);
+	free(tags);
+	return err;
+}
 
-	total = sizeof(hdr) + np * sizeof(*bp) + na * sizeof(*ba) + nr * sizeof(*br) + st.len;
+/* Copies one DFA into the blob's tables, its indices made absolute. */
+static void put_dfa(const struct mg_dfa *d, struct medgate_blob_state *st,
+		    struct medgate_blob_trans *tr, u32 *acc, u32 *ns, u32 *nt, u32 *na)
+{
+	u32 i;
+
+	for (i = 0; i < d->n_states; i++) {
+		st[*ns + i] = d->states[i];
+		st[*ns + i].first_trans += *nt;
+		st[*ns + i].first_accept += *na;
+	}
+	for (i = 0; i < d->n_trans; i++) {
+		tr[*nt + i] = d->trans[i];
+		tr[*nt + i].next += *ns;
+	}
+	memcpy(acc + *na, d->accept, d->n_accept * sizeof(*acc));
+	*ns += d->n_states;
+	*nt += d->n_trans;
+	*na += d->n_accept;
+}
+
+/*
+ * Returns 0 with the blob, -EINVAL after diagnostics, -E2BIG when the blob would be larger than
+ * the module takes, or -ENOMEM.
+ */
+static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, size_t *len)
+{
+	struct medgate_blob_header hdr;
+	struct out o;
+	size_t i, total;
+	u32 ns = 0, nt = 0, nacc = 0;
+	u8 *out = NULL, *q;
+	int err = -ENOMEM;
+
+	memset(&o, 0, sizeof(o));
+	o.sorted = sorted;
+	o.np = p->n_profiles;
+	for (i = 0; i < o.np; i++) {
+		o.na += sorted[i]->n_attach;
+		o.nr += sorted[i]->n_rules;
+	}
+	o.bp = calloc(o.np ? o.np : 1, sizeof(*o.bp));
+	o.ba = calloc(o.na ? o.na : 1, sizeof(*o.ba));
+	o.br = calloc(o.nr ? o.nr : 1, sizeof(*o.br));
+	o.attach = calloc(o.na ? o.na : 1, sizeof(*o.attach));
+	o.attach_owner = calloc(o.na ? o.na : 1, sizeof(*o.attach_owner));
+	o.rules = calloc(o.nr ? o.nr : 1, sizeof(*o.rules));
+	o.dfa = calloc(o.np ? o.np : 1, sizeof(*o.dfa));
+	if (!o.bp || !o.ba || !o.br || !o.attach || !o.attach_owner || !o.rules || !o.dfa)
+		goto out;
+	err = build_tables(p, &o);
+	if (!err && p->n_diags)
+		err = -EINVAL;
+	if (err)
+		goto out;
+
+	total = sizeof(hdr) + o.np * sizeof(*o.bp) + o.na * sizeof(*o.ba) +
+		o.nr * sizeof(*o.br) + (size_t)o.n_states * sizeof(struct medgate_blob_state) +
+		(size_t)o.n_trans * sizeof(struct medgate_blob_trans) +
+		(size_t)o.n_accept * sizeof(u32) + o.st.len;
 	if (total > MEDGATE_BLOB_MAX_SIZE) {
 		err = -E2BIG;
 		goto out;
@@ -306,33 +609,61 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	hdr.magic = MEDGATE_BLOB_MAGIC;
 	hdr.format = MEDGATE_BLOB_FORMAT;
 	hdr.total_len = (u32)total;
-	hdr.n_profiles = (u32)np;
-	hdr.n_attach = (u32)na;
-	hdr.n_rules = (u32)nr;
-	hdr.strtab_len = (u32)st.len;
-	{
-		u8 *q = out + sizeof(hdr);
+	hdr.n_profiles = (u32)o.np;
+	hdr.n_attach = (u32)o.na;
+	hdr.n_rules = (u32)o.nr;
+	hdr.n_states = o.n_states;
+	hdr.n_trans = o.n_trans;
+	hdr.n_accept = o.n_accept;
+	hdr.strtab_len = (u32)o.st.len;
+	hdr.attach_dfa = o.na ? 0 : MEDGATE_DFA_NONE;
+	hdr.attach_states = o.attach_dfa.n_states;
 
-		memcpy(q, bp, np * sizeof(*bp));
-		q += np * sizeof(*bp);
-		memcpy(q, ba, na * sizeof(*ba));
-		q += na * sizeof(*ba);
-		memcpy(q, br, nr * sizeof(*br));
-		q += nr * sizeof(*br);
-		memcpy(q, st.buf, st.len);
+	q = out + sizeof(hdr);
+	memcpy(q, o.bp, o.np * sizeof(*o.bp));
+	q += o.np * sizeof(*o.bp);
+	memcpy(q, o.ba, o.na * sizeof(*o.ba));
+	q += o.na * sizeof(*o.ba);
+	memcpy(q, o.br, o.nr * sizeof(*o.br));
+	q += o.nr * sizeof(*o.br);
+	{
+		struct medgate_blob_state *st = (void *)q;
+		struct medgate_blob_trans *tr = (void *)(st + o.n_states);
+		u32 *acc = (u32 *)(tr + o.n_trans);
+
+		if (o.na)
+			put_dfa(&o.attach_dfa, st, tr, acc, &ns, &nt, &nacc);
+		for (i = 0; i < o.np; i++)
+			if (sorted[i]->n_rules)
+				put_dfa(&o.dfa[i], st, tr, acc, &ns, &nt, &nacc);
+		q = (u8 *)(acc + o.n_accept);
 	}
+	memcpy(q, o.st.buf, o.st.len);
 	medgate_sha256(out + sizeof(hdr), total - sizeof(hdr), hdr.sha256);
 	memcpy(out, &hdr, sizeof(hdr));
 	*blob = out;
 	*len = total;
 	err = 0;
 out:
-	free(bp);
-	free(ba);
-	free(br);
-	free(st.buf);
-	mg_index_free(&st.ix);
+	free(o.bp);
+	free(o.ba);
+	free(o.br);
+	free(o.attach);
+	free(o.attach_owner);
+	free(o.rules);
+	mg_dfa_free(&o.attach_dfa);
+	if (o.dfa)
+		for (i = 0; i < o.np; i++)
+			mg_dfa_free(&o.dfa[i]);
+	free(o.dfa);
+	free(o.st.buf);
+	mg_index_free(&o.st.ix);
 	return err;
+}
+
+void mg_policy_set_max_states(struct mg_policy *p, uint32_t max_states)
+{
+	p->max_states = max_states;
 }
 
 /* ---- diagnostics out ---- */
@@ -430,6 +761,10 @@ int mg_policy_build(struct mg_policy *p, void **blob, size_t *len, struct mg_dia
 		if (p->n_profiles)
 			l = p->profiles[p->n_profiles - 1]->loc;
 		mg_error(p, l, "the compiled policy would exceed %u bytes", MEDGATE_BLOB_MAX_SIZE);
+		err = export_diags(p, diags) ?: -EINVAL;
+		goto out;
+	}
+	if (err == -EINVAL) {
 		err = export_diags(p, diags) ?: -EINVAL;
 		goto out;
 	}

@@ -22,6 +22,8 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_RENAME:		return "rename";
 	case MEDGATE_OP_LINK:		return "link";
 	case MEDGATE_OP_SETATTR:	return "setattr";
+	case MEDGATE_OP_FILE_RECEIVE:	return "file_receive";
+	case MEDGATE_OP_FCNTL:		return "fcntl";
 	case MEDGATE_OP_NET_CONNECT:	return "net_connect";
 	case MEDGATE_OP_NET_BIND:	return "net_bind";
 	case MEDGATE_OP_NET_LISTEN:	return "net_listen";
@@ -172,27 +174,31 @@ int mg_text_escape(const char *s, char *buf, size_t len)
 
 /* Escaped copies of the strings of an event. A 4096-byte path escapes to at most 6 x 4096. */
 struct esc {
-	char profile[64 * 6], comm[16 * 6], path[4096 * 6];
+	char profile[64 * 6], comm[16 * 6], path[4096 * 6], rule_file[256 * 6];
 };
 
 static int escape_event(const struct mg_event *ev, struct esc *e, bool json)
 {
 	char profile[sizeof(ev->profile)], comm[sizeof(ev->comm)], path[sizeof(ev->path)];
+	char rule_file[sizeof(ev->rule_file)];
 
 	/* The struct is the caller's: never trust it to be terminated. */
 	snprintf(profile, sizeof(profile), "%.*s", (int)sizeof(ev->profile) - 1, ev->profile);
 	snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(ev->comm) - 1, ev->comm);
 	snprintf(path, sizeof(path), "%.*s", (int)sizeof(ev->path) - 1, ev->path);
+	snprintf(rule_file, sizeof(rule_file), "%.*s", (int)sizeof(ev->rule_file) - 1,
+		 ev->rule_file);
 	if (escape(profile, e->profile, sizeof(e->profile), json) ||
 	    escape(comm, e->comm, sizeof(e->comm), json) ||
-	    escape(path, e->path, sizeof(e->path), json))
+	    escape(path, e->path, sizeof(e->path), json) ||
+	    escape(rule_file, e->rule_file, sizeof(e->rule_file), json))
 		return -ENOSPC;
 	return 0;
 }
 
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 {
-	char when[64], acc[32], rule[48];
+	char when[64], acc[32], rule[256 * 6 + 64];
 	struct esc *e;
 	int r;
 
@@ -204,10 +210,15 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 		free(e);
 		return -ENOSPC;
 	}
+	/* "rule N" is the index `medgatectl policy show` prints next to each rule. */
 	if (ev->rule == MEDGATE_RULE_NONE)
 		snprintf(rule, sizeof(rule), "default");
+	else if (e->rule_file[0])
+		snprintf(rule, sizeof(rule), "%" PRIu32 " (%s:%" PRIu32 ")", ev->rule,
+			 e->rule_file, ev->rule_line);
 	else
-		snprintf(rule, sizeof(rule), "line %" PRIu32, ev->rule_line);
+		snprintf(rule, sizeof(rule), "%" PRIu32 " (line %" PRIu32 ")", ev->rule,
+			 ev->rule_line);
 	r = snprintf(buf, len,
 		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " comm \"%s\" %s %s \"%s\" rule %s",
 		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
@@ -241,11 +252,12 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 		     ",\"profile_id\":\"%016" PRIx64 "\",\"profile\":\"%s\",\"mode\":\"%s\""
 		     ",\"verdict\":\"%s\",\"pid\":%" PRIu32 ",\"tgid\":%" PRIu32 ",\"uid\":%" PRIu32
 		     ",\"comm\":\"%s\",\"op\":\"%s\",\"access\":\"%s\",\"path\":\"%s\""
-		     ",\"rule\":%s,\"rule_line\":%" PRIu32 ",\"errno\":%" PRIu32 "}",
+		     ",\"rule\":%s,\"rule_line\":%" PRIu32 ",\"rule_file\":\"%s\""
+		     ",\"errno\":%" PRIu32 "}",
 		     ev->seq, when, ev->time_real_ns, ev->time_boot_ns, ev->policy_version,
 		     ev->profile_id, e->profile, mg_mode_name(ev->mode), mg_verdict_name(ev->verdict),
 		     ev->pid, ev->tgid, ev->uid, e->comm, mg_op_name(ev->op), acc, e->path, rule,
-		     ev->rule_line, ev->err);
+		     ev->rule_line, e->rule_file, ev->err);
 	free(e);
 	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 }

@@ -16,6 +16,14 @@
 /* Upper bounds on the input, so that a hostile policy file cannot exhaust memory. */
 #define MG_TEXT_MAX		(16U << 20)	/* bytes of policy text per file */
 #define MG_DIAGS_MAX		1000U		/* errors kept per build; then one "too many" */
+#define MG_FILES_MAX		1024U		/* files of one policy, includes counted */
+#define MG_INCLUDE_DEPTH	16U		/* nested includes */
+#define MG_INCLUDE_TEXT_MAX	(64U << 20)	/* bytes of text one file pulls in by includes */
+#define MG_VARS_MAX		1024U		/* variables of one file (with its includes) */
+#define MG_VAR_NAME_MAX		64U		/* bytes of a variable name, NUL included */
+#define MG_VAR_VALUES_MAX	1024U		/* values of one variable */
+#define MG_EXPAND_MAX		1024U		/* rules (or attachments) one statement expands to */
+#define MG_IR_RULES_MAX		(MEDGATE_MAX_RULES + 1U)	/* rules kept; one more is an error */
 
 /* Grows *v (element size @size) to hold at least @need elements. */
 int mg_grow(void **v, size_t *cap, size_t need, size_t size);
@@ -40,16 +48,22 @@ enum mg_rule_kind {
 	MG_RULE_FILE,		/* file and exec statements */
 };
 
+/*
+ * Patterns (attachments and rule paths) are stored as written, after variable expansion: a glob
+ * stays a glob (a trailing slash and two stars are not rewritten any more), and mg_glob_check()
+ * has accepted it. The flags say whether it has glob syntax (mg_glob_has_magic()).
+ */
 struct mg_attach {
-	char *path;
-	struct mg_loc loc;
+	char *path;		/* pattern as written, after variable expansion */
+	u32 flags;		/* MEDGATE_PATTERN_F_* */
+	struct mg_loc loc;	/* the path word of the attach statement */
 };
 
 struct mg_rule {
 	enum mg_rule_kind kind;
-	char *path;		/* as emitted: a prefix rule (DIR, slash, two stars) is stored as "DIR/" */
-	u32 flags;		/* MEDGATE_RULE_F_* */
-	u32 access;		/* MEDGATE_ACCESS_* */
+	char *path;		/* pattern as written, after variable expansion */
+	u32 flags;		/* MEDGATE_RULE_F_DENY, MEDGATE_RULE_F_GLOB */
+	u32 access;		/* MEDGATE_ACCESS_*, implied bits included (w gives a, x gives m) */
 	u32 exec_mode;		/* enum medgate_exec_mode */
 	char *target;		/* profile name for MEDGATE_EXEC_MOVE, else NULL */
 	struct mg_loc loc;	/* the statement */
@@ -82,6 +96,8 @@ struct mg_policy {
 	size_t n_profiles, cap_profiles;
 	struct mg_index by_name;	/* profile name -> index in profiles */
 	struct mg_index by_attach;	/* attachment path -> profile index */
+	size_t n_ir_rules, n_ir_attach;	/* parsed so far, all profiles (parse.c caps them) */
+	u32 max_states;			/* DFA states per DFA (compile.c); 0: MG_DFA_STATES_DEFAULT */
 	struct mg_pdiag *diags;
 	size_t n_diags, cap_diags;
 	size_t diag_order;
@@ -98,7 +114,11 @@ void mg_index_free(struct mg_index *ix);
 
 void mg_profile_free(struct mg_profile *prof);
 
-/* parse.c: adds the profiles of one text to @p; errors are recorded in @p. */
+/*
+ * parse.c: adds the profiles of one text (file @file of p->files, whose name anchors relative
+ * includes) to @p, following its includes (each added to p->files) and expanding its variables
+ * (scoped to this text and what it includes). Errors are recorded in @p; returns 0 or -ENOMEM.
+ */
 int mg_parse(struct mg_policy *p, unsigned file, const char *text, size_t len);
 
 #endif /* MEDGATE_LIB_INTERNAL_H */

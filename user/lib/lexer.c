@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Tokenizer of the policy language. Statements are line-oriented, so newlines are tokens. The
- * special characters { } ; # " are only special where docs/policy-language.md says so, which
- * keeps room for glob alternations ("/etc/{a,b}") and other syntax inside paths later.
+ * special characters { } ; # " are only special where docs/policy-language.md says so: inside a
+ * path (a word that starts with '/' or "@{") braces are glob alternations, and in the values of a
+ * variable definition braces belong to the words too.
  */
 #include <stdlib.h>
 
@@ -22,8 +23,11 @@ void mg_lex_init(struct mg_lexer *lx, struct mg_policy *p, unsigned file, const 
 void mg_lex_free(struct mg_lexer *lx)
 {
 	free(lx->buf);
+	free(lx->cols);
 	lx->buf = NULL;
 	lx->buf_cap = 0;
+	lx->cols = NULL;
+	lx->cols_cap = 0;
 }
 
 const char *mg_tok_name(enum mg_tok_type t)
@@ -70,12 +74,30 @@ static void bad_char(struct mg_lexer *lx, char c, const char *where)
 		mg_error(lx->p, here(lx), "NUL byte in policy text");
 }
 
-static int put(struct mg_lexer *lx, size_t *n, char c)
+/* Appends byte @c, which comes from column @col, to the token text. */
+static int put_at(struct mg_lexer *lx, size_t *n, char c, unsigned col)
 {
-	if (mg_grow((void **)&lx->buf, &lx->buf_cap, *n + 2, 1))
+	if (mg_grow((void **)&lx->buf, &lx->buf_cap, *n + 2, 1) ||
+	    mg_grow((void **)&lx->cols, &lx->cols_cap, *n + 2, sizeof(*lx->cols)))
 		return -ENOMEM;
+	lx->cols[*n] = col;
 	lx->buf[(*n)++] = c;
 	lx->buf[*n] = '\0';
+	return 0;
+}
+
+static int put(struct mg_lexer *lx, size_t *n, char c)
+{
+	return put_at(lx, n, c, here(lx).col);
+}
+
+static int start_text(struct mg_lexer *lx)
+{
+	size_t n = 0;
+
+	if (put(lx, &n, 'x'))
+		return -ENOMEM;
+	lx->buf[0] = '\0';
 	return 0;
 }
 
@@ -86,10 +108,8 @@ static int lex_string(struct mg_lexer *lx, struct mg_token *tok)
 	size_t n = 0;
 	bool closed = false;
 
-	if (put(lx, &n, 'x'))
+	if (start_text(lx))
 		return -ENOMEM;
-	n = 0;
-	lx->buf[0] = '\0';
 	lx->pos++;
 	while (lx->pos < lx->len && lx->s[lx->pos] != '\n') {
 		char c = lx->s[lx->pos];
@@ -103,7 +123,7 @@ static int lex_string(struct mg_lexer *lx, struct mg_token *tok)
 			char e = lx->pos + 1 < lx->len ? lx->s[lx->pos + 1] : '\0';
 
 			if (e == '\\' || e == '"') {
-				if (put(lx, &n, e))
+				if (put_at(lx, &n, e, here(lx).col))
 					return -ENOMEM;
 				lx->pos += 2;
 				continue;
@@ -133,33 +153,34 @@ static int lex_string(struct mg_lexer *lx, struct mg_token *tok)
 	tok->type = T_STRING;
 	tok->loc = open;
 	tok->text = lx->buf;
+	tok->cols = lx->cols;
 	tok->len = n;
 	return 0;
 }
 
 static int lex_word(struct mg_lexer *lx, struct mg_token *tok)
 {
-	bool path = lx->s[lx->pos] == '/';
+	char c0 = lx->s[lx->pos], c1 = lx->pos + 1 < lx->len ? lx->s[lx->pos + 1] : '\0';
+	bool braces = lx->raw_braces || c0 == '/' || (c0 == '@' && c1 == '{');
 	size_t n = 0;
 
 	tok->loc = here(lx);
-	if (lx->pos + 1 < lx->len && lx->s[lx->pos] == '-' && lx->s[lx->pos + 1] == '>') {
+	if (c0 == '-' && c1 == '>') {
 		lx->pos += 2;
 		tok->type = T_ARROW;
 		tok->text = NULL;
+		tok->cols = NULL;
 		tok->len = 0;
 		return 0;
 	}
-	if (put(lx, &n, 'x'))
+	if (start_text(lx))
 		return -ENOMEM;
-	n = 0;
-	lx->buf[0] = '\0';
 	while (lx->pos < lx->len) {
 		char c = lx->s[lx->pos];
 
 		if (is_space(c) || c == '\n' || c == ';')
 			break;
-		if (!path && (c == '{' || c == '}'))
+		if (!braces && (c == '{' || c == '}'))
 			break;
 		if (is_ctrl(c)) {
 			bad_char(lx, c, "");
@@ -174,6 +195,7 @@ static int lex_word(struct mg_lexer *lx, struct mg_token *tok)
 	}
 	tok->type = T_WORD;
 	tok->text = lx->buf;
+	tok->cols = lx->cols;
 	tok->len = n;
 	return 0;
 }
@@ -187,6 +209,7 @@ int mg_lex_next(struct mg_lexer *lx, struct mg_token *tok)
 			tok->type = T_EOF;
 			tok->loc = here(lx);
 			tok->text = NULL;
+			tok->cols = NULL;
 			tok->len = 0;
 			return 0;
 		}
@@ -206,18 +229,23 @@ int mg_lex_next(struct mg_lexer *lx, struct mg_token *tok)
 			continue;
 		}
 		tok->text = NULL;
+		tok->cols = NULL;
 		tok->len = 0;
 		tok->loc = here(lx);
+		if (lx->raw_braces && (c == '{' || c == '}'))
+			return lex_word(lx, tok);
 		switch (c) {
 		case '\n':
 			tok->type = T_NEWLINE;
 			lx->pos++;
 			lx->line++;
 			lx->line_start = lx->pos;
+			lx->raw_braces = false;
 			return 0;
 		case ';':
 			tok->type = T_SEMI;
 			lx->pos++;
+			lx->raw_braces = false;
 			return 0;
 		case '{':
 			tok->type = T_LBRACE;

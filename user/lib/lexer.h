@@ -23,12 +23,15 @@ enum mg_tok_type {
  * @text: the word or the unquoted string (NUL-terminated, owned by the lexer, valid until the
  *        next mg_lex_next()); NULL for punctuation.
  * @len: bytes in @text; a quoted string may hold no NUL, so strlen(@text) == @len.
+ * @cols: for each byte of @text, the column it came from (escapes in strings make the two differ),
+ *        so that an error about one byte of a path points at it; NULL for punctuation.
  */
 struct mg_token {
 	enum mg_tok_type type;
 	struct mg_loc loc;
 	const char *text;
 	size_t len;
+	const unsigned *cols;
 };
 
 struct mg_lexer {
@@ -40,6 +43,13 @@ struct mg_lexer {
 	size_t line_start;
 	char *buf;
 	size_t buf_cap;
+	unsigned *cols;
+	size_t cols_cap;
+	/*
+	 * Braces belong to words (the values of a variable definition, "{a,b}"), not to profile
+	 * blocks. The parser sets it for the rest of a statement; a newline or ';' clears it.
+	 */
+	bool raw_braces;
 };
 
 void mg_lex_init(struct mg_lexer *lx, struct mg_policy *p, unsigned file, const char *s,

@@ -70,6 +70,13 @@ void mg_policy_free(struct mg_policy *p);
 int mg_policy_add_text(struct mg_policy *p, const char *text, size_t len, const char *filename);
 int mg_policy_add_file(struct mg_policy *p, const char *path);
 int mg_policy_build(struct mg_policy *p, void **blob, size_t *len, struct mg_diags *diags);
+/*
+ * Caps the states of each DFA that mg_policy_build() makes (one per profile with rules, one for
+ * all attachments); 0 restores the default, MG_DFA_STATES_DEFAULT. A policy whose globs need more
+ * is refused with a diagnostic naming the rules that make the automaton grow.
+ */
+#define MG_DFA_STATES_DEFAULT	250000U
+void mg_policy_set_max_states(struct mg_policy *p, uint32_t max_states);
 
 /* Whether @buf starts with the blob magic (a compiled policy rather than policy text). */
 bool mg_is_blob(const void *buf, size_t len);
@@ -96,10 +103,23 @@ void mg_client_close(struct mg_client *c);
  * Sends MEDGATE_CMD_POLICY_LOAD. On failure returns -errno and copies the kernel's extack message
  * (NLMSGERR_ATTR_MSG) into @errmsg (empty string if none; @errmsg may be NULL). On success
  * *version (may be NULL) gets MEDGATE_A_POLICY_VERSION from the reply (0 if the reply had none).
- * A blob too large for one netlink attribute is refused with -E2BIG before sending.
+ * A blob of up to MG_LOAD_ONE_MESSAGE_MAX bytes travels in one message; a larger one in chunks
+ * of that size (MEDGATE_A_POLICY_TOTAL_LEN, _CHUNK_OFFSET, _BLOB), each acknowledged before the
+ * next; the first refusal stops the transfer and is returned.
  */
+#define MG_LOAD_ONE_MESSAGE_MAX	65531U
 int mg_policy_load(struct mg_client *c, const void *blob, size_t len, uint64_t *version,
 		   char *errmsg, size_t errlen);
+
+/*
+ * MEDGATE_CMD_POLICY_GET: the loaded blob, reassembled from the dump (malloc'd into *blob, *len;
+ * free() it) and its version as the module reports it. The slices must come in order, without
+ * gap or overlap, all with the same TOTAL_LEN (at most MEDGATE_BLOB_MAX_SIZE) and version, else
+ * -EPROTO. The blob is not validated here (see mg_blob_decode()). Kernel errors: -ENOENT (no
+ * policy loaded), -EPERM, -EOPNOTSUPP (a module older than POLICY_GET).
+ */
+int mg_policy_get(struct mg_client *c, void **blob, size_t *len, uint64_t *version,
+		  char *errmsg, size_t errlen);
 
 struct mg_profile_info {
 	uint64_t id;
@@ -123,6 +143,7 @@ struct mg_event {
 	uint32_t mode, verdict, pid, tgid, uid, op, access, rule, rule_line, err;
 	char comm[16];
 	char path[4096];
+	char rule_file[256];	/* source file of the deciding rule; empty if unknown */
 };
 
 /*
@@ -164,6 +185,116 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len);
 /* A loss record: @count events with sequence numbers just below @before_seq never arrived. */
 int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t len);
 int mg_loss_format_json(uint64_t count, uint64_t before_seq, char *buf, size_t len);
+
+/* ---- Reading a compiled policy back (policy show, policy diff) ---- */
+
+struct mg_dec_profile;
+
+/**
+ * struct mg_dec_attach - one attachment of a decoded blob.
+ * @pattern: as written, after variable expansion.
+ * @flags: MEDGATE_PATTERN_F_*.
+ * @file: source file; @line: source line.
+ * @index: index in the blob's attachment table.
+ * @profile: the profile it belongs to.
+ */
+struct mg_dec_attach {
+	const char *pattern;
+	uint32_t flags;
+	const char *file;
+	uint32_t line;
+	uint32_t index;
+	const struct mg_dec_profile *profile;
+};
+
+/**
+ * struct mg_dec_rule - one rule of a decoded blob.
+ * @index: index in the blob's rule table: the "rule" number of audit records.
+ * @target_name: name of the profile @target names, NULL if none of the blob has that id.
+ * Other fields are those of struct medgate_blob_rule, strings resolved.
+ */
+struct mg_dec_rule {
+	const char *pattern;
+	uint32_t flags, access, exec_mode;
+	uint64_t target;
+	const char *target_name;
+	const char *file;
+	uint32_t line;
+	uint32_t index;
+	const struct mg_dec_profile *profile;
+};
+
+struct mg_dec_profile {
+	const char *name;
+	uint64_t id;
+	uint32_t mode;
+	const struct mg_dec_attach *attach;
+	size_t n_attach;
+	const struct mg_dec_rule *rules;
+	size_t n_rules;
+};
+
+/** struct mg_decoded - a validated blob as tables of profiles, attachments and rules. */
+struct mg_decoded {
+	uint64_t version;
+	size_t size;
+	struct mg_dec_profile *profiles;	/* in blob order: sorted by id */
+	size_t n_profiles;
+	uint32_t n_attach, n_rules, n_states, n_trans, n_accept;
+};
+
+/*
+ * Validates @blob with the module's validator, then decodes it (a private copy: @blob may be
+ * freed afterwards). On a refusal returns the validator's -errno and its reason in *why.
+ */
+int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const char **why);
+void mg_decoded_free(struct mg_decoded *d);
+const struct mg_dec_profile *mg_decoded_find(const struct mg_decoded *d, uint64_t id);
+
+/* A pattern as a policy word: bare when the lexer would read it back unchanged, else quoted. */
+int mg_pattern_format(const char *pattern, char *buf, size_t len);
+/* Access letters without the implied ones (no 'a' with 'w', no 'm' with 'x'); "-" for none. */
+int mg_access_format_short(uint32_t access, char *buf, size_t len);
+/* Whether a rule is written as an exec statement (its access is x and the implied m). */
+bool mg_dec_rule_is_exec(const struct mg_dec_rule *r);
+/* The rule as one statement: "deny file PATH rw", "exec PATH -> other"; -ENOSPC if too small. */
+int mg_dec_rule_format(const struct mg_dec_rule *r, char *buf, size_t len);
+
+enum mg_change_kind {
+	MG_CHANGE_PROFILE_ADDED,	/* new_profile; its attachments and rules follow as added */
+	MG_CHANGE_PROFILE_REMOVED,	/* old_profile; its attachments and rules follow as removed */
+	MG_CHANGE_MODE,			/* old_profile->mode -> new_profile->mode */
+	MG_CHANGE_ATTACH_ADDED,		/* attach (of new_profile) */
+	MG_CHANGE_ATTACH_REMOVED,	/* attach (of old_profile) */
+	MG_CHANGE_RULE_ADDED,		/* rule (of new_profile) */
+	MG_CHANGE_RULE_REMOVED,		/* rule (of old_profile) */
+};
+
+struct mg_change {
+	enum mg_change_kind kind;
+	const struct mg_dec_profile *old_profile, *new_profile;	/* NULL where absent */
+	const struct mg_dec_attach *attach;
+	const struct mg_dec_rule *rule;
+};
+
+/**
+ * struct mg_diff - what replacing one policy by another changes, compared by content: profiles
+ * by name, attachments by pattern, rules by (deny, pattern, access, exec mode, target), as
+ * multisets; indices, source files and lines do not count. Profiles come in name order; inside
+ * a profile, removals in the old table's order, then additions in the new one's.
+ * @positions_only: no change in content, but the versions differ (source positions or order).
+ */
+struct mg_diff {
+	struct mg_change *v;
+	size_t n, cap;
+	bool same_version;
+	bool positions_only;
+};
+
+/* @old or @new may be NULL (no policy). */
+int mg_policy_diff(const struct mg_decoded *old, const struct mg_decoded *new, struct mg_diff *df);
+void mg_diff_free(struct mg_diff *df);
+const char *mg_change_name(enum mg_change_kind k);	/* "rule_added", ... */
 
 #ifdef __cplusplus
 }

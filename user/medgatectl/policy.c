@@ -1,10 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * medgatectl policy {check | compile | load | help}
+ * medgatectl policy {check | compile | load | show | diff | help}
+ *
+ * Every command that takes policy files also takes directories (every *.policy in them, sorted by
+ * name). show and diff read policies back through mg_blob_decode(), whether they come from the
+ * kernel (MEDGATE_CMD_POLICY_GET) or from a compiled blob file, so that the two cannot disagree;
+ * text and JSON are printed from the same walk over the decoded tables.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,17 +21,23 @@
 
 #include "common.h"
 #include "json.h"
-#include "blob.h"
 
 /* Larger than any valid blob, so that an oversized one still reaches the module's check. */
 #define BLOB_READ_MAX	(2 * (size_t)MEDGATE_BLOB_MAX_SIZE)
+/* Files one command line may name, directories expanded. */
+#define POLICY_FILES_MAX 1024
+
+/* Where the comment of a statement starts in show and diff output. */
+#define COMMENT_COL	52
 
 void policy_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: medgatectl policy check FILE... [-j]\n"
-		"       medgatectl policy compile FILE... -o OUT\n"
-		"       medgatectl policy load FILE...|BLOB\n"
+		"Usage: medgatectl policy check FILE|DIR... [-j]\n"
+		"       medgatectl policy compile FILE|DIR... -o OUT [-j]\n"
+		"       medgatectl policy load FILE|DIR...|BLOB [-j]\n"
+		"       medgatectl policy show [BLOB] [-j]\n"
+		"       medgatectl policy diff FILE|DIR... [--base BLOB] [-j]\n"
 		"\n"
 		"  check     parse and compile; print every error as FILE:LINE:COL: error: REASON.\n"
 		"            A compiled blob is checked with the module's own validator.\n"
@@ -33,9 +45,14 @@ void policy_help(FILE *f)
 		"  load      compile the files (their profiles share one namespace) and load the\n"
 		"            result; a single file that starts with the blob magic is sent as it is.\n"
 		"            Prints the version of the loaded policy. Needs CAP_MAC_ADMIN.\n"
+		"  show      print the policy the kernel holds (or the compiled BLOB) as policy text:\n"
+		"            each rule with its index (the \"rule N\" of audit records) and source.\n"
+		"  diff      what loading the files would change against the kernel's policy (or\n"
+		"            against BLOB): profiles, modes, attachments and rules, by content.\n"
 		"\n"
+		"A directory stands for every *.policy file in it, sorted by name.\n"
 		"The policy language is described in docs/policy-language.md.\n"
-		"Exit status: 0 success, 1 errors in the policy or a failed load, 2 usage error.\n");
+		"Exit status: 0 success, 1 errors in the policy or a failed operation, 2 usage error.\n");
 }
 
 static int read_file(const char *path, void **buf, size_t *len, size_t max)
@@ -90,9 +107,12 @@ static int read_file(const char *path, void **buf, size_t *len, size_t max)
 static int file_is_blob(const char *path)
 {
 	unsigned char m[4];
+	struct stat st;
 	ssize_t r;
 	int fd;
 
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -132,51 +152,223 @@ static void json_diags(struct jw *w, const struct mg_diags *d)
 	jw_arr_close(w);
 }
 
-/* Splits the arguments into files and options; returns EXIT_OK or EXIT_USAGE. */
+/* ---- arguments ---- */
+
 struct policy_args {
-	const char **files;
-	int n_files;
-	const char *out;
+	char **files;		/* directories expanded; each malloc'd */
+	int n_files, cap_files;
+	const char *out;	/* -o */
+	const char *base;	/* --base */
+	bool had_dir;
 };
 
-static int parse_args(int argc, char **argv, struct policy_args *a, bool allow_out,
-		      const char *cmd)
+static void free_args(struct policy_args *a)
 {
-	bool opts = true;
 	int i;
 
+	for (i = 0; i < a->n_files; i++)
+		free(a->files[i]);
+	free(a->files);
 	memset(a, 0, sizeof(*a));
-	a->files = calloc((size_t)argc + 1, sizeof(*a->files));
-	if (!a->files) {
+}
+
+static int add_file(struct policy_args *a, const char *path)
+{
+	if (a->n_files >= POLICY_FILES_MAX) {
+		errmsg("too many policy files (the limit is %d)", POLICY_FILES_MAX);
+		return EXIT_FAIL;
+	}
+	if (a->n_files == a->cap_files) {
+		int cap = a->cap_files ? a->cap_files * 2 : 16;
+		char **nf = realloc(a->files, (size_t)cap * sizeof(*nf));
+
+		if (!nf) {
+			errmsg("out of memory");
+			return EXIT_FAIL;
+		}
+		a->files = nf;
+		a->cap_files = cap;
+	}
+	a->files[a->n_files] = strdup(path);
+	if (!a->files[a->n_files]) {
 		errmsg("out of memory");
 		return EXIT_FAIL;
 	}
+	a->n_files++;
+	return EXIT_OK;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static bool policy_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* Hidden files are editor leftovers more often than policy. */
+	return name[0] != '.' && n > 7 && !strcmp(name + n - 7, ".policy");
+}
+
+/* Every *.policy in @dir (regular files, symbolic links to them included), sorted by name. */
+static int add_dir(struct policy_args *a, const char *dir)
+{
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	int ret = EXIT_OK;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d) {
+		errmsg("%s: %s", dir, strerror(errno));
+		return EXIT_FAIL;
+	}
+	while ((de = readdir(d))) {
+		char *path;
+		struct stat st;
+
+		if (!policy_name(de->d_name))
+			continue;
+		if (asprintf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+			     de->d_name) < 0) {
+			ret = EXIT_FAIL;
+			break;
+		}
+		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			char **nn = ncap <= 2 * POLICY_FILES_MAX ?
+				    realloc(names, ncap * sizeof(*nn)) : NULL;
+
+			if (!nn) {
+				free(path);
+				errmsg("%s: too many policy files (the limit is %d)", dir,
+				       POLICY_FILES_MAX);
+				ret = EXIT_FAIL;
+				break;
+			}
+			names = nn;
+			cap = ncap;
+		}
+		names[n++] = path;
+	}
+	closedir(d);
+	if (ret == EXIT_OK && !n) {
+		errmsg("%s: no *.policy file in this directory", dir);
+		ret = EXIT_FAIL;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		if (ret == EXIT_OK)
+			ret = add_file(a, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	a->had_dir = true;
+	return ret;
+}
+
+enum { OPT_OUT = 1, OPT_BASE = 2 };
+
+/* Splits the arguments into files and options; returns EXIT_OK, EXIT_FAIL or EXIT_USAGE. */
+static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opts_allowed,
+		      const char *cmd, int min_files)
+{
+	bool opts = true;
+	int i, ret;
+
+	memset(a, 0, sizeof(*a));
 	for (i = 0; i < argc; i++) {
 		const char *s = argv[i];
+		struct stat st;
 
 		if (opts && !strcmp(s, "--")) {
 			opts = false;
 		} else if (opts && is_json_opt(s)) {
 			json_output = true;
-		} else if (opts && allow_out && (!strcmp(s, "-o") || !strcmp(s, "--output"))) {
+		} else if (opts && (opts_allowed & OPT_OUT) &&
+			   (!strcmp(s, "-o") || !strcmp(s, "--output"))) {
 			if (i + 1 >= argc)
 				return usage_error(policy_help, "%s needs a file name", s);
 			a->out = argv[++i];
+		} else if (opts && (opts_allowed & OPT_BASE) && !strcmp(s, "--base")) {
+			if (i + 1 >= argc)
+				return usage_error(policy_help, "%s needs a compiled blob", s);
+			a->base = argv[++i];
 		} else if (opts && s[0] == '-' && s[1]) {
 			return usage_error(policy_help, "unknown option \"%s\" for policy %s", s, cmd);
 		} else {
-			a->files[a->n_files++] = s;
+			if (!stat(s, &st) && S_ISDIR(st.st_mode))
+				ret = add_dir(a, s);
+			else
+				ret = add_file(a, s);
+			if (ret)
+				return ret;
 		}
 	}
-	if (!a->n_files)
+	if (a->n_files < min_files)
 		return usage_error(policy_help, "policy %s needs at least one file", cmd);
 	return EXIT_OK;
+}
+
+/* ---- compiling ---- */
+
+/* Compiles the files; prints the errors and returns EXIT_FAIL if there are any. */
+static int compile(const struct policy_args *a, void **blob, size_t *len)
+{
+	struct mg_diags d = { 0 };
+	int err;
+
+	err = mg_policy_compile_files((const char *const *)a->files, (size_t)a->n_files, blob, len,
+				      &d);
+	if (err) {
+		if (d.n)
+			print_diags(&d);
+		else
+			errmsg("cannot compile: %s", strerror(-err));
+		mg_diags_free(&d);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static void plural(FILE *f, uint64_t n, const char *what)
+{
+	fprintf(f, "%" PRIu64 " %s%s", n, what, n == 1 ? "" : "s");
+}
+
+static void summary_text(FILE *f, const struct mg_decoded *d)
+{
+	plural(f, d->n_profiles, "profile");
+	fputs(", ", f);
+	plural(f, d->n_attach, "attachment");
+	fputs(", ", f);
+	plural(f, d->n_rules, "rule");
+	fputs(", ", f);
+	plural(f, d->n_states, "DFA state");
+	fprintf(f, "; version %016" PRIx64, d->version);
+}
+
+static void summary_json(struct jw *w, const struct mg_decoded *d)
+{
+	jw_hex64(w, "version", d->version);
+	jw_u64(w, "profiles", d->n_profiles);
+	jw_u64(w, "attachments", d->n_attach);
+	jw_u64(w, "rules", d->n_rules);
+	jw_u64(w, "states", d->n_states);
+	jw_u64(w, "size", d->size);
 }
 
 /* policy check on a compiled blob: the module's own validator, run here. */
 static int check_blob(const char *path)
 {
-	struct medgate_blob_view v;
+	struct mg_decoded *d = NULL;
 	const char *why = NULL;
 	void *buf;
 	size_t len;
@@ -187,7 +379,7 @@ static int check_blob(const char *path)
 		errmsg("%s: %s", path, strerror(-err));
 		return EXIT_FAIL;
 	}
-	err = medgate_blob_validate(buf, len, &v, &why);
+	err = mg_blob_decode(buf, len, &d, &why);
 	if (json_output) {
 		struct jw w;
 
@@ -195,24 +387,20 @@ static int check_blob(const char *path)
 		jw_obj_open(&w, NULL);
 		jw_bool(&w, "ok", !err);
 		jw_str(&w, "file", path);
-		if (err) {
-			jw_str(&w, "error", why);
-		} else {
-			jw_hex64(&w, "version", v.version);
-			jw_u64(&w, "profiles", v.hdr->n_profiles);
-			jw_u64(&w, "attachments", v.hdr->n_attach);
-			jw_u64(&w, "rules", v.hdr->n_rules);
-		}
+		if (err)
+			jw_str(&w, "error", why ? why : strerror(-err));
+		else
+			summary_json(&w, d);
 		jw_obj_close(&w);
 	} else if (err) {
-		fprintf(stderr, "%s: error: invalid policy blob: %s (%s)\n", path, why,
-			strerror(-err));
+		fprintf(stderr, "%s: error: invalid policy blob: %s (%s)\n", path,
+			why ? why : "cannot decode", strerror(-err));
 	} else {
-		printf("%s: ok: compiled policy, %u profile%s, %u attachment%s, %u rule%s; version %016" PRIx64 "\n",
-		       path, v.hdr->n_profiles, v.hdr->n_profiles == 1 ? "" : "s", v.hdr->n_attach,
-		       v.hdr->n_attach == 1 ? "" : "s", v.hdr->n_rules, v.hdr->n_rules == 1 ? "" : "s",
-		       v.version);
+		printf("%s: ok: compiled policy, ", path);
+		summary_text(stdout, d);
+		printf("\n");
 	}
+	mg_decoded_free(d);
 	free(buf);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
@@ -221,74 +409,56 @@ static int cmd_check(int argc, char **argv)
 {
 	struct policy_args a;
 	struct mg_diags d = { 0 };
-	struct medgate_blob_view v;
-	const char *why;
+	struct mg_decoded *dec = NULL;
+	const char *why = NULL;
 	void *blob = NULL;
 	size_t len = 0;
 	int ret, err;
 
-	ret = parse_args(argc, argv, &a, false, "check");
+	ret = parse_args(argc, argv, &a, 0, "check", 1);
 	if (ret)
 		goto out;
-	if (a.n_files == 1 && file_is_blob(a.files[0]) == 1) {
+	if (a.n_files == 1 && !a.had_dir && file_is_blob(a.files[0]) == 1) {
 		ret = check_blob(a.files[0]);
 		goto out;
 	}
-	err = mg_policy_compile_files(a.files, (size_t)a.n_files, &blob, &len, &d);
+	err = mg_policy_compile_files((const char *const *)a.files, (size_t)a.n_files, &blob, &len,
+				      &d);
 	if (err && !d.n) {
 		errmsg("cannot compile: %s", strerror(-err));
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	if (!err && medgate_blob_validate(blob, len, &v, &why))
-		err = -EINVAL;	/* cannot happen: the compiler checked it */
+	if (!err && mg_blob_decode(blob, len, &dec, &why)) {
+		/* Cannot happen: the compiler validated its output. */
+		errmsg("internal error: the compiled blob does not validate: %s", why ? why : "?");
+		ret = EXIT_FAIL;
+		goto out;
+	}
 	if (json_output) {
 		struct jw w;
 
 		jw_init(&w, stdout);
 		jw_obj_open(&w, NULL);
 		jw_bool(&w, "ok", !err);
-		if (!err) {
-			jw_hex64(&w, "version", v.version);
-			jw_u64(&w, "profiles", v.hdr->n_profiles);
-			jw_u64(&w, "attachments", v.hdr->n_attach);
-			jw_u64(&w, "rules", v.hdr->n_rules);
-			jw_u64(&w, "size", len);
-		}
+		if (!err)
+			summary_json(&w, dec);
 		json_diags(&w, &d);
 		jw_obj_close(&w);
 	} else if (err) {
 		print_diags(&d);
 	} else {
-		printf("ok: %u profile%s, %u attachment%s, %u rule%s; version %016" PRIx64 "\n",
-		       v.hdr->n_profiles, v.hdr->n_profiles == 1 ? "" : "s", v.hdr->n_attach,
-		       v.hdr->n_attach == 1 ? "" : "s", v.hdr->n_rules,
-		       v.hdr->n_rules == 1 ? "" : "s", v.version);
+		printf("ok: ");
+		summary_text(stdout, dec);
+		printf("\n");
 	}
 	ret = err ? EXIT_FAIL : EXIT_OK;
 out:
+	mg_decoded_free(dec);
 	mg_diags_free(&d);
 	free(blob);
-	free(a.files);
+	free_args(&a);
 	return ret;
-}
-
-/* Compiles the files; prints the errors and returns EXIT_FAIL if there are any. */
-static int compile(const struct policy_args *a, void **blob, size_t *len)
-{
-	struct mg_diags d = { 0 };
-	int err;
-
-	err = mg_policy_compile_files(a->files, (size_t)a->n_files, blob, len, &d);
-	if (err) {
-		if (d.n)
-			print_diags(&d);
-		else
-			errmsg("cannot compile: %s", strerror(-err));
-		mg_diags_free(&d);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -346,7 +516,7 @@ static int cmd_compile(int argc, char **argv)
 	uint64_t version = 0;
 	int ret, err;
 
-	ret = parse_args(argc, argv, &a, true, "compile");
+	ret = parse_args(argc, argv, &a, OPT_OUT, "compile", 1);
 	if (ret)
 		goto out;
 	if (!a.out) {
@@ -364,10 +534,21 @@ static int cmd_compile(int argc, char **argv)
 	}
 	mg_blob_version(blob, len, &version);
 	/* With the blob on stdout, the version goes to stderr. */
-	fprintf(strcmp(a.out, "-") ? stdout : stderr, "%016" PRIx64 "\n", version);
+	if (json_output) {
+		struct jw w;
+
+		jw_init(&w, strcmp(a.out, "-") ? stdout : stderr);
+		jw_obj_open(&w, NULL);
+		jw_hex64(&w, "version", version);
+		jw_u64(&w, "size", len);
+		jw_str(&w, "output", a.out);
+		jw_obj_close(&w);
+	} else {
+		fprintf(strcmp(a.out, "-") ? stdout : stderr, "%016" PRIx64 "\n", version);
+	}
 out:
 	free(blob);
-	free(a.files);
+	free_args(&a);
 	return ret;
 }
 
@@ -381,10 +562,10 @@ static int cmd_load(int argc, char **argv)
 	uint64_t version = 0;
 	int ret, err, i, is_blob = 0;
 
-	ret = parse_args(argc, argv, &a, false, "load");
+	ret = parse_args(argc, argv, &a, 0, "load", 1);
 	if (ret)
 		goto out;
-	for (i = 0; i < a.n_files; i++) {
+	for (i = 0; i < a.n_files && !a.had_dir; i++) {
 		int b = file_is_blob(a.files[i]);
 
 		if (b < 0) {
@@ -422,6 +603,9 @@ static int cmd_load(int argc, char **argv)
 			errmsg("policy load failed: %s", strerror(-err));
 		if (err == -EPERM)
 			errmsg("loading a policy needs CAP_MAC_ADMIN (run as root)");
+		else if (err == -EOPNOTSUPP && len > MG_LOAD_ONE_MESSAGE_MAX)
+			errmsg("the loaded medgate.ko is too old for chunked loads (blobs over %u bytes): upgrade the module",
+			       MG_LOAD_ONE_MESSAGE_MAX);
 		ret = EXIT_FAIL;
 		goto out;
 	}
@@ -431,6 +615,7 @@ static int cmd_load(int argc, char **argv)
 		jw_init(&w, stdout);
 		jw_obj_open(&w, NULL);
 		jw_hex64(&w, "version", version);
+		jw_u64(&w, "size", len);
 		jw_obj_close(&w);
 	} else {
 		printf("%016" PRIx64 "\n", version);
@@ -438,7 +623,481 @@ static int cmd_load(int argc, char **argv)
 out:
 	mg_client_close(c);
 	free(blob);
-	free(a.files);
+	free_args(&a);
+	return ret;
+}
+
+/* ---- reading policies back ---- */
+
+/*
+ * The kernel's policy, decoded. *d stays NULL when no policy is loaded (*none set). Prints why
+ * and returns EXIT_FAIL on any failure.
+ */
+static int kernel_policy(struct mg_decoded **d, bool *none)
+{
+	struct mg_client *c = NULL;
+	const char *why = NULL;
+	char ext[512];
+	void *blob = NULL;
+	size_t len = 0;
+	uint64_t version = 0;
+	int ret, err;
+
+	*d = NULL;
+	*none = false;
+	ret = open_client(&c);
+	if (ret)
+		return ret;
+	err = mg_policy_get(c, &blob, &len, &version, ext, sizeof(ext));
+	mg_client_close(c);
+	if (err == -ENOENT) {
+		*none = true;
+		return EXIT_OK;
+	}
+	if (err) {
+		if (err == -EOPNOTSUPP)
+			errmsg("the loaded medgate.ko is too old to return its policy (it does not know POLICY_GET): upgrade the module");
+		else if (err == -EPERM)
+			errmsg("reading the loaded policy needs CAP_MAC_ADMIN (run as root)");
+		else if (err == -EPROTO)
+			errmsg("the module's answer to POLICY_GET is malformed (slices out of order or incomplete)");
+		else if (ext[0])
+			errmsg("cannot read the loaded policy: %s: %s", strerror(-err), ext);
+		else
+			errmsg("cannot read the loaded policy: %s", strerror(-err));
+		return EXIT_FAIL;
+	}
+	err = mg_blob_decode(blob, len, d, &why);
+	free(blob);
+	if (err) {
+		errmsg("the kernel's policy blob does not validate here: %s (%s)",
+		       why ? why : "cannot decode", strerror(-err));
+		return EXIT_FAIL;
+	}
+	if ((*d)->version != version) {
+		errmsg("the kernel reported version %016" PRIx64 " for a blob of version %016" PRIx64,
+		       version, (*d)->version);
+		mg_decoded_free(*d);
+		*d = NULL;
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int blob_file_policy(const char *path, struct mg_decoded **d)
+{
+	const char *why = NULL;
+	void *blob;
+	size_t len;
+	int err;
+
+	err = read_file(path, &blob, &len, BLOB_READ_MAX);
+	if (err) {
+		errmsg("%s: %s", path, strerror(-err));
+		return EXIT_FAIL;
+	}
+	if (!mg_is_blob(blob, len)) {
+		free(blob);
+		errmsg("%s: not a compiled policy blob (compile it with 'medgatectl policy compile')",
+		       path);
+		return EXIT_FAIL;
+	}
+	err = mg_blob_decode(blob, len, d, &why);
+	free(blob);
+	if (err) {
+		errmsg("%s: invalid policy blob: %s (%s)", path, why ? why : "cannot decode",
+		       strerror(-err));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int files_policy(const struct policy_args *a, struct mg_decoded **d)
+{
+	const char *why = NULL;
+	void *blob = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = compile(a, &blob, &len);
+	if (ret)
+		return ret;
+	if (mg_blob_decode(blob, len, d, &why)) {
+		errmsg("internal error: the compiled blob does not validate: %s", why ? why : "?");
+		ret = EXIT_FAIL;
+	}
+	free(blob);
+	return ret;
+}
+
+/* "STATEMENT   # COMMENT" with the comment aligned, after @prefix. */
+static void print_stmt(const char *prefix, const char *stmt, const char *comment)
+{
+	int n = printf("%s%s", prefix, stmt);
+
+	if (comment) {
+		int pad = n < COMMENT_COL ? COMMENT_COL - n : 2;
+
+		printf("%*s# %s", pad, "", comment);
+	}
+	printf("\n");
+}
+
+static void rule_comment(const struct mg_dec_rule *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "rule %" PRIu32 ", %s:%" PRIu32, r->index, r->file, r->line);
+}
+
+static void attach_comment(const struct mg_dec_attach *a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%" PRIu32, a->file, a->line);
+}
+
+/* Statement texts are bounded by the pattern (4 bytes per byte when quoted) and a name. */
+#define STMT_MAX	(4 * MEDGATE_PATH_MAX + MEDGATE_NAME_MAX + 64)
+
+static void print_attach(const char *prefix, const struct mg_dec_attach *a)
+{
+	char stmt[STMT_MAX + 16], pat[STMT_MAX], com[512];
+
+	if (mg_pattern_format(a->pattern, pat, sizeof(pat)))
+		snprintf(pat, sizeof(pat), "?");
+	snprintf(stmt, sizeof(stmt), "attach %s", pat);
+	attach_comment(a, com, sizeof(com));
+	print_stmt(prefix, stmt, com);
+}
+
+static void print_rule(const char *prefix, const struct mg_dec_rule *r)
+{
+	char stmt[STMT_MAX], com[512];
+
+	if (mg_dec_rule_format(r, stmt, sizeof(stmt)))
+		snprintf(stmt, sizeof(stmt), "? (rule too long to print)");
+	rule_comment(r, com, sizeof(com));
+	print_stmt(prefix, stmt, com);
+}
+
+static void json_attach(struct jw *w, const struct mg_dec_attach *a)
+{
+	jw_u64(w, "index", a->index);
+	jw_str(w, "pattern", a->pattern);
+	jw_bool(w, "glob", a->flags & MEDGATE_PATTERN_F_GLOB);
+	jw_str(w, "file", a->file);
+	jw_u64(w, "line", a->line);
+}
+
+static void json_rule(struct jw *w, const struct mg_dec_rule *r)
+{
+	char stmt[STMT_MAX], acc[48];
+
+	jw_u64(w, "index", r->index);
+	if (mg_dec_rule_format(r, stmt, sizeof(stmt)))
+		stmt[0] = '\0';
+	jw_str(w, "statement", stmt);
+	jw_bool(w, "deny", r->flags & MEDGATE_RULE_F_DENY);
+	jw_str(w, "pattern", r->pattern);
+	jw_bool(w, "glob", r->flags & MEDGATE_RULE_F_GLOB);
+	mg_access_format(r->access, acc, sizeof(acc));
+	jw_str(w, "access", acc);
+	jw_str(w, "exec", r->exec_mode == MEDGATE_EXEC_MOVE ? "move" : "stay");
+	if (r->exec_mode == MEDGATE_EXEC_MOVE) {
+		jw_hex64(w, "target_id", r->target);
+		jw_str(w, "target", r->target_name);
+	} else {
+		jw_null(w, "target");
+	}
+	jw_str(w, "file", r->file);
+	jw_u64(w, "line", r->line);
+}
+
+static void show_text(const struct mg_decoded *d, const char *source)
+{
+	size_t i, j;
+
+	printf("# medgate policy from %s: ", source);
+	summary_text(stdout, d);
+	printf("\n# \"rule N\" is the rule number audit records carry; FILE:LINE is its source.\n");
+	for (i = 0; i < d->n_profiles; i++) {
+		const struct mg_dec_profile *p = &d->profiles[i];
+		char head[MEDGATE_NAME_MAX + 32], com[64];
+
+		snprintf(head, sizeof(head), "profile %s {", p->name);
+		snprintf(com, sizeof(com), "id %016" PRIx64, p->id);
+		printf("\n");
+		print_stmt("", head, com);
+		printf("    mode %s\n", mg_mode_name(p->mode));
+		for (j = 0; j < p->n_attach; j++)
+			print_attach("    ", &p->attach[j]);
+		for (j = 0; j < p->n_rules; j++)
+			print_rule("    ", &p->rules[j]);
+		printf("}\n");
+	}
+}
+
+static void show_json(const struct mg_decoded *d, const char *source)
+{
+	struct jw w;
+	size_t i, j;
+
+	jw_init(&w, stdout);
+	jw_obj_open(&w, NULL);
+	jw_bool(&w, "loaded", true);
+	jw_str(&w, "source", source);
+	jw_hex64(&w, "version", d->version);
+	jw_u64(&w, "size", d->size);
+	jw_u64(&w, "n_attachments", d->n_attach);
+	jw_u64(&w, "n_rules", d->n_rules);
+	jw_u64(&w, "n_states", d->n_states);
+	jw_arr_open(&w, "profiles");
+	for (i = 0; i < d->n_profiles; i++) {
+		const struct mg_dec_profile *p = &d->profiles[i];
+
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "name", p->name);
+		jw_hex64(&w, "id", p->id);
+		jw_str(&w, "mode", mg_mode_name(p->mode));
+		jw_arr_open(&w, "attach");
+		for (j = 0; j < p->n_attach; j++) {
+			jw_obj_open(&w, NULL);
+			json_attach(&w, &p->attach[j]);
+			jw_obj_close(&w);
+		}
+		jw_arr_close(&w);
+		jw_arr_open(&w, "rules");
+		for (j = 0; j < p->n_rules; j++) {
+			jw_obj_open(&w, NULL);
+			json_rule(&w, &p->rules[j]);
+			jw_obj_close(&w);
+		}
+		jw_arr_close(&w);
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct mg_decoded *d = NULL;
+	struct policy_args a;
+	const char *source = "the kernel";
+	bool none = false;
+	int ret;
+
+	ret = parse_args(argc, argv, &a, 0, "show", 0);
+	if (ret)
+		goto out;
+	if (a.n_files > 1 || a.had_dir) {
+		ret = usage_error(policy_help, "policy show takes at most one compiled blob");
+		goto out;
+	}
+	if (a.n_files) {
+		source = a.files[0];
+		ret = blob_file_policy(a.files[0], &d);
+	} else {
+		ret = kernel_policy(&d, &none);
+	}
+	if (ret)
+		goto out;
+	if (none) {
+		if (json_output) {
+			struct jw w;
+
+			jw_init(&w, stdout);
+			jw_obj_open(&w, NULL);
+			jw_bool(&w, "loaded", false);
+			jw_obj_close(&w);
+		} else {
+			printf("# no policy is loaded: every process is unconfined\n");
+		}
+		goto out;
+	}
+	if (json_output)
+		show_json(d, source);
+	else
+		show_text(d, source);
+out:
+	mg_decoded_free(d);
+	free_args(&a);
+	return ret;
+}
+
+/* ---- diff ---- */
+
+static const char *prof_name(const struct mg_change *ch)
+{
+	return ch->new_profile ? ch->new_profile->name : ch->old_profile->name;
+}
+
+static void diff_text(const struct mg_diff *df, const struct mg_decoded *old,
+		      const struct mg_decoded *new, const char *base, const char *files)
+{
+	const char *cur = NULL;
+	size_t i;
+
+	if (old) {
+		printf("--- %s: ", base);
+		summary_text(stdout, old);
+		printf("\n");
+	} else {
+		printf("--- %s: no policy loaded\n", base);
+	}
+	printf("+++ %s: ", files);
+	summary_text(stdout, new);
+	printf("\n");
+	for (i = 0; i < df->n; i++) {
+		const struct mg_change *ch = &df->v[i];
+		const char *name = prof_name(ch);
+
+		switch (ch->kind) {
+		case MG_CHANGE_PROFILE_ADDED:
+			printf("+ profile %s (%s)\n", name, mg_mode_name(ch->new_profile->mode));
+			cur = name;
+			continue;
+		case MG_CHANGE_PROFILE_REMOVED:
+			printf("- profile %s (%s)\n", name, mg_mode_name(ch->old_profile->mode));
+			cur = name;
+			continue;
+		case MG_CHANGE_MODE:
+			printf("~ profile %s: mode %s -> %s\n", name,
+			       mg_mode_name(ch->old_profile->mode),
+			       mg_mode_name(ch->new_profile->mode));
+			cur = name;
+			continue;
+		default:
+			break;
+		}
+		if (!cur || strcmp(cur, name)) {
+			printf("  profile %s:\n", name);
+			cur = name;
+		}
+		switch (ch->kind) {
+		case MG_CHANGE_ATTACH_ADDED:
+			print_attach("+     ", ch->attach);
+			break;
+		case MG_CHANGE_ATTACH_REMOVED:
+			print_attach("-     ", ch->attach);
+			break;
+		case MG_CHANGE_RULE_ADDED:
+			print_rule("+     ", ch->rule);
+			break;
+		case MG_CHANGE_RULE_REMOVED:
+			print_rule("-     ", ch->rule);
+			break;
+		default:
+			break;
+		}
+	}
+	if (!df->n) {
+		if (!old || df->same_version)
+			printf("no changes: the files compile to the loaded policy\n");
+		else
+			printf("no changes in content: only source positions or the order of rules differ (the version would change)\n");
+	} else {
+		printf("%zu change%s\n", df->n, df->n == 1 ? "" : "s");
+	}
+}
+
+static void diff_json(const struct mg_diff *df, const struct mg_decoded *old,
+		      const struct mg_decoded *new, const char *base)
+{
+	struct jw w;
+	size_t i;
+
+	jw_init(&w, stdout);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "base", base);
+	if (old)
+		jw_hex64(&w, "old_version", old->version);
+	else
+		jw_null(&w, "old_version");
+	jw_hex64(&w, "new_version", new->version);
+	jw_bool(&w, "changed", df->n > 0);
+	jw_bool(&w, "positions_only", df->positions_only);
+	jw_arr_open(&w, "changes");
+	for (i = 0; i < df->n; i++) {
+		const struct mg_change *ch = &df->v[i];
+
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "type", mg_change_name(ch->kind));
+		jw_str(&w, "profile", prof_name(ch));
+		switch (ch->kind) {
+		case MG_CHANGE_PROFILE_ADDED:
+			jw_str(&w, "mode", mg_mode_name(ch->new_profile->mode));
+			break;
+		case MG_CHANGE_PROFILE_REMOVED:
+			jw_str(&w, "mode", mg_mode_name(ch->old_profile->mode));
+			break;
+		case MG_CHANGE_MODE:
+			jw_str(&w, "old_mode", mg_mode_name(ch->old_profile->mode));
+			jw_str(&w, "new_mode", mg_mode_name(ch->new_profile->mode));
+			break;
+		case MG_CHANGE_ATTACH_ADDED:
+		case MG_CHANGE_ATTACH_REMOVED:
+			json_attach(&w, ch->attach);
+			break;
+		case MG_CHANGE_RULE_ADDED:
+		case MG_CHANGE_RULE_REMOVED:
+			json_rule(&w, ch->rule);
+			break;
+		}
+		jw_obj_close(&w);
+	}
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	struct mg_decoded *old = NULL, *new = NULL;
+	struct mg_diff df = { 0 };
+	struct policy_args a;
+	bool none = false;
+	char *files = NULL;
+	int ret, err, i;
+	size_t flen = 0;
+
+	ret = parse_args(argc, argv, &a, OPT_BASE, "diff", 1);
+	if (ret)
+		goto out;
+	ret = files_policy(&a, &new);
+	if (ret)
+		goto out;
+	if (a.base)
+		ret = blob_file_policy(a.base, &old);
+	else
+		ret = kernel_policy(&old, &none);
+	if (ret)
+		goto out;
+	err = mg_policy_diff(old, new, &df);
+	if (err) {
+		errmsg("diff: %s", strerror(-err));
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < a.n_files; i++)
+		flen += strlen(a.files[i]) + 1;
+	files = calloc(1, flen + 1);
+	if (!files) {
+		errmsg("out of memory");
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	for (i = 0; i < a.n_files; i++) {
+		if (i)
+			strcat(files, " ");
+		strcat(files, a.files[i]);
+	}
+	if (json_output)
+		diff_json(&df, old, new, a.base ? a.base : "kernel");
+	else
+		diff_text(&df, old, new, a.base ? a.base : "kernel", files);
+out:
+	free(files);
+	mg_diff_free(&df);
+	mg_decoded_free(old);
+	mg_decoded_free(new);
+	free_args(&a);
 	return ret;
 }
 
@@ -454,6 +1113,8 @@ static const struct cmd cmds[] = {
 	{ "check", cmd_check },
 	{ "compile", cmd_compile },
 	{ "load", cmd_load },
+	{ "show", cmd_show },
+	{ "diff", cmd_diff },
 	{ "help", cmd_help },
 	{ NULL, NULL },
 };
