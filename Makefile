@@ -2,7 +2,8 @@
 #
 # medgate top-level build. `make` builds the module (with module BTF), the BPF objects and their
 # skeletons, and the user-space tools; `make check` runs the host unit tests and the VM selftests;
-# `make demo` boots the demo gateway VM. Everything generated lands under $(BUILD).
+# `make demo` boots the demo gateway VM; `make fuzz` fuzzes the blob validator and matcher for
+# FUZZ_SECONDS (default 60). Everything generated lands under $(BUILD).
 #
 # Cross and Yocto builds: set KERNELDIR (or KERNEL_SRC) to a prepared kernel build tree, ARCH and
 # CROSS_COMPILE as usual; DESTDIR and PREFIX are honoured by `make install`.
@@ -49,12 +50,12 @@ BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps module bpf user tests check unit vmtest demo install clean FORCE \
-	_all _check _demo _install
+	_all _check _demo _install bench _bench fuzz _fuzz
 
 # The user-facing targets first make sure the Debian packages they need are present (installing
 # them with apt-get when running as root), then re-run make so that the kernel release and paths
 # above are computed with the packages in place.
-all check demo install:
+all check demo install bench fuzz:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory _$@
 
