@@ -296,6 +296,10 @@ int mg_policy_diff(const struct mg_decoded *old, const struct mg_decoded *new, s
 void mg_diff_free(struct mg_diff *df);
 const char *mg_change_name(enum mg_change_kind k);	/* "rule_added", ... */
 
+/* Reads a regular file of at most @max bytes (NUL-terminated copy); @stb may be NULL. */
+struct stat;
+int mg_read_file(const char *path, size_t max, char **buf, size_t *len, struct stat *stb);
+
 #ifdef __cplusplus
 }
 #endif

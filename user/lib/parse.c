@@ -1551,71 +1551,6 @@ static char *include_path(const char *includer, const char *path)
 	return out;
 }
 
-/* Reads a regular file of at most @max bytes. Returns 0 or -errno (-EFBIG, -EINVAL: not regular). */
-static int read_text(const char *path, size_t max, char **text, size_t *len, struct stat *stb)
-{
-	size_t n = 0, cap = 0;
-	char *b = NULL;
-	int fd, err = 0;
-
-	/* O_NONBLOCK: opening a FIFO must not hang the compiler. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, stb)) {
-		err = -errno;
-		goto out;
-	}
-	if (S_ISDIR(stb->st_mode)) {
-		err = -EISDIR;
-		goto out;
-	}
-	if (!S_ISREG(stb->st_mode)) {
-		err = -EINVAL;
-		goto out;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap > max) {
-				err = -EFBIG;
-				goto out;
-			}
-			cap = cap ? cap * 2 : 16384;
-			nb = realloc(b, cap + 1);
-			if (!nb) {
-				err = -ENOMEM;
-				goto out;
-			}
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > max)
-		err = -EFBIG;
-out:
-	close(fd);
-	if (err) {
-		free(b);
-		return err;
-	}
-	*text = b;
-	*len = n;
-	return 0;
-}
-
 static void top(struct parser *ps);
 
 /* Parses @text of file @file in the context of @bc (NULL: the top level). */
@@ -1692,7 +1627,7 @@ static void parse_include(struct parser *ps, const struct stmt *st, struct body_
 	} else {
 		size_t max = MG_INCLUDE_TEXT_MAX - c->text_bytes;
 
-		err = read_text(path, max < MG_TEXT_MAX ? max : MG_TEXT_MAX, &text, &len, &stb);
+		err = mg_read_file(path, max < MG_TEXT_MAX ? max : MG_TEXT_MAX, &text, &len, &stb);
 	}
 	if (err == -ENOMEM) {
 		nomem(ps);

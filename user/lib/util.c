@@ -5,6 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "internal.h"
 
 int mg_grow(void **v, size_t *cap, size_t need, size_t size)
@@ -149,4 +153,79 @@ void mg_index_free(struct mg_index *ix)
 {
 	free(ix->slots);
 	memset(ix, 0, sizeof(*ix));
+}
+
+/*
+ * Reads a regular file of at most @max bytes into a malloc'd buffer with a NUL after the last
+ * byte; @stb (may be NULL) gets its fstat(). Returns 0 or -errno (-EFBIG, -EISDIR, -EINVAL: not
+ * a regular file).
+ */
+int mg_read_file(const char *path, size_t max, char **text, size_t *len, struct stat *stb)
+{
+	struct stat own;
+	size_t n = 0, cap = 0;
+	char *b = NULL;
+	int fd, err = 0;
+
+	if (!stb)
+		stb = &own;
+	/* O_NONBLOCK: opening a FIFO must not hang the compiler. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, stb)) {
+		err = -errno;
+		goto out;
+	}
+	if (S_ISDIR(stb->st_mode)) {
+		err = -EISDIR;
+		goto out;
+	}
+	if (!S_ISREG(stb->st_mode)) {
+		err = -EINVAL;
+		goto out;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb;
+
+			if (cap > max) {
+				err = -EFBIG;
+				goto out;
+			}
+			cap = cap ? cap * 2 : 16384;
+			nb = realloc(b, cap + 1);
+			if (!nb) {
+				err = -ENOMEM;
+				goto out;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max)
+		err = -EFBIG;
+out:
+	close(fd);
+	if (err) {
+		free(b);
+		return err;
+	}
+	if (!b && !(b = malloc(1)))
+		return -ENOMEM;
+	b[n] = '\0';
+	*text = b;
+	*len = n;
+	return 0;
 }

@@ -55,54 +55,6 @@ void policy_help(FILE *f)
 		"Exit status: 0 success, 1 errors in the policy or a failed operation, 2 usage error.\n");
 }
 
-static int read_file(const char *path, void **buf, size_t *len, size_t max)
-{
-	size_t n = 0, cap = 0;
-	char *b = NULL;
-	int fd, err = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			char *nb;
-
-			if (cap > max) {
-				err = -EFBIG;
-				break;
-			}
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(b, cap);
-			if (!nb) {
-				err = -ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (err) {
-		free(b);
-		return err;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /* Whether @path starts with the blob magic; -errno if it cannot be read. */
 static int file_is_blob(const char *path)
 {
@@ -374,7 +326,7 @@ static int check_blob(const char *path)
 	size_t len;
 	int err;
 
-	err = read_file(path, &buf, &len, BLOB_READ_MAX);
+	err = mg_read_file(path, BLOB_READ_MAX, (char **)&buf, &len, NULL);
 	if (err) {
 		errmsg("%s: %s", path, strerror(-err));
 		return EXIT_FAIL;
@@ -581,7 +533,7 @@ static int cmd_load(int argc, char **argv)
 			goto out;
 		}
 		/* Sent exactly as it is: the module is the judge (tests send corrupted blobs). */
-		err = read_file(a.files[0], &blob, &len, BLOB_READ_MAX);
+		err = mg_read_file(a.files[0], BLOB_READ_MAX, (char **)&blob, &len, NULL);
 		if (err) {
 			errmsg("%s: %s", a.files[0], strerror(-err));
 			ret = EXIT_FAIL;
@@ -691,7 +643,7 @@ static int blob_file_policy(const char *path, struct mg_decoded **d)
 	size_t len;
 	int err;
 
-	err = read_file(path, &blob, &len, BLOB_READ_MAX);
+	err = mg_read_file(path, BLOB_READ_MAX, (char **)&blob, &len, NULL);
 	if (err) {
 		errmsg("%s: %s", path, strerror(-err));
 		return EXIT_FAIL;
