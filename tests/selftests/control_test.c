@@ -288,6 +288,91 @@ TEST_F(control, documented_errnos_in_order)
 	free(blob);
 }
 
+/* A policy whose blob needs several messages: @n exact rules in one profile. */
+static uint8_t *large_blob(unsigned int n, size_t *len)
+{
+	struct mg_diags diags = { 0 };
+	size_t cap = 64 + (size_t)n * 64, used;
+	char *text = malloc(cap);
+	void *blob = NULL;
+	unsigned int i;
+
+	if (!text)
+		return NULL;
+	used = snprintf(text, cap, "profile big {\n  attach /tmp/big\n");
+	for (i = 0; i < n; i++)
+		used += snprintf(text + used, cap - used, "  file /srv/big/dir%04u/file%04u.dat r\n",
+				 i / 16, i);
+	snprintf(text + used, cap - used, "}\n");
+	if (mg_policy_compile(text, "big", &blob, len, &diags))
+		blob = NULL;
+	mg_diags_free(&diags);
+	free(text);
+	return blob;
+}
+
+/* A blob larger than one attribute loads in chunks, and POLICY_GET returns it byte for byte. */
+TEST_F(control, large_policy_loads_in_chunks_and_reads_back)
+{
+	uint64_t version = 0, got_version = 0, expect;
+	struct mg_client *c;
+	void *back = NULL;
+	size_t len, back_len = 0;
+	uint8_t *blob;
+	char msg[256];
+
+	blob = large_blob(3000, &len);
+	ASSERT_NE(NULL, blob);
+	ASSERT_LT(3 * MG_LOAD_ONE_MESSAGE_MAX, len);
+	ASSERT_EQ(0, mg_blob_version(blob, len, &expect));
+	ASSERT_EQ(0, mg_client_open(&c));
+	EXPECT_EQ(0, mg_policy_load(c, blob, len, &version, msg, sizeof(msg))) {
+		TH_LOG("extack: '%s'", msg);
+	}
+	EXPECT_EQ(expect, version);
+	EXPECT_EQ(expect, mg_policy_version());
+	ASSERT_EQ(0, mg_policy_get(c, &back, &back_len, &got_version, msg, sizeof(msg)));
+	EXPECT_EQ(len, back_len);
+	EXPECT_EQ(expect, got_version);
+	EXPECT_EQ(0, memcmp(blob, back, len < back_len ? len : back_len));
+	mg_client_close(c);
+	free(back);
+	free(blob);
+}
+
+/* A sender that goes away mid-transfer changes nothing and leaves no session behind. */
+TEST_F(control, abandoned_chunked_load_changes_nothing)
+{
+	uint64_t before = mg_policy_version();
+	uint32_t total, offset = 0;
+	struct nlreq *r = malloc(sizeof(*r));
+	uint16_t fam;
+	char msg[256];
+	size_t len;
+	uint8_t *blob = large_blob(3000, &len);
+	int i, fd;
+
+	ASSERT_NE(NULL, blob);
+	ASSERT_NE(NULL, r);
+	total = len;
+	/* More abandoned sessions than the module keeps at once: each close must free its own. */
+	for (i = 0; i < 8; i++) {
+		fd = open_genl(&fam);
+		ASSERT_LE(0, fd);
+		start(r, fam, MEDGATE_CMD_POLICY_LOAD, 0);
+		put_attr(r, MEDGATE_A_POLICY_TOTAL_LEN, &total, sizeof(total));
+		put_attr(r, MEDGATE_A_POLICY_CHUNK_OFFSET, &offset, sizeof(offset));
+		put_attr(r, MEDGATE_A_POLICY_BLOB, blob, 60000);
+		EXPECT_EQ(0, transact(fd, r, msg, sizeof(msg))) {
+			TH_LOG("session %d: %s", i, msg);
+		}
+		close(fd);
+	}
+	EXPECT_EQ(before, mg_policy_version());
+	free(r);
+	free(blob);
+}
+
 static int drop_caps(int keep_net_admin)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
