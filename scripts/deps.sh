@@ -9,8 +9,18 @@
 #
 # Environment: KERNELDIR or KERNEL_SRC set (Yocto or another prepared kernel tree) skips the Debian
 # kernel packages and QEMU: such builds bring their own kernel and do not boot the Debian test VM.
+#
+# Usage: deps.sh                        the packages of the build and the tests
+#        deps.sh --optional PACKAGE...  these packages instead, for a target that can do without
+#                                       them (make bench): failing to get them is a warning
 
 set -euo pipefail
+
+optional=0
+if [[ ${1:-} == --optional ]]; then
+	optional=1
+	shift
+fi
 
 arch=$(dpkg --print-architecture 2>/dev/null) || {
 	echo "deps.sh: dpkg not found; on a non-Debian build host install the equivalents of the packages listed in scripts/deps.sh by hand" >&2
@@ -29,12 +39,20 @@ pkgs=(build-essential bc bison flex clang llvm dwarves bpftool kmod
 	libbpf-dev libelf-dev zlib1g-dev libnl-3-dev libnl-genl-3-dev libseccomp-dev
 	pkg-config xz-utils gzip cpio file iproute2 busybox-static)
 
-if [[ -n ${KERNELDIR:-} || -n ${KERNEL_SRC:-} ]]; then
+if (($# > 0)); then
+	pkgs=("$@")
+	kernel_note=""
+elif [[ -n ${KERNELDIR:-} || -n ${KERNEL_SRC:-} ]]; then
 	kernel_note=" (KERNELDIR/KERNEL_SRC set: skipping the Debian kernel packages and QEMU)"
 else
 	kernel_note=""
 	pkgs+=("linux-image-$flavour" "linux-headers-$flavour" linux-source-6.1 "$qemu")
 fi
+# An optional package that cannot be had is reported and the caller carries on without it.
+fail() {
+	((optional)) && exit 0
+	exit 1
+}
 
 # One dpkg-query call for all of them; unknown packages are simply absent from its output.
 declare -A installed=()
@@ -53,7 +71,7 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "deps.sh: missing Debian packages${kernel_note}: ${missing[*]}" >&2
 	echo "deps.sh: install them with:" >&2
 	echo "  sudo apt-get install --no-install-recommends ${missing[*]}" >&2
-	exit 1
+	fail
 fi
 
 echo "deps.sh: installing ${missing[*]}${kernel_note}"
@@ -61,5 +79,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null || echo "deps.sh: warning: apt-get update failed; trying the install with the package lists there are" >&2
 if ! apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null; then
 	echo "deps.sh: apt-get could not install: ${missing[*]}; check /etc/apt/sources.list (the packages are in Debian 12 bookworm main)" >&2
-	exit 1
+	fail
 fi

@@ -17,6 +17,7 @@
 #   /medgate/policies/         tests/vm/policies/*
 #   /medgate/examples/         examples/*
 #   /medgate/demo.sh           tests/vm/demo.sh
+#   /medgate/bench/            every file of $VM_BENCH_DIR, when set (make bench)
 #   /medgate/modules.list      kernel modules init loads with modprobe (VM_MODULES)
 #   /lib/modules/$KREL/        those modules, with modules.dep for modprobe
 #
@@ -28,6 +29,9 @@
 #   VM_HOST_BINS                host programs to ship in /usr/sbin with their libraries (default
 #                               "ip bpftool": busybox's ip has no netns, bpftool helps debugging)
 #   MKINITRAMFS_ALLOW_MISSING=1 build even without the module and user tools (harness smoke tests)
+#   VM_BENCH_DIR                a directory to ship as /medgate/bench (the benchmark VM)
+#   MKINITRAMFS_ROOT            staging directory (default $BUILD/vm/root), so that two images can
+#                               be built at once
 
 set -euo pipefail
 
@@ -55,7 +59,7 @@ for tool in cpio gzip file ldd; do
 	command -v "$tool" >/dev/null || die "$tool not found; run scripts/deps.sh"
 done
 
-root=$build/vm/root
+root=${MKINITRAMFS_ROOT:-$build/vm/root}
 # The staging tree is rebuilt from scratch every time so nothing stale ends up in the VM.
 rm -rf "$root"
 mkdir -p "$root"/{bin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,var/log,var/lib,medgate/tests,medgate/helpers}
@@ -175,6 +179,18 @@ copy_dir_files() {
 }
 copy_dir_files "$repo/tests/vm/policies" /medgate/policies
 copy_dir_files "$repo/examples" /medgate/examples
+if [[ -n ${VM_BENCH_DIR:-} ]]; then
+	[[ -d $VM_BENCH_DIR ]] || die "VM_BENCH_DIR $VM_BENCH_DIR is not a directory"
+	mkdir -p "$root/medgate/bench"
+	for f in "$VM_BENCH_DIR"/*; do
+		[[ -f $f ]] || continue
+		if [[ -x $f ]]; then
+			add_program "$f" "/medgate/bench/$(basename "$f")"
+		else
+			cp "$f" "$root/medgate/bench/"
+		fi
+	done
+fi
 if [[ -f $repo/tests/vm/demo.sh ]]; then
 	cp "$repo/tests/vm/demo.sh" "$root/medgate/demo.sh"
 	chmod 0755 "$root/medgate/demo.sh"

@@ -7,6 +7,7 @@
 #   MODE tests  run the selftests; TAP in OUTDIR/tap.log (streamed to stdout as it arrives)
 #   MODE demo   run the demo; the console is shown live
 #   MODE shell  an interactive shell on the console (Ctrl-A x quits QEMU)
+#   MODE bench  the benchmark (make bench); results in OUTDIR/tap.log, handled like tests mode
 #
 # Serial port 0 (ttyS0, the kernel console) goes to OUTDIR/console.log, serial port 1 (ttyS1, the
 # TAP stream) to OUTDIR/tap.log. The run fails when
@@ -24,6 +25,8 @@
 #   VM_ACCEL        QEMU accelerator (default tcg; kvm where the host has it)
 #   VM_EXTRA_APPEND extra kernel command line words
 #   VM_QEMU_ARGS    extra QEMU arguments (split on blanks)
+#   VM_LSM          the lsm= list (default lockdown,capability,yama,bpf)
+#   VM_SLUB_DEBUG   slub_debug= flags (default FZPU; empty: none, for benchmarks)
 # Benchmark VMs (DESIGN trap 17): VM_SMP=1 VM_QEMU_ARGS="-icount shift=0,sleep=off,align=off".
 
 set -euo pipefail
@@ -36,15 +39,19 @@ die() {
 	exit 1
 }
 
-(($# == 3)) || die "usage: run-vm.sh tests|demo|shell INITRAMFS OUTDIR"
+(($# == 3)) || die "usage: run-vm.sh tests|demo|bench|shell INITRAMFS OUTDIR"
 mode=$1
 initramfs=$2
 outdir=$3
 
 case "$mode" in
 	tests|demo|shell) ;;
-	*) die "unknown mode '$mode' (expected tests, demo or shell)" ;;
+	bench) ;;
+	*) die "unknown mode '$mode' (expected tests, demo, bench or shell)" ;;
 esac
+# The benchmark reports on ttyS1 like the selftests and is judged the same way.
+stream=0
+[[ $mode == tests || $mode == bench ]] && stream=1
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 qemu=${QEMU:-qemu-system-x86_64}
@@ -75,14 +82,15 @@ rm -f "$console_log" "$tap_log"
 # panic=-1 with -no-reboot turns a panic into a QEMU exit instead of a hang until the timeout.
 # printk.time=1: kernel lines carry a timestamp, which tells them apart from program output.
 # -nic none: the tests need no network card, and its iPXE option ROM slows the boot.
-append="console=ttyS0 lsm=lockdown,capability,yama,bpf slub_debug=FZPU panic=-1 oops=panic printk.time=1 medgate.run=$mode"
+slub=${VM_SLUB_DEBUG-FZPU}
+append="console=ttyS0 lsm=${VM_LSM:-lockdown,capability,yama,bpf}${slub:+ slub_debug=$slub} panic=-1 oops=panic printk.time=1 medgate.run=$mode"
 [[ -n ${VM_EXTRA_APPEND:-} ]] && append+=" $VM_EXTRA_APPEND"
 
 args=(-accel "$accel" -cpu max -m "$mem" -smp "$smp"
 	-nographic -display none -monitor none -no-reboot -nic none
 	-kernel "$kimage" -initrd "$initramfs" -append "$append")
 case "$mode" in
-	tests)
+	tests|bench)
 		args+=(-serial "file:$console_log" -serial "file:$tap_log") ;;
 	demo)
 		# The console on the terminal and in the log at once; Ctrl-C stops QEMU.
@@ -100,7 +108,7 @@ echo "run-vm.sh: booting $kimage in $mode mode (QEMU $accel, ${smp} CPUs, ${mem}
 
 start=$(date +%s)
 rc=0
-if [[ $mode == tests ]]; then
+if ((stream)); then
 	# QEMU in the background so the TAP stream can be shown while it arrives.
 	timeout -k 10 "$timeout_s" "$qemu" "${args[@]}" </dev/null &
 	vm_pid=$!
@@ -119,7 +127,7 @@ elapsed=$(($(date +%s) - start))
 
 echo "run-vm.sh: QEMU exited with status $rc after ${elapsed}s" >&2
 echo "run-vm.sh: kernel console log: $console_log" >&2
-[[ $mode == tests ]] && echo "run-vm.sh: TAP log:            $tap_log" >&2
+((stream)) && echo "run-vm.sh: TAP log:            $tap_log" >&2
 
 [[ $mode == shell ]] && exit 0
 
@@ -127,19 +135,19 @@ failed=0
 
 # tap_fail TEXT: in tests mode, record a host-side failure in tap.log so the summary counts it.
 tap_fail() {
-	[[ $mode == tests ]] && echo "not ok - $1" >>"$tap_log"
+	((stream)) && echo "not ok - $1" >>"$tap_log"
 	return 0
 }
 
 # ---- did the VM finish? ----
-if [[ $mode == tests ]]; then
+if ((stream)); then
 	done_log=$tap_log
 else
 	done_log=$console_log
 fi
 # On ttyS1 the marker has a line to itself; on the console (demo) a kernel message may share its
 # line. (grep reads the file itself: `tr | grep -q` would fail on SIGPIPE under pipefail.)
-if [[ $mode == tests ]]; then
+if ((stream)); then
 	done_re=$'^MEDGATE-VM-DONE\r*$'
 else
 	done_re='MEDGATE-VM-DONE'

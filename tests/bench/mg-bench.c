@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mg-bench: the measuring program of `make bench`, run inside the benchmark VM (static binary).
+ * It prints one machine-readable line per measurement on stdout and nothing else there:
+ *
+ *   mg-bench open|stat COUNT PATH [--landlock RULES DIR]
+ *       COUNT/10 untimed operations (warm caches), then COUNT timed ones:
+ *       open: open(PATH, O_RDONLY) + close; stat: stat(PATH).
+ *       With --landlock, a child restricts itself with a Landlock ruleset of RULES rules first
+ *       (RULES-1 directories DIR/0, DIR/1, ... created if missing, plus "/" + the first component
+ *       of PATH for reading) and measures; the parent waits and passes on its status.
+ *       -> "op=open n=COUNT ns=TOTAL"
+ *   mg-bench load BLOB
+ *       sends a compiled policy to medgate.ko (mg_policy_load) and times that call alone.
+ *       -> "op=load n=1 ns=TOTAL bytes=SIZE"
+ *   mg-bench run PROGRAM [ARG...]
+ *       runs PROGRAM (its output goes to stderr) and times it from fork to exit.
+ *       -> "op=run n=1 ns=TOTAL status=EXIT"
+ *
+ * Times are CLOCK_MONOTONIC nanoseconds. In the benchmark VM (QEMU -icount shift=0) guest time
+ * advances by one nanosecond per guest instruction, so ns are guest instructions (DESIGN trap 17).
+ * Errors go to stderr with a non-zero exit status; a failed operation is never timed as a result.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/landlock.h>
+
+#include "medgate.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static int die(const char *what, int err)
+{
+	fprintf(stderr, "mg-bench: %s: %s\n", what, strerror(err));
+	return 1;
+}
+
+/* ---- open and stat ---- */
+
+static int one_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int one_stat(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? errno : 0;
+}
+
+static int measure(const char *op, long count, const char *path)
+{
+	int (*fn)(const char *) = strcmp(op, "open") ? one_stat : one_open;
+	uint64_t t0, t1;
+	long i;
+	int err;
+
+	for (i = 0; i < count / 10 + 1; i++) {
+		err = fn(path);
+		if (err) {
+			fprintf(stderr, "mg-bench: %s %s: %s\n", op, path, strerror(err));
+			return 1;
+		}
+	}
+	t0 = now_ns();
+	for (i = 0; i < count; i++)
+		if (fn(path))
+			break;
+	t1 = now_ns();
+	if (i < count)
+		return die(op, errno);
+	printf("op=%s n=%ld ns=%llu\n", op, count, (unsigned long long)(t1 - t0));
+	return 0;
+}
+
+/* ---- Landlock ---- */
+
+static int ll_add_path(int ruleset, const char *path, uint64_t access)
+{
+	struct landlock_path_beneath_attr pb = { .allowed_access = access };
+	int err = 0;
+
+	pb.parent_fd = open(path, O_PATH | O_CLOEXEC);
+	if (pb.parent_fd < 0)
+		return errno;
+	if (syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0))
+		err = errno;
+	close(pb.parent_fd);
+	return err;
+}
+
+/*
+ * Restricts the calling process: every file system access right the kernel's Landlock ABI knows
+ * is handled, RULES-1 filler directories get read access, and so does the top directory of
+ * @path, so that the check walks the whole path up to that rule.
+ */
+static int landlock_restrict(long rules, const char *dir, const char *path)
+{
+	struct landlock_ruleset_attr attr = { 0 };
+	char buf[4096], top[256];
+	const char *slash;
+	long abi, i;
+	int ruleset, err;
+
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1)
+		return die("Landlock is not available (add landlock to lsm=)", errno);
+	attr.handled_access_fs = (LANDLOCK_ACCESS_FS_MAKE_SYM << 1) - 1;
+	if (abi >= 2)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
+	ruleset = syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (ruleset < 0)
+		return die("landlock_create_ruleset", errno);
+
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return die(dir, errno);
+	for (i = 0; i < rules - 1; i++) {
+		snprintf(buf, sizeof(buf), "%s/%ld", dir, i);
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return die(buf, errno);
+		err = ll_add_path(ruleset, buf, LANDLOCK_ACCESS_FS_READ_FILE |
+				  LANDLOCK_ACCESS_FS_READ_DIR);
+		if (err)
+			return die(buf, err);
+	}
+	slash = strchr(path + 1, '/');
+	if (path[0] != '/' || !slash || (size_t)(slash - path) >= sizeof(top)) {
+		fprintf(stderr, "mg-bench: %s: need an absolute path below a top directory\n", path);
+		return 1;
+	}
+	memcpy(top, path, slash - path);
+	top[slash - path] = '\0';
+	err = ll_add_path(ruleset, top, LANDLOCK_ACCESS_FS_READ_FILE);
+	if (err)
+		return die(top, err);
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return die("PR_SET_NO_NEW_PRIVS", errno);
+	if (syscall(SYS_landlock_restrict_self, ruleset, 0))
+		return die("landlock_restrict_self", errno);
+	close(ruleset);
+	return 0;
+}
+
+static int measure_landlocked(const char *op, long count, const char *path, long rules,
+			      const char *dir)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return die("fork", errno);
+	if (pid == 0) {
+		if (landlock_restrict(rules, dir, path))
+			_exit(1);
+		_exit(measure(op, count, path));
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return die("waitpid", errno);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/* ---- policy load and programs ---- */
+
+static int load(const char *file)
+{
+	struct mg_client *c;
+	char errmsg[256];
+	uint64_t t0, t1;
+	size_t len = 0, cap = 1 << 16;
+	char *blob = malloc(cap);
+	FILE *f = fopen(file, "rb");
+	int err;
+
+	if (!f || !blob)
+		return die(file, errno);
+	for (;;) {
+		size_t got = fread(blob + len, 1, cap - len, f);
+
+		len += got;
+		if (len < cap)
+			break;
+		cap *= 2;
+		blob = realloc(blob, cap);
+		if (!blob)
+			return die(file, ENOMEM);
+	}
+	if (ferror(f))
+		return die(file, EIO);
+	fclose(f);
+
+	err = mg_client_open(&c);
+	if (err)
+		return die("cannot reach medgate.ko", -err);
+	t0 = now_ns();
+	err = mg_policy_load(c, blob, len, NULL, errmsg, sizeof(errmsg));
+	t1 = now_ns();
+	mg_client_close(c);
+	free(blob);
+	if (err) {
+		fprintf(stderr, "mg-bench: policy load of %s (%zu bytes): %s%s%s\n", file, len,
+			strerror(-err), errmsg[0] ? ": " : "", errmsg);
+		return 1;
+	}
+	printf("op=load n=1 ns=%llu bytes=%zu\n", (unsigned long long)(t1 - t0), len);
+	return 0;
+}
+
+static int run(char **argv)
+{
+	uint64_t t0, t1;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	t0 = now_ns();
+	pid = fork();
+	if (pid < 0)
+		return die("fork", errno);
+	if (pid == 0) {
+		dup2(2, 1);
+		execvp(argv[0], argv);
+		fprintf(stderr, "mg-bench: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return die("waitpid", errno);
+	t1 = now_ns();
+	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	printf("op=run n=1 ns=%llu status=%d\n", (unsigned long long)(t1 - t0), status);
+	return status;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mg-bench open|stat COUNT PATH [--landlock RULES DIR]\n"
+			"       mg-bench load BLOB\n"
+			"       mg-bench run PROGRAM [ARG...]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	long count, rules;
+	char *end;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 3 && !strcmp(argv[1], "load"))
+		return load(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "run"))
+		return run(argv + 2);
+	if ((argc != 4 && argc != 7) || (strcmp(argv[1], "open") && strcmp(argv[1], "stat")))
+		return usage();
+	count = strtol(argv[2], &end, 10);
+	if (*end || count < 1)
+		return usage();
+	if (argc == 4)
+		return measure(argv[1], count, argv[3]);
+	if (strcmp(argv[4], "--landlock"))
+		return usage();
+	rules = strtol(argv[5], &end, 10);
+	if (*end || rules < 1)
+		return usage();
+	return measure_landlocked(argv[1], count, argv[3], rules, argv[6]);
+}
