@@ -59,18 +59,22 @@ static __always_inline int clamp(int ret)
 }
 
 /*
- * Looks up the current task's label. Returns 0 and sets *label (possibly NULL for an unconfined
- * task), or -EPERM when the lookup failed for a task that may be confined.
+ * Looks up the current task's label. Returns 0 and sets *label (NULL for an unconfined task), or
+ * -EPERM when the lookup failed for a task that may be confined.
+ *
+ * A task with no BPF storage at all has no label: that is the unconfined fast path, one load and
+ * no helper call. A task with storage must have a label in this map; a NULL lookup then means the
+ * per-CPU busy counter was held (or another tool's storage is all it has), and the request is
+ * denied rather than treated as unconfined (DESIGN trap 2).
  */
 static __always_inline int current_label(struct task_struct *task,
 					 struct medgate_task_label **label)
 {
-	*label = bpf_task_storage_get(&task_labels, task, 0, 0);
-	if (*label)
+	*label = NULL;
+	if (!task->bpf_storage)
 		return 0;
-	if (BPF_CORE_READ(task, bpf_storage))
-		return -EPERM;
-	return 0;
+	*label = bpf_task_storage_get(&task_labels, task, 0, 0);
+	return *label ? 0 : -EPERM;
 }
 
 /*

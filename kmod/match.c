@@ -22,6 +22,13 @@ static u32 walk(const struct medgate_blob_view *v, u32 start, const char *path)
 		u32 lo = 0, hi = v->states[s].n_trans;
 		bool found = false;
 
+		/* Most states lie on a prefix that rules share and have one way on. */
+		if (hi == 1) {
+			if (*c < t->lo || *c > t->hi)
+				return MEDGATE_DFA_NONE;
+			s = t->next;
+			continue;
+		}
 		while (lo < hi) {
 			u32 mid = lo + (hi - lo) / 2;
 

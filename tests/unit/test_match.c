@@ -94,6 +94,45 @@ static const struct row rows[] = {
 	{ "etc/svc.conf", RD, 0, 0, 0 },
 };
 
+/*
+ * A state with many transitions (one per rule below /w/), so the walk's binary search over wide
+ * states is exercised, not only the scan of narrow ones: every byte is tried at that state.
+ */
+static void test_wide_state(void)
+{
+	static const char names[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy";
+	char text[8192], path[16];
+	const struct medgate_blob_profile *p;
+	struct medgate_blob_view v;
+	size_t used, len, i, wrong = 0;
+	const char *why = "";
+	struct medgate_match m;
+	unsigned int ch;
+	u8 *blob;
+
+	used = snprintf(text, sizeof(text), "profile wide {\n");
+	/* Every other character, so that the bytes between them must miss. */
+	for (i = 0; names[i]; i += 2)
+		used += snprintf(text + used, sizeof(text) - used, "  file /w/%c r\n", names[i]);
+	snprintf(text + used, sizeof(text) - used, "}\n");
+	blob = bb_compile(text, &len);
+	if (!tap_ok(blob && medgate_blob_validate(blob, len, &v, &why) == 0, "wide fixture (%s)", why))
+		return;
+	p = medgate_blob_find_profile(&v, medgate_profile_id("wide"));
+	for (ch = 1; ch < 256; ch++) {
+		bool expect = ch != '/' && strchr(names, (int)ch) &&
+			      (strchr(names, (int)ch) - names) % 2 == 0;
+
+		snprintf(path, sizeof(path), "/w/%c", (char)ch);
+		medgate_match_file(&v, p, path, RD, &m);
+		if (m.allowed != expect)
+			wrong++;
+	}
+	tap_ok(wrong == 0, "a state with %zu transitions: every byte decided right (%zu wrong)",
+	       (sizeof(names) - 1 + 1) / 2, wrong);
+	free(blob);
+}
+
 int main(void)
 {
 	const struct medgate_blob_profile *svc, *p;
@@ -154,5 +193,6 @@ int main(void)
 	tap_ok(medgate_match_attach(&v, "/usr/bin/svc-x/y") == NULL, "* stays in one component");
 
 	free(blob);
+	test_wide_state();
 	return tap_end();
 }
