@@ -67,9 +67,12 @@ u64 medgate_audit_lost(void)
 
 void medgate_audit_emit(const struct medgate_audit_req *req)
 {
+	char comm[TASK_COMM_LEN];
 	struct medgate_event *ev;
 	unsigned long flags;
 
+	/* get_task_comm() takes the task lock: not under the ring's lock. */
+	get_task_comm(comm, current);
 	spin_lock_irqsave(&ring_lock, flags);
 	ev = &ring[next_seq % RING_SIZE];
 	if (next_seq >= RING_SIZE && ev->seq >= read_seq)
@@ -91,7 +94,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->err = req->err;
 	strscpy(ev->profile, req->profile ? req->profile : "", sizeof(ev->profile));
 	strscpy(ev->rule_file, req->rule_file ? req->rule_file : "", sizeof(ev->rule_file));
-	get_task_comm(ev->comm, current);
+	memcpy(ev->comm, comm, sizeof(ev->comm));
 	strscpy(ev->path, req->path ? req->path : "", sizeof(ev->path));
 	spin_unlock_irqrestore(&ring_lock, flags);
 
