@@ -40,7 +40,12 @@ export BUILD ARCH CROSS_COMPILE CC CLANG BPFTOOL V
 
 # Kernel-side helpers made by the build: vmlinux with BTF (base for module BTF and vmlinux.h),
 # resolve_btfids, and the kselftest headers, all from Debian's kernel packages.
+# A prepared kernel tree (Yocto) has its own vmlinux; for Debian's packages the build extracts one.
+ifneq ($(wildcard $(KERNELDIR)/vmlinux),)
+VMLINUX		:= $(KERNELDIR)/vmlinux
+else
 VMLINUX		:= $(BUILD)/kernel/vmlinux
+endif
 RESOLVE_BTFIDS	:= $(BUILD)/kernel/resolve_btfids
 KSFT_DIR	:= $(BUILD)/kernel/kselftest
 
