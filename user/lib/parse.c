@@ -811,6 +811,25 @@ static void access_error(struct parser *ps, const struct word *w, size_t bad)
 			 (unsigned char)c);
 }
 
+/*
+ * The end of a file or exec statement: a complete rule is added (once per expansion of its path),
+ * an incomplete one still has its path checked so that every error is reported at once.
+ */
+static void finish_rule(struct body_ctx *bc, const struct word *path, struct mg_rule *r, bool deny,
+			bool ok)
+{
+	if (ok) {
+		r->access = access_closure(r->access);
+		if (deny)
+			r->flags |= MEDGATE_RULE_F_DENY;
+		r->exec_mode = r->target ? MEDGATE_EXEC_MOVE : MEDGATE_EXEC_STAY;
+		add_rules(bc, path, r);
+	} else {
+		check_rule_path(bc, path);
+	}
+	free(r->target);
+}
+
 /* [deny] file PATH ACCESS [-> PROFILE] */
 static void st_file(struct body_ctx *bc, const struct stmt *st, size_t first, bool deny)
 {
@@ -861,16 +880,7 @@ static void st_file(struct body_ctx *bc, const struct stmt *st, size_t first, bo
 		extra_words(ps, &w[i], "after the access letters");
 		ok = false;
 	}
-	if (ok) {
-		r.access = access_closure(r.access);
-		if (deny)
-			r.flags |= MEDGATE_RULE_F_DENY;
-		r.exec_mode = r.target ? MEDGATE_EXEC_MOVE : MEDGATE_EXEC_STAY;
-		add_rules(bc, &w[first], &r);
-	} else {
-		check_rule_path(bc, &w[first]);
-	}
-	free(r.target);
+	finish_rule(bc, &w[first], &r, deny, ok);
 }
 
 /* [deny] exec PATH [-> PROFILE] */
@@ -915,16 +925,7 @@ static void st_exec(struct body_ctx *bc, const struct stmt *st, size_t first, bo
 			extra_words(ps, &w[i], "after the path (expected '-> PROFILE' or end of line)");
 		ok = false;
 	}
-	if (ok) {
-		r.access = access_closure(r.access);
-		if (deny)
-			r.flags |= MEDGATE_RULE_F_DENY;
-		r.exec_mode = r.target ? MEDGATE_EXEC_MOVE : MEDGATE_EXEC_STAY;
-		add_rules(bc, &w[first], &r);
-	} else {
-		check_rule_path(bc, &w[first]);
-	}
-	free(r.target);
+	finish_rule(bc, &w[first], &r, deny, ok);
 }
 
 static void st_deny(struct body_ctx *bc, const struct stmt *st, size_t first)
