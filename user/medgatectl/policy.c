@@ -55,6 +55,16 @@ void policy_help(FILE *f)
 		"Exit status: 0 success, 1 errors in the policy or a failed operation, 2 usage error.\n");
 }
 
+/* Reads a compiled blob (or any file given where one may stand); says why on failure. */
+static int read_blob_file(const char *path, void **buf, size_t *len)
+{
+	int err = mg_read_file(path, BLOB_READ_MAX, (char **)buf, len, NULL);
+
+	if (err)
+		errmsg("%s: %s", path, strerror(-err));
+	return err;
+}
+
 /* Whether @path starts with the blob magic; -errno if it cannot be read. */
 static int file_is_blob(const char *path)
 {
@@ -326,11 +336,8 @@ static int check_blob(const char *path)
 	size_t len;
 	int err;
 
-	err = mg_read_file(path, BLOB_READ_MAX, (char **)&buf, &len, NULL);
-	if (err) {
-		errmsg("%s: %s", path, strerror(-err));
+	if (read_blob_file(path, &buf, &len))
 		return EXIT_FAIL;
-	}
 	err = mg_blob_decode(buf, len, &d, &why);
 	if (json_output) {
 		struct jw w;
@@ -533,9 +540,7 @@ static int cmd_load(int argc, char **argv)
 			goto out;
 		}
 		/* Sent exactly as it is: the module is the judge (tests send corrupted blobs). */
-		err = mg_read_file(a.files[0], BLOB_READ_MAX, (char **)&blob, &len, NULL);
-		if (err) {
-			errmsg("%s: %s", a.files[0], strerror(-err));
+		if (read_blob_file(a.files[0], &blob, &len)) {
 			ret = EXIT_FAIL;
 			goto out;
 		}
@@ -643,11 +648,8 @@ static int blob_file_policy(const char *path, struct mg_decoded **d)
 	size_t len;
 	int err;
 
-	err = mg_read_file(path, BLOB_READ_MAX, (char **)&blob, &len, NULL);
-	if (err) {
-		errmsg("%s: %s", path, strerror(-err));
+	if (read_blob_file(path, &blob, &len))
 		return EXIT_FAIL;
-	}
 	if (!mg_is_blob(blob, len)) {
 		free(blob);
 		errmsg("%s: not a compiled policy blob (compile it with 'medgatectl policy compile')",
