@@ -22,6 +22,10 @@
 #define ENOMEM		12
 #define SIGKILL		9
 #define RENAME_EXCHANGE	(1 << 1)
+#define CAP_SYS_MODULE	16
+#define CAP_MAC_OVERRIDE 32
+#define CAP_MAC_ADMIN	33
+#define CAP_BPF		39
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -37,7 +41,7 @@ extern int medgate_file_open(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_receive(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_fcntl(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
 extern int medgate_file_permission(struct file *file, int mask, __u64 profile) __ksym;
-extern int medgate_mmap_file(struct file *file, __u64 prot, __u64 profile) __ksym;
+extern int medgate_mmap_file(struct file *file, __u64 prot, __u64 flags, __u64 profile) __ksym;
 extern int medgate_file_mprotect(struct vm_area_struct *vma, __u64 prot, __u64 profile) __ksym;
 extern int medgate_path_create(const struct path *dir, struct dentry *dentry,
 			       __u64 profile) __ksym;
@@ -52,6 +56,7 @@ extern int medgate_path_setattr(const struct path *path, __u64 profile) __ksym;
 extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
+extern int medgate_task_op(__u32 op, __u32 detail, __u64 profile) __ksym;
 
 static __always_inline int clamp(int ret)
 {
@@ -143,7 +148,7 @@ SEC("lsm/mmap_file")
 int BPF_PROG(hook_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
 	     unsigned long flags)
 {
-	return CONFINED_CALL(medgate_mmap_file(file, prot, profile));
+	return CONFINED_CALL(medgate_mmap_file(file, prot, flags, profile));
 }
 
 SEC("lsm/file_mprotect")
@@ -320,4 +325,78 @@ int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
 	label->pending = 0;
 	label->flags &= ~MEDGATE_LABEL_F_PENDING;
 	return 0;
+}
+
+/*
+ * What a confined task must not do until profiles can say otherwise (the confinement-of-root
+ * work): change its view of the file system, which every path decision depends on (mount,
+ * chroot, pivot_root, user namespaces that would allow them), use the bpf() system call (the
+ * labels are BPF storage), and use the capabilities that reach medgate itself or the kernel
+ * (policy loads, MAC override, module unload, BPF). Each refusal is decided and audited by the
+ * module; complain mode reports and allows.
+ */
+SEC("lsm/sb_mount")
+int BPF_PROG(hook_sb_mount, const char *dev_name, const struct path *path)
+{
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+}
+
+SEC("lsm/sb_umount")
+int BPF_PROG(hook_sb_umount, struct vfsmount *mnt, int flags)
+{
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+}
+
+SEC("lsm/move_mount")
+int BPF_PROG(hook_move_mount, const struct path *from_path, const struct path *to_path)
+{
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+}
+
+SEC("lsm/sb_pivotroot")
+int BPF_PROG(hook_sb_pivotroot, const struct path *old_path, const struct path *new_path)
+{
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+}
+
+SEC("lsm/path_chroot")
+int BPF_PROG(hook_path_chroot, const struct path *path)
+{
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_CHROOT, 0, profile));
+}
+
+SEC("lsm/userns_create")
+int BPF_PROG(hook_userns_create, const struct cred *cred)
+{
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_USERNS, 0, profile));
+}
+
+SEC("lsm/bpf")
+int BPF_PROG(hook_bpf, int cmd, union bpf_attr *attr, unsigned int size)
+{
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_BPF, 0, profile));
+}
+
+/*
+ * Called very often, for every task: the capability number is tested before anything else, and
+ * only checks of the current task's own credentials are confinement matters.
+ */
+SEC("lsm/capable")
+int BPF_PROG(hook_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts)
+{
+	struct task_struct *task;
+	__u64 profile;
+	int ret;
+
+	if (cap != CAP_MAC_ADMIN && cap != CAP_MAC_OVERRIDE && cap != CAP_SYS_MODULE &&
+	    cap != CAP_BPF)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (cred != task->cred)
+		return 0;
+	ret = current_profile(&profile);
+	if (ret || !profile)
+		return ret;
+	return clamp(medgate_task_op(MEDGATE_OP_CAPABILITY, cap, profile));
 }

@@ -39,7 +39,7 @@ struct medgate_event {
 static struct medgate_event *ring;
 static DEFINE_SPINLOCK(ring_lock);
 static u64 next_seq;	/* seq the next event gets */
-static u64 read_seq;	/* everything below was handed to a reader at least once */
+static u64 read_seq;	/* events below it were handed to a reader, read in order */
 static u64 lost;
 static struct work_struct doorbell_work;
 
@@ -153,13 +153,20 @@ int medgate_audit_put_event(struct sk_buff *skb, u64 *cursor, bool *more)
 	oldest = next_seq > RING_SIZE ? next_seq - RING_SIZE : 0;
 	if (*cursor < oldest)
 		*cursor = oldest;	/* the reader sees the gap and reports it */
+	/* Events overwritten below read_seq were counted as lost when they went. */
+	if (read_seq < oldest)
+		read_seq = oldest;
 	if (*cursor < next_seq) {
 		ev = &ring[*cursor % RING_SIZE];
 		err = put_event_attrs(skb, ev);
 		if (!err) {
 			*cursor = ev->seq + 1;
-			if (*cursor > read_seq)
-				read_seq = *cursor;
+			/*
+			 * Only a reader that reads on from the first unread event moves the mark:
+			 * one that starts further on has not read what lies before.
+			 */
+			if (ev->seq == read_seq)
+				read_seq = ev->seq + 1;
 			*more = true;
 		}
 	}

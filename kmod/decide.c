@@ -86,3 +86,33 @@ int medgate_decide(const struct medgate_policy *pol, const struct medgate_reques
 	medgate_report(pol, req, m, MEDGATE_VERDICT_DENY, -EACCES);
 	return -EACCES;
 }
+
+/**
+ * medgate_decide_task_op() - an operation a profile cannot grant yet: changing the task's view
+ * of the file system (mount, chroot, user namespaces), the bpf() system call, capabilities that
+ * reach medgate itself. Until the confinement-of-root work turns these into policy classes, a
+ * confined task is refused them (complain mode reports and allows), and the refusal is audited.
+ * @pol: the policy from one rcu_dereference, or NULL.
+ * @profile_id: the task's profile.
+ * @op: enum medgate_op, MEDGATE_OP_CAPABILITY..MEDGATE_OP_BPF.
+ * @detail: the capability number for MEDGATE_OP_CAPABILITY, else 0.
+ *
+ * Return: 0 (complain mode) or -EPERM.
+ */
+int medgate_decide_task_op(const struct medgate_policy *pol, u64 profile_id, u32 op, u32 detail)
+{
+	const struct medgate_blob_profile *p = NULL;
+	struct medgate_request req = {
+		.profile_id = profile_id, .op = op, .access = detail, .path = NULL,
+	};
+	struct medgate_match m = { .rule = MEDGATE_RULE_NONE };
+
+	if (pol)
+		p = medgate_blob_find_profile(&pol->view, profile_id);
+	if (p && p->mode == MEDGATE_MODE_COMPLAIN) {
+		medgate_report(pol, &req, &m, MEDGATE_VERDICT_WOULD_DENY, 0);
+		return 0;
+	}
+	medgate_report(pol, &req, &m, MEDGATE_VERDICT_DENY, -EPERM);
+	return -EPERM;
+}

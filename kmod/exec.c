@@ -32,6 +32,8 @@ int medgate_decide_exec(struct linux_binprm *bprm, struct medgate_task_label *la
 		return -EACCES;
 	req.profile_id = label->profile;
 	b = medgate_path_buffers_get();
+	if (!b)
+		return -EPERM;
 	req.path = medgate_path_resolve(&bprm->file->f_path, b->src);
 	rcu_read_lock();
 	pol = medgate_policy_current();

@@ -18,6 +18,8 @@
 #include <linux/err.h>
 #include <linux/fcntl.h>
 #include <linux/mm_types.h>
+#include <linux/mman.h>
+#include <linux/cred.h>
 #include <linux/rcupdate.h>
 #include "decide.h"
 #include "files.h"
@@ -51,6 +53,8 @@ static int decide_file(const struct file *file, u64 profile, u32 op, u32 access)
 	if (WARN_ON_ONCE(!file))
 		return -EACCES;
 	b = medgate_path_buffers_get();
+	if (!b)
+		return -EPERM;
 	ret = decide_path(profile, op, access, medgate_path_resolve(&file->f_path, b->src));
 	medgate_path_buffers_put();
 	return ret;
@@ -70,6 +74,23 @@ static u32 open_access(const struct file *file)
 			  MEDGATE_ACCESS_APPEND : MEDGATE_ACCESS_WRITE;
 	/* Opens that read and write nothing still need some right on the object. */
 	return access ? access : MEDGATE_ACCESS_READ;
+}
+
+/* Files a policy names; pipes, sockets and anonymous inodes are not among them. */
+static bool policy_object(const struct file *file)
+{
+	umode_t mode = file_inode(file)->i_mode;
+
+	return S_ISREG(mode) || S_ISDIR(mode) || S_ISCHR(mode) || S_ISBLK(mode);
+}
+
+/*
+ * Opened under other credentials than the task's current ones (DESIGN trap 8), and not by the
+ * kernel for this exec (the binary and its interpreter are checked as x).
+ */
+static bool foreign(const struct file *file)
+{
+	return file->f_cred != current_cred() && !(file->f_flags & __FMODE_EXEC);
 }
 
 int medgate_decide_file_open(struct file *file, u64 profile)
@@ -117,13 +138,11 @@ int medgate_decide_file_fcntl(struct file *file, unsigned int cmd, unsigned long
  */
 int medgate_decide_file_permission(struct file *file, int mask, u64 profile)
 {
-	umode_t mode;
 	u32 access = 0;
 
 	if (WARN_ON_ONCE(!file))
 		return -EACCES;
-	mode = file_inode(file)->i_mode;
-	if (!S_ISREG(mode) && !S_ISDIR(mode) && !S_ISCHR(mode) && !S_ISBLK(mode))
+	if (!policy_object(file))
 		return 0;
 	if (mask & MAY_READ)
 		access |= MEDGATE_ACCESS_READ;
@@ -134,12 +153,46 @@ int medgate_decide_file_permission(struct file *file, int mask, u64 profile)
 	return decide_file(file, profile, MEDGATE_OP_FILE_INHERITED, access);
 }
 
-/* Executable file mappings; anonymous executable memory is not a file matter. */
-int medgate_decide_mmap_exec(struct file *file, u64 profile)
+/*
+ * What a mapping asks for: m for executable file mappings (anonymous executable memory is not a
+ * file matter); r and w for a foreign descriptor, which mmap() reaches without file_permission;
+ * w for a shared writable mapping of an O_APPEND descriptor, which would write anywhere.
+ */
+static u32 map_access(const struct file *file, unsigned long prot, bool shared)
 {
+	u32 access = 0;
+
+	if (prot & PROT_EXEC)
+		access |= MEDGATE_ACCESS_MMAP_EXEC;
+	if (!policy_object(file))
+		return access;
+	if (foreign(file) && (prot & (PROT_READ | PROT_EXEC)))
+		access |= MEDGATE_ACCESS_READ;
+	if (shared && (prot & PROT_WRITE) && (foreign(file) || (file->f_flags & O_APPEND)))
+		access |= MEDGATE_ACCESS_WRITE;
+	return access;
+}
+
+int medgate_decide_mmap(struct file *file, unsigned long prot, unsigned long flags, u64 profile)
+{
+	u32 access;
+
 	if (!file)
 		return 0;
-	return decide_file(file, profile, MEDGATE_OP_MMAP, MEDGATE_ACCESS_MMAP_EXEC);
+	access = map_access(file, prot, (flags & MAP_TYPE) != MAP_PRIVATE);
+	return access ? decide_file(file, profile, MEDGATE_OP_MMAP, access) : 0;
+}
+
+int medgate_decide_mprotect(struct vm_area_struct *vma, unsigned long prot, u64 profile)
+{
+	u32 access;
+
+	if (!vma->vm_file)
+		return 0;
+	access = map_access(vma->vm_file, prot, vma->vm_flags & VM_SHARED);
+	/* The mapping's read access was decided when it was made. */
+	access &= ~MEDGATE_ACCESS_READ;
+	return access ? decide_file(vma->vm_file, profile, MEDGATE_OP_MMAP, access) : 0;
 }
 
 int medgate_decide_entry(const struct path *dir, struct dentry *dentry, u32 op, u64 profile)
@@ -159,6 +212,8 @@ int medgate_decide_entry(const struct path *dir, struct dentry *dentry, u32 op, 
 		return -EINVAL;
 	}
 	b = medgate_path_buffers_get();
+	if (!b)
+		return -EPERM;
 	ret = decide_path(profile, op, access, medgate_path_resolve_entry(dir, dentry, b->src));
 	medgate_path_buffers_put();
 	return ret;
@@ -173,11 +228,15 @@ static int decide_move(const struct path *src_dir, struct dentry *src, const str
 	int ret;
 
 	b = medgate_path_buffers_get();
+	if (!b)
+		return -EPERM;
 	from = src_path ? medgate_path_resolve(src_path, b->src) :
 			  medgate_path_resolve_entry(src_dir, src, b->src);
 	ret = decide_path(profile, op, MEDGATE_ACCESS_LINK, from);
+	/* Replacing an existing entry deletes it: that needs d as well. */
 	if (!ret)
-		ret = decide_path(profile, op, MEDGATE_ACCESS_CREATE,
+		ret = decide_path(profile, op, MEDGATE_ACCESS_CREATE |
+				  (d_is_positive(dst) ? MEDGATE_ACCESS_DELETE : 0),
 				  medgate_path_resolve_entry(dst_dir, dst, b->dst));
 	medgate_path_buffers_put();
 	return ret;
@@ -213,6 +272,8 @@ int medgate_decide_setattr(const struct path *path, bool truncate, u64 profile)
 	int ret;
 
 	b = medgate_path_buffers_get();
+	if (!b)
+		return -EPERM;
 	name = medgate_path_resolve(path, b->src);
 	if (truncate) {
 		/* Truncation is a write: w allows it as well as s. */

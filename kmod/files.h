@@ -15,7 +15,9 @@ int medgate_decide_file_receive(struct file *file, u64 profile);
 int medgate_decide_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg,
 			      u64 profile);
 int medgate_decide_file_permission(struct file *file, int mask, u64 profile);
-int medgate_decide_mmap_exec(struct file *file, u64 profile);
+struct vm_area_struct;
+int medgate_decide_mmap(struct file *file, unsigned long prot, unsigned long flags, u64 profile);
+int medgate_decide_mprotect(struct vm_area_struct *vma, unsigned long prot, u64 profile);
 int medgate_decide_entry(const struct path *dir, struct dentry *dentry, u32 op, u64 profile);
 int medgate_decide_rename(const struct path *old_dir, struct dentry *old_dentry,
 			  const struct path *new_dir, struct dentry *new_dentry, u64 profile);

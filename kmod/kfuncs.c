@@ -17,8 +17,10 @@
 #include <linux/mman.h>
 #include <linux/preempt.h>
 #include "blob.h"
+#include "decide.h"
 #include "files.h"
 #include "kfuncs.h"
+#include "path.h"
 
 __diag_push();
 __diag_ignore_all("-Wmissing-prototypes",
@@ -62,22 +64,39 @@ noinline int medgate_file_permission(struct file *file, int mask, u64 profile)
 	return medgate_decide_file_permission(file, mask, profile);
 }
 
-noinline int medgate_mmap_file(struct file *file, u64 prot, u64 profile)
+/* @file is NULL for anonymous mappings. */
+noinline int medgate_mmap_file(struct file *file, u64 prot, u64 flags, u64 profile)
 {
 	if (!callable(profile, true))
 		return -EPERM;
-	if (!(prot & PROT_EXEC))
-		return 0;
-	return medgate_decide_mmap_exec(file, profile);
+	return medgate_decide_mmap(file, prot, flags, profile);
 }
 
 noinline int medgate_file_mprotect(struct vm_area_struct *vma, u64 prot, u64 profile)
 {
 	if (!callable(profile, vma))
 		return -EPERM;
-	if (!(prot & PROT_EXEC))
-		return 0;
-	return medgate_decide_mmap_exec(vma->vm_file, profile);
+	return medgate_decide_mprotect(vma, prot, profile);
+}
+
+/*
+ * Operations no rule can grant yet (enum medgate_op 33..37, see medgate_decide_task_op()):
+ * refused for a confined task, and audited.
+ */
+noinline int medgate_task_op(u32 op, u32 detail, u64 profile)
+{
+	int ret;
+
+	if (!callable(profile, op >= MEDGATE_OP_CAPABILITY && op <= MEDGATE_OP_BPF))
+		return -EPERM;
+	/* Taken for its guard against a decision nested in another on this CPU. */
+	if (!medgate_path_buffers_get())
+		return -EPERM;
+	rcu_read_lock();
+	ret = medgate_decide_task_op(medgate_policy_current(), profile, op, detail);
+	rcu_read_unlock();
+	medgate_path_buffers_put();
+	return ret;
 }
 
 /* mknod (including open with O_CREAT), mkdir and symlink. */
@@ -158,6 +177,7 @@ BTF_ID_FLAGS(func, medgate_path_link)
 BTF_ID_FLAGS(func, medgate_path_setattr)
 BTF_ID_FLAGS(func, medgate_path_truncate)
 BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
+BTF_ID_FLAGS(func, medgate_task_op)
 BTF_SET8_END(medgate_kfunc_ids)
 
 static const struct btf_kfunc_id_set medgate_kfunc_set = {

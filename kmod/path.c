@@ -14,6 +14,7 @@
  */
 #include <linux/dcache.h>
 #include <linux/fs_struct.h>
+#include <linux/mount.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/err.h>
@@ -21,13 +22,22 @@
 
 static struct medgate_path_bufs __percpu *buffers;
 
+/* Returns this CPU's buffers with preemption disabled, or NULL when a decision is running here. */
 struct medgate_path_bufs *medgate_path_buffers_get(void)
 {
-	return get_cpu_ptr(buffers);
+	struct medgate_path_bufs *b = get_cpu_ptr(buffers);
+
+	if (b->busy) {
+		put_cpu_ptr(buffers);
+		return NULL;
+	}
+	b->busy = true;
+	return b;
 }
 
 void medgate_path_buffers_put(void)
 {
+	this_cpu_ptr(buffers)->busy = false;
 	put_cpu_ptr(buffers);
 }
 
@@ -37,7 +47,7 @@ void medgate_path_buffers_put(void)
  * @buf: MEDGATE_PATH_MAX bytes from medgate_path_buffers_get().
  *
  * Return: a pointer into @buf, or an ERR_PTR: -ENOENT when the task has no fs context any more
- * (after exit_fs()) or the dentry is unlinked, -ENAMETOOLONG, -EINVAL when the result is not an
+ * (after exit_fs()), the dentry is unlinked or disconnected, -ENAMETOOLONG, -EINVAL when the result is not an
  * absolute path (pseudo files, detached mounts).
  */
 const char *medgate_path_resolve(const struct path *path, char *buf)
@@ -46,6 +56,12 @@ const char *medgate_path_resolve(const struct path *path, char *buf)
 
 	if (!path || !path->dentry || !path->mnt)
 		return ERR_PTR(-EINVAL);
+	/*
+	 * A disconnected dentry (open_by_handle_at) is its own root without being its mount's:
+	 * d_path() would call it "/".
+	 */
+	if (IS_ROOT(path->dentry) && path->dentry != path->mnt->mnt_root)
+		return ERR_PTR(-ENOENT);
 	/* d_path() dereferences current->fs unconditionally. */
 	if (!current->fs)
 		return ERR_PTR(-ENOENT);

@@ -5,10 +5,16 @@
 #include <linux/path.h>
 #include "blob.h"
 
-/* Two paths per decision at most (rename, link): the source and the destination. */
+/*
+ * Two paths per decision at most (rename, link): the source and the destination. @busy marks a
+ * decision in progress on this CPU, so that a kfunc called from inside another one (a tracing
+ * program on a function a decision calls) is refused instead of clobbering the buffers or
+ * taking the audit ring's lock twice (DESIGN trap 4).
+ */
 struct medgate_path_bufs {
 	char src[MEDGATE_PATH_MAX];
 	char dst[MEDGATE_PATH_MAX];
+	bool busy;
 };
 
 struct medgate_path_bufs *medgate_path_buffers_get(void);

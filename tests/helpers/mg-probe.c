@@ -17,6 +17,10 @@
  *   recv-fd SOCKFD               receives one descriptor over a unix socket (SCM_RIGHTS)
  *   setfl-noappend FD            clears O_APPEND on an inherited descriptor
  *   read-fd FD                   reads one byte from an inherited descriptor
+ *   mmap-fd FD                   maps an inherited descriptor PROT_READ, MAP_SHARED
+ *   mmap-append-write PATH       opens O_RDWR|O_APPEND, maps it PROT_WRITE, MAP_SHARED
+ *   chroot DIR | unshare-user | mount-tmpfs DIR | bpf-map
+ *                                operations that change the view of the file system, or use bpf()
  *   at-secure                    exits 1 if the kernel set AT_SECURE for this exec, else 0
  *   loop STOPFILE ALLOWED DENIED THREADS
  *                                threads open ALLOWED (must succeed) and DENIED (must fail with
@@ -32,9 +36,13 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 
 static int open_flags(const char *mode)
 {
@@ -218,6 +226,48 @@ int main(int argc, char **argv)
 		char byte;
 
 		return result(read(atoi(argv[2]), &byte, 1));
+	}
+	if (argc >= 3 && !strcmp(cmd, "mmap-fd")) {
+		void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, atoi(argv[2]), 0);
+
+		if (p == MAP_FAILED)
+			return errno;
+		munmap(p, 4096);
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "mmap-append-write")) {
+		int fd = open(argv[2], O_RDWR | O_APPEND | O_CLOEXEC);
+		void *p;
+
+		if (fd < 0)
+			return errno;
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		close(fd);
+		if (p == MAP_FAILED)
+			return errno;
+		munmap(p, 4096);
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "chroot"))
+		return result(chroot(argv[2]));
+	if (!strcmp(cmd, "unshare-user"))
+		return result(unshare(CLONE_NEWUSER));
+	if (argc >= 3 && !strcmp(cmd, "mount-tmpfs"))
+		return result(mount("none", argv[2], "tmpfs", 0, NULL));
+	if (!strcmp(cmd, "bpf-map")) {
+		union bpf_attr attr;
+		long fd;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.map_type = BPF_MAP_TYPE_ARRAY;
+		attr.key_size = 4;
+		attr.value_size = 4;
+		attr.max_entries = 1;
+		fd = syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+		if (fd < 0)
+			return errno;
+		close(fd);
+		return 0;
 	}
 	if (argc >= 3 && !strcmp(cmd, "setfl-noappend"))
 		return result(fcntl(atoi(argv[2]), F_SETFL, 0));

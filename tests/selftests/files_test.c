@@ -74,6 +74,12 @@ V(mprotect_exec, .argv = { "mprotect-exec", F }, .path = F, .other = "r", .bit =
 V(receive_fd,	.argv = { "recv-fd", "3" }, .path = F, .other = "", .bit = "r", .pass = PASS_SOCKET);
 V(inherited_fd_read, .argv = { "read-fd", "3" }, .path = F, .other = "", .bit = "r",
   .pass = PASS_FD_READ);
+V(inherited_fd_mmap, .argv = { "mmap-fd", "3" }, .path = F, .other = "", .bit = "r",
+  .pass = PASS_FD_READ);
+V(append_shared_writable_mapping, .argv = { "mmap-append-write", F }, .path = F, .other = "ra",
+  .bit = "w");
+V(rename_over_existing, .argv = { "rename", A, F }, .path = F, .other = "c", .bit = "d",
+  .path2 = A, .rule2 = "l");
 V(fcntl_clear_append, .argv = { "setfl-noappend", "3" }, .path = F, .other = "a", .bit = "w",
   .pass = PASS_FD_APPEND);
 

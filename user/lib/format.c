@@ -24,6 +24,7 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_SETATTR:	return "setattr";
 	case MEDGATE_OP_FILE_RECEIVE:	return "file_receive";
 	case MEDGATE_OP_FCNTL:		return "fcntl";
+	case MEDGATE_OP_FILE_INHERITED:	return "file_inherited";
 	case MEDGATE_OP_NET_CONNECT:	return "net_connect";
 	case MEDGATE_OP_NET_BIND:	return "net_bind";
 	case MEDGATE_OP_NET_LISTEN:	return "net_listen";
@@ -31,6 +32,11 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_NET_SEND:	return "net_send";
 	case MEDGATE_OP_NET_CREATE:	return "net_create";
 	case MEDGATE_OP_TASK_FORK:	return "task_fork";
+	case MEDGATE_OP_CAPABILITY:	return "capability";
+	case MEDGATE_OP_MOUNT:		return "mount";
+	case MEDGATE_OP_CHROOT:		return "chroot";
+	case MEDGATE_OP_USERNS:		return "userns";
+	case MEDGATE_OP_BPF:		return "bpf";
 	}
 	return "unknown";
 }
@@ -196,6 +202,17 @@ static int escape_event(const struct mg_event *ev, struct esc *e, bool json)
 	return 0;
 }
 
+/* The access field: access letters, or for a capability event the capability's number. */
+static int event_access(const struct mg_event *ev, char *buf, size_t len)
+{
+	if (ev->op == MEDGATE_OP_CAPABILITY) {
+		int r = snprintf(buf, len, "cap%" PRIu32, ev->access);
+
+		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+	}
+	return mg_access_format(ev->access, buf, len);
+}
+
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 {
 	char when[64], acc[32], rule[256 * 6 + 64];
@@ -206,7 +223,7 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	if (!e)
 		return -ENOMEM;
 	if (escape_event(ev, e, false) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
-	    mg_access_format(ev->access, acc, sizeof(acc))) {
+	    event_access(ev, acc, sizeof(acc))) {
 		free(e);
 		return -ENOSPC;
 	}
@@ -238,7 +255,7 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	if (!e)
 		return -ENOMEM;
 	if (escape_event(ev, e, true) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
-	    mg_access_format(ev->access, acc, sizeof(acc))) {
+	    event_access(ev, acc, sizeof(acc))) {
 		free(e);
 		return -ENOSPC;
 	}

@@ -230,7 +230,12 @@ enum medgate_op {
 	MEDGATE_OP_NET_ACCEPT	= 19,
 	MEDGATE_OP_NET_SEND	= 20,
 	MEDGATE_OP_NET_CREATE	= 21,
-	MEDGATE_OP_TASK_FORK	= 32,	/* 32..47 reserved for confinement of root */
+	MEDGATE_OP_TASK_FORK	= 32,	/* 32..47: confinement of root */
+	MEDGATE_OP_CAPABILITY	= 33,	/* a denied capability; MEDGATE_EA_ACCESS holds its number */
+	MEDGATE_OP_MOUNT	= 34,	/* mount, umount, move_mount, pivot_root */
+	MEDGATE_OP_CHROOT	= 35,
+	MEDGATE_OP_USERNS	= 36,	/* creating a user namespace */
+	MEDGATE_OP_BPF		= 37,	/* the bpf() system call */
 	__MEDGATE_OP_MAX
 };
 
