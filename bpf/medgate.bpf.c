@@ -83,15 +83,15 @@ static __always_inline int current_label(struct task_struct *task,
 }
 
 /*
- * The current task's profile id in *profile (0: unconfined). Returns -EPERM when the label could
- * not be read for a task that may be confined; the hook then denies.
+ * The profile id of @task (the current task) in *profile (0: unconfined). Returns -EPERM when
+ * the label could not be read for a task that may be confined; the hook then denies.
  */
-static __always_inline int current_profile(__u64 *profile)
+static __always_inline int task_profile(struct task_struct *task, __u64 *profile)
 {
 	struct medgate_task_label *label;
 	int ret;
 
-	ret = current_label(bpf_get_current_task_btf(), &label);
+	ret = current_label(task, &label);
 	*profile = !ret && label ? label->profile : 0;
 	return ret;
 }
@@ -100,7 +100,7 @@ static __always_inline int current_profile(__u64 *profile)
 #define CONFINED_CALL(call)						\
 	({								\
 		__u64 profile;						\
-		int __ret = current_profile(&profile);			\
+		int __ret = task_profile(bpf_get_current_task_btf(), &profile); \
 		if (!__ret && profile)					\
 			__ret = clamp(call);				\
 		__ret;							\
@@ -135,7 +135,7 @@ int BPF_PROG(hook_file_permission, struct file *file, int mask)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 profile;
-	int ret = current_profile(&profile);
+	int ret = task_profile(task, &profile);
 
 	if (ret || !profile)
 		return ret;
@@ -204,7 +204,7 @@ int BPF_PROG(hook_path_rename, const struct path *old_dir, struct dentry *old_de
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags)
 {
 	__u64 profile;
-	int ret = current_profile(&profile);
+	int ret = task_profile(bpf_get_current_task_btf(), &profile);
 
 	if (ret || !profile)
 		return ret;
@@ -395,7 +395,7 @@ int BPF_PROG(hook_capable, const struct cred *cred, struct user_namespace *ns, i
 	task = bpf_get_current_task_btf();
 	if (cred != task->cred)
 		return 0;
-	ret = current_profile(&profile);
+	ret = task_profile(task, &profile);
 	if (ret || !profile)
 		return ret;
 	return clamp(medgate_task_op(MEDGATE_OP_CAPABILITY, cap, profile));
