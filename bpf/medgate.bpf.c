@@ -286,7 +286,7 @@ int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
 	if (ret)
 		return clamp(ret);
 	if (!label) {
-		if (!decision.pending)
+		if (!decision.pending && !(decision.flags & MEDGATE_LABEL_F_SECURE_EXEC))
 			return 0;	/* unconfined and stays so: no storage needed */
 		label = bpf_task_storage_get(&task_labels, task, 0,
 					     BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -296,8 +296,8 @@ int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
 	}
 	label->pending = decision.pending;
 	label->flags |= MEDGATE_LABEL_F_PENDING;
-	/* A new profile must not inherit code through LD_PRELOAD and friends. */
-	if (decision.pending != label->profile)
+	/* The module decides when LD_PRELOAD and friends must not reach the new program. */
+	if (decision.flags & MEDGATE_LABEL_F_SECURE_EXEC)
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
 	return 0;
 }

@@ -11,6 +11,8 @@
  *  - explicit deny rules deny in complain mode too.
  */
 #include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
 #include "audit.h"
 #include "decide.h"
 
@@ -31,6 +33,10 @@ void medgate_report(const struct medgate_policy *pol, const struct medgate_reque
 		.path = IS_ERR_OR_NULL(req->path) ? NULL : req->path,
 	};
 
+	if (req->inode) {
+		a.dev = new_encode_dev(req->inode->i_sb->s_dev);
+		a.ino = req->inode->i_ino;
+	}
 	if (pol)
 		p = medgate_blob_find_profile(&pol->view, req->profile_id);
 	if (p) {

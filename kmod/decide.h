@@ -12,6 +12,8 @@
  * @access: MEDGATE_ACCESS_* bits requested.
  * @any: one of the @access bits is enough (truncate: w or s); otherwise all are needed.
  * @path: resolved object path, or an ERR_PTR from medgate_path_resolve().
+ * @inode: the object when it exists (NULL for a name about to be created), so that the audit
+ *         record identifies it by device and inode even when it has no path.
  */
 struct medgate_request {
 	u64 profile_id;
@@ -19,6 +21,7 @@ struct medgate_request {
 	u32 access;
 	bool any;
 	const char *path;
+	const struct inode *inode;
 };
 
 int medgate_decide(const struct medgate_policy *pol, const struct medgate_request *req,
