@@ -26,7 +26,8 @@ struct medgate_request {
 
 int medgate_decide(const struct medgate_policy *pol, const struct medgate_request *req,
 		   struct medgate_match *m);
-int medgate_decide_task_op(const struct medgate_policy *pol, u64 profile_id, u32 op, u32 detail);
+int medgate_decide_task_op(const struct medgate_policy *pol, u64 profile_id, u32 op, u32 detail,
+			   const char *path);
 void medgate_report(const struct medgate_policy *pol, const struct medgate_request *req,
 		    const struct medgate_match *m, u32 verdict, int err);
 
