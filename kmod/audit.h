@@ -18,7 +18,9 @@
  * @line: its source line.
  * @err: positive errno returned to the task, 0 when allowed.
  * @rule_file: source file of the deciding rule, or NULL.
- * @path: object path, or NULL when it could not be resolved.
+ * @path: object path, or NULL when it could not be resolved, or with @unnamed the directory
+ *        of an object that has no name any more.
+ * @unnamed: @path names the directory the object was in, not the object.
  * @dev: device of the object (new_encode_dev()), 0 when there is no object yet.
  * @ino: inode number of the object, 0 when there is no object yet.
  */
@@ -35,6 +37,7 @@ struct medgate_audit_req {
 	u32 err;
 	const char *rule_file;
 	const char *path;
+	bool unnamed;
 	u32 dev;
 	u64 ino;
 };

@@ -30,7 +30,8 @@ void medgate_report(const struct medgate_policy *pol, const struct medgate_reque
 		.rule = m ? m->rule : MEDGATE_RULE_NONE,
 		.line = m ? m->line : 0,
 		.err = err < 0 ? -err : 0,
-		.path = IS_ERR_OR_NULL(req->path) ? NULL : req->path,
+		.path = IS_ERR_OR_NULL(req->path) ? req->dir : req->path,
+		.unnamed = IS_ERR_OR_NULL(req->path) && req->dir,
 	};
 
 	if (req->inode) {

@@ -14,6 +14,8 @@
  * @path: resolved object path, or an ERR_PTR from medgate_path_resolve().
  * @inode: the object when it exists (NULL for a name about to be created), so that the audit
  *         record identifies it by device and inode even when it has no path.
+ * @dir: when @path is an error because the object has no name any more, the directory it was
+ *       in (for the audit record only), or NULL.
  */
 struct medgate_request {
 	u64 profile_id;
@@ -22,6 +24,7 @@ struct medgate_request {
 	bool any;
 	const char *path;
 	const struct inode *inode;
+	const char *dir;
 };
 
 int medgate_decide(const struct medgate_policy *pol, const struct medgate_request *req,

@@ -48,18 +48,43 @@ static int decide_path(u64 profile, u32 op, u32 access, const char *path,
 	return decide_req(&req);
 }
 
+/*
+ * A file that has no path any more (deleted while open) is denied; its audit record names the
+ * directory it was in, with its device and inode, so that a reviewer can still tell which file
+ * it was. NULL when that directory cannot be named either.
+ */
+static const char *unnamed_object_dir(const struct file *file, char *buf)
+{
+	/* The file holds its dentry, and a dentry holds its parent. */
+	struct path dir = {
+		.mnt = file->f_path.mnt, .dentry = READ_ONCE(file->f_path.dentry->d_parent),
+	};
+	const char *name;
+
+	if (dir.dentry == file->f_path.dentry)
+		return NULL;
+	name = medgate_path_resolve(&dir, buf);
+	return IS_ERR(name) ? NULL : name;
+}
+
 static int decide_file(const struct file *file, u64 profile, u32 op, u32 access)
 {
+	struct medgate_request req = {
+		.profile_id = profile, .op = op, .access = access,
+	};
 	struct medgate_path_bufs *b;
 	int ret;
 
 	if (WARN_ON_ONCE(!file))
 		return -EACCES;
+	req.inode = file_inode(file);
 	b = medgate_path_buffers_get();
 	if (!b)
 		return -EPERM;
-	ret = decide_path(profile, op, access, medgate_path_resolve(&file->f_path, b->src),
-			  file_inode(file));
+	req.path = medgate_path_resolve(&file->f_path, b->src);
+	if (IS_ERR(req.path))
+		req.dir = unnamed_object_dir(file, b->dst);
+	ret = decide_req(&req);
 	medgate_path_buffers_put();
 	return ret;
 }

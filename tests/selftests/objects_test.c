@@ -5,7 +5,7 @@
  *    into place is a link from that name;
  *  - a pipe received over SCM_RIGHTS is not a file object of the policy;
  *  - an object whose path cannot be resolved (a deleted file) is denied, and its record names
- *    it by device and inode number.
+ *    it by the directory it was in, its device and its inode number.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -131,7 +131,7 @@ TEST_F(objects, received_pipe_is_not_a_file_object)
 	close(pipefd[1]);
 }
 
-/* A deleted file has no path: the mapping is refused and the record names device and inode. */
+/* A deleted file has no path: the mapping is refused; the record names directory, device, inode. */
 TEST_F(objects, unnamed_object_is_recorded_by_device_and_inode)
 {
 	uint64_t from = mg_audit_next();
@@ -142,7 +142,8 @@ TEST_F(objects, unnamed_object_is_recorded_by_device_and_inode)
 	ASSERT_EQ(0, stat(GONE, &st));
 	ASSERT_EQ(0, load("    file " D "/** rmd\n"));
 	EXPECT_EQ(EACCES, mg_run_probe(PROBE, "mmap-deleted", GONE, NULL));
-	ASSERT_EQ(0, mg_find_event(from, "", MEDGATE_OP_MMAP, MEDGATE_VERDICT_DENY, &ev));
+	ASSERT_EQ(0, mg_find_event(from, D, MEDGATE_OP_MMAP, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_TRUE(ev.unnamed);
 	EXPECT_EQ(st.st_ino, ev.ino);
 	EXPECT_EQ(major(st.st_dev), major(ev.dev));
 	EXPECT_EQ(minor(st.st_dev), minor(ev.dev));

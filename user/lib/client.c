@@ -329,6 +329,8 @@ static bool attr_ok(const struct nlattr *a, int type, size_t max)
 		return len >= 1 && (size_t)len <= max && ((const char *)nla_data(a))[len - 1] == '\0';
 	case NLA_NESTED:
 		return len >= 0;
+	case NLA_FLAG:
+		return len == 0;
 	}
 	return false;
 }
@@ -345,7 +347,7 @@ static void copy_str(char *dst, size_t size, const struct nlattr *a)
 }
 
 struct attr_spec {
-	int type;		/* NLA_U32, NLA_U64, NLA_STRING, NLA_NESTED; 0: ignored */
+	int type;		/* NLA_U32, NLA_U64, NLA_STRING, NLA_NESTED, NLA_FLAG; 0: ignored */
 	size_t max;		/* strings: bytes including the NUL */
 };
 
@@ -652,6 +654,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_RULE_FILE] = { NLA_STRING, MEDGATE_PATH_MAX },
 		[MEDGATE_EA_DEV] = { NLA_U32, 0 },
 		[MEDGATE_EA_INO] = { NLA_U64, 0 },
+		[MEDGATE_EA_UNNAMED] = { NLA_FLAG, 0 },
 	};
 	struct nlattr *tb[MEDGATE_EA_MAX + 1];
 	int err;
@@ -687,6 +690,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	STR(rule_file, MEDGATE_EA_RULE_FILE);
 	U32(dev, MEDGATE_EA_DEV);
 	U64(ino, MEDGATE_EA_INO);
+	ev->unnamed = tb[MEDGATE_EA_UNNAMED] != NULL;
 #undef U64
 #undef U32
 #undef STR

@@ -190,6 +190,8 @@ enum medgate_event_attr {
 						 * object does not exist yet */
 	MEDGATE_EA_INO			= 23,	/* u64, inode number of the object, 0 likewise:
 						 * with DEV, what names an object that has no path */
+	MEDGATE_EA_UNNAMED		= 24,	/* flag: the object has no name any more (deleted
+						 * while open); PATH names the directory it was in */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
