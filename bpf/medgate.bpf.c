@@ -4,7 +4,7 @@
  * task-local storage and ask medgate.ko (through its kfuncs) for every decision about a confined
  * task; the module owns the policy and the audit stream. Unconfined tasks cost one storage lookup.
  *
- * Rules every program here follows (DESIGN traps 2-4):
+ * Rules every program here follows:
  *  - non-sleepable, so storage creation is GFP_ATOMIC and may fail: a fork whose label cannot be
  *    copied fails with -ENOMEM, an exec into a profile whose label cannot be created fails too;
  *  - a NULL storage lookup means "unconfined" only when the task has no BPF storage at all;
@@ -36,7 +36,10 @@ struct {
 	__type(value, struct medgate_task_label);
 } task_labels SEC(".maps");
 
-/* Decisions, exported by medgate.ko (kmod/kfuncs.c). They return 0 or -errno. */
+/*
+ * Decisions, exported by medgate.ko (kmod/files.c, kmod/exec.c, kmod/task.c), each named after
+ * the hook it serves. They return 0 or -errno.
+ */
 extern int medgate_file_open(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_receive(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_fcntl(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
@@ -72,7 +75,7 @@ static __always_inline int clamp(int ret)
  * A task with no BPF storage at all has no label: that is the unconfined fast path, one load and
  * no helper call. A task with storage must have a label in this map; a NULL lookup then means the
  * per-CPU busy counter was held (or another tool's storage is all it has), and the request is
- * denied rather than treated as unconfined (DESIGN trap 2).
+ * denied rather than treated as unconfined.
  */
 static __always_inline int current_label(struct task_struct *task,
 					 struct medgate_task_label **label)
@@ -130,7 +133,7 @@ int BPF_PROG(hook_file_fcntl, struct file *file, unsigned int cmd, unsigned long
  * Descriptors bypass the open-time check when they were opened by someone else: inherited
  * across the exec into the profile, or opened by the parent before a fork. A descriptor opened
  * under the task's current credentials was checked at open; everything else is revalidated on
- * each read and write (DESIGN trap 8).
+ * each read and write.
  */
 SEC("lsm/file_permission")
 int BPF_PROG(hook_file_permission, struct file *file, int mask)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The audit event stream (DESIGN trap 13): a bounded ring in the module, where every event gets
+ * The audit event stream: a bounded ring in the module, where every event gets
  * a sequence number when it is generated; a multicast doorbell tells listeners there is something
  * new; a privileged pull (MEDGATE_CMD_AUDIT_READ) returns the events. When the ring is full the
  * oldest event is overwritten; if nobody had read it yet it is counted as lost, and readers also

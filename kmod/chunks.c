@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Chunked policy transfer (DESIGN trap 12): one netlink attribute holds at most 65,535 bytes, so
+ * Chunked policy transfer: one netlink attribute holds at most 65,535 bytes, so
  * a larger blob arrives in chunks. Each sender (network namespace + netlink port) has at most one
  * session; sessions are few (MAX_SESSIONS), bounded (MEDGATE_BLOB_MAX_SIZE, charged to the
  * sender's memory cgroup), strictly sequential, and dropped when the sender's socket closes.

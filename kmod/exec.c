@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decision for exec (DESIGN trap 6). Called from bprm_creds_for_exec, once per execve, before
- * the point of no return. It decides two things from one policy snapshot:
+ * The exec decision, exported as the kfunc of the bprm_creds_for_exec hook: called once per
+ * execve, before the point of no return. It decides two things from one policy snapshot:
  *  - whether the program may run: a confined task needs an allow rule with x on the file actually
- *    executed (bprm->file, reached after following symlinks);
+ *    executed (bprm->file, reached after following symlinks); the loader and interpreter the
+ *    kernel opens for it belong to this decision (kmod/files.c, opened_for_this_exec());
  *  - the profile the program runs in: a confined task stays or moves as the allowing rule says;
  *    an unconfined task enters the profile whose attachment names the file, if any.
  * The BPF side keeps the answer as pending and commits it at bprm_committing_creds.
@@ -21,63 +22,82 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
-#include <linux/rcupdate.h>
 #include "decide.h"
-#include "files.h"
-#include "path.h"
 
-int medgate_decide_exec(struct linux_binprm *bprm, struct medgate_task_label *label)
+/* Whether the exec @rule allows (NULL: an attachment or complain mode) runs as secure-exec. */
+static bool secure_exec(const struct medgate_blob_rule *rule, u64 from, u64 to)
 {
-	struct medgate_request req = { .op = MEDGATE_OP_EXEC, .access = MEDGATE_ACCESS_EXEC };
-	const struct medgate_policy *pol;
-	struct medgate_path_bufs *b;
-	struct medgate_match m;
+	if (rule && (rule->flags & MEDGATE_RULE_F_KEEP_ENV))
+		return false;
+	if (rule && (rule->flags & MEDGATE_RULE_F_SCRUB_ENV))
+		return true;
+	return from && to != from;
+}
+
+/* Decides the exec of @bprm for a task in profile @from (0: unconfined); sets @label's output. */
+static int decide_exec(const struct medgate_decision *d, struct linux_binprm *bprm,
+		       struct medgate_task_label *label)
+{
+	struct medgate_request req = {
+		.op = MEDGATE_OP_EXEC, .access = MEDGATE_ACCESS_EXEC,
+		.inode = file_inode(bprm->file),
+	};
 	const struct medgate_blob_rule *rule = NULL;
-	u64 pending = 0;
-	bool scrub;
-	int ret = 0;
+	u64 from = label->profile, to = 0;
+	struct medgate_match m;
+	int ret;
 
-	if (WARN_ON_ONCE(!bprm || !bprm->file || !label))
-		return -EACCES;
-	req.profile_id = label->profile;
-	b = medgate_path_buffers_get();
-	if (!b)
-		return -EPERM;
-	req.path = medgate_path_resolve(&bprm->file->f_path, b->src);
-	rcu_read_lock();
-	pol = medgate_policy_current();
-
-	if (label->profile) {
-		ret = medgate_decide(pol, &req, &m);
+	req.path = medgate_path_resolve(&bprm->file->f_path, d->bufs->src);
+	if (from) {
+		ret = medgate_decide(d, &req, &m);
 		if (ret)
-			goto out;
-		pending = m.exec_mode == MEDGATE_EXEC_MOVE ? m.target : label->profile;
-		if (m.rule < pol->view.hdr->n_rules)
-			rule = &pol->view.rules[m.rule];
-	} else if (pol && !IS_ERR(req.path)) {
-		const struct medgate_blob_profile *p = medgate_match_attach(&pol->view, req.path);
+			return ret;
+		to = m.exec_mode == MEDGATE_EXEC_MOVE ? m.target : from;
+		if (m.rule < d->pol->view.hdr->n_rules)
+			rule = &d->pol->view.rules[m.rule];
+	} else if (d->pol && !IS_ERR(req.path)) {
+		const struct medgate_blob_profile *p = medgate_match_attach(&d->pol->view, req.path);
 
-		pending = p ? p->id : 0;
+		to = p ? p->id : 0;
 	}
 
-	if (pending != label->profile && current->ptrace) {
-		req.profile_id = pending;
+	if (to != from && current->ptrace) {
 		memset(&m, 0, sizeof(m));
 		m.rule = MEDGATE_RULE_NONE;
-		medgate_report(pol, &req, &m, MEDGATE_VERDICT_DENY, -EPERM);
-		ret = -EPERM;
-		goto out;
+		medgate_report(d, &req, &m, MEDGATE_VERDICT_DENY, -EPERM);
+		return -EPERM;
 	}
-	scrub = label->profile && pending != label->profile;
-	if (rule && (rule->flags & MEDGATE_RULE_F_SCRUB_ENV))
-		scrub = true;
-	if (rule && (rule->flags & MEDGATE_RULE_F_KEEP_ENV))
-		scrub = false;
-	label->pending = pending;
-	if (scrub)
+	label->pending = to;
+	if (secure_exec(rule, from, to))
 		label->flags |= MEDGATE_LABEL_F_SECURE_EXEC;
-out:
-	rcu_read_unlock();
-	medgate_path_buffers_put();
+	return 0;
+}
+
+__diag_push();
+__diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no callers in C");
+
+/**
+ * medgate_bprm_creds_for_exec() - may the current task run @bprm, and in which profile?
+ * @bprm: the exec in progress.
+ * @label: in: @label->profile is the task's profile (0 unconfined: unconfined tasks call this
+ *         too, for their attachments); out: @label->pending, and MEDGATE_LABEL_F_SECURE_EXEC in
+ *         @label->flags when the program must run as secure-exec.
+ *
+ * Return: 0 to allow, -EACCES (no rule) or -EPERM (traced, nested, or bad arguments) to deny.
+ */
+noinline int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
+					 struct medgate_task_label *label)
+{
+	struct medgate_decision d;
+	int ret;
+
+	if (!in_task() || !bprm || !bprm->file || !label)
+		return -EPERM;
+	if (!medgate_decision_enter(&d, label->profile))
+		return -EPERM;
+	ret = decide_exec(&d, bprm, label);
+	medgate_decision_exit(&d);
 	return ret;
 }
+
+__diag_pop();

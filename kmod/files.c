@@ -1,51 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decisions for the file hooks. Every one resolves its object through kmod/path.c and decides
- * through medgate_decide() against one policy snapshot.
+ * The file hooks' decisions, exported to the BPF-LSM programs as kfuncs named after the hook
+ * each serves (hook_file_open calls medgate_file_open). Every one resolves its object through
+ * kmod/path.c and decides through medgate_decide() inside one decision (kmod/decide.c).
  *
  * | access | hooks                                                                          |
  * |--------|--------------------------------------------------------------------------------|
  * | r w a  | file_open; file_receive, file_fcntl and file_permission revalidate descriptors |
  * | x      | bprm_creds_for_exec (kmod/exec.c), as the exec of the program run              |
  * | c      | path_mknod (also open with O_CREAT), path_mkdir, path_symlink, the destination |
- * |        | of path_rename and path_link                                                   |
+ * |        | of path_rename and path_link; file_open with O_TMPFILE                         |
  * | d      | path_unlink, path_rmdir                                                        |
  * | l      | the source of path_rename and path_link                                        |
  * | s      | path_chmod, path_chown; path_truncate accepts s or w                           |
  * | m      | mmap_file and file_mprotect with PROT_EXEC (x implies m)                       |
+ *
+ * Each kfunc returns 0 to allow, -EACCES to deny, -EPERM when called outside task context, for
+ * an unconfined task, without the pointers it needs, or nested in another decision on this CPU.
  */
-#include <linux/fs.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/fcntl.h>
+#include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <linux/mman.h>
-#include <linux/cred.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include "decide.h"
-#include "files.h"
-#include "path.h"
 
-static int decide_req(const struct medgate_request *req)
-{
-	struct medgate_match m;
-	int ret;
-
-	rcu_read_lock();
-	ret = medgate_decide(medgate_policy_current(), req, &m);
-	rcu_read_unlock();
-	return ret;
-}
-
-/* @inode: the object, when it exists, for the audit record (device and inode number). */
-static int decide_path(u64 profile, u32 op, u32 access, const char *path,
-		       const struct inode *inode)
+/* One request about an object resolved into @path (or an ERR_PTR, which is denied). */
+static int decide_object(const struct medgate_decision *d, u32 op, u32 access, const char *path,
+			 const struct inode *inode)
 {
 	struct medgate_request req = {
-		.profile_id = profile, .op = op, .access = access, .path = path, .inode = inode,
+		.op = op, .access = access, .path = path, .inode = inode,
 	};
+	struct medgate_match m;
 
-	return decide_req(&req);
+	return medgate_decide(d, &req, &m);
 }
 
 /*
@@ -70,26 +61,23 @@ static const char *unnamed_object_dir(const struct file *file, char *buf)
 static int decide_file(const struct file *file, u64 profile, u32 op, u32 access)
 {
 	struct medgate_request req = {
-		.profile_id = profile, .op = op, .access = access,
+		.op = op, .access = access, .inode = file_inode(file),
 	};
-	struct medgate_path_bufs *b;
+	struct medgate_decision d;
+	struct medgate_match m;
 	int ret;
 
-	if (WARN_ON_ONCE(!file))
-		return -EACCES;
-	req.inode = file_inode(file);
-	b = medgate_path_buffers_get();
-	if (!b)
+	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	req.path = medgate_path_resolve(&file->f_path, b->src);
+	req.path = medgate_path_resolve(&file->f_path, d.bufs->src);
 	if (IS_ERR(req.path))
-		req.dir = unnamed_object_dir(file, b->dst);
-	ret = decide_req(&req);
-	medgate_path_buffers_put();
+		req.dir = unnamed_object_dir(file, d.bufs->dst);
+	ret = medgate_decide(&d, &req, &m);
+	medgate_decision_exit(&d);
 	return ret;
 }
 
-/* What an open asks for. Opening for exec is asked as exec, not as read. */
+/* What an open asks for. Opening for exec (uselib) is asked as exec, not as read. */
 static u32 open_access(const struct file *file)
 {
 	u32 access = 0;
@@ -131,11 +119,14 @@ static bool opened_for_this_exec(const struct file *file)
 	return current->in_execve && (file->f_flags & __FMODE_EXEC);
 }
 
-/* Opened under other credentials than the task's current ones (DESIGN trap 8). */
+/* Opened under other credentials than the task's current ones (descriptors passed in). */
 static bool foreign(const struct file *file)
 {
 	return file->f_cred != current_cred() && !opened_for_this_exec(file);
 }
+
+__diag_push();
+__diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no callers in C");
 
 /*
  * open(O_TMPFILE) makes a file that has no name yet in a directory: it is decided as creating a
@@ -148,27 +139,22 @@ static int decide_tmpfile(struct file *file, u64 profile)
 	struct dentry *dentry = file->f_path.dentry;
 	/* The file holds its dentry, and a dentry holds its parent. */
 	struct path dir = { .mnt = file->f_path.mnt, .dentry = READ_ONCE(dentry->d_parent) };
-	struct medgate_request req = {
-		.profile_id = profile, .op = MEDGATE_OP_CREATE,
-		.access = open_access(file) | MEDGATE_ACCESS_CREATE,
-		.inode = file_inode(file),
-	};
-	struct medgate_path_bufs *b;
+	struct medgate_decision d;
 	int ret;
 
-	b = medgate_path_buffers_get();
-	if (!b)
+	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	req.path = medgate_path_resolve_entry(&dir, dentry, b->src);
-	ret = decide_req(&req);
-	medgate_path_buffers_put();
+	ret = decide_object(&d, MEDGATE_OP_CREATE, open_access(file) | MEDGATE_ACCESS_CREATE,
+			    medgate_path_resolve_entry(&dir, dentry, d.bufs->src),
+			    file_inode(file));
+	medgate_decision_exit(&d);
 	return ret;
 }
 
-int medgate_decide_file_open(struct file *file, u64 profile)
+noinline int medgate_file_open(struct file *file, u64 profile)
 {
-	if (WARN_ON_ONCE(!file))
-		return -EACCES;
+	if (!medgate_kfunc_callable(profile, file))
+		return -EPERM;
 	if (opened_for_this_exec(file))
 		return 0;
 	if (file->f_flags & __O_TMPFILE)
@@ -182,12 +168,12 @@ int medgate_decide_file_open(struct file *file, u64 profile)
  * anonymous inodes have no path a rule could name; they are not file objects of the policy
  * (sockets are a matter for network rules).
  */
-int medgate_decide_file_receive(struct file *file, u64 profile)
+noinline int medgate_file_receive(struct file *file, u64 profile)
 {
 	u32 access;
 
-	if (WARN_ON_ONCE(!file))
-		return -EACCES;
+	if (!medgate_kfunc_callable(profile, file))
+		return -EPERM;
 	if (!policy_object(file))
 		return 0;
 	access = open_access(file);
@@ -201,11 +187,10 @@ int medgate_decide_file_receive(struct file *file, u64 profile)
  * Clearing O_APPEND turns an append-only descriptor into a writable one: that needs w, as an
  * open for writing would have.
  */
-int medgate_decide_file_fcntl(struct file *file, unsigned int cmd, unsigned long arg,
-			      u64 profile)
+noinline int medgate_file_fcntl(struct file *file, u32 cmd, u64 arg, u64 profile)
 {
-	if (WARN_ON_ONCE(!file))
-		return -EACCES;
+	if (!medgate_kfunc_callable(profile, file))
+		return -EPERM;
 	if (cmd != F_SETFL || !(file->f_mode & FMODE_WRITE) ||
 	    !(file->f_flags & O_APPEND) || (arg & O_APPEND))
 		return 0;
@@ -215,15 +200,14 @@ int medgate_decide_file_fcntl(struct file *file, unsigned int cmd, unsigned long
 /*
  * A read or write through a descriptor the task did not open under its current credentials
  * (the BPF side lets the task's own descriptors through at once): typically one inherited across
- * the exec that put the task into its profile. Only objects that file rules name are checked;
- * pipes, sockets and anonymous inodes are not files of the policy.
+ * the exec that put the task into its profile. Only objects that file rules name are checked.
  */
-int medgate_decide_file_permission(struct file *file, int mask, u64 profile)
+noinline int medgate_file_permission(struct file *file, int mask, u64 profile)
 {
 	u32 access = 0;
 
-	if (WARN_ON_ONCE(!file))
-		return -EACCES;
+	if (!medgate_kfunc_callable(profile, file))
+		return -EPERM;
 	if (!policy_object(file) || opened_for_this_exec(file))
 		return 0;
 	if (mask & MAY_READ)
@@ -255,20 +239,25 @@ static u32 map_access(const struct file *file, unsigned long prot, bool shared)
 	return access;
 }
 
-int medgate_decide_mmap(struct file *file, unsigned long prot, unsigned long flags, u64 profile)
+/* @file is NULL for anonymous mappings. */
+noinline int medgate_mmap_file(struct file *file, u64 prot, u64 flags, u64 profile)
 {
 	u32 access;
 
+	if (!medgate_kfunc_callable(profile, true))
+		return -EPERM;
 	if (!file || opened_for_this_exec(file))
 		return 0;
 	access = map_access(file, prot, (flags & MAP_TYPE) != MAP_PRIVATE);
 	return access ? decide_file(file, profile, MEDGATE_OP_MMAP, access) : 0;
 }
 
-int medgate_decide_mprotect(struct vm_area_struct *vma, unsigned long prot, u64 profile)
+noinline int medgate_file_mprotect(struct vm_area_struct *vma, u64 prot, u64 profile)
 {
 	u32 access;
 
+	if (!medgate_kfunc_callable(profile, vma))
+		return -EPERM;
 	if (!vma->vm_file)
 		return 0;
 	access = map_access(vma->vm_file, prot, vma->vm_flags & VM_SHARED);
@@ -277,79 +266,90 @@ int medgate_decide_mprotect(struct vm_area_struct *vma, unsigned long prot, u64 
 	return access ? decide_file(vma->vm_file, profile, MEDGATE_OP_MMAP, access) : 0;
 }
 
-int medgate_decide_entry(const struct path *dir, struct dentry *dentry, u32 op, u64 profile)
+/* An entry being created or deleted, named parent path + "/" + name. */
+static int decide_entry(const struct path *dir, struct dentry *dentry, u32 op, u32 access,
+			u64 profile)
 {
-	struct medgate_path_bufs *b;
-	u32 access;
+	struct medgate_decision d;
 	int ret;
 
-	switch (op) {
-	case MEDGATE_OP_CREATE:
-		access = MEDGATE_ACCESS_CREATE;
-		break;
-	case MEDGATE_OP_DELETE:
-		access = MEDGATE_ACCESS_DELETE;
-		break;
-	default:
-		return -EINVAL;
-	}
-	b = medgate_path_buffers_get();
-	if (!b)
+	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	ret = decide_path(profile, op, access, medgate_path_resolve_entry(dir, dentry, b->src),
-			  d_inode(dentry));
-	medgate_path_buffers_put();
+	ret = decide_object(&d, op, access, medgate_path_resolve_entry(dir, dentry, d.bufs->src),
+			    d_inode(dentry));
+	medgate_decision_exit(&d);
 	return ret;
 }
 
-/* Rename and link: l on the source, c on the destination. Both are decided and audited. */
+/* mknod (including open with O_CREAT), mkdir and symlink. */
+noinline int medgate_path_create(const struct path *dir, struct dentry *dentry, u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, dir && dentry))
+		return -EPERM;
+	return decide_entry(dir, dentry, MEDGATE_OP_CREATE, MEDGATE_ACCESS_CREATE, profile);
+}
+
+/* unlink and rmdir. */
+noinline int medgate_path_delete(const struct path *dir, struct dentry *dentry, u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, dir && dentry))
+		return -EPERM;
+	return decide_entry(dir, dentry, MEDGATE_OP_DELETE, MEDGATE_ACCESS_DELETE, profile);
+}
+
+/*
+ * Rename and link: l on the source, c on the destination (and d when it exists: replacing an
+ * entry deletes it). Both are decided and audited. The source is either an entry of @src_dir or,
+ * for a link, the existing file @src_path.
+ */
 static int decide_move(const struct path *src_dir, struct dentry *src, const struct path *src_path,
 		       const struct path *dst_dir, struct dentry *dst, u32 op, u64 profile)
 {
-	struct medgate_path_bufs *b;
+	struct medgate_decision d;
 	const char *from;
 	int ret;
 
-	b = medgate_path_buffers_get();
-	if (!b)
+	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	from = src_path ? medgate_path_resolve(src_path, b->src) :
-			  medgate_path_resolve_entry(src_dir, src, b->src);
-	ret = decide_path(profile, op, MEDGATE_ACCESS_LINK, from,
-			  d_inode(src_path ? src_path->dentry : src));
-	/* Replacing an existing entry deletes it: that needs d as well. */
+	from = src_path ? medgate_path_resolve(src_path, d.bufs->src) :
+			  medgate_path_resolve_entry(src_dir, src, d.bufs->src);
+	ret = decide_object(&d, op, MEDGATE_ACCESS_LINK, from,
+			    d_inode(src_path ? src_path->dentry : src));
 	if (!ret)
-		ret = decide_path(profile, op, MEDGATE_ACCESS_CREATE |
-				  (d_is_positive(dst) ? MEDGATE_ACCESS_DELETE : 0),
-				  medgate_path_resolve_entry(dst_dir, dst, b->dst), d_inode(dst));
-	medgate_path_buffers_put();
+		ret = decide_object(&d, op, MEDGATE_ACCESS_CREATE |
+				    (d_is_positive(dst) ? MEDGATE_ACCESS_DELETE : 0),
+				    medgate_path_resolve_entry(dst_dir, dst, d.bufs->dst),
+				    d_inode(dst));
+	medgate_decision_exit(&d);
 	return ret;
 }
 
-int medgate_decide_rename(const struct path *old_dir, struct dentry *old_dentry,
-			  const struct path *new_dir, struct dentry *new_dentry, u64 profile)
+/* An exchange (RENAME_EXCHANGE) is decided by the BPF side as two renames, one each way. */
+noinline int medgate_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+				 const struct path *new_dir, struct dentry *new_dentry,
+				 u64 profile)
 {
+	if (!medgate_kfunc_callable(profile, old_dir && old_dentry && new_dir && new_dentry))
+		return -EPERM;
 	return decide_move(old_dir, old_dentry, NULL, new_dir, new_dentry, MEDGATE_OP_RENAME,
 			   profile);
 }
 
 /*
- * The source dentry of a hard link has no mount of its own (DESIGN trap 5); links cannot cross
- * mounts, so it lives on the destination directory's mount.
+ * The source dentry of a hard link has no mount of its own; links cannot cross mounts, so it
+ * lives on the destination directory's mount. Giving an O_TMPFILE file its name: the source is
+ * the nameless entry, named as at its creation (DIR/#INODE). Any other unlinked source still
+ * fails to resolve and is denied.
  */
-int medgate_decide_link(struct dentry *old_dentry, const struct path *new_dir,
-			struct dentry *new_dentry, u64 profile)
+noinline int medgate_path_link(struct dentry *old_dentry, const struct path *new_dir,
+			       struct dentry *new_dentry, u64 profile)
 {
 	struct path src;
 
-	if (WARN_ON_ONCE(!old_dentry || !new_dir))
-		return -EACCES;
+	if (!medgate_kfunc_callable(profile, old_dentry && new_dir && new_dentry))
+		return -EPERM;
 	src.mnt = new_dir->mnt;
 	src.dentry = old_dentry;
-	/*
-	 * Giving an O_TMPFILE file its name: the source is the nameless entry, named as at its
-	 * creation (DIR/#INODE). Any other unlinked source still fails to resolve and is denied.
-	 */
 	if (d_unlinked(old_dentry) && (d_inode(old_dentry)->i_state & I_LINKABLE)) {
 		struct path dir = { .mnt = new_dir->mnt, .dentry = READ_ONCE(old_dentry->d_parent) };
 
@@ -359,29 +359,39 @@ int medgate_decide_link(struct dentry *old_dentry, const struct path *new_dir,
 	return decide_move(NULL, NULL, &src, new_dir, new_dentry, MEDGATE_OP_LINK, profile);
 }
 
-int medgate_decide_setattr(const struct path *path, bool truncate, u64 profile)
+/* chmod, chown (s), and truncate, which w allows as well as s. */
+static int decide_setattr(const struct path *path, bool truncate, u64 profile)
 {
-	struct medgate_path_bufs *b;
-	const char *name;
+	struct medgate_request req = {
+		.op = MEDGATE_OP_SETATTR,
+		.access = MEDGATE_ACCESS_SETATTR | (truncate ? MEDGATE_ACCESS_WRITE : 0),
+		.any = truncate,
+		.inode = path->dentry ? d_inode(path->dentry) : NULL,
+	};
+	struct medgate_decision d;
+	struct medgate_match m;
 	int ret;
 
-	b = medgate_path_buffers_get();
-	if (!b)
+	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	name = medgate_path_resolve(path, b->src);
-	if (truncate) {
-		/* Truncation is a write: w allows it as well as s. */
-		struct medgate_request req = {
-			.profile_id = profile, .op = MEDGATE_OP_SETATTR,
-			.access = MEDGATE_ACCESS_SETATTR | MEDGATE_ACCESS_WRITE,
-			.any = true, .path = name, .inode = d_inode(path->dentry),
-		};
-
-		ret = decide_req(&req);
-	} else {
-		ret = decide_path(profile, MEDGATE_OP_SETATTR, MEDGATE_ACCESS_SETATTR, name,
-				  d_inode(path->dentry));
-	}
-	medgate_path_buffers_put();
+	req.path = medgate_path_resolve(path, d.bufs->src);
+	ret = medgate_decide(&d, &req, &m);
+	medgate_decision_exit(&d);
 	return ret;
 }
+
+noinline int medgate_path_setattr(const struct path *path, u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, path))
+		return -EPERM;
+	return decide_setattr(path, false, profile);
+}
+
+noinline int medgate_path_truncate(const struct path *path, u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, path))
+		return -EPERM;
+	return decide_setattr(path, true, profile);
+}
+
+__diag_pop();

@@ -2,7 +2,7 @@
 /*
  * The generic-netlink control plane (commands documented in include/uapi/linux/medgate.h).
  *
- * Permissions (DESIGN trap 11): GENL_ADMIN_PERM only checks CAP_NET_ADMIN, so privileged
+ * Permissions: GENL_ADMIN_PERM only checks CAP_NET_ADMIN, so privileged
  * commands also check CAP_MAC_ADMIN in the initial user namespace explicitly. Every command has
  * its own attribute policy and the family validates strictly, so an attribute a command does not
  * expect is refused rather than ignored.

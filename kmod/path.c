@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The one path resolver every hook uses (DESIGN trap 5). Paths are as seen from the task's root:
+ * The one path resolver every hook uses. Paths are as seen from the task's root:
  * d_path() is relative to current->fs->root, so a chrooted or mount-namespaced task sees its own
  * view. Any resolution problem is an error that the caller turns into a denial, never an allow.
  *

@@ -9,7 +9,7 @@
  * Two paths per decision at most (rename, link): the source and the destination. @busy marks a
  * decision in progress on this CPU, so that a kfunc called from inside another one (a tracing
  * program on a function a decision calls) is refused instead of clobbering the buffers or
- * taking the audit ring's lock twice (DESIGN trap 4).
+ * taking the audit ring's lock twice (kfuncs can be called by any tracing program).
  */
 struct medgate_path_bufs {
 	char src[MEDGATE_PATH_MAX];

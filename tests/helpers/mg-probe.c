@@ -25,6 +25,7 @@
  *   chroot DIR | unshare-user | mount-tmpfs DIR | bpf-map
  *                                operations that change the view of the file system, or use bpf()
  *   at-secure                    exits 1 if the kernel set AT_SECURE for this exec, else 0
+ *   traceme-exec PATH [ARG...]   asks its parent to trace it (PTRACE_TRACEME), then execv(2)
  *   loop STOPFILE ALLOWED DENIED THREADS
  *                                threads open ALLOWED (must succeed) and DENIED (must fail with
  *                                EACCES) until STOPFILE exists; exits 0 if every verdict was
@@ -41,6 +42,7 @@
 #include <sys/socket.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -316,6 +318,12 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 3 && !strcmp(cmd, "setfl-noappend"))
 		return result(fcntl(atoi(argv[2]), F_SETFL, 0));
+	if (argc >= 3 && !strcmp(cmd, "traceme-exec")) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			return errno;
+		execv(argv[2], argv + 2);
+		return errno;
+	}
 	if (!strcmp(cmd, "at-secure"))
 		return getauxval(AT_SECURE) ? 1 : 0;
 	if (argc >= 6 && !strcmp(cmd, "loop"))

@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -136,6 +138,56 @@ TEST_F(exec, complain_mode_enforces_explicit_deny)
 	EXPECT_EQ(EACCES, mg_run_probe(PROBE_C, "open", Y, "r"));
 	ASSERT_EQ(0, mg_find_event(from, Y, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY, &ev));
 	EXPECT_NE(MEDGATE_RULE_NONE, ev.rule);
+}
+
+/*
+ * Runs argv as a child and stays its tracer (the child or the program it runs asks with
+ * PTRACE_TRACEME); returns its exit status.
+ */
+static int run_traced(char *const argv[], bool traceme_first)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		if (traceme_first && ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			_exit(254);
+		execv(argv[0], argv);
+		_exit(errno);
+	}
+	/* A successful exec stops the tracee with SIGTRAP: let it go on. */
+	while (waitpid(pid, &status, 0) == pid && WIFSTOPPED(status))
+		ptrace(PTRACE_CONT, pid, NULL, NULL);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A traced task cannot change profile (a debugger would carry its control into it): entering a
+ * profile by attachment and moving by an exec rule are both refused, and each refusal is
+ * recorded under the task's own profile (none, then "a"), not the target's. Staying is allowed.
+ */
+TEST_F(exec, profile_change_refused_under_ptrace)
+{
+	char *enter[] = { PROBE_A, "at-secure", NULL };
+	char *move[] = { PROBE_A, "traceme-exec", MOVE, "at-secure", NULL };
+	char *stay[] = { PROBE_A, "traceme-exec", STAY, "at-secure", NULL };
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	EXPECT_EQ(EPERM, run_traced(enter, true));
+	ASSERT_EQ(0, mg_find_event(from, PROBE_A, MEDGATE_OP_EXEC, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(0, ev.profile_id);
+	EXPECT_EQ(EPERM, ev.err);
+
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, run_traced(move, false));
+	ASSERT_EQ(0, mg_find_event(from, MOVE, MEDGATE_OP_EXEC, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_STREQ("a", ev.profile);
+	EXPECT_EQ(EPERM, ev.err);
+
+	EXPECT_EQ(0, run_traced(stay, false));
 }
 
 /* A task whose profile disappears from the policy is denied, not released. */

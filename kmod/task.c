@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Task-level operations, exported as the kfuncs of their hooks: changing the task's view of the
+ * file system (mount, umount, move_mount, pivot_root, chroot, and user namespaces, which would
+ * allow them without privilege), the bpf() system call (labels are BPF storage), and the
+ * capabilities that reach medgate itself or the kernel (MAC admin and override, module loading,
+ * BPF). No rule can grant them yet: a confined task is refused them and the refusal is audited
+ * (complain mode reports and allows). The confinement-of-root work turns them into policy classes.
+ *
+ * Each kfunc returns 0 (complain mode) or -EPERM.
+ */
+#include <linux/err.h>
+#include <linux/mount.h>
+#include "decide.h"
+
+/* @path, when given, is what the operation acts on: recorded, not matched. */
+static int decide_task_op(u64 profile, u32 op, u32 detail, const struct path *path)
+{
+	struct medgate_request req = { .op = op, .access = detail };
+	struct medgate_decision d;
+	int ret;
+
+	if (!medgate_decision_enter(&d, profile))
+		return -EPERM;
+	if (path) {
+		req.path = medgate_path_resolve(path, d.bufs->src);
+		if (IS_ERR(req.path))
+			req.path = NULL;
+	}
+	ret = medgate_decide_always(&d, &req);
+	medgate_decision_exit(&d);
+	return ret;
+}
+
+__diag_push();
+__diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no callers in C");
+
+/*
+ * userns_create (MEDGATE_OP_USERNS), bpf (MEDGATE_OP_BPF) and capable (MEDGATE_OP_CAPABILITY,
+ * @detail the capability number).
+ */
+noinline int medgate_task_op(u32 op, u32 detail, u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, op >= MEDGATE_OP_CAPABILITY && op <= MEDGATE_OP_BPF))
+		return -EPERM;
+	return decide_task_op(profile, op, detail, NULL);
+}
+
+/* mount and move_mount (the mount point), pivot_root (the new root), chroot (the directory). */
+noinline int medgate_path_task_op(const struct path *path, u32 op, u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, path && (op == MEDGATE_OP_MOUNT ||
+						      op == MEDGATE_OP_CHROOT)))
+		return -EPERM;
+	return decide_task_op(profile, op, 0, path);
+}
+
+/* umount: the mount point of @mnt. */
+noinline int medgate_sb_umount(struct vfsmount *mnt, u64 profile)
+{
+	struct path path;
+
+	if (!medgate_kfunc_callable(profile, mnt))
+		return -EPERM;
+	path.mnt = mnt;
+	path.dentry = mnt->mnt_root;
+	return decide_task_op(profile, MEDGATE_OP_MOUNT, 0, &path);
+}
+
+__diag_pop();
