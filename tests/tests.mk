@@ -63,7 +63,8 @@ unit: $(ALL_UNIT_TESTS)
 # ---- VM selftests ----
 
 KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unused-parameter -Wno-sign-compare
-SELFTESTS	:= enforce_test control_test files_test exec_test replace_test cli_test confine_test
+SELFTESTS	:= enforce_test control_test files_test exec_test replace_test cli_test confine_test \
+		   programs_test examples_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/selftests/mg_util.h \
@@ -75,8 +76,13 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -static -o $@ $<
 
+# The same probe dynamically linked: what a real service is (loader, libc, ld.so.cache).
+$(BUILD)/tests/helpers/mg-probe-dyn: tests/helpers/mg-probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $<
+
 selftests: $(SELFTEST_BINS)
-helpers: $(BUILD)/tests/helpers/mg-probe
+helpers: $(BUILD)/tests/helpers/mg-probe $(BUILD)/tests/helpers/mg-probe-dyn
 
 .PHONY: selftests helpers
 
