@@ -57,6 +57,8 @@ extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
 extern int medgate_task_op(__u32 op, __u32 detail, __u64 profile) __ksym;
+extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
+extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 
 static __always_inline int clamp(int ret)
 {
@@ -286,7 +288,7 @@ int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
 	if (ret)
 		return clamp(ret);
 	if (!label) {
-		if (!decision.pending)
+		if (!decision.pending && !(decision.flags & MEDGATE_LABEL_F_SECURE_EXEC))
 			return 0;	/* unconfined and stays so: no storage needed */
 		label = bpf_task_storage_get(&task_labels, task, 0,
 					     BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -296,8 +298,8 @@ int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
 	}
 	label->pending = decision.pending;
 	label->flags |= MEDGATE_LABEL_F_PENDING;
-	/* A new profile must not inherit code through LD_PRELOAD and friends. */
-	if (decision.pending != label->profile)
+	/* The module decides when LD_PRELOAD and friends must not reach the new program. */
+	if (decision.flags & MEDGATE_LABEL_F_SECURE_EXEC)
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
 	return 0;
 }
@@ -338,31 +340,34 @@ int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
 SEC("lsm/sb_mount")
 int BPF_PROG(hook_sb_mount, const char *dev_name, const struct path *path)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+	return CONFINED_CALL(medgate_path_task_op(path, MEDGATE_OP_MOUNT, profile));
 }
 
 SEC("lsm/sb_umount")
 int BPF_PROG(hook_sb_umount, struct vfsmount *mnt, int flags)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+	/* As in hook_path_mknod: have clang emit struct vfsmount in full for libbpf 1.1. */
+	if (!bpf_core_type_exists(struct vfsmount))
+		return -EPERM;
+	return CONFINED_CALL(medgate_sb_umount(mnt, profile));
 }
 
 SEC("lsm/move_mount")
 int BPF_PROG(hook_move_mount, const struct path *from_path, const struct path *to_path)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+	return CONFINED_CALL(medgate_path_task_op(to_path, MEDGATE_OP_MOUNT, profile));
 }
 
 SEC("lsm/sb_pivotroot")
 int BPF_PROG(hook_sb_pivotroot, const struct path *old_path, const struct path *new_path)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_MOUNT, 0, profile));
+	return CONFINED_CALL(medgate_path_task_op(new_path, MEDGATE_OP_MOUNT, profile));
 }
 
 SEC("lsm/path_chroot")
 int BPF_PROG(hook_path_chroot, const struct path *path)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_CHROOT, 0, profile));
+	return CONFINED_CALL(medgate_path_task_op(path, MEDGATE_OP_CHROOT, profile));
 }
 
 SEC("lsm/userns_create")

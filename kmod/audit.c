@@ -29,7 +29,8 @@ struct medgate_event {
 	u64 boot_ns;
 	u64 policy_version;
 	u64 profile_id;
-	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err;
+	u64 ino;
+	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev;
 	char profile[MEDGATE_NAME_MAX];
 	char rule_file[256];
 	char comm[TASK_COMM_LEN];
@@ -92,6 +93,8 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->rule = req->rule;
 	ev->line = req->line;
 	ev->err = req->err;
+	ev->dev = req->dev;
+	ev->ino = req->ino;
 	strscpy(ev->profile, req->profile ? req->profile : "", sizeof(ev->profile));
 	strscpy(ev->rule_file, req->rule_file ? req->rule_file : "", sizeof(ev->rule_file));
 	memcpy(ev->comm, comm, sizeof(ev->comm));
@@ -125,7 +128,9 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    nla_put_u32(skb, MEDGATE_EA_RULE, ev->rule) ||
 	    nla_put_u32(skb, MEDGATE_EA_RULE_LINE, ev->line) ||
 	    nla_put_string(skb, MEDGATE_EA_RULE_FILE, ev->rule_file) ||
-	    nla_put_u32(skb, MEDGATE_EA_ERRNO, ev->err)) {
+	    nla_put_u32(skb, MEDGATE_EA_ERRNO, ev->err) ||
+	    nla_put_u32(skb, MEDGATE_EA_DEV, ev->dev) ||
+	    nla_put_u64_64bit(skb, MEDGATE_EA_INO, ev->ino, MEDGATE_EA_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -19,6 +19,8 @@
  * @err: positive errno returned to the task, 0 when allowed.
  * @rule_file: source file of the deciding rule, or NULL.
  * @path: object path, or NULL when it could not be resolved.
+ * @dev: device of the object (new_encode_dev()), 0 when there is no object yet.
+ * @ino: inode number of the object, 0 when there is no object yet.
  */
 struct medgate_audit_req {
 	u64 policy_version;
@@ -33,6 +35,8 @@ struct medgate_audit_req {
 	u32 err;
 	const char *rule_file;
 	const char *path;
+	u32 dev;
+	u64 ino;
 };
 
 int medgate_audit_init(void);

@@ -274,6 +274,13 @@ static int check_rules(const struct medgate_blob_view *v, const char **why)
 		} else if (r->target) {
 			return fail(why, "exec target set on a rule that does not move", -EINVAL);
 		}
+		if (r->flags & (MEDGATE_RULE_F_SCRUB_ENV | MEDGATE_RULE_F_KEEP_ENV)) {
+			if (!(r->access & MEDGATE_ACCESS_EXEC) || (r->flags & MEDGATE_RULE_F_DENY))
+				return fail(why, "environment choice on a rule that does not allow exec",
+					    -EINVAL);
+			if ((r->flags & MEDGATE_RULE_F_SCRUB_ENV) && (r->flags & MEDGATE_RULE_F_KEEP_ENV))
+				return fail(why, "both scrub-env and keep-env on one rule", -EINVAL);
+		}
 	}
 	return 0;
 }

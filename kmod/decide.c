@@ -11,6 +11,8 @@
  *  - explicit deny rules deny in complain mode too.
  */
 #include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/kdev_t.h>
 #include "audit.h"
 #include "decide.h"
 
@@ -31,6 +33,10 @@ void medgate_report(const struct medgate_policy *pol, const struct medgate_reque
 		.path = IS_ERR_OR_NULL(req->path) ? NULL : req->path,
 	};
 
+	if (req->inode) {
+		a.dev = new_encode_dev(req->inode->i_sb->s_dev);
+		a.ino = req->inode->i_ino;
+	}
 	if (pol)
 		p = medgate_blob_find_profile(&pol->view, req->profile_id);
 	if (p) {
@@ -96,14 +102,17 @@ int medgate_decide(const struct medgate_policy *pol, const struct medgate_reques
  * @profile_id: the task's profile.
  * @op: enum medgate_op, MEDGATE_OP_CAPABILITY..MEDGATE_OP_BPF.
  * @detail: the capability number for MEDGATE_OP_CAPABILITY, else 0.
+ * @path: what the operation acts on (mount point, new root, directory), for the audit record;
+ *        NULL when there is none or it could not be resolved.
  *
  * Return: 0 (complain mode) or -EPERM.
  */
-int medgate_decide_task_op(const struct medgate_policy *pol, u64 profile_id, u32 op, u32 detail)
+int medgate_decide_task_op(const struct medgate_policy *pol, u64 profile_id, u32 op, u32 detail,
+			   const char *path)
 {
 	const struct medgate_blob_profile *p = NULL;
 	struct medgate_request req = {
-		.profile_id = profile_id, .op = op, .access = detail, .path = NULL,
+		.profile_id = profile_id, .op = op, .access = detail, .path = path,
 	};
 	struct medgate_match m = { .rule = MEDGATE_RULE_NONE };
 

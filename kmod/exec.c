@@ -9,6 +9,13 @@
  * The BPF side keeps the answer as pending and commits it at bprm_committing_creds.
  * A profile change is refused while the task is being traced, so a debugger cannot carry its
  * control into another profile.
+ *
+ * Secure-exec (AT_SECURE: the loader ignores LD_PRELOAD, LD_LIBRARY_PATH and friends) is asked
+ * for when a confined task moves to another profile: the caller's environment must not inject
+ * code into a profile with other rights. An unconfined task entering a profile had more rights
+ * than the profile gives and gains nothing by injecting code, so its environment is kept (a
+ * vendor service started with its own library path keeps working). An exec rule may choose
+ * otherwise: scrub-env asks for it on any exec it allows, keep-env never (docs/decisions.md).
  */
 #include <linux/binfmts.h>
 #include <linux/err.h>
@@ -25,7 +32,9 @@ int medgate_decide_exec(struct linux_binprm *bprm, struct medgate_task_label *la
 	const struct medgate_policy *pol;
 	struct medgate_path_bufs *b;
 	struct medgate_match m;
+	const struct medgate_blob_rule *rule = NULL;
 	u64 pending = 0;
+	bool scrub;
 	int ret = 0;
 
 	if (WARN_ON_ONCE(!bprm || !bprm->file || !label))
@@ -43,6 +52,8 @@ int medgate_decide_exec(struct linux_binprm *bprm, struct medgate_task_label *la
 		if (ret)
 			goto out;
 		pending = m.exec_mode == MEDGATE_EXEC_MOVE ? m.target : label->profile;
+		if (m.rule < pol->view.hdr->n_rules)
+			rule = &pol->view.rules[m.rule];
 	} else if (pol && !IS_ERR(req.path)) {
 		const struct medgate_blob_profile *p = medgate_match_attach(&pol->view, req.path);
 
@@ -57,7 +68,14 @@ int medgate_decide_exec(struct linux_binprm *bprm, struct medgate_task_label *la
 		ret = -EPERM;
 		goto out;
 	}
+	scrub = label->profile && pending != label->profile;
+	if (rule && (rule->flags & MEDGATE_RULE_F_SCRUB_ENV))
+		scrub = true;
+	if (rule && (rule->flags & MEDGATE_RULE_F_KEEP_ENV))
+		scrub = false;
 	label->pending = pending;
+	if (scrub)
+		label->flags |= MEDGATE_LABEL_F_SECURE_EXEC;
 out:
 	rcu_read_unlock();
 	medgate_path_buffers_put();

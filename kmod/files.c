@@ -6,7 +6,7 @@
  * | access | hooks                                                                          |
  * |--------|--------------------------------------------------------------------------------|
  * | r w a  | file_open; file_receive, file_fcntl and file_permission revalidate descriptors |
- * | x      | file_open with __FMODE_EXEC, bprm_creds_for_exec (kmod/exec.c)                 |
+ * | x      | bprm_creds_for_exec (kmod/exec.c), as the exec of the program run              |
  * | c      | path_mknod (also open with O_CREAT), path_mkdir, path_symlink, the destination |
  * |        | of path_rename and path_link                                                   |
  * | d      | path_unlink, path_rmdir                                                        |
@@ -21,6 +21,7 @@
 #include <linux/mman.h>
 #include <linux/cred.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include "decide.h"
 #include "files.h"
 #include "path.h"
@@ -36,10 +37,12 @@ static int decide_req(const struct medgate_request *req)
 	return ret;
 }
 
-static int decide_path(u64 profile, u32 op, u32 access, const char *path)
+/* @inode: the object, when it exists, for the audit record (device and inode number). */
+static int decide_path(u64 profile, u32 op, u32 access, const char *path,
+		       const struct inode *inode)
 {
 	struct medgate_request req = {
-		.profile_id = profile, .op = op, .access = access, .path = path,
+		.profile_id = profile, .op = op, .access = access, .path = path, .inode = inode,
 	};
 
 	return decide_req(&req);
@@ -55,7 +58,8 @@ static int decide_file(const struct file *file, u64 profile, u32 op, u32 access)
 	b = medgate_path_buffers_get();
 	if (!b)
 		return -EPERM;
-	ret = decide_path(profile, op, access, medgate_path_resolve(&file->f_path, b->src));
+	ret = decide_path(profile, op, access, medgate_path_resolve(&file->f_path, b->src),
+			  file_inode(file));
 	medgate_path_buffers_put();
 	return ret;
 }
@@ -85,22 +89,73 @@ static bool policy_object(const struct file *file)
 }
 
 /*
- * Opened under other credentials than the task's current ones (DESIGN trap 8), and not by the
- * kernel for this exec (the binary and its interpreter are checked as x).
+ * A file the kernel opened for the exec this task is in: the program, its ELF loader or its
+ * "#!" interpreter. open_exec() is the only opener that sets __FMODE_EXEC (open(2) cannot), and
+ * in_execve covers the whole execve, so nothing the new program does later qualifies.
+ *
+ * Such files belong to the exec's own decision, made once in bprm_creds_for_exec on the program
+ * run (kmod/exec.c): opening them is not a separate decision under the caller's profile (which
+ * would need x on the loader, a rule that lets the caller run any file through the loader), and
+ * the kernel reading them and mapping them as code after the task has entered its new profile
+ * needs no rule there (the program would die at its first instruction otherwise). A direct
+ * "ld.so ./prog" stays an exec of the loader: the loader then opens and maps ./prog itself,
+ * which its profile decides as r and m.
  */
+static bool opened_for_this_exec(const struct file *file)
+{
+	return current->in_execve && (file->f_flags & __FMODE_EXEC);
+}
+
+/* Opened under other credentials than the task's current ones (DESIGN trap 8). */
 static bool foreign(const struct file *file)
 {
-	return file->f_cred != current_cred() && !(file->f_flags & __FMODE_EXEC);
+	return file->f_cred != current_cred() && !opened_for_this_exec(file);
+}
+
+/*
+ * open(O_TMPFILE) makes a file that has no name yet in a directory: it is decided as creating a
+ * file there (c, with the access the open asks for). The kernel names the new entry "#INODE"
+ * (d_tmpfile()), so a rule for the files of the directory (a glob ending in a star) covers it,
+ * and the audit record says where it was made.
+ */
+static int decide_tmpfile(struct file *file, u64 profile)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	/* The file holds its dentry, and a dentry holds its parent. */
+	struct path dir = { .mnt = file->f_path.mnt, .dentry = READ_ONCE(dentry->d_parent) };
+	struct medgate_request req = {
+		.profile_id = profile, .op = MEDGATE_OP_CREATE,
+		.access = open_access(file) | MEDGATE_ACCESS_CREATE,
+		.inode = file_inode(file),
+	};
+	struct medgate_path_bufs *b;
+	int ret;
+
+	b = medgate_path_buffers_get();
+	if (!b)
+		return -EPERM;
+	req.path = medgate_path_resolve_entry(&dir, dentry, b->src);
+	ret = decide_req(&req);
+	medgate_path_buffers_put();
+	return ret;
 }
 
 int medgate_decide_file_open(struct file *file, u64 profile)
 {
+	if (WARN_ON_ONCE(!file))
+		return -EACCES;
+	if (opened_for_this_exec(file))
+		return 0;
+	if (file->f_flags & __O_TMPFILE)
+		return decide_tmpfile(file, profile);
 	return decide_file(file, profile, MEDGATE_OP_FILE_OPEN, open_access(file));
 }
 
 /*
  * A descriptor passed over a unix socket was opened by someone else, under other rules: the
- * receiver must hold the same rights it would need to open the file itself.
+ * receiver must hold the same rights it would need to open the file itself. Pipes, sockets and
+ * anonymous inodes have no path a rule could name; they are not file objects of the policy
+ * (sockets are a matter for network rules).
  */
 int medgate_decide_file_receive(struct file *file, u64 profile)
 {
@@ -108,6 +163,8 @@ int medgate_decide_file_receive(struct file *file, u64 profile)
 
 	if (WARN_ON_ONCE(!file))
 		return -EACCES;
+	if (!policy_object(file))
+		return 0;
 	access = open_access(file);
 	/* The receiver cannot exec through the descriptor; what it can do is read and write. */
 	if (access == MEDGATE_ACCESS_EXEC)
@@ -142,7 +199,7 @@ int medgate_decide_file_permission(struct file *file, int mask, u64 profile)
 
 	if (WARN_ON_ONCE(!file))
 		return -EACCES;
-	if (!policy_object(file))
+	if (!policy_object(file) || opened_for_this_exec(file))
 		return 0;
 	if (mask & MAY_READ)
 		access |= MEDGATE_ACCESS_READ;
@@ -177,7 +234,7 @@ int medgate_decide_mmap(struct file *file, unsigned long prot, unsigned long fla
 {
 	u32 access;
 
-	if (!file)
+	if (!file || opened_for_this_exec(file))
 		return 0;
 	access = map_access(file, prot, (flags & MAP_TYPE) != MAP_PRIVATE);
 	return access ? decide_file(file, profile, MEDGATE_OP_MMAP, access) : 0;
@@ -214,7 +271,8 @@ int medgate_decide_entry(const struct path *dir, struct dentry *dentry, u32 op, 
 	b = medgate_path_buffers_get();
 	if (!b)
 		return -EPERM;
-	ret = decide_path(profile, op, access, medgate_path_resolve_entry(dir, dentry, b->src));
+	ret = decide_path(profile, op, access, medgate_path_resolve_entry(dir, dentry, b->src),
+			  d_inode(dentry));
 	medgate_path_buffers_put();
 	return ret;
 }
@@ -232,12 +290,13 @@ static int decide_move(const struct path *src_dir, struct dentry *src, const str
 		return -EPERM;
 	from = src_path ? medgate_path_resolve(src_path, b->src) :
 			  medgate_path_resolve_entry(src_dir, src, b->src);
-	ret = decide_path(profile, op, MEDGATE_ACCESS_LINK, from);
+	ret = decide_path(profile, op, MEDGATE_ACCESS_LINK, from,
+			  d_inode(src_path ? src_path->dentry : src));
 	/* Replacing an existing entry deletes it: that needs d as well. */
 	if (!ret)
 		ret = decide_path(profile, op, MEDGATE_ACCESS_CREATE |
 				  (d_is_positive(dst) ? MEDGATE_ACCESS_DELETE : 0),
-				  medgate_path_resolve_entry(dst_dir, dst, b->dst));
+				  medgate_path_resolve_entry(dst_dir, dst, b->dst), d_inode(dst));
 	medgate_path_buffers_put();
 	return ret;
 }
@@ -262,6 +321,16 @@ int medgate_decide_link(struct dentry *old_dentry, const struct path *new_dir,
 		return -EACCES;
 	src.mnt = new_dir->mnt;
 	src.dentry = old_dentry;
+	/*
+	 * Giving an O_TMPFILE file its name: the source is the nameless entry, named as at its
+	 * creation (DIR/#INODE). Any other unlinked source still fails to resolve and is denied.
+	 */
+	if (d_unlinked(old_dentry) && (d_inode(old_dentry)->i_state & I_LINKABLE)) {
+		struct path dir = { .mnt = new_dir->mnt, .dentry = READ_ONCE(old_dentry->d_parent) };
+
+		return decide_move(&dir, old_dentry, NULL, new_dir, new_dentry, MEDGATE_OP_LINK,
+				   profile);
+	}
 	return decide_move(NULL, NULL, &src, new_dir, new_dentry, MEDGATE_OP_LINK, profile);
 }
 
@@ -280,12 +349,13 @@ int medgate_decide_setattr(const struct path *path, bool truncate, u64 profile)
 		struct medgate_request req = {
 			.profile_id = profile, .op = MEDGATE_OP_SETATTR,
 			.access = MEDGATE_ACCESS_SETATTR | MEDGATE_ACCESS_WRITE,
-			.any = true, .path = name,
+			.any = true, .path = name, .inode = d_inode(path->dentry),
 		};
 
 		ret = decide_req(&req);
 	} else {
-		ret = decide_path(profile, MEDGATE_OP_SETATTR, MEDGATE_ACCESS_SETATTR, name);
+		ret = decide_path(profile, MEDGATE_OP_SETATTR, MEDGATE_ACCESS_SETATTR, name,
+				  d_inode(path->dentry));
 	}
 	medgate_path_buffers_put();
 	return ret;

@@ -12,9 +12,11 @@
  */
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
+#include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mm_types.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
 #include <linux/preempt.h>
 #include "blob.h"
 #include "decide.h"
@@ -93,10 +95,49 @@ noinline int medgate_task_op(u32 op, u32 detail, u64 profile)
 	if (!medgate_path_buffers_get())
 		return -EPERM;
 	rcu_read_lock();
-	ret = medgate_decide_task_op(medgate_policy_current(), profile, op, detail);
+	ret = medgate_decide_task_op(medgate_policy_current(), profile, op, detail, NULL);
 	rcu_read_unlock();
 	medgate_path_buffers_put();
 	return ret;
+}
+
+/* The same for operations on a mount or directory, whose path goes into the audit record. */
+static int decide_path_task_op(const struct path *path, u32 op, u64 profile)
+{
+	struct medgate_path_bufs *b;
+	const char *name;
+	int ret;
+
+	b = medgate_path_buffers_get();
+	if (!b)
+		return -EPERM;
+	name = medgate_path_resolve(path, b->src);
+	rcu_read_lock();
+	ret = medgate_decide_task_op(medgate_policy_current(), profile, op, 0,
+				     IS_ERR(name) ? NULL : name);
+	rcu_read_unlock();
+	medgate_path_buffers_put();
+	return ret;
+}
+
+/* mount and move_mount (the mount point), pivot_root (the new root), chroot (the directory). */
+noinline int medgate_path_task_op(const struct path *path, u32 op, u64 profile)
+{
+	if (!callable(profile, path && (op == MEDGATE_OP_MOUNT || op == MEDGATE_OP_CHROOT)))
+		return -EPERM;
+	return decide_path_task_op(path, op, profile);
+}
+
+/* umount: the mount point of @mnt. */
+noinline int medgate_sb_umount(struct vfsmount *mnt, u64 profile)
+{
+	struct path path;
+
+	if (!callable(profile, mnt))
+		return -EPERM;
+	path.mnt = mnt;
+	path.dentry = mnt->mnt_root;
+	return decide_path_task_op(&path, MEDGATE_OP_MOUNT, profile);
 }
 
 /* mknod (including open with O_CREAT), mkdir and symlink. */
@@ -178,6 +219,8 @@ BTF_ID_FLAGS(func, medgate_path_setattr)
 BTF_ID_FLAGS(func, medgate_path_truncate)
 BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
 BTF_ID_FLAGS(func, medgate_task_op)
+BTF_ID_FLAGS(func, medgate_path_task_op)
+BTF_ID_FLAGS(func, medgate_sb_umount)
 BTF_SET8_END(medgate_kfunc_ids)
 
 static const struct btf_kfunc_id_set medgate_kfunc_set = {

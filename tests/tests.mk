@@ -63,8 +63,8 @@ unit: $(ALL_UNIT_TESTS)
 # ---- VM selftests ----
 
 KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unused-parameter -Wno-sign-compare
-SELFTESTS	:= enforce_test control_test files_test exec_test replace_test cli_test confine_test \
-		   programs_test examples_test
+SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_test replace_test \
+		   cli_test confine_test programs_test examples_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/selftests/mg_util.h \
@@ -76,10 +76,10 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -static -o $@ $<
 
-# The same probe dynamically linked: what a real service is (loader, libc, ld.so.cache).
+# The same probe dynamically linked: confinement of programs that need the ELF loader and libc.
 $(BUILD)/tests/helpers/mg-probe-dyn: tests/helpers/mg-probe.c
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $<
+	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
 
 selftests: $(SELFTEST_BINS)
 helpers: $(BUILD)/tests/helpers/mg-probe $(BUILD)/tests/helpers/mg-probe-dyn

@@ -14,6 +14,9 @@
  *   chmod PATH | chown PATH | truncate PATH
  *   mmap-exec PATH               maps the file PROT_READ|PROT_EXEC
  *   mprotect-exec PATH           maps it PROT_READ, then mprotect(PROT_READ|PROT_EXEC)
+ *   tmpfile DIR [NAME]           open(O_TMPFILE|O_RDWR) in DIR, then, with NAME, links it there
+ *                                (linkat through /proc/self/fd, as without CAP_DAC_READ_SEARCH)
+ *   mmap-deleted PATH            opens PATH, unlinks it, then maps it PROT_READ|PROT_EXEC
  *   recv-fd SOCKFD               receives one descriptor over a unix socket (SCM_RIGHTS)
  *   setfl-noappend FD            clears O_APPEND on an inherited descriptor
  *   read-fd FD                   reads one byte from an inherited descriptor
@@ -105,6 +108,44 @@ static int do_map(const char *path, int mprotect_after)
 		if (mprotect_after && mprotect(p, 4096, PROT_READ | PROT_EXEC))
 			ret = errno;
 		munmap(p, 4096);
+	}
+	close(fd);
+	return ret;
+}
+
+static int do_tmpfile(const char *dir, const char *name)
+{
+	char proc[64];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	int ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (name) {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW))
+			ret = errno;
+	}
+	close(fd);
+	return ret;
+}
+
+static int do_map_deleted(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+	int ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (unlink(path)) {
+		ret = errno;
+	} else {
+		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			ret = errno;
+		else
+			munmap(p, 4096);
 	}
 	close(fd);
 	return ret;
@@ -220,6 +261,10 @@ int main(int argc, char **argv)
 		return do_map(argv[2], 0);
 	if (argc >= 3 && !strcmp(cmd, "mprotect-exec"))
 		return do_map(argv[2], 1);
+	if (argc >= 3 && !strcmp(cmd, "tmpfile"))
+		return do_tmpfile(argv[2], argc >= 4 ? argv[3] : NULL);
+	if (argc >= 3 && !strcmp(cmd, "mmap-deleted"))
+		return do_map_deleted(argv[2]);
 	if (argc >= 3 && !strcmp(cmd, "recv-fd"))
 		return do_recv_fd(atoi(argv[2]));
 	if (argc >= 3 && !strcmp(cmd, "read-fd")) {

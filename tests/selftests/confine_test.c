@@ -32,11 +32,16 @@ FIXTURE_VARIANT(confine) {
 	const char *action;
 	const char *arg;
 	uint32_t op;
+	const char *recorded;	/* the path the audit record names, if any */
 };
 
-FIXTURE_VARIANT_ADD(confine, chroot) { .action = "chroot", .arg = D, .op = MEDGATE_OP_CHROOT };
+FIXTURE_VARIANT_ADD(confine, chroot) {
+	.action = "chroot", .arg = D, .op = MEDGATE_OP_CHROOT, .recorded = D,
+};
 FIXTURE_VARIANT_ADD(confine, user_namespace) { .action = "unshare-user", .op = MEDGATE_OP_USERNS };
-FIXTURE_VARIANT_ADD(confine, mount) { .action = "mount-tmpfs", .arg = MNT, .op = MEDGATE_OP_MOUNT };
+FIXTURE_VARIANT_ADD(confine, mount) {
+	.action = "mount-tmpfs", .arg = MNT, .op = MEDGATE_OP_MOUNT, .recorded = MNT,
+};
 FIXTURE_VARIANT_ADD(confine, bpf) { .action = "bpf-map", .op = MEDGATE_OP_BPF };
 
 FIXTURE_SETUP(confine)
@@ -73,6 +78,9 @@ TEST_F(confine, refused_when_confined_and_audited)
 	ASSERT_EQ(0, mg_find_event(from, NULL, variant->op, MEDGATE_VERDICT_DENY, &ev));
 	EXPECT_STREQ("confine", ev.profile);
 	EXPECT_EQ(EPERM, ev.err);
+	/* A refused mount or chroot names what it acted on. */
+	if (variant->recorded)
+		EXPECT_STREQ(variant->recorded, ev.path);
 }
 
 TEST_F(confine, allowed_when_unconfined)

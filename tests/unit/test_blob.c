@@ -354,6 +354,15 @@ D(d_target) { move_rule(t)->target = 42; }
 D(d_move_noexec) { move_rule(t)->access = MEDGATE_ACCESS_READ; }
 D(d_move_deny) { move_rule(t)->flags |= MEDGATE_RULE_F_DENY; }
 D(d_stay_target) { move_rule(t)->exec_mode = MEDGATE_EXEC_STAY; }
+D(d_env_both) { move_rule(t)->flags |= MEDGATE_RULE_F_SCRUB_ENV | MEDGATE_RULE_F_KEEP_ENV; }
+
+static void d_env_noexec(T *t)
+{
+	t->rule[0].access = MEDGATE_ACCESS_READ;
+	t->rule[0].exec_mode = MEDGATE_EXEC_STAY;
+	t->rule[0].target = 0;
+	t->rule[0].flags |= MEDGATE_RULE_F_KEEP_ENV;
+}
 
 struct defect {
 	const char *name;
@@ -429,6 +438,9 @@ static const struct defect defects[] = {
 	{ "move without exec", d_move_noexec, -EINVAL, "does not allow exec", NULL },
 	{ "move on a deny rule", d_move_deny, -EINVAL, "does not allow exec", NULL },
 	{ "target on a stay rule", d_stay_target, -EINVAL, "does not move", NULL },
+	{ "scrub-env and keep-env together", d_env_both, -EINVAL, "both scrub-env and keep-env",
+	  NULL },
+	{ "keep-env on a rule without exec", d_env_noexec, -EINVAL, "environment choice", NULL },
 };
 
 static void test_defects(void)
@@ -477,7 +489,7 @@ static void test_reasons_distinct(void)
 		free(blob);
 	}
 	/* 51 reasons in all; truncation, size and checksum failures are tested above. */
-	tap_ok(n == 48, "%zu distinct reasons from %zu defects", n,
+	tap_ok(n == 50, "%zu distinct reasons from %zu defects", n,
 	       sizeof(defects) / sizeof(defects[0]));
 }
 

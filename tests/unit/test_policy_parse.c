@@ -867,7 +867,7 @@ static void test_show_roundtrip(void)
 		"profile r1 {\n attach /opt/x/bin/*\n mode complain\n file @{D} rw\n"
 		" deny file /etc/shadow rwa\n exec /bin/busybox\n exec /usr/bin/helper -> r2\n"
 		" file /usr/lib/** rm\n file \"/q/\\\"x\" r\n file /srv/x rx -> r2\n deny exec /bin/su\n"
-		" file \"/srv/semi;colon\" c\n}\n"
+		" file \"/srv/semi;colon\" c\n exec /opt/k -> r2 keep-env\n file /opt/s rx scrub-env\n}\n"
 		"profile r2 {\n file /x/** rwacdls\n}\n";
 	struct mg_decoded *d, *d2 = NULL;
 	struct mg_diff df = { 0 };
@@ -879,7 +879,7 @@ static void test_show_roundtrip(void)
 	out = malloc(cap);
 	if (!d || !out) {
 		result(false, "show: decompiled text compiles to the same rules");
-		result(false, "show: rules are written in their short form (exec, deny, ->, quotes)");
+		result(false, "show: rules are written in their short form (exec, deny, ->, quotes, env)");
 		free(out);
 		mg_decoded_free(d);
 		return;
@@ -911,8 +911,9 @@ static void test_show_roundtrip(void)
 	ok = d2 && strstr(out, " deny file /etc/shadow rw\n") && strstr(out, " exec /bin/busybox\n") &&
 	     strstr(out, " exec /usr/bin/helper -> r2\n") && strstr(out, " deny exec /bin/su\n") &&
 	     strstr(out, " file /srv/x rx -> r2\n") && strstr(out, " file \"/srv/a b\" rw\n") &&
-	     strstr(out, " file \"/srv/semi;colon\" c\n");
-	result(ok, "show: rules are written in their short form (exec, deny, ->, quotes)");
+	     strstr(out, " file \"/srv/semi;colon\" c\n") &&
+	     strstr(out, " exec /opt/k -> r2 keep-env\n") && strstr(out, " file /opt/s rx scrub-env\n");
+	result(ok, "show: rules are written in their short form (exec, deny, ->, quotes, env)");
 	mg_diff_free(&df);
 	mg_decoded_free(d);
 	mg_decoded_free(d2);
@@ -1164,6 +1165,12 @@ static const struct bad bad[] = {
 	{ "deny file with a profile change", P(" deny file /x rx -> a\n"), 2, 18,
 	  "a deny rule cannot change the profile", 1, NULL, NULL },
 	{ "profile change without x", P(" file /x r -> a\n"), 2, 12, "'->' needs the x access letter", 1, NULL, NULL },
+	{ "keep-env on a deny rule", P(" deny exec /x keep-env\n"), 2, 15,
+	  "a deny rule runs nothing: \"keep-env\" does not apply", 1, NULL, NULL },
+	{ "scrub-env without x", P(" file /x r scrub-env\n"), 2, 12,
+	  "\"scrub-env\" needs the x access letter", 1, NULL, NULL },
+	{ "two environment choices", P(" exec /x scrub-env keep-env\n"), 2, 20,
+	  "unexpected", 1, NULL, NULL },
 	{ "arrow without target", P(" exec /x ->\n"), 2, 12, "missing profile name after '->'", 1, NULL, NULL },
 	{ "file arrow without target", P(" file /x rx ->\n"), 2, 15, "missing profile name after '->'", 1, NULL, NULL },
 	{ "bad target name", P(" exec /x -> a/b\n"), 2, 14, "invalid character '/'", 1, NULL, NULL },

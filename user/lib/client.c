@@ -650,6 +650,8 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_RULE_LINE] = { NLA_U32, 0 },
 		[MEDGATE_EA_ERRNO] = { NLA_U32, 0 },
 		[MEDGATE_EA_RULE_FILE] = { NLA_STRING, MEDGATE_PATH_MAX },
+		[MEDGATE_EA_DEV] = { NLA_U32, 0 },
+		[MEDGATE_EA_INO] = { NLA_U64, 0 },
 	};
 	struct nlattr *tb[MEDGATE_EA_MAX + 1];
 	int err;
@@ -683,6 +685,8 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(rule_line, MEDGATE_EA_RULE_LINE);
 	U32(err, MEDGATE_EA_ERRNO);
 	STR(rule_file, MEDGATE_EA_RULE_FILE);
+	U32(dev, MEDGATE_EA_DEV);
+	U64(ino, MEDGATE_EA_INO);
 #undef U64
 #undef U32
 #undef STR

@@ -474,7 +474,8 @@ static int build_tables(struct mg_policy *p, struct out *o)
 		if ((err = str_add(&o->st, r->path, &o->br[i].pattern_off)) ||
 		    (err = str_add(&o->st, file_name(p, r->loc), &o->br[i].file_off)))
 			return err;
-		o->br[i].flags = (r->flags & MEDGATE_RULE_F_DENY) |
+		o->br[i].flags = (r->flags & (MEDGATE_RULE_F_DENY | MEDGATE_RULE_F_SCRUB_ENV |
+					      MEDGATE_RULE_F_KEEP_ENV)) |
 				 (mg_glob_has_magic(r->path) ? MEDGATE_RULE_F_GLOB : 0);
 		o->br[i].access = r->access;
 		o->br[i].exec_mode = r->exec_mode;

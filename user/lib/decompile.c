@@ -273,6 +273,10 @@ int mg_dec_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 		else
 			snprintf(target, sizeof(target), " -> %016" PRIx64, r->target);
 	}
+	if (r->flags & MEDGATE_RULE_F_SCRUB_ENV)
+		strcat(target, " scrub-env");
+	else if (r->flags & MEDGATE_RULE_F_KEEP_ENV)
+		strcat(target, " keep-env");
 	if (mg_dec_rule_is_exec(r))
 		n = snprintf(buf, len, "%sexec %s%s", r->flags & MEDGATE_RULE_F_DENY ? "deny " : "",
 			     pat, target);
@@ -299,6 +303,8 @@ static int cmp_rule_content(const struct mg_dec_rule *a, const struct mg_dec_rul
 		return a->access < b->access ? -1 : 1;
 	if (a->exec_mode != b->exec_mode)
 		return a->exec_mode < b->exec_mode ? -1 : 1;
+	if ((a->flags & ~MEDGATE_RULE_F_GLOB) != (b->flags & ~MEDGATE_RULE_F_GLOB))
+		return (a->flags & ~MEDGATE_RULE_F_GLOB) < (b->flags & ~MEDGATE_RULE_F_GLOB) ? -1 : 1;
 	/* Targets by name: a profile's id is a function of its name. */
 	if (a->target != b->target)
 		return a->target < b->target ? -1 : 1;

@@ -62,7 +62,7 @@ struct mg_attach {
 struct mg_rule {
 	enum mg_rule_kind kind;
 	char *path;		/* pattern as written, after variable expansion */
-	u32 flags;		/* MEDGATE_RULE_F_DENY, MEDGATE_RULE_F_GLOB */
+	u32 flags;		/* MEDGATE_RULE_F_DENY, _GLOB, _SCRUB_ENV, _KEEP_ENV */
 	u32 access;		/* MEDGATE_ACCESS_*, implied bits included (w gives a, x gives m) */
 	u32 exec_mode;		/* enum medgate_exec_mode */
 	char *target;		/* profile name for MEDGATE_EXEC_MOVE, else NULL */

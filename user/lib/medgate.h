@@ -155,6 +155,8 @@ struct mg_event {
 	char comm[16];
 	char path[4096];
 	char rule_file[256];	/* source file of the deciding rule; empty if unknown */
+	uint32_t dev;		/* the object's device (st_dev encoding), 0 if it does not exist */
+	uint64_t ino;		/* its inode number, 0 likewise */
 };
 
 /*

@@ -730,6 +730,46 @@ static char *exec_target(struct parser *ps, const struct stmt *st, size_t i, siz
 	return t;
 }
 
+/*
+ * An exec rule's environment choice, the word after its path or target: "scrub-env" (the new
+ * program runs as secure-exec, its loader ignoring LD_PRELOAD and friends) or "keep-env" (never,
+ * even on a profile change). Returns true and sets *flag when w is one of them.
+ */
+static bool env_option(const struct word *w, u32 *flag)
+{
+	if (w->type != T_WORD)
+		return false;
+	if (!strcmp(w->text, "scrub-env"))
+		*flag = MEDGATE_RULE_F_SCRUB_ENV;
+	else if (!strcmp(w->text, "keep-env"))
+		*flag = MEDGATE_RULE_F_KEEP_ENV;
+	else
+		return false;
+	return true;
+}
+
+/* Parses an optional environment choice at w[*i] for a rule that may run programs. */
+static bool env_choice(struct parser *ps, const struct stmt *st, size_t *i, bool deny, bool exec,
+		       struct mg_rule *r)
+{
+	u32 flag;
+
+	if (*i >= st->n || !env_option(&st->w[*i], &flag))
+		return true;
+	if (deny) {
+		mg_error(ps->p, st->w[*i].loc, "a deny rule runs nothing: \"%s\" does not apply",
+			 st->w[*i].text);
+		return false;
+	}
+	if (!exec) {
+		mg_error(ps->p, st->w[*i].loc, "\"%s\" needs the x access letter", st->w[*i].text);
+		return false;
+	}
+	r->flags |= flag;
+	(*i)++;
+	return true;
+}
+
 /* Bits that another bit implies: writing includes appending, executing includes mapping. */
 static u32 access_closure(u32 access)
 {
@@ -876,6 +916,8 @@ static void st_file(struct body_ctx *bc, const struct stmt *st, size_t first, bo
 			i = next;
 		}
 	}
+	if (ok && !env_choice(ps, st, &i, deny, !err && (r.access & MEDGATE_ACCESS_EXEC), &r))
+		ok = false;
 	if (ok && i < st->n) {
 		extra_words(ps, &w[i], "after the access letters");
 		ok = false;
@@ -916,13 +958,16 @@ static void st_exec(struct body_ctx *bc, const struct stmt *st, size_t first, bo
 			i = next;
 		}
 	}
+	if (ok && !env_choice(ps, st, &i, deny, true, &r))
+		ok = false;
 	if (ok && i < st->n) {
 		if (w[i].type == T_WORD && !mg_access_parse(w[i].text, &letters, &next))
 			mg_error(ps->p, w[i].loc,
 				 "unexpected \"%s\" after the path: exec takes no access letters (use 'file PATH %s')",
 				 w[i].text, w[i].text);
 		else
-			extra_words(ps, &w[i], "after the path (expected '-> PROFILE' or end of line)");
+			extra_words(ps, &w[i],
+				    "after the path (expected '-> PROFILE', scrub-env, keep-env or end of line)");
 		ok = false;
 	}
 	finish_rule(bc, &w[first], &r, deny, ok);

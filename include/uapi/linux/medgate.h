@@ -185,6 +185,11 @@ enum medgate_event_attr {
 	MEDGATE_EA_ERRNO		= 19,	/* u32, positive errno returned to the task (0 if allowed) */
 	MEDGATE_EA_PAD			= 20,
 	MEDGATE_EA_RULE_FILE		= 21,	/* string, source file of the deciding rule */
+	MEDGATE_EA_DEV			= 22,	/* u32, device of the object, encoded as st_dev
+						 * (glibc's major()/minor() decode it), 0 if the
+						 * object does not exist yet */
+	MEDGATE_EA_INO			= 23,	/* u64, inode number of the object, 0 likewise:
+						 * with DEV, what names an object that has no path */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
@@ -362,7 +367,14 @@ struct medgate_blob_attach {
 
 #define MEDGATE_RULE_F_DENY	(1U << 0)	/* explicit deny: beats allows, always audited */
 #define MEDGATE_RULE_F_GLOB	MEDGATE_PATTERN_F_GLOB
-#define MEDGATE_RULE_F_ALL	((1U << 2) - 1)
+/*
+ * Exec rules only (allow rules with MEDGATE_ACCESS_EXEC), at most one of the two. Without
+ * either, an exec that moves a confined task to another profile runs as secure-exec (AT_SECURE)
+ * and any other exec does not.
+ */
+#define MEDGATE_RULE_F_SCRUB_ENV (1U << 2)	/* secure-exec for every exec this rule allows */
+#define MEDGATE_RULE_F_KEEP_ENV	(1U << 3)	/* never secure-exec, even on a profile change */
+#define MEDGATE_RULE_F_ALL	((1U << 4) - 1)
 
 /** enum medgate_exec_mode - what an allowed exec does to the profile. */
 enum medgate_exec_mode {
@@ -424,6 +436,11 @@ struct medgate_blob_trans {
 /* ---- Task label (BPF task storage value) ---- */
 
 #define MEDGATE_LABEL_F_PENDING	(1U << 0)	/* @pending is decided, commit at committing_creds */
+/*
+ * Set by medgate_bprm_creds_for_exec() in the decision it returns (never stored): the exec must
+ * run as secure-exec. The BPF side asks the kernel for it with bpf_bprm_opts_set().
+ */
+#define MEDGATE_LABEL_F_SECURE_EXEC (1U << 1)
 
 /**
  * struct medgate_task_label - per-task confinement state kept in BPF task storage.
