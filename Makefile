@@ -127,6 +127,8 @@ _install: _all
 	install -D -m 0755 $(BUILD)/user/medgated $(DESTDIR)$(PREFIX)/sbin/medgated
 	install -D -m 0644 include/uapi/linux/medgate.h $(DESTDIR)$(PREFIX)/include/linux/medgate.h
 	install -D -m 0644 examples/gateway.policy $(DESTDIR)/etc/medgate/policy.d/gateway.policy
+	install -d $(DESTDIR)$(PREFIX)/share/medgate/abstractions
+	install -m 0644 abstractions/*.policy $(DESTDIR)$(PREFIX)/share/medgate/abstractions/
 
 clean:
 	-$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean >/dev/null 2>&1

@@ -38,6 +38,10 @@ USER_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 .PHONY: user
 user: $(LIBMEDGATE) $(USER_OUT)/medgatectl $(USER_OUT)/medgated
 
+# "include <NAME>" searches $(PREFIX)/share/medgate last (make install puts abstractions/ there).
+MEDGATE_DATADIR	:= $(PREFIX)/share/medgate
+$(USER_OUT)/obj/lib/parse.o: USER_CFLAGS += -DMEDGATE_DATADIR='"$(MEDGATE_DATADIR)"'
+
 $(USER_OUT)/obj/lib/%.o: user/lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@

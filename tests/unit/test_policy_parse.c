@@ -8,7 +8,8 @@
  * expected file:line:col and reason, with every error reported at once.
  * Output: kselftest-style TAP.
  *
- * MG_TEST_POLICIES is the absolute path of tests/unit/policies (set by unit.mk).
+ * MG_TEST_POLICIES is the absolute path of tests/unit/policies, MG_TEST_DATADIR the default
+ * directory of "include <NAME>" the library was built with (both set by unit.mk).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,13 @@
 
 #include "medgate.h"
 #include "blob.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+#ifndef MG_TEST_DATADIR
+#define MG_TEST_DATADIR "/usr/share/medgate"
+#endif
 
 #ifndef MG_TEST_POLICIES
 #define MG_TEST_POLICIES "tests/unit/policies"
@@ -624,6 +632,143 @@ static void test_includes(void)
 	result(ok, "includes: variables defined in an included file are visible after it");
 	mg_decoded_free(d);
 	unlink(f);
+}
+
+/* Compiles @text and returns its first error as "LINE:COL: MSG" in @buf ("" if it compiled). */
+static void first_error(const char *text, char *buf, size_t len)
+{
+	struct mg_diags d = { 0 };
+	void *blob = NULL;
+	size_t blen;
+
+	buf[0] = '\0';
+	if (mg_policy_compile(text, "test.policy", &blob, &blen, &d) && d.n)
+		snprintf(buf, len, "%u:%u: %s", d.v[0].line, d.v[0].col, d.v[0].msg);
+	free(blob);
+	mg_diags_free(&d);
+}
+
+/* include <NAME>: the include path (-I directories, then the default one) and its errors. */
+static void test_include_search(void)
+{
+	static const char *const dirs[] = {
+		"site", "site/abstractions", "sys", "sys/abstractions", "other", "main",
+		"main/abstractions",
+	};
+	static const char *const files[] = {
+		"site/abstractions/base.policy", "sys/abstractions/base.policy",
+		"sys/abstractions/only-sys.policy", "sys/abstractions/nested.policy",
+		"sys/abstractions/sibling.policy", "main/abstractions/base.policy",
+		"main/main.policy",
+	};
+	static const char *const texts[] = {
+		"file /from/site r\n", "file /from/sys r\n", "file /only/sys r\n",
+		"include \"sibling.policy\"\n", "file /sibling r\n", "file /from/main r\n",
+		"profile m {\n include \"abstractions/base.policy\"\n include <abstractions/base.policy>\n}\n",
+	};
+	char site[128], sys[128], other[128], path[192], err[512], want[512];
+	const struct mg_dec_profile *p;
+	const char *path_dirs[2];
+	struct mg_decoded *d;
+	const char *one[1];
+	size_t i;
+	bool ok;
+
+	snprintf(site, sizeof(site), "%s/site", tmpdir);
+	snprintf(sys, sizeof(sys), "%s/sys", tmpdir);
+	snprintf(other, sizeof(other), "%s/other", tmpdir);
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, dirs[i]);
+		mkdir(path, 0755);
+	}
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, files[i]);
+		write_file(path, texts[i]);
+	}
+	mg_include_default_dir_set(sys);
+
+	/* A -I directory comes before the default one; the default one is searched last. */
+	path_dirs[0] = other;
+	path_dirs[1] = site;
+	mg_include_path_set(path_dirs, 2);
+	d = compile_dec("profile a {\n include <abstractions/base.policy>\n"
+			" include <abstractions/only-sys.policy>\n}\n", NULL, NULL);
+	p = find(d, "a");
+	snprintf(path, sizeof(path), "%s/abstractions/base.policy", site);
+	ok = p && check_str(rules_str(p), "/from/site:r:1 /only/sys:r:1", "rules") &&
+	     !strcmp(p->rules[0].file, path);
+	result(ok, "include <NAME>: found in a -I directory, in order, before the default directory");
+	snprintf(path, sizeof(path), "%s/abstractions/only-sys.policy", sys);
+	ok = p && !strcmp(p->rules[1].file, path);
+	result(ok, "include <NAME>: found in the default directory; the rule names the file found");
+	mg_decoded_free(d);
+
+	/* A "..." include inside a file found on the path is relative to that file. */
+	d = compile_dec("profile a {\n include <abstractions/nested.policy>\n}\n", NULL, NULL);
+	p = find(d, "a");
+	ok = p && check_str(rules_str(p), "/sibling:r:1", "rules");
+	result(ok, "include <NAME>: a quoted include in the file found is relative to it");
+	mg_decoded_free(d);
+
+	/* "..." stays relative to the including file, whatever the include path holds. */
+	snprintf(path, sizeof(path), "%s/main/main.policy", tmpdir);
+	one[0] = path;
+	d = compile_files_dec(one, 1);
+	p = find(d, "m");
+	ok = p && check_str(rules_str(p), "/from/main:r:1 /from/site:r:1", "rules") &&
+	     ends_with(p->rules[0].file, "main/abstractions/base.policy");
+	result(ok, "include \"NAME\" is still relative to the including file");
+	mg_decoded_free(d);
+
+	/* Not found: the error names every directory searched, in order. */
+	first_error("profile a {\n include <abstractions/nope.policy>\n}\n", err, sizeof(err));
+	snprintf(want, sizeof(want),
+		 "2:10: cannot include <abstractions/nope.policy>: not found in %s, %s, %s "
+		 "(add directories with -I DIR or MEDGATE_INCLUDE_PATH)", other, site, sys);
+	result(check_str(err, want, "error"), "include <NAME>: not found names the directories searched");
+
+	/* Without -I directories and with the compiled-in default. */
+	mg_include_path_set(NULL, 0);
+	mg_include_default_dir_set(NULL);
+	first_error("include <abstractions/nope.policy>\n", err, sizeof(err));
+	snprintf(want, sizeof(want),
+		 "1:9: cannot include <abstractions/nope.policy>: not found in %s "
+		 "(add directories with -I DIR or MEDGATE_INCLUDE_PATH)", MG_TEST_DATADIR);
+	ok = check_str(mg_include_default_dir(), MG_TEST_DATADIR, "default directory") &&
+	     check_str(err, want, "error");
+	result(ok, "include <NAME>: the compiled-in default directory is $(PREFIX)/share/medgate");
+
+	/* Names that cannot be on the include path. */
+	{
+		static const char *const bad_names[][2] = {
+			{ "include <>\n", "1:9: empty file name in 'include <>'" },
+			{ "include <abstractions/base.policy\n",
+			  "1:9: missing '>' after 'include <abstractions/base.policy'" },
+			{ "include </etc/x.policy>\n",
+			  "1:9: 'include <NAME>' searches the include path: write an absolute name without '<' and '>'" },
+			{ "include <../x.policy>\n",
+			  "1:9: 'include <NAME>' needs a normalized relative name (no \"//\", \".\" or \"..\" components)" },
+			{ "include <a//x.policy>\n",
+			  "1:9: 'include <NAME>' needs a normalized relative name (no \"//\", \".\" or \"..\" components)" },
+			{ "include <abstractions/>\n", "1:9: 'include <NAME>' names a file, not a directory" },
+		};
+
+		ok = true;
+		for (i = 0; i < ARRAY_SIZE(bad_names); i++) {
+			first_error(bad_names[i][0], err, sizeof(err));
+			ok = check_str(err, bad_names[i][1], bad_names[i][0]) && ok;
+		}
+		result(ok, "include <NAME>: empty, unterminated, absolute and non-normalized names are errors");
+	}
+
+	for (i = ARRAY_SIZE(files); i--;) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, files[i]);
+		unlink(path);
+	}
+	for (i = ARRAY_SIZE(dirs); i--;) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, dirs[i]);
+		rmdir(path);
+	}
 }
 
 static void test_access_format(void)
@@ -1318,7 +1463,7 @@ static void cleanup_tmp(void)
 	rmdir(tmpdir);
 }
 
-#define PLAN_FIXED (10 + 8 + 5 + 11 + 4 + 7 + 5 + 3 + 4 + 1 + 2 + 4 + 1 + 1)
+#define PLAN_FIXED (10 + 8 + 5 + 11 + 4 + 7 + 5 + 7 + 3 + 4 + 1 + 2 + 4 + 1 + 1)
 
 int main(void)
 {
@@ -1338,6 +1483,7 @@ int main(void)
 	test_globs();		/* 4 */
 	test_variables();	/* 7 */
 	test_includes();	/* 5 */
+	test_include_search();	/* 7 */
 	test_access_format();	/* 3 */
 	test_event_format();	/* 4 */
 	test_show_format();	/* 1 */

@@ -10,10 +10,12 @@ UNIT_TESTS	:= $(UNIT_OUT)/test_policy_parse $(UNIT_OUT)/test_sha256
 # The tests use only the compiler half of libmedgate (no netlink), so they link dynamically and
 # need nothing but libc. A static pattern rule: it takes precedence over the generic
 # $(BUILD)/tests/unit/test_% pattern of tests.mk (the engine tests).
-# MG_TEST_POLICIES: the include tests read files under tests/unit/policies.
+# MG_TEST_POLICIES: the include tests read files under tests/unit/policies; MG_TEST_DATADIR: the
+# default directory of "include <NAME>" (user.mk).
 $(UNIT_TESTS): $(UNIT_OUT)/%: tests/unit/%.c $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
-	$(CC) $(MEDGATE_USER_CFLAGS) -DMG_TEST_POLICIES='"$(CURDIR)/tests/unit/policies"' -MMD -MP \
+	$(CC) $(MEDGATE_USER_CFLAGS) -DMG_TEST_POLICIES='"$(CURDIR)/tests/unit/policies"' \
+		-DMG_TEST_DATADIR='"$(MEDGATE_DATADIR)"' -MMD -MP \
 		-o $@ $< $(LIBMEDGATE)
 
 -include $(UNIT_TESTS:=.d)

@@ -10,12 +10,19 @@
 # Layout inside the VM:
 #   /init                      tests/vm/init (PID 1)
 #   /bin/*, /sbin -> bin       busybox and one symlink per applet
+#   /lib -> usr/lib, /lib64 -> usr/lib64
+#                              merged /usr as on Debian 12: shared libraries live under /usr/lib,
+#                              and the kernel reports the paths a real system has
 #   /usr/sbin/                 medgatectl, medgated, and the host tools of VM_HOST_BINS
+#   /usr/bin/                  the Debian programs of VM_DEBIAN_PROGS, at their Debian paths
+#   /etc/ld.so.cache           the loader cache of the libraries shipped (ldconfig -r)
+#   /usr/share/medgate/abstractions/  abstractions/*.policy, where make install puts them
 #   /medgate/medgate.ko        the module
 #   /medgate/tests/            every executable of $BUILD/tests/selftests (run in name order)
 #   /medgate/helpers/          every file of $BUILD/tests/helpers
 #   /medgate/policies/         tests/vm/policies/*
 #   /medgate/examples/         examples/*
+#   /medgate/docs/first-look.policy  the "A first look" policy of docs/policy-language.md
 #   /medgate/demo.sh           tests/vm/demo.sh
 #   /medgate/bench/            every file of $VM_BENCH_DIR, when set (make bench)
 #   /medgate/modules.list      kernel modules init loads with modprobe (VM_MODULES)
@@ -28,6 +35,9 @@
 #   VM_MODULES                  kernel modules to ship and load (default "veth": DESIGN trap 16)
 #   VM_HOST_BINS                host programs to ship in /usr/sbin with their libraries (default
 #                               "ip bpftool": busybox's ip has no netns, bpftool helps debugging)
+#   VM_DEBIAN_PROGS             Debian programs the selftests confine, shipped at the path they
+#                               have here with their libraries and configuration (default
+#                               "curl getent openssl"; packages curl, libc-bin, openssl)
 #   MKINITRAMFS_ALLOW_MISSING=1 build even without the module and user tools (harness smoke tests)
 #   VM_BENCH_DIR                a directory to ship as /medgate/bench (the benchmark VM)
 #   MKINITRAMFS_ROOT            staging directory (default $BUILD/vm/root), so that two images can
@@ -53,6 +63,7 @@ module=${MODULE:-$build/medgate.ko}
 allow_missing=${MKINITRAMFS_ALLOW_MISSING:-0}
 vm_modules=${VM_MODULES-veth}
 host_bins=${VM_HOST_BINS-ip bpftool}
+debian_progs=${VM_DEBIAN_PROGS-curl getent openssl}
 busybox=/bin/busybox
 
 for tool in cpio gzip file ldd; do
@@ -64,9 +75,32 @@ root=${MKINITRAMFS_ROOT:-$build/vm/root}
 rm -rf "$root"
 mkdir -p "$root"/{bin,usr/bin,usr/sbin,etc,proc,sys,dev,run,tmp,root,var/log,var/lib,medgate/tests,medgate/helpers}
 ln -s bin "$root/sbin"
+# Merged /usr for libraries, as on Debian 12. Everything copied under /lib or /lib64 below lands
+# under /usr/lib or /usr/lib64 through these links.
+mkdir -p "$root/usr/lib" "$root/usr/lib64"
+ln -s usr/lib "$root/lib"
+ln -s usr/lib64 "$root/lib64"
 ln -s ../run "$root/var/run"
 chmod 1777 "$root/tmp"
 chmod 0700 "$root/root"
+
+# copy_host_file PATH: copy a file of the build host to the same path in the VM, keeping the
+# symbolic links on the way as links (absolute, to the resolved file), so that the kernel resolves
+# the path in the VM to the same file it resolves here (/lib64/ld-linux-x86-64.so.2 ->
+# /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 on Debian 12).
+copy_host_file() {
+	local path=$1 real
+	real=$(readlink -f "$path") || die "cannot resolve $path"
+	[[ -f $real ]] || die "$path is not a file on this host"
+	if [[ ! -e $root$real ]]; then
+		mkdir -p "$root$(dirname "$real")"
+		cp "$real" "$root$real"
+	fi
+	if [[ $path != "$real" && ! -e $root$path && ! -L $root$path ]]; then
+		mkdir -p "$root$(dirname "$path")"
+		ln -s "$real" "$root$path"
+	fi
+}
 
 # copy_libs BINARY: copy the shared libraries and the loader a dynamic binary needs, at the paths
 # ldd names, so that it runs in the VM exactly as on the build host.
@@ -85,8 +119,7 @@ copy_libs() {
 			*)		continue ;;		# linux-vdso.so.1 lives in the kernel
 		esac
 		[[ -e $root$lib ]] && continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
+		copy_host_file "$lib"
 	done <<<"$ldd_out"
 }
 
@@ -179,6 +212,10 @@ copy_dir_files() {
 }
 copy_dir_files "$repo/tests/vm/policies" /medgate/policies
 copy_dir_files "$repo/examples" /medgate/examples
+# The policy of docs/policy-language.md, "A first look", as the documentation shows it.
+mkdir -p "$root/medgate/docs"
+"$repo/scripts/doc-policy.sh" "$repo/docs/policy-language.md" "A first look" \
+	>"$root/medgate/docs/first-look.policy" || die "cannot extract the first policy of docs/policy-language.md"
 if [[ -n ${VM_BENCH_DIR:-} ]]; then
 	[[ -d $VM_BENCH_DIR ]] || die "VM_BENCH_DIR $VM_BENCH_DIR is not a directory"
 	mkdir -p "$root/medgate/bench"
@@ -209,6 +246,33 @@ for b in $host_bins; do
 	fi
 	add_program "$path" "/usr/sbin/$b"
 done
+
+# ---- Debian programs the selftests confine (tests/selftests/programs_test.c) ----
+# Each at the path it has here, with its libraries and the configuration files it reads (found
+# with strace on Debian 12: docs/abstractions.md).
+for b in $debian_progs; do
+	path=$(command -v "$b" || true)
+	[[ -n $path ]] || die "$b not found on the build host; run scripts/deps.sh (packages curl, libc-bin, openssl)"
+	path=$(readlink -f "$path")
+	add_program "$path" "$path"
+done
+for f in /etc/ssl/openssl.cnf /usr/lib/ssl/openssl.cnf /etc/gai.conf; do
+	[[ -e $f ]] && copy_host_file "$f"
+done
+# A resolver configuration without a name server: lookups use /etc/hosts only.
+echo 'options attempts:1 timeout:1' >"$root/etc/resolv.conf"
+echo 'multi on' >"$root/etc/host.conf"
+
+# ---- abstractions, where make install puts them ----
+mkdir -p "$root/usr/share/medgate/abstractions"
+cp "$repo"/abstractions/*.policy "$root/usr/share/medgate/abstractions/"
+
+# ---- the loader cache of what was shipped, as on a real system ----
+printf '/usr/lib/x86_64-linux-gnu\n/usr/lib/aarch64-linux-gnu\n' >"$root/etc/ld.so.conf"
+if command -v ldconfig >/dev/null || [[ -x /sbin/ldconfig ]]; then
+	"$(command -v ldconfig || echo /sbin/ldconfig)" -X -r "$root" 2>/dev/null ||
+		warn "ldconfig -r failed; the VM has no /etc/ld.so.cache"
+fi
 
 # ---- kernel modules the tests need (veth: CONFIG_VETH=m on Debian) ----
 : >"$root/medgate/modules.list"

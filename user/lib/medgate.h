@@ -78,6 +78,17 @@ int mg_policy_build(struct mg_policy *p, void **blob, size_t *len, struct mg_dia
 #define MG_DFA_STATES_DEFAULT	250000U
 void mg_policy_set_max_states(struct mg_policy *p, uint32_t max_states);
 
+/*
+ * The include path: "include <NAME>" reads the first DIR/NAME that exists, trying the directories
+ * given here in order (medgatectl -I DIR, then MEDGATE_INCLUDE_PATH), then the default directory,
+ * $(PREFIX)/share/medgate unless changed (it holds abstractions/). Process-wide: every policy
+ * compiled afterwards uses it. Both copy their arguments; mg_include_default_dir_set(NULL)
+ * restores the compiled-in default.
+ */
+int mg_include_path_set(const char *const *dirs, size_t n);
+int mg_include_default_dir_set(const char *dir);
+const char *mg_include_default_dir(void);
+
 /* Whether @buf starts with the blob magic (a compiled policy rather than policy text). */
 bool mg_is_blob(const void *buf, size_t len);
 /* The version a blob claims (first 8 bytes of its SHA-256, little-endian); -EINVAL if too short.

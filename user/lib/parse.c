@@ -1597,6 +1597,133 @@ static char *include_path(const char *includer, const char *path)
 	return out;
 }
 
+/*
+ * The include path of "include <NAME>": the directories set with mg_include_path_set() (medgatectl
+ * -I and MEDGATE_INCLUDE_PATH), then the default directory. Process-wide, like a compiler's -I:
+ * every policy compiled afterwards uses it.
+ */
+#ifndef MEDGATE_DATADIR
+#define MEDGATE_DATADIR "/usr/share/medgate"	/* the Makefile sets it from $(PREFIX) */
+#endif
+
+static char **inc_dirs;
+static size_t n_inc_dirs;
+static char *inc_default;	/* NULL: MEDGATE_DATADIR */
+
+int mg_include_path_set(const char *const *dirs, size_t n)
+{
+	char **v = NULL;
+	size_t i;
+
+	if (n) {
+		v = calloc(n, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		v[i] = strdup(dirs[i]);
+		if (!v[i]) {
+			while (i--)
+				free(v[i]);
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < n_inc_dirs; i++)
+		free(inc_dirs[i]);
+	free(inc_dirs);
+	inc_dirs = v;
+	n_inc_dirs = n;
+	return 0;
+}
+
+int mg_include_default_dir_set(const char *dir)
+{
+	char *copy = NULL;
+
+	if (dir) {
+		copy = strdup(dir);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(inc_default);
+	inc_default = copy;
+	return 0;
+}
+
+const char *mg_include_default_dir(void)
+{
+	return inc_default ? inc_default : MEDGATE_DATADIR;
+}
+
+/* Checks NAME of "include <NAME>" (the word without its angle brackets); NULL when it is fine. */
+static const char *search_name_error(const char *name, size_t len)
+{
+	size_t i = 0;
+
+	if (!len)
+		return "empty file name in 'include <>'";
+	if (name[0] == '/')
+		return "'include <NAME>' searches the include path: write an absolute name without '<' and '>'";
+	while (i < len) {
+		size_t clen = strcspn(name + i, "/");
+
+		if (!clen || (clen == 1 && name[i] == '.') ||
+		    (clen == 2 && name[i] == '.' && name[i + 1] == '.'))
+			return "'include <NAME>' needs a normalized relative name (no \"//\", \".\" or \"..\" components)";
+		i += clen + 1;
+	}
+	if (name[len - 1] == '/')
+		return "'include <NAME>' names a file, not a directory";
+	return NULL;
+}
+
+/*
+ * "include <NAME>": the first directory of the include path holding NAME. NULL with *notfound
+ * set when no directory has it (the message then names every directory searched), NULL without
+ * it when out of memory.
+ */
+static char *search_include(struct mg_policy *p, struct mg_loc loc, const char *word,
+			    bool *notfound)
+{
+	size_t nlen = strlen(word) - 2, i, n = n_inc_dirs + 1;
+	char searched[200] = "";
+	size_t off = 0;
+	struct stat stb;
+	char *name, *path = NULL;
+
+	*notfound = false;
+	name = strndup(word + 1, nlen);
+	if (!name)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const char *dir = i < n_inc_dirs ? inc_dirs[i] : mg_include_default_dir();
+		size_t dlen = strlen(dir);
+
+		while (dlen > 1 && dir[dlen - 1] == '/')
+			dlen--;
+		path = malloc(dlen + 1 + nlen + 1);
+		if (!path)
+			goto out;
+		snprintf(path, dlen + 1 + nlen + 1, "%.*s/%s", (int)dlen, dir, name);
+		if (!stat(path, &stb))
+			goto out;
+		free(path);
+		path = NULL;
+		if (off < sizeof(searched))
+			off += (size_t)snprintf(searched + off, sizeof(searched) - off, "%s%.*s",
+						 i ? ", " : "", (int)dlen, dir);
+	}
+	*notfound = true;
+	if (off >= sizeof(searched))
+		strcpy(searched + sizeof(searched) - 4, "...");
+	mg_error(p, loc, "cannot include <%s>: not found in %s (add directories with -I DIR or MEDGATE_INCLUDE_PATH)",
+		 name, searched);
+out:
+	free(name);
+	return path;
+}
+
 static void top(struct parser *ps);
 
 /* Parses @text of file @file in the context of @bc (NULL: the top level). */
@@ -1663,10 +1790,31 @@ static void parse_include(struct parser *ps, const struct stmt *st, struct body_
 			 MG_FILES_MAX);
 		return;
 	}
-	path = include_path(p->files[ps->file], w[1].text);
-	if (!path) {
-		nomem(ps);
-		return;
+	if (w[1].type == T_WORD && w[1].text[0] == '<') {
+		const char *why;
+		bool notfound;
+
+		if (w[1].len < 2 || w[1].text[w[1].len - 1] != '>') {
+			mg_error(p, w[1].loc, "missing '>' after 'include <%s'", w[1].text + 1);
+			return;
+		}
+		why = search_name_error(w[1].text + 1, w[1].len - 2);
+		if (why) {
+			mg_error(p, w[1].loc, "%s", why);
+			return;
+		}
+		path = search_include(p, w[1].loc, w[1].text, &notfound);
+		if (!path) {
+			if (!notfound)
+				nomem(ps);
+			return;
+		}
+	} else {
+		path = include_path(p->files[ps->file], w[1].text);
+		if (!path) {
+			nomem(ps);
+			return;
+		}
 	}
 	if (c->text_bytes > MG_INCLUDE_TEXT_MAX) {
 		err = -EFBIG;

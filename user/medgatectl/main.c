@@ -97,6 +97,8 @@ void main_help(FILE *f)
 		"  OBJECT help                     help on one object\n"
 		"\n"
 		"Options:\n"
+		"  -I DIR          search DIR for \"include <NAME>\" (repeatable; then the directories\n"
+		"                  of MEDGATE_INCLUDE_PATH, colon-separated; then %s)\n"
 		"  -j, --json      JSON output (policy check/compile/load/show/diff, status, audit show)\n"
 		"  -h, --help      this help\n"
 		"  -V, --version   version and ABI\n"
@@ -104,7 +106,8 @@ void main_help(FILE *f)
 		"Exit status:\n"
 		"  0  success (status: every piece needed to enforce is in place)\n"
 		"  1  failure: the operation failed, the policy has errors, or status found a problem\n"
-		"  2  usage error: unknown command or option, missing argument\n");
+		"  2  usage error: unknown command or option, missing argument\n",
+		mg_include_default_dir());
 }
 
 static int do_help(int argc, char **argv)
@@ -123,10 +126,50 @@ static const struct cmd objects[] = {
 	{ NULL, NULL },
 };
 
+/*
+ * The include path of "include <NAME>": the -I directories in command-line order, then those of
+ * MEDGATE_INCLUDE_PATH (colon-separated, empty entries ignored); the library adds its default
+ * directory after them.
+ */
+static int set_include_path(const char **dirs, size_t n)
+{
+	const char *env = getenv("MEDGATE_INCLUDE_PATH");
+	char *copy = NULL, *tok, *save = NULL;
+	const char **all = NULL;
+	size_t n_all = n;
+	int err;
+
+	if (env && *env) {
+		copy = strdup(env);
+		all = calloc(n + strlen(env) / 2 + 1, sizeof(*all));
+		if (!copy || !all) {
+			err = -ENOMEM;
+			goto out;
+		}
+		memcpy(all, dirs, n * sizeof(*dirs));
+		for (tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+			all[n_all++] = tok;
+		dirs = all;
+	}
+	err = mg_include_path_set(dirs, n_all);
+out:
+	free(all);
+	free(copy);
+	if (err)
+		errmsg("cannot set the include path: %s", strerror(-err));
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
-	int i;
+	const char **inc = calloc((size_t)argc, sizeof(*inc));
+	size_t n_inc = 0;
+	int i, ret;
 
+	if (!inc) {
+		errmsg("out of memory");
+		return EXIT_FAIL;
+	}
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *o = argv[i];
 
@@ -134,7 +177,16 @@ int main(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (is_json_opt(o)) {
+		if (!strncmp(o, "-I", 2)) {
+			if (o[2]) {
+				inc[n_inc++] = o + 2;
+			} else if (i + 1 < argc) {
+				inc[n_inc++] = argv[++i];
+			} else {
+				free(inc);
+				return usage_error(main_help, "-I needs a directory");
+			}
+		} else if (is_json_opt(o)) {
 			json_output = true;
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			main_help(stdout);
@@ -144,9 +196,14 @@ int main(int argc, char **argv)
 			       MEDGATECTL_VERSION, MEDGATE_ABI_VERSION, MEDGATE_BLOB_FORMAT);
 			return EXIT_OK;
 		} else {
+			free(inc);
 			return usage_error(main_help, "unknown option \"%s\"", o);
 		}
 	}
+	ret = set_include_path(inc, n_inc);
+	free(inc);
+	if (ret)
+		return ret;
 	if (i >= argc)
 		return usage_error(main_help, "missing object (policy, status, audit)");
 	return dispatch(objects, NULL, argc - i, argv + i, main_help);
