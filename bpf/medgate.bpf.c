@@ -40,7 +40,7 @@ struct {
  * Decisions, exported by medgate.ko (kmod/files.c, kmod/exec.c, kmod/task.c), each named after
  * the hook it serves. They return 0 or -errno.
  */
-extern int medgate_file_open(struct file *file, __u64 profile) __ksym;
+extern int medgate_file_open(struct file *file, __u64 profile, __u32 label_flags) __ksym;
 extern int medgate_file_receive(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_fcntl(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
 extern int medgate_file_permission(struct file *file, int mask, __u64 profile) __ksym;
@@ -111,10 +111,16 @@ static __always_inline int task_profile(struct task_struct *task, __u64 *profile
 		__ret;							\
 	})
 
+/* The label's flags go along: MEDGATE_LABEL_F_CHECK_INTERP decides the opens of an exec. */
 SEC("lsm/file_open")
 int BPF_PROG(hook_file_open, struct file *file)
 {
-	return CONFINED_CALL(medgate_file_open(file, profile));
+	struct medgate_task_label *label;
+	int ret = current_label(bpf_get_current_task_btf(), &label);
+
+	if (ret || !label || !label->profile)
+		return ret;
+	return clamp(medgate_file_open(file, label->profile, label->flags));
 }
 
 SEC("lsm/file_receive")
@@ -301,6 +307,9 @@ int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
 	}
 	label->pending = decision.pending;
 	label->flags |= MEDGATE_LABEL_F_PENDING;
+	/* Decided anew for each exec: whether this exec's interpreters need x (kmod/exec.c). */
+	label->flags &= ~MEDGATE_LABEL_F_CHECK_INTERP;
+	label->flags |= decision.flags & MEDGATE_LABEL_F_CHECK_INTERP;
 	/* The module decides when LD_PRELOAD and friends must not reach the new program. */
 	if (decision.flags & MEDGATE_LABEL_F_SECURE_EXEC)
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
@@ -328,7 +337,7 @@ int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
 		return 0;
 	label->profile = label->pending;
 	label->pending = 0;
-	label->flags &= ~MEDGATE_LABEL_F_PENDING;
+	label->flags &= ~(MEDGATE_LABEL_F_PENDING | MEDGATE_LABEL_F_CHECK_INTERP);
 	return 0;
 }
 

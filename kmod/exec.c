@@ -34,6 +34,25 @@ static bool secure_exec(const struct medgate_blob_rule *rule, u64 from, u64 to)
 	return from && to != from;
 }
 
+/*
+ * May the task's profile change the content at @path (write it, or create it after removing or
+ * renaming the file there), by its rules? Asked without a record: it only decides whether the
+ * exec's interpreters need their own x (MEDGATE_LABEL_F_CHECK_INTERP). A path that cannot be
+ * resolved was denied already.
+ */
+static bool profile_may_author(const struct medgate_decision *d, const char *path)
+{
+	struct medgate_match m;
+
+	if (!d->prof || IS_ERR_OR_NULL(path))
+		return true;
+	medgate_match_file(&d->pol->view, d->prof, path, MEDGATE_ACCESS_WRITE, &m);
+	if (m.allowed)
+		return true;
+	medgate_match_file(&d->pol->view, d->prof, path, MEDGATE_ACCESS_CREATE, &m);
+	return m.allowed;
+}
+
 /* Decides the exec of @bprm for a task in profile @from (0: unconfined); sets @label's output. */
 static int decide_exec(const struct medgate_decision *d, struct linux_binprm *bprm,
 		       struct medgate_task_label *label)
@@ -68,6 +87,13 @@ static int decide_exec(const struct medgate_decision *d, struct linux_binprm *bp
 		return -EPERM;
 	}
 	label->pending = to;
+	/*
+	 * A program the caller's profile may write names its own #! interpreter and ELF loader:
+	 * without this, any executable on the system would run under an exec rule for a file the
+	 * profile can write (kmod/files.c, medgate_file_open()).
+	 */
+	if (from && profile_may_author(d, req.path))
+		label->flags |= MEDGATE_LABEL_F_CHECK_INTERP;
 	if (secure_exec(rule, from, to))
 		label->flags |= MEDGATE_LABEL_F_SECURE_EXEC;
 	return 0;

@@ -22,6 +22,7 @@
 #include <linux/err.h>
 #include <linux/fcntl.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/mm_types.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
@@ -93,11 +94,18 @@ static u32 open_access(const struct file *file)
 	return access ? access : MEDGATE_ACCESS_READ;
 }
 
-/* Files a policy names; pipes, sockets and anonymous inodes are not among them. */
+/*
+ * Files a policy names; pipes, sockets and anonymous inodes are not among them. A named FIFO is:
+ * it has a path, opening it is decided on that path, and a descriptor of it received or inherited
+ * must not reach a task that could not open it (only pipe(2)'s pipes live on pipefs).
+ */
 static bool policy_object(const struct file *file)
 {
-	umode_t mode = file_inode(file)->i_mode;
+	const struct inode *inode = file_inode(file);
+	umode_t mode = inode->i_mode;
 
+	if (S_ISFIFO(mode))
+		return inode->i_sb->s_magic != PIPEFS_MAGIC;
 	return S_ISREG(mode) || S_ISDIR(mode) || S_ISCHR(mode) || S_ISBLK(mode);
 }
 
@@ -151,12 +159,21 @@ static int decide_tmpfile(struct file *file, u64 profile)
 	return ret;
 }
 
-noinline int medgate_file_open(struct file *file, u64 profile)
+/*
+ * @label_flags: the task's MEDGATE_LABEL_F_*. The exec's own files need no rule only when the
+ * caller could not have chosen them. When the caller's profile may write or create the program
+ * it runs (MEDGATE_LABEL_F_CHECK_INTERP, kmod/exec.c), the program's "#!" line or PT_INTERP
+ * names any executable on the system (one that exec rules refuse, a set-uid one, one the profile
+ * may not read): each file opened for the rest of that exec is then an exec of that file under
+ * the caller's profile.
+ */
+noinline int medgate_file_open(struct file *file, u64 profile, u32 label_flags)
 {
 	if (!medgate_kfunc_callable(profile, file))
 		return -EPERM;
 	if (opened_for_this_exec(file))
-		return 0;
+		return (label_flags & MEDGATE_LABEL_F_CHECK_INTERP) ?
+		       decide_file(file, profile, MEDGATE_OP_EXEC, MEDGATE_ACCESS_EXEC) : 0;
 	if (file->f_flags & __O_TMPFILE)
 		return decide_tmpfile(file, profile);
 	return decide_file(file, profile, MEDGATE_OP_FILE_OPEN, open_access(file));

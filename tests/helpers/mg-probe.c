@@ -6,6 +6,8 @@
  *   open PATH r|w|a|rw           open(2) with that mode, then close
  *   fork-open PATH MODE          the same from a forked child; exits with the child's status
  *   exec PATH [ARG...]           execv(2); exits with the errno if exec fails
+ *   exec-opath PATH [ARG...]     opens PATH with O_PATH, then execveat(fd, "", AT_EMPTY_PATH)
+ *   exec-memfd PATH [ARG...]     copies PATH into a memfd, then execveat(memfd, "", AT_EMPTY_PATH)
  *   spin SECONDS                 stays alive
  *   sleep-open SECONDS PATH MODE sleeps, then opens (for policy changes under a running task)
  *   create PATH                  open(O_CREAT|O_EXCL|O_WRONLY)
@@ -48,6 +50,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/bpf.h>
+
+extern char **environ;
 
 static int open_flags(const char *mode)
 {
@@ -223,6 +227,31 @@ int main(int argc, char **argv)
 		return do_fork_open(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(cmd, "exec")) {
 		execv(argv[2], &argv[2]);
+		return errno;
+	}
+	if (argc >= 3 && !strcmp(cmd, "exec-opath")) {
+		int fd = open(argv[2], O_PATH | O_CLOEXEC);
+
+		if (fd < 0)
+			return errno;
+		syscall(SYS_execveat, fd, "", &argv[2], environ, AT_EMPTY_PATH);
+		return errno;
+	}
+	if (argc >= 3 && !strcmp(cmd, "exec-memfd")) {
+		char buf[65536];
+		ssize_t n;
+		int in = open(argv[2], O_RDONLY | O_CLOEXEC);
+		int fd = syscall(SYS_memfd_create, "mg-exec", 0);
+
+		if (in < 0 || fd < 0)
+			return errno;
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(fd, buf, n) != n)
+				return EIO;
+		if (n < 0)
+			return errno;
+		close(in);
+		syscall(SYS_execveat, fd, "", &argv[2], environ, AT_EMPTY_PATH);
 		return errno;
 	}
 	if (argc >= 3 && !strcmp(cmd, "spin")) {

@@ -443,6 +443,13 @@ struct medgate_blob_trans {
  * run as secure-exec. The BPF side asks the kernel for it with bpf_bprm_opts_set().
  */
 #define MEDGATE_LABEL_F_SECURE_EXEC (1U << 1)
+/*
+ * Set by medgate_bprm_creds_for_exec() when the caller's profile may write or create the program
+ * it runs: the program's content then names a #! interpreter or ELF loader the profile chose, and
+ * each file the kernel opens for the rest of that exec is decided as x under the caller's profile.
+ * Kept in the label until the exec commits or the next exec is decided.
+ */
+#define MEDGATE_LABEL_F_CHECK_INTERP (1U << 2)
 
 /**
  * struct medgate_task_label - per-task confinement state kept in BPF task storage.
