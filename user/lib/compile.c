@@ -46,6 +46,8 @@ void mg_policy_free(struct mg_policy *p)
 	free(p->files);
 	mg_index_free(&p->by_name);
 	mg_index_free(&p->by_attach);
+	for (i = 0; i < p->n_diags; i++)
+		free(p->diags[i].msg);
 	free(p->diags);
 	free(p);
 }
@@ -688,12 +690,18 @@ static int put_diag(struct mg_diags *d, const char *file, unsigned line, unsigne
 
 	if (mg_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)))
 		return -ENOMEM;
-	o = &d->v[d->n++];
+	o = &d->v[d->n];
 	memset(o, 0, sizeof(*o));
-	snprintf(o->file, sizeof(o->file), "%s", file);
+	o->file = strdup(file);
+	o->msg = strdup(msg);
+	if (!o->file || !o->msg) {
+		free(o->file);
+		free(o->msg);
+		return -ENOMEM;
+	}
 	o->line = line;
 	o->col = col;
-	snprintf(o->msg, sizeof(o->msg), "%s", msg);
+	d->n++;
 	return 0;
 }
 
@@ -783,8 +791,8 @@ int mg_policy_build(struct mg_policy *p, void **blob, size_t *len, struct mg_dia
 	}
 out:
 	/* Errors of the text stay; the checks above run again if build is called again. */
-	if (p->n_diags > parse_diags)
-		p->n_diags = parse_diags;
+	while (p->n_diags > parse_diags)
+		free(p->diags[--p->n_diags].msg);
 	free(sorted);
 	return err;
 }

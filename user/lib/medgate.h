@@ -22,15 +22,16 @@ extern "C" {
 
 /**
  * struct mg_diag - one error found in policy text.
- * @file: file name as given to the compiler (truncated to fit).
+ * @file: file name as given to the compiler, complete (malloc'd, freed by mg_diags_free()).
  * @line: 1-based line, 0 when the error is about the file as a whole (unreadable, too large).
  * @col: 1-based column in bytes, 0 when not about one place.
- * @msg: the reason, one line, no trailing period.
+ * @msg: the reason, one line, no trailing period, complete however long the paths in it are
+ *       (malloc'd, freed by mg_diags_free()).
  */
 struct mg_diag {
-	char file[256];
+	char *file;
 	unsigned line, col;
-	char msg[256];
+	char *msg;
 };
 
 /** struct mg_diags - every error of one check, in file order, then line and column order. */
@@ -43,6 +44,8 @@ void mg_diags_free(struct mg_diags *d);
 /* "file:line:col: error: msg" (or "file: error: msg" without a position). Returns -ENOSPC when
  * truncated. */
 int mg_diag_format(const struct mg_diag *d, char *buf, size_t len);
+/* The same line, malloc'd and never truncated (free() it); NULL when out of memory. */
+char *mg_diag_string(const struct mg_diag *d);
 
 /* ---- Policy compiler ---- */
 

@@ -487,24 +487,32 @@ static void xerror(struct parser *ps, const struct word *w, const struct xpath *
 		   const char *fmt, ...)
 {
 	struct mg_loc l = w->loc;
-	char msg[sizeof(((struct mg_pdiag *)0)->msg)];
+	char *msg;
 	va_list ap;
 
+	/* Allocated: the message may quote a path of up to PATH_MAX bytes, and the variable
+	 * named after it is the part that tells the author where to look. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg = mg_vstrdupf(fmt, ap);
 	va_end(ap);
+	if (!msg) {
+		nomem(ps);
+		return;
+	}
 	if (x->len && i < x->len && i < XPATH_CAP - 1) {
 		l.col = x->cols[i];
 		if (x->var[i] >= 0) {
 			const struct var *v = ps->c->vars[x->var[i]];
-			char wb[300];
+			char wb[MEDGATE_PATH_MAX + 32];
 
 			mg_error(ps->p, l, "%s (from the value of @{%s}, %s)", msg, v->name,
 				 where(ps->p, v->loc, ps->file, wb, sizeof(wb)));
+			free(msg);
 			return;
 		}
 	}
 	mg_error(ps->p, l, "%s", msg);
+	free(msg);
 }
 
 /* ---- paths ---- */
@@ -1762,21 +1770,17 @@ static void note_late_definitions(struct pctx *c)
 
 	for (i = 0; i < c->n_undef; i++) {
 		const struct undef_ref *u = &c->undef[i];
-		struct mg_pdiag *d;
-		size_t n;
 
 		if (u->diag >= p->n_diags || !mg_index_get(&c->var_ix, u->name, &vi))
 			continue;
-		d = &p->diags[u->diag];
-		n = strlen(d->msg);
 		if (c->vars[vi]->loc.file == u->file)
-			snprintf(d->msg + n, sizeof(d->msg) - n,
-				 " (it is defined later, at line %u: define variables before use)",
-				 c->vars[vi]->loc.line);
+			mg_error_append(p, u->diag,
+					" (it is defined later, at line %u: define variables before use)",
+					c->vars[vi]->loc.line);
 		else
-			snprintf(d->msg + n, sizeof(d->msg) - n,
-				 " (it is defined later, at %s:%u: define variables before use)",
-				 p->files[c->vars[vi]->loc.file], c->vars[vi]->loc.line);
+			mg_error_append(p, u->diag,
+					" (it is defined later, at %s:%u: define variables before use)",
+					p->files[c->vars[vi]->loc.file], c->vars[vi]->loc.line);
 	}
 }
 

@@ -2,6 +2,9 @@
 /*
  * Small helpers of libmedgate: growing arrays, diagnostics, a string hash index.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* vasprintf */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -34,6 +37,13 @@ int mg_grow(void **v, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+char *mg_vstrdupf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 void mg_error(struct mg_policy *p, struct mg_loc loc, const char *fmt, ...)
 {
 	struct mg_pdiag *d;
@@ -47,18 +57,55 @@ void mg_error(struct mg_policy *p, struct mg_loc loc, const char *fmt, ...)
 		p->oom = true;
 		return;
 	}
-	d = &p->diags[p->n_diags++];
+	d = &p->diags[p->n_diags];
 	d->loc = loc;
-	d->order = p->diag_order++;
+	d->order = p->diag_order;
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	if (vasprintf(&d->msg, fmt, ap) < 0) {
+		d->msg = NULL;
+		p->oom = true;
+	}
 	va_end(ap);
+	if (!d->msg)
+		return;
+	p->n_diags++;
+	p->diag_order++;
+}
+
+void mg_error_append(struct mg_policy *p, size_t i, const char *fmt, ...)
+{
+	char *tail, *msg;
+	va_list ap;
+	int r;
+
+	if (i >= p->n_diags)
+		return;
+	va_start(ap, fmt);
+	r = vasprintf(&tail, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		p->oom = true;
+		return;
+	}
+	if (asprintf(&msg, "%s%s", p->diags[i].msg, tail) < 0) {
+		p->oom = true;
+	} else {
+		free(p->diags[i].msg);
+		p->diags[i].msg = msg;
+	}
+	free(tail);
 }
 
 void mg_diags_free(struct mg_diags *d)
 {
+	size_t i;
+
 	if (!d)
 		return;
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
 	free(d->v);
 	d->v = NULL;
 	d->n = 0;
@@ -74,6 +121,18 @@ int mg_diag_format(const struct mg_diag *d, char *buf, size_t len)
 	else
 		n = snprintf(buf, len, "%s: error: %s", d->file, d->msg);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+char *mg_diag_string(const struct mg_diag *d)
+{
+	size_t len = strlen(d->file) + strlen(d->msg) + 64;
+	char *s = malloc(len);
+
+	if (s && mg_diag_format(d, s, len)) {
+		free(s);
+		s = NULL;
+	}
+	return s;
 }
 
 /* FNV-1a, the same function as profile ids; any decent spread will do for an index. */

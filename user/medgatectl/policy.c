@@ -87,12 +87,13 @@ static int file_is_blob(const char *path)
 
 static void print_diags(const struct mg_diags *d)
 {
-	char line[sizeof(d->v->file) + sizeof(d->v->msg) + 64];
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
-		mg_diag_format(&d->v[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		char *line = mg_diag_string(&d->v[i]);
+
+		fprintf(stderr, "%s\n", line ? line : d->v[i].msg);
+		free(line);
 	}
 	if (d->n)
 		errmsg("%zu error%s", d->n, d->n == 1 ? "" : "s");
