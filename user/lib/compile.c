@@ -683,28 +683,6 @@ static int cmp_diag(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int put_diag(struct mg_diags *d, const char *file, unsigned line, unsigned col,
-		    const char *msg)
-{
-	struct mg_diag *o;
-
-	if (mg_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)))
-		return -ENOMEM;
-	o = &d->v[d->n];
-	memset(o, 0, sizeof(*o));
-	o->file = strdup(file);
-	o->msg = strdup(msg);
-	if (!o->file || !o->msg) {
-		free(o->file);
-		free(o->msg);
-		return -ENOMEM;
-	}
-	o->line = line;
-	o->col = col;
-	d->n++;
-	return 0;
-}
-
 static int export_diags(struct mg_policy *p, struct mg_diags *d)
 {
 	struct mg_pdiag *sorted;
@@ -721,7 +699,7 @@ static int export_diags(struct mg_policy *p, struct mg_diags *d)
 		const struct mg_pdiag *x = &sorted[i];
 		const char *file = x->loc.file < p->n_files ? p->files[x->loc.file] : "<input>";
 
-		if (put_diag(d, file, x->loc.line, x->loc.col, x->msg)) {
+		if (mg_diags_add(d, file, x->loc.line, x->loc.col, x->msg)) {
 			free(sorted);
 			return -ENOMEM;
 		}
@@ -732,7 +710,7 @@ static int export_diags(struct mg_policy *p, struct mg_diags *d)
 
 		snprintf(msg, sizeof(msg), "too many errors: only the first %u are shown",
 			 MG_DIAGS_MAX);
-		if (put_diag(d, p->files[p->n_files - 1], 0, 0, msg))
+		if (mg_diags_add(d, p->files[p->n_files - 1], 0, 0, msg))
 			return -ENOMEM;
 	}
 	return 0;

@@ -107,6 +107,9 @@ struct mg_policy {
 
 void mg_error(struct mg_policy *p, struct mg_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Appends a copy of one diagnostic to @d; -ENOMEM. */
+int mg_diags_add(struct mg_diags *d, const char *file, unsigned line, unsigned col,
+		 const char *msg);
 /* vasprintf() that returns the string, or NULL when out of memory. */
 char *mg_vstrdupf(const char *fmt, va_list ap);
 /* Appends to the message of diagnostic @i (it keeps it on allocation failure). */

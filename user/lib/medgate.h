@@ -303,6 +303,26 @@ const char *mg_change_name(enum mg_change_kind k);	/* "rule_added", ... */
 struct stat;
 int mg_read_file(const char *path, size_t max, char **buf, size_t *len, struct stat *stb);
 
+/* ---- Where policy input comes from (input.c) ---- */
+
+/*
+ * Reads all of @path up to @max bytes (NUL-terminated copy): a regular file, or a pipe, FIFO or
+ * character device (/dev/stdin), read until end of file. -EFBIG when it holds more than @max
+ * bytes, -EISDIR for a directory, other -errno from open() and read().
+ */
+int mg_read_stream(const char *path, size_t max, char **buf, size_t *len);
+
+/*
+ * The policy files of directory @dir: every entry named *.policy (hidden ones skipped), sorted
+ * by name, as malloc'd paths in *paths (mg_policy_dir_free()). An entry with that name that is
+ * not a policy file (a dangling symbolic link, a symlink loop, a subdirectory, a device) is an
+ * error in @diags naming it and why, never skipped: a profile must not go missing silently.
+ * Returns 0; -EINVAL after diagnostics (also: no *.policy in @dir, more than @max files);
+ * -errno when @dir cannot be read (also in @diags); -ENOMEM.
+ */
+int mg_policy_dir(const char *dir, size_t max, char ***paths, size_t *n, struct mg_diags *diags);
+void mg_policy_dir_free(char **paths, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

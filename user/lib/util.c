@@ -112,6 +112,28 @@ void mg_diags_free(struct mg_diags *d)
 	d->cap = 0;
 }
 
+int mg_diags_add(struct mg_diags *d, const char *file, unsigned line, unsigned col,
+		 const char *msg)
+{
+	struct mg_diag *o;
+
+	if (mg_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)))
+		return -ENOMEM;
+	o = &d->v[d->n];
+	memset(o, 0, sizeof(*o));
+	o->file = strdup(file);
+	o->msg = strdup(msg);
+	if (!o->file || !o->msg) {
+		free(o->file);
+		free(o->msg);
+		return -ENOMEM;
+	}
+	o->line = line;
+	o->col = col;
+	d->n++;
+	return 0;
+}
+
 int mg_diag_format(const struct mg_diag *d, char *buf, size_t len)
 {
 	int n;

@@ -10,7 +10,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -55,17 +54,30 @@ void policy_help(FILE *f)
 		"Exit status: 0 success, 1 errors in the policy or a failed operation, 2 usage error.\n");
 }
 
-/* Reads a compiled blob (or any file given where one may stand); says why on failure. */
+/*
+ * Reads a compiled blob (or any file given where one may stand), from a regular file or a pipe
+ * (--base /dev/stdin); says why on failure.
+ */
 static int read_blob_file(const char *path, void **buf, size_t *len)
 {
-	int err = mg_read_file(path, BLOB_READ_MAX, (char **)buf, len, NULL);
+	int err = mg_read_stream(path, BLOB_READ_MAX, (char **)buf, len);
 
-	if (err)
+	if (err == -EFBIG)
+		errmsg("%s: more than %zu bytes: not a compiled policy blob (the largest is %u bytes)",
+		       path, BLOB_READ_MAX, MEDGATE_BLOB_MAX_SIZE);
+	else if (err == -EISDIR)
+		errmsg("%s: is a directory: give a compiled blob (medgatectl policy compile -o FILE)",
+		       path);
+	else if (err)
 		errmsg("%s: %s", path, strerror(-err));
 	return err;
 }
 
-/* Whether @path starts with the blob magic; -errno if it cannot be read. */
+/*
+ * Whether @path starts with the blob magic; -errno if it cannot be read. Only regular files are
+ * looked into: peeking at a pipe would eat the bytes the compiler then reads, so a pipe given
+ * as a policy file is policy text.
+ */
 static int file_is_blob(const char *path)
 {
 	unsigned char m[4];
@@ -73,7 +85,7 @@ static int file_is_blob(const char *path)
 	ssize_t r;
 	int fd;
 
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -161,78 +173,29 @@ static int add_file(struct policy_args *a, const char *path)
 	return EXIT_OK;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static bool policy_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	/* Hidden files are editor leftovers more often than policy. */
-	return name[0] != '.' && n > 7 && !strcmp(name + n - 7, ".policy");
-}
-
-/* Every *.policy in @dir (regular files, symbolic links to them included), sorted by name. */
+/*
+ * Every *.policy in @dir, sorted by name. An entry with that name that is not a policy file
+ * (dangling symlink, subdirectory) is an error, as it would be on the command line.
+ */
 static int add_dir(struct policy_args *a, const char *dir)
 {
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	int ret = EXIT_OK;
-	DIR *d;
+	struct mg_diags d = { 0 };
+	char **paths;
+	size_t n, i;
+	int ret = EXIT_OK, err;
 
-	d = opendir(dir);
-	if (!d) {
-		errmsg("%s: %s", dir, strerror(errno));
+	err = mg_policy_dir(dir, POLICY_FILES_MAX, &paths, &n, &d);
+	if (err) {
+		if (d.n)
+			print_diags(&d);
+		else
+			errmsg("%s: %s", dir, strerror(-err));
+		mg_diags_free(&d);
 		return EXIT_FAIL;
 	}
-	while ((de = readdir(d))) {
-		char *path;
-		struct stat st;
-
-		if (!policy_name(de->d_name))
-			continue;
-		if (asprintf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-			     de->d_name) < 0) {
-			ret = EXIT_FAIL;
-			break;
-		}
-		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-			free(path);
-			continue;
-		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **nn = ncap <= 2 * POLICY_FILES_MAX ?
-				    realloc(names, ncap * sizeof(*nn)) : NULL;
-
-			if (!nn) {
-				free(path);
-				errmsg("%s: too many policy files (the limit is %d)", dir,
-				       POLICY_FILES_MAX);
-				ret = EXIT_FAIL;
-				break;
-			}
-			names = nn;
-			cap = ncap;
-		}
-		names[n++] = path;
-	}
-	closedir(d);
-	if (ret == EXIT_OK && !n) {
-		errmsg("%s: no *.policy file in this directory", dir);
-		ret = EXIT_FAIL;
-	}
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (i = 0; i < n; i++) {
-		if (ret == EXIT_OK)
-			ret = add_file(a, names[i]);
-		free(names[i]);
-	}
-	free(names);
+	for (i = 0; i < n && ret == EXIT_OK; i++)
+		ret = add_file(a, paths[i]);
+	mg_policy_dir_free(paths, n);
 	a->had_dir = true;
 	return ret;
 }
@@ -512,6 +475,24 @@ out:
 	return ret;
 }
 
+/*
+ * An empty file, /dev/null or a file of comments compiles to a valid policy without profiles.
+ * Loading one is legitimate (it ends confinement) but is far more often a mistake, and what it
+ * does to running services is not obvious: say it before the load, on stderr. A blob that does
+ * not decode is left to the module to refuse.
+ */
+static void warn_if_empty(const void *blob, size_t len)
+{
+	struct mg_decoded *d = NULL;
+	const char *why = NULL;
+
+	if (mg_blob_decode(blob, len, &d, &why))
+		return;
+	if (!d->n_profiles)
+		errmsg("warning: this policy has no profiles: once it is loaded no new task is confined, and every task running under a profile now loses that profile and is denied everything until it exits");
+	mg_decoded_free(d);
+}
+
 static int cmd_load(int argc, char **argv)
 {
 	struct mg_client *c = NULL;
@@ -550,6 +531,7 @@ static int cmd_load(int argc, char **argv)
 		if (ret)
 			goto out;
 	}
+	warn_if_empty(blob, len);
 	ret = open_client(&c);
 	if (ret)
 		goto out;
