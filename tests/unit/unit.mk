@@ -6,7 +6,7 @@
 
 UNIT_OUT	:= $(BUILD)/tests/unit
 UNIT_TESTS	:= $(UNIT_OUT)/test_policy_parse $(UNIT_OUT)/test_sha256 $(UNIT_OUT)/test_diag $(UNIT_OUT)/test_input \
-		   $(UNIT_OUT)/test_cli
+		   $(UNIT_OUT)/test_cli $(UNIT_OUT)/test_audit_format
 
 # The tests use only the compiler half of libmedgate (no netlink), so they link dynamically and
 # need nothing but libc. A static pattern rule: it takes precedence over the generic

@@ -165,6 +165,7 @@ int mg_audit_read(struct mg_client *c, uint64_t from_seq,
 const char *mg_op_name(uint32_t op);		/* "file_open", ...; "unknown" */
 const char *mg_verdict_name(uint32_t v);	/* "allow", "deny", "would_deny"; "unknown" */
 const char *mg_mode_name(uint32_t m);		/* "enforce", "complain"; "unknown" */
+const char *mg_cap_name(uint32_t cap);		/* "cap_sys_module", ...; NULL if unknown */
 
 /* "2024-05-01T10:00:00.123456789Z"; -ENOSPC if too small. */
 int mg_time_format(uint64_t real_ns, char *buf, size_t len);
