@@ -271,7 +271,8 @@ static u32 states_budget(const struct mg_policy *p, const struct out *o)
 static void report_blowup(struct mg_policy *p, struct out *o, const struct mg_profile *prof,
 			  const struct mg_dfa_fail *f, u32 budget)
 {
-	char who[160] = "", limit[96];
+	/* Room for the first blamed rule however long its file name; later ones stop at a full list. */
+	char who[MEDGATE_PATH_MAX + 160] = "", limit[96];
 	struct mg_loc loc = prof ? prof->loc : (struct mg_loc){ 0 };
 	size_t i, used = 0;
 

@@ -155,6 +155,9 @@ static struct mg_loc word_end(const struct word *w)
 	return l;
 }
 
+/* Room for where(): a file name of up to PATH_MAX bytes and its line, never cut. */
+#define WHERE_MAX	(MEDGATE_PATH_MAX + 32)
+
 /* "line 12" when @l is in file @cur, else "FILE:12". */
 static const char *where(const struct mg_policy *p, struct mg_loc l, unsigned cur, char *buf,
 			 size_t len)
@@ -503,7 +506,7 @@ static void xerror(struct parser *ps, const struct word *w, const struct xpath *
 		l.col = x->cols[i];
 		if (x->var[i] >= 0) {
 			const struct var *v = ps->c->vars[x->var[i]];
-			char wb[MEDGATE_PATH_MAX + 32];
+			char wb[WHERE_MAX];
 
 			mg_error(ps->p, l, "%s (from the value of @{%s}, %s)", msg, v->name,
 				 where(ps->p, v->loc, ps->file, wb, sizeof(wb)));
@@ -623,7 +626,7 @@ static bool add_attach(struct parser *ps, const struct word *w, const struct xpa
 	if (bc->registered && mg_index_get(&p->by_attach, x->text, &owner)) {
 		const struct mg_profile *o = p->profiles[owner];
 		struct mg_loc first = o->loc;
-		char wb[300];
+		char wb[WHERE_MAX];
 		size_t i;
 
 		for (i = 0; i < o->n_attach; i++)
@@ -683,7 +686,7 @@ static void st_mode(struct body_ctx *bc, const struct stmt *st, size_t first)
 	struct parser *ps = bc->ps;
 	const struct word *w = &st->w[first];
 	size_t n = st->n - first;
-	char wb[300];
+	char wb[WHERE_MAX];
 	u32 mode;
 
 	if (n == 0) {
@@ -1156,7 +1159,7 @@ static void body(struct body_ctx *bc, bool opened, struct mg_loc open_loc)
 	struct parser *ps = bc->ps;
 	const char *name = bc->prof->name ? bc->prof->name : "";
 	struct stmt st = { 0 };
-	char wb[300];
+	char wb[WHERE_MAX];
 
 	while (!ps->c->err) {
 		switch (ps->tok.type) {
@@ -1394,7 +1397,7 @@ static void var_definition(struct parser *ps, struct stmt *st)
 	struct pctx *c = ps->c;
 	struct word *w = st->w, first = { 0 };
 	struct value_arg va = { 0 };
-	char name[MG_VAR_NAME_MAX], wb[300];
+	char name[MG_VAR_NAME_MAX], wb[WHERE_MAX];
 	const char *rest;
 	bool append = false;
 	size_t i, j, n, vi, values_from;
