@@ -94,6 +94,39 @@ static void test_long_file_name(void)
 	mg_diags_free(&d);
 }
 
+/* A message that points at an earlier place in another file names that file whole. */
+static void test_long_file_elsewhere(void)
+{
+#define A "profile a {\n    attach /bin/x\n}\n"
+#define B "profile a {\n    attach /bin/y\n}\n"
+	char name[1200], want[1300];
+	struct mg_diags d = { 0 };
+	struct mg_policy *p;
+	void *blob = NULL;
+	size_t len = 0;
+	bool ok;
+
+	memset(name, 'g', sizeof(name) - 8);
+	strcpy(name + sizeof(name) - 8, ".policy");
+	if (mg_policy_new(&p)) {
+		tap_ok(false, "an earlier place in a long-named file is named whole");
+		return;
+	}
+	mg_policy_add_text(p, A, strlen(A), name);
+	mg_policy_add_text(p, B, strlen(B), "b.policy");
+	mg_policy_build(p, &blob, &len, &d);
+	snprintf(want, sizeof(want), "(first defined at %s:1)", name);
+	ok = d.n == 1 && !strcmp(d.v[0].file, "b.policy") && strstr(d.v[0].msg, want);
+	tap_ok(ok, "an earlier place in a long-named file is named whole");
+	if (!ok)
+		show(&d);
+	free(blob);
+	mg_diags_free(&d);
+	mg_policy_free(p);
+#undef A
+#undef B
+}
+
 struct lex_case {
 	const char *name;
 	const char *text;
@@ -146,6 +179,7 @@ int main(void)
 	tap_start();
 	test_long_path_from_variable();
 	test_long_file_name();
+	test_long_file_elsewhere();
 	test_comments();
 	return tap_end();
 }
