@@ -136,6 +136,18 @@ static void test_base_pipe(void)
 	     strstr(out, "/dev/stdin: not a compiled policy blob");
 	tap_ok(ok, "diff --base /dev/stdin: text through the pipe is named and explained");
 	explain(ok);
+	ok = sh("cat old.blob | " CTL " policy check /dev/stdin") == 0 &&
+	     strstr(out, "/dev/stdin: ok: compiled policy");
+	tap_ok(ok, "check /dev/stdin: a blob through a pipe is validated as a blob");
+	explain(ok);
+	ok = sh("cat new.policy | " CTL " policy check /dev/stdin") == 0 &&
+	     strstr(out, "ok: 1 profile, 0 attachments, 2 rules");
+	tap_ok(ok, "check /dev/stdin: policy text through a pipe is compiled");
+	explain(ok);
+	ok = sh("cat old.blob | " CTL " policy load /dev/stdin") == 1 && !strstr(out, "error") &&
+	     strstr(out, "medgate.ko is not loaded");
+	tap_ok(ok, "load /dev/stdin: a blob through a pipe goes to the module as it is");
+	explain(ok);
 	ok = sh("head -c 70000000 /dev/zero | " CTL " policy diff new.policy --base /dev/stdin") == 1 &&
 	     strstr(out, "/dev/stdin: more than");
 	tap_ok(ok, "diff --base /dev/stdin: the size cap holds");

@@ -291,17 +291,62 @@ static void summary_json(struct jw *w, const struct mg_decoded *d)
 	jw_u64(w, "size", d->size);
 }
 
-/* policy check on a compiled blob: the module's own validator, run here. */
-static int check_blob(const char *path)
+/*
+ * A single input that is not a regular file (a pipe: policy load /dev/stdin) can be read only
+ * once, so it is read whole here and then taken as a blob or as policy text. Returns 1 with
+ * *buf (free() it) for such an input, 0 for any other, -1 after saying why.
+ */
+static int read_single_stream(const struct policy_args *a, void **buf, size_t *len)
+{
+	struct stat st;
+
+	if (a->n_files != 1 || a->had_dir || stat(a->files[0], &st) || S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode))
+		return 0;
+	return read_blob_file(a->files[0], buf, len) ? -1 : 1;
+}
+
+/* Compiles policy text read from @path: mg_policy_compile_files() for one text in memory. */
+static int build_text(const char *path, const char *text, size_t tlen, void **blob, size_t *len,
+		      struct mg_diags *d)
+{
+	struct mg_policy *p;
+	int err;
+
+	err = mg_policy_new(&p);
+	if (err)
+		return err;
+	err = mg_policy_add_text(p, text, tlen, path);
+	if (err != -ENOMEM)
+		err = mg_policy_build(p, blob, len, d);
+	mg_policy_free(p);
+	return err;
+}
+
+/* build_text() that prints the errors and returns EXIT_FAIL if there are any. */
+static int compile_text(const char *path, const char *text, size_t tlen, void **blob,
+			size_t *len)
+{
+	struct mg_diags d = { 0 };
+	int err = build_text(path, text, tlen, blob, len, &d);
+
+	if (err) {
+		if (d.n)
+			print_diags(&d);
+		else
+			errmsg("cannot compile: %s", strerror(-err));
+	}
+	mg_diags_free(&d);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
+/* policy check on a compiled blob (@buf, read from @path): the module's own validator. */
+static int check_blob(const char *path, const void *buf, size_t len)
 {
 	struct mg_decoded *d = NULL;
 	const char *why = NULL;
-	void *buf;
-	size_t len;
 	int err;
 
-	if (read_blob_file(path, &buf, &len))
-		return EXIT_FAIL;
 	err = mg_blob_decode(buf, len, &d, &why);
 	if (json_output) {
 		struct jw w;
@@ -324,7 +369,6 @@ static int check_blob(const char *path)
 		printf("\n");
 	}
 	mg_decoded_free(d);
-	free(buf);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -336,17 +380,29 @@ static int cmd_check(int argc, char **argv)
 	const char *why = NULL;
 	void *blob = NULL;
 	size_t len = 0;
-	int ret, err;
+	void *input = NULL;
+	size_t ilen = 0;
+	int ret, err, piped;
 
 	ret = parse_args(argc, argv, &a, 0, "check", 1);
 	if (ret)
 		goto out;
-	if (a.n_files == 1 && !a.had_dir && file_is_blob(a.files[0]) == 1) {
-		ret = check_blob(a.files[0]);
+	piped = read_single_stream(&a, &input, &ilen);
+	if (piped < 0 ||
+	    (!piped && a.n_files == 1 && !a.had_dir && file_is_blob(a.files[0]) == 1 &&
+	     read_blob_file(a.files[0], &input, &ilen))) {
+		ret = EXIT_FAIL;
 		goto out;
 	}
-	err = mg_policy_compile_files((const char *const *)a.files, (size_t)a.n_files, &blob, &len,
-				      &d);
+	if (input && mg_is_blob(input, ilen)) {
+		ret = check_blob(a.files[0], input, ilen);
+		goto out;
+	}
+	if (input)
+		err = build_text(a.files[0], input, ilen, &blob, &len, &d);
+	else
+		err = mg_policy_compile_files((const char *const *)a.files, (size_t)a.n_files,
+					      &blob, &len, &d);
 	if (err && !d.n) {
 		errmsg("cannot compile: %s", strerror(-err));
 		ret = EXIT_FAIL;
@@ -379,6 +435,7 @@ static int cmd_check(int argc, char **argv)
 out:
 	mg_decoded_free(dec);
 	mg_diags_free(&d);
+	free(input);
 	free(blob);
 	free_args(&a);
 	return ret;
@@ -501,12 +558,28 @@ static int cmd_load(int argc, char **argv)
 	void *blob = NULL;
 	size_t len = 0;
 	uint64_t version = 0;
-	int ret, err, i, is_blob = 0;
+	void *input = NULL;
+	size_t ilen = 0;
+	int ret, err, i, is_blob = 0, piped;
 
 	ret = parse_args(argc, argv, &a, 0, "load", 1);
 	if (ret)
 		goto out;
-	for (i = 0; i < a.n_files && !a.had_dir; i++) {
+	piped = read_single_stream(&a, &input, &ilen);
+	if (piped < 0) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (piped && mg_is_blob(input, ilen)) {
+		blob = input;		/* sent as it is, like a blob file */
+		len = ilen;
+		input = NULL;
+	} else if (piped) {
+		ret = compile_text(a.files[0], input, ilen, &blob, &len);
+		if (ret)
+			goto out;
+	}
+	for (i = 0; i < a.n_files && !a.had_dir && !piped; i++) {
 		int b = file_is_blob(a.files[i]);
 
 		if (b < 0) {
@@ -526,7 +599,7 @@ static int cmd_load(int argc, char **argv)
 			ret = EXIT_FAIL;
 			goto out;
 		}
-	} else {
+	} else if (!piped) {
 		ret = compile(&a, &blob, &len);
 		if (ret)
 			goto out;
@@ -562,6 +635,7 @@ static int cmd_load(int argc, char **argv)
 	}
 out:
 	mg_client_close(c);
+	free(input);
 	free(blob);
 	free_args(&a);
 	return ret;
