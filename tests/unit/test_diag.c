@@ -146,6 +146,10 @@ static const struct lex_case lex_cases[] = {
 	  "control character 0x7f in comment" },
 	{ "escape sequence in a comment", T("# \x1b[31mred\nprofile a {\n    file /x r\n}\n"),
 	  1, 3, "control character 0x1b in comment" },
+	{ "form feed in a comment", T("#\f\nprofile a {\n    file /x r\n}\n"), 1, 2,
+	  "control character 0x0c in comment" },
+	{ "vertical tab after a word", T("profile a {\n    file /x r\v\n}\n"), 2, 14,
+	  "control character 0x0b" },
 	{ "tab and CR in a comment are fine", T("#\ta\tb\r\nprofile a {\n    file /x r\n}\n"),
 	  0, 0, NULL },
 };

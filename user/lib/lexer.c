@@ -55,9 +55,10 @@ static struct mg_loc here(const struct mg_lexer *lx)
 	return l;
 }
 
+/* Only what docs/policy-language.md calls whitespace: \v and \f are control characters. */
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	return c == ' ' || c == '\t' || c == '\r';
 }
 
 static bool is_ctrl(char c)
