@@ -288,7 +288,7 @@ static void print_text(const struct report *r)
 	if (r->n_problems)
 		printf("enforcement:   NOT possible (%zu problem%s)\n", r->n_problems,
 		       r->n_problems == 1 ? "" : "s");
-	else if (r->pins_opaque)
+	else if (r->pins_opaque && !r->links)
 		printf("enforcement:   unknown (the module is ready; run as root to check the BPF programs)\n");
 	else if (st && !st->policy_version)
 		printf("enforcement:   ready, but no policy is loaded (nothing is confined)\n");
@@ -315,7 +315,7 @@ static void print_json(const struct report *r)
 	jw_init(&w, stdout);
 	jw_obj_open(&w, NULL);
 	/* null: nothing wrong was found, but a user without root cannot check the BPF pins. */
-	if (!r->n_problems && r->pins_opaque)
+	if (!r->n_problems && r->pins_opaque && !r->links)
 		jw_null(&w, "enforcing_capable");
 	else
 		jw_bool(&w, "enforcing_capable", r->n_problems == 0);
