@@ -45,32 +45,6 @@
 #define PRE		D "/pre.so"
 #define FIFO		D "/ctl.fifo"
 
-#if defined(__x86_64__)
-#define MULTIARCH	"x86_64-linux-gnu"
-#elif defined(__aarch64__)
-#define MULTIARCH	"aarch64-linux-gnu"
-#else
-#define MULTIARCH	"unknown"
-#endif
-
-static int load(struct __test_metadata *_metadata, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int load(struct __test_metadata *_metadata, const char *fmt, ...)
-{
-	char text[8192], err[512];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	ret = mg_load_text(text, err, sizeof(err));
-	if (ret)
-		TH_LOG("load failed (%d): %s\n%s", ret, err, text);
-	return ret;
-}
-
 /*
  * A static x86-64 ELF of one PT_LOAD at @base whose code is exit(@code), with a PT_INTERP naming
  * @interp when not NULL: the kernel then opens and maps @interp and starts there.
@@ -133,62 +107,6 @@ static int write_tiny_elf(const char *path, unsigned long base, int code, const 
 	return close(fd) ? -errno : 0;
 }
 
-/* Runs CALLER recv-fd 3 with one end of a socket pair and sends it @fd; returns its status. */
-static int send_fd_to_caller(int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'x';
-	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	int sv[2], status;
-	pid_t pid;
-
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		char *argv[] = { CALLER, "recv-fd", "3", NULL };
-
-		if (dup2(sv[1], 3) < 0)
-			_exit(250);
-		execv(CALLER, argv);
-		_exit(251);
-	}
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sv[0], &msg, 0) < 0)
-		kill(pid, SIGKILL);
-	close(sv[0]);
-	close(sv[1]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -ECHILD;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-}
-
-/* Where the loader finds libc.so.6, after symlinks. */
-static int find_libc(char out[PATH_MAX])
-{
-	static const char *const dirs[] = {
-		"/lib/" MULTIARCH, "/usr/lib/" MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
-	};
-	char libc[PATH_MAX];
-	size_t i;
-
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(libc, sizeof(libc), "%s/libc.so.6", dirs[i]);
-		if (realpath(libc, out))
-			return 0;
-	}
-	return -ENOENT;
-}
-
 FIXTURE(attack) {
 };
 
@@ -218,8 +136,7 @@ TEST_F(attack, writable_script_cannot_choose_its_interpreter)
 	struct mg_event ev;
 
 	ASSERT_EQ(0, mg_write_file(W "/s.sh", "#!" TARGET " open\n", 0755));
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file " W "/* rwcx\n"
 			  "}\n"));
@@ -237,8 +154,7 @@ TEST_F(attack, writable_script_with_allowed_interpreter_runs)
 	char *argv[] = { CALLER, "exec", W "/s.sh", "r", NULL };
 
 	ASSERT_EQ(0, mg_write_file(W "/s.sh", "#!" TARGET " open\n", 0755));
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file " W "/* rwcx\n"
 			  "    exec " TARGET "\n"
@@ -255,8 +171,7 @@ TEST_F(attack, read_only_script_keeps_its_interpreter)
 	char *argv[] = { CALLER, "exec", RO "/s.sh", "r", NULL };
 
 	ASSERT_EQ(0, mg_write_file(RO "/s.sh", "#!" TARGET " open\n", 0755));
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    exec " RO "/s.sh\n"
 			  "    file " RO "/s.sh r\n"
@@ -280,8 +195,7 @@ TEST_F(attack, writable_elf_cannot_choose_its_loader)
 #endif
 	ASSERT_EQ(0, write_tiny_elf(TINY, 0x800000, 42, NULL));
 	ASSERT_EQ(0, write_tiny_elf(W "/elf", 0x400000, 7, TINY));
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file " W "/* rwcx\n"
 			  "}\n"));
@@ -298,14 +212,12 @@ TEST_F(attack, execveat_o_path_is_an_exec_of_the_file)
 {
 	char *argv[] = { CALLER, "exec-opath", TARGET, "open", X, "r", NULL };
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file " X " r\n"
 			  "}\n"));
 	EXPECT_EQ(EACCES, mg_run(argv));
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    exec " TARGET "\n"
 			  "    file " X " r\n"
@@ -318,8 +230,7 @@ TEST_F(attack, exec_of_memfd_is_refused)
 {
 	char *argv[] = { CALLER, "exec-memfd", TARGET, "open", X, "r", NULL };
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file " TARGET " r\n"
 			  "    file " X " r\n"
@@ -334,12 +245,11 @@ TEST_F(attack, received_memfd_is_refused)
 	int fd = syscall(SYS_memfd_create, "mg-recv", 0);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file /** rw\n"
 			  "}\n"));
-	EXPECT_EQ(EACCES, send_fd_to_caller(fd));
+	EXPECT_EQ(EACCES, mg_run_recv_fd(CALLER, fd));
 	close(fd);
 }
 
@@ -351,17 +261,15 @@ TEST_F(attack, received_named_fifo_needs_a_rule)
 	ASSERT_EQ(0, mkfifo(FIFO, 0600));
 	fd = open(FIFO, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "}\n"));
-	EXPECT_EQ(EACCES, send_fd_to_caller(fd));
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	EXPECT_EQ(EACCES, mg_run_recv_fd(CALLER, fd));
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file " FIFO " rw\n"
 			  "}\n"));
-	EXPECT_EQ(0, send_fd_to_caller(fd));
+	EXPECT_EQ(0, mg_run_recv_fd(CALLER, fd));
 	close(fd);
 }
 
@@ -373,8 +281,7 @@ TEST_F(attack, tmpfile_cannot_be_linked_where_create_is_refused)
 {
 	struct stat st;
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile atk {\n"
+	ASSERT_EQ(0, mg_load_textf("profile atk {\n"
 			  "    attach " CALLER "\n"
 			  "    file " W "/* rwcl\n"
 			  "    file " RO "/* r\n"
@@ -397,13 +304,11 @@ TEST_F(attack, ld_preload_from_starter_is_mapped_under_the_profile)
 	struct mg_event ev;
 	int ret;
 
-	ASSERT_EQ(0, find_libc(libc));
-	strcpy(libdir, libc);
-	*strrchr(libdir, '/') = '\0';
+	ASSERT_EQ(0, mg_libc_dir(libdir));
+	snprintf(libc, sizeof(libc), "%.*s/libc.so.6", (int)(sizeof(libc) - 12), libdir);
 	ASSERT_EQ(0, mg_copy_file(DYN_PROBE, DYN, 0755));
 	ASSERT_EQ(0, mg_copy_file(libc, PRE, 0755));
-	ASSERT_EQ(0, load(_metadata,
-			  "profile d {\n"
+	ASSERT_EQ(0, mg_load_textf("profile d {\n"
 			  "    attach " DYN "\n"
 			  "    file /etc/ld.so.cache r\n"
 			  "    file %s/** rm\n"

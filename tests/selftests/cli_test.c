@@ -4,6 +4,9 @@
  * audit show) says what the kernel holds.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +17,15 @@
 #include "mg_util.h"
 
 #define CTL	"/usr/sbin/medgatectl"
+#define DAEMON	"/usr/sbin/medgated"
 #define D	MG_WORKDIR "/cli"
 #define PROBE	D "/probe"
 #define POLICY	D "/cli.policy"
 #define CHANGED	D "/changed.policy"
 #define SECRET	D "/secret"
+#define LOG	D "/audit.log"
+#define OUT1	D "/medgated1.out"
+#define OUT2	D "/medgated2.out"
 
 static const char policy[] =
 	"# the operator's policy\n"
@@ -133,6 +140,163 @@ TEST_F(cli, status_and_audit_show_tell_the_operator)
 	EXPECT_NE(NULL, strstr(self->out, "enforcement:   ready"));
 	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "-j audit show"));
 	EXPECT_NE(NULL, strstr(self->out, "\"" SECRET "\"")) {
+		TH_LOG("%s", self->out);
+	}
+}
+
+/*
+ * Runs @argv with stdout and stderr into @out (a file, or NULL to keep them), as @uid when it is
+ * not 0 (all of real, effective and saved ids, so nothing can be regained). Returns the pid.
+ */
+static pid_t spawn(char *const argv[], const char *out, uid_t uid)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	if (out) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(125);
+	}
+	if (uid && (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+		_exit(126);
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+static int wait_exit(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
+}
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	ssize_t n = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* The pid holding a write lock on @path, 0 if none. */
+static pid_t lock_holder(const char *path)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		return 0;
+	r = fcntl(fd, F_GETLK, &fl);
+	close(fd);
+	return !r && fl.l_type != F_UNLCK ? fl.l_pid : 0;
+}
+
+/* Starts a medgated logger on LOG and waits (a bounded poll, not a timing check) for its lock. */
+static pid_t start_logger(void)
+{
+	char *argv[] = { DAEMON, "--log", LOG, NULL };
+	pid_t pid = spawn(argv, OUT1, 0);
+	int i;
+
+	for (i = 0; i < 1200 && lock_holder(LOG) != pid; i++)
+		usleep(50000);
+	return lock_holder(LOG) == pid ? pid : -1;
+}
+
+TEST_F(cli, status_as_a_user_is_unknown_not_impossible)
+{
+	char *argv[] = { CTL, "status", NULL };
+	char out[] = D "/status-nobody.out";
+
+	ASSERT_EQ(0, wait_exit(spawn(argv, out, 65534)));
+	slurp(out, self->out, sizeof(self->out));
+	EXPECT_NE(NULL, strstr(self->out, "need root to inspect")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "enforcement:   unknown"));
+	EXPECT_EQ(NULL, strstr(self->out, "NOT possible"));
+	EXPECT_EQ(NULL, strstr(self->out, "problem:"));
+	/* And as root, with the same module and programs, everything is known. */
+	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "status"));
+	EXPECT_NE(NULL, strstr(self->out, "enforcement:   ready\n"));
+}
+
+TEST_F(cli, empty_policy_warns_and_status_says_so)
+{
+	ASSERT_EQ(0, mg_write_file(CHANGED, "# only a comment\n", 0644));
+	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy load " CHANGED));
+	EXPECT_NE(NULL, strstr(self->out, "warning: this policy has no profiles")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_NE(NULL, strstr(self->out, "denied everything"));
+	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "status"));
+	EXPECT_NE(NULL, strstr(self->out, "the loaded policy has no profiles")) {
+		TH_LOG("%s", self->out);
+	}
+	EXPECT_EQ(NULL, strstr(self->out, "enforcement:   ready\n"));
+	/* A policy with a profile loads without the warning. */
+	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy load " POLICY));
+	EXPECT_EQ(NULL, strstr(self->out, "warning"));
+}
+
+TEST_F(cli, second_logger_on_one_file_refuses)
+{
+	char *argv[] = { DAEMON, "--log", LOG, NULL };
+	char want[128];
+	pid_t first;
+	int st;
+
+	unlink(LOG);
+	first = start_logger();
+	ASSERT_LT(0, first) {
+		slurp(OUT1, self->out, sizeof(self->out));
+		TH_LOG("the first logger never locked " LOG ": %s", self->out);
+	}
+	st = wait_exit(spawn(argv, OUT2, 0));
+	slurp(OUT2, self->out, sizeof(self->out));
+	snprintf(want, sizeof(want), "another medgated is writing " LOG " (pid %d)", first);
+	EXPECT_NE(0, st);
+	EXPECT_NE(NULL, strstr(self->out, want)) {
+		TH_LOG("%s", self->out);
+	}
+	/* Being a logger next to attached programs is not an error, and is not worded as one. */
+	slurp(OUT1, self->out, sizeof(self->out));
+	EXPECT_NE(NULL, strstr(self->out, "only logs audit events")) {
+		TH_LOG("%s", self->out);
+	}
+	kill(first, SIGTERM);
+	EXPECT_EQ(0, wait_exit(first));
+}
+
+TEST_F(cli, logger_drains_the_ring_on_sigterm)
+{
+	char want[sizeof(SECRET) + 16];
+	uint64_t from;
+	pid_t pid;
+
+	unlink(LOG);
+	pid = start_logger();
+	ASSERT_LT(0, pid);
+	from = mg_audit_next();
+	/* The denial comes right before SIGTERM: only a last pull can bring it into the log. */
+	ASSERT_EQ(EACCES, mg_run_probe(PROBE, "open", SECRET, "r"));
+	ASSERT_EQ(0, mg_find_event(from, SECRET, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY,
+				   &(struct mg_event){ 0 }));
+	kill(pid, SIGTERM);
+	EXPECT_EQ(0, wait_exit(pid));
+	slurp(LOG, self->out, sizeof(self->out));
+	snprintf(want, sizeof(want), "\"path\":\"%s\"", SECRET);
+	EXPECT_NE(NULL, strstr(self->out, want)) {
 		TH_LOG("%s", self->out);
 	}
 }

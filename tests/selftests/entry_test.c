@@ -15,11 +15,8 @@
  * Real binaries: the static probe, a dynamically linked build of the same probe (its libraries
  * found through the loader named in its PT_INTERP, wherever the VM keeps them), and busybox sh.
  */
-#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,85 +38,10 @@
 #define Y		D "/y.txt"
 #define DYN_PROBE	"/medgate/helpers/mg-probe-dyn"
 
-#if defined(__x86_64__)
-#define MULTIARCH	"x86_64-linux-gnu"
-#elif defined(__aarch64__)
-#define MULTIARCH	"aarch64-linux-gnu"
-#else
-#define MULTIARCH	"unknown"
-#endif
-
-/* The ELF loader a dynamic executable names in PT_INTERP (64-bit ELF), resolved. */
-static int elf_interp(const char *exe, char *out, size_t len)
-{
-	char interp[PATH_MAX] = "";
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
-	int fd, i, ret = -ENOENT;
-
-	fd = open(exe, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || eh.e_ident[EI_CLASS] != ELFCLASS64)
-		goto out;
-	for (i = 0; i < eh.e_phnum; i++) {
-		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + (off_t)i * eh.e_phentsize) != sizeof(ph))
-			goto out;
-		if (ph.p_type != PT_INTERP || ph.p_filesz >= sizeof(interp))
-			continue;
-		if (pread(fd, interp, ph.p_filesz, ph.p_offset) != (ssize_t)ph.p_filesz)
-			goto out;
-		interp[ph.p_filesz] = '\0';
-		ret = realpath(interp, out) && strlen(out) < len ? 0 : -ENOENT;
-		break;
-	}
-out:
-	close(fd);
-	return ret;
-}
-
-/* Where the loader finds libc.so.6 (merged /usr or not, multiarch or not), after symlinks. */
-static int find_libc_dir(char out[PATH_MAX])
-{
-	static const char *const dirs[] = {
-		"/lib/" MULTIARCH, "/usr/lib/" MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
-	};
-	char libc[PATH_MAX];
-	size_t i;
-
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		snprintf(libc, sizeof(libc), "%s/libc.so.6", dirs[i]);
-		if (realpath(libc, out)) {
-			*strrchr(out, '/') = '\0';
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 FIXTURE(entry) {
 	char loader[PATH_MAX];	/* the loader as the kernel names it, after symbolic links */
 	char libdir[PATH_MAX];	/* the directory of the C library, after symbolic links */
 };
-
-static int load(struct __test_metadata *_metadata, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Loads the policy printf'd from @fmt; returns 0 or -errno (and logs the reason). */
-static int load(struct __test_metadata *_metadata, const char *fmt, ...)
-{
-	char text[8192], err[512];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	ret = mg_load_text(text, err, sizeof(err));
-	if (ret)
-		TH_LOG("load failed (%d): %s\n%s", ret, err, text);
-	return ret;
-}
 
 FIXTURE_SETUP(entry)
 {
@@ -139,8 +61,8 @@ FIXTURE_SETUP(entry)
 				   "read l < " X " || exit 10\n"
 				   "read l < " Y " && exit 11\n"
 				   "exit 0\n", 0755));
-	ASSERT_EQ(0, elf_interp(DYN, self->loader, sizeof(self->loader)));
-	ASSERT_EQ(0, find_libc_dir(self->libdir));
+	ASSERT_EQ(0, mg_elf_interp(DYN, self->loader, sizeof(self->loader)));
+	ASSERT_EQ(0, mg_libc_dir(self->libdir));
 }
 
 FIXTURE_TEARDOWN(entry)
@@ -153,8 +75,7 @@ FIXTURE_TEARDOWN(entry)
  */
 TEST_F(entry, static_program_runs_under_deny_m_everywhere)
 {
-	ASSERT_EQ(0, load(_metadata,
-			  "profile s {\n"
+	ASSERT_EQ(0, mg_load_textf("profile s {\n"
 			  "    attach " STATIC "\n"
 			  "    file " D "/* r\n"
 			  "    deny file /** m\n"
@@ -169,8 +90,7 @@ TEST_F(entry, static_program_runs_under_deny_m_everywhere)
  */
 TEST_F(entry, dynamic_program_runs_with_loader_denied)
 {
-	ASSERT_EQ(0, load(_metadata,
-			  "profile d {\n"
+	ASSERT_EQ(0, mg_load_textf("profile d {\n"
 			  "    attach " DYN "\n"
 			  "    file /etc/ld.so.cache r\n"
 			  "    file %s/libc.so.6 rm\n"
@@ -190,8 +110,7 @@ TEST_F(entry, dynamic_program_needs_its_libraries)
 	char libc[PATH_MAX + 16];
 	struct mg_event ev;
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile d {\n"
+	ASSERT_EQ(0, mg_load_textf("profile d {\n"
 			  "    attach " DYN "\n"
 			  "    file %s/libc.so.6 r\n"
 			  "}\n", self->libdir));
@@ -203,8 +122,7 @@ TEST_F(entry, dynamic_program_needs_its_libraries)
 /* A script attached to a profile: busybox sh is mapped without a rule, and reads the script. */
 TEST_F(entry, script_runs_under_deny_m_everywhere)
 {
-	ASSERT_EQ(0, load(_metadata,
-			  "profile sc {\n"
+	ASSERT_EQ(0, mg_load_textf("profile sc {\n"
 			  "    attach " SCRIPT "\n"
 			  "    file " SCRIPT " r\n"
 			  "    file " X " r\n"
@@ -224,8 +142,7 @@ TEST_F(entry, exec_rule_is_enough_for_dynamic_program_and_script)
 	char *dyn[] = { CALLER, "exec", DYN, "open", X, "r", NULL };
 	char *script[] = { CALLER, "exec", SCRIPT, NULL };
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile caller {\n"
+	ASSERT_EQ(0, mg_load_textf("profile caller {\n"
 			  "    attach " CALLER "\n"
 			  "    exec " DYN " -> d\n"
 			  "    exec " SCRIPT "\n"
@@ -251,8 +168,7 @@ TEST_F(entry, direct_loader_invocation_is_an_exec_of_the_loader)
 	uint64_t from = mg_audit_next();
 	struct mg_event ev;
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile caller {\n"
+	ASSERT_EQ(0, mg_load_textf("profile caller {\n"
 			  "    attach " CALLER "\n"
 			  "    exec " DYN "\n"
 			  "    file /etc/ld.so.cache r\n"
@@ -274,8 +190,7 @@ TEST_F(entry, refused_exec_is_reported_as_exec)
 	uint64_t from = mg_audit_next();
 	struct mg_event ev;
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile caller {\n"
+	ASSERT_EQ(0, mg_load_textf("profile caller {\n"
 			  "    attach " CALLER "\n"
 			  "}\n"));
 	EXPECT_EQ(EACCES, mg_run(refused));
@@ -296,8 +211,7 @@ TEST_F(entry, secure_exec_on_moves_and_as_rules_choose)
 	char *scrub[] = { MOVER, "exec", T_SCRUB, "at-secure", NULL };
 	char *stay[] = { MOVER, "exec", MOVER, "at-secure", NULL };
 
-	ASSERT_EQ(0, load(_metadata,
-			  "profile mover {\n"
+	ASSERT_EQ(0, mg_load_textf("profile mover {\n"
 			  "    attach " MOVER "\n"
 			  "    exec " MOVER "\n"
 			  "    exec " T_MOVE " -> other\n"

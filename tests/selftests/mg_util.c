@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <elf.h>
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -172,4 +177,122 @@ int mg_find_event(uint64_t from, const char *path, uint32_t op, uint32_t verdict
 	if (ret)
 		return ret;
 	return f.found ? 0 : -ENOENT;
+}
+
+int mg_load_textf(const char *fmt, ...)
+{
+	char text[8192], err[512], *line, *save = NULL;
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ret = mg_load_text(text, err, sizeof(err));
+	if (!ret)
+		return 0;
+	fprintf(stderr, "# load failed (%d): %s\n", ret, err);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "#   %s\n", line);
+	return ret;
+}
+
+int mg_run_recv_fd(const char *exe, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'x';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int sv[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		char *argv[] = { (char *)exe, "recv-fd", "3", NULL };
+
+		if (dup2(sv[1], 3) < 0)
+			_exit(250);
+		execv(exe, argv);
+		_exit(251);
+	}
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sv[0], &msg, 0) < 0)
+		kill(pid, SIGKILL);
+	close(sv[0]);
+	close(sv[1]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+int mg_elf_interp(const char *exe, char *out, size_t len)
+{
+	char interp[PATH_MAX] = "";
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, i, ret = -ENOENT;
+
+	fd = open(exe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || eh.e_ident[EI_CLASS] != ELFCLASS64)
+		goto out;
+	for (i = 0; i < eh.e_phnum; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + (off_t)i * eh.e_phentsize) != sizeof(ph))
+			goto out;
+		if (ph.p_type != PT_INTERP || ph.p_filesz >= sizeof(interp))
+			continue;
+		if (pread(fd, interp, ph.p_filesz, ph.p_offset) != (ssize_t)ph.p_filesz)
+			goto out;
+		interp[ph.p_filesz] = '\0';
+		if (len >= PATH_MAX) {
+			ret = realpath(interp, out) ? 0 : -ENOENT;
+		} else {
+			char full[PATH_MAX];
+
+			ret = realpath(interp, full) && strlen(full) < len ? 0 : -ENOENT;
+			if (!ret)
+				strcpy(out, full);
+		}
+		break;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+#if defined(__x86_64__)
+#define MULTIARCH	"x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define MULTIARCH	"aarch64-linux-gnu"
+#else
+#define MULTIARCH	"unknown"
+#endif
+
+int mg_libc_dir(char out[4096])
+{
+	static const char *const dirs[] = {
+		"/lib/" MULTIARCH, "/usr/lib/" MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+	};
+	char libc[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(libc, sizeof(libc), "%s/libc.so.6", dirs[i]);
+		if (realpath(libc, out)) {
+			*strrchr(out, '/') = '\0';
+			return 0;
+		}
+	}
+	return -ENOENT;
 }

@@ -29,5 +29,15 @@ uint64_t mg_audit_next(void);
  */
 int mg_find_event(uint64_t from, const char *path, uint32_t op, uint32_t verdict,
 		  struct mg_event *out);
+/* Compiles and loads the policy printf'd from @fmt; on failure prints why and the text as TAP
+ * comments. Returns 0 or -errno. */
+int mg_load_textf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Runs "@exe recv-fd 3" with one end of a unix socket pair on descriptor 3, sends it @fd over
+ * SCM_RIGHTS, and returns its exit status (the errno of the receipt), or -errno/-signal. */
+int mg_run_recv_fd(const char *exe, int fd);
+/* The ELF loader a dynamic 64-bit executable names in PT_INTERP, after symbolic links. */
+int mg_elf_interp(const char *exe, char *out, size_t len);
+/* The directory where the loader finds libc.so.6 (merged /usr or not), after symbolic links. */
+int mg_libc_dir(char out[4096]);
 
 #endif /* MG_UTIL_H */

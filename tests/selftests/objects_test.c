@@ -8,15 +8,11 @@
  *    it by the directory it was in, its device and its inode number.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "mg_util.h"
@@ -41,20 +37,13 @@ FIXTURE_TEARDOWN(objects)
 {
 }
 
+/* The profile "objects" with @rules. */
 static int load(const char *rules)
 {
-	char text[2048], err[512];
-	int ret;
-
-	snprintf(text, sizeof(text),
-		 "profile objects {\n"
-		 "    attach " PROBE "\n"
-		 "%s"
-		 "}\n", rules);
-	ret = mg_load_text(text, err, sizeof(err));
-	if (ret)
-		fprintf(stderr, "# load failed: %s\n%s", err, text);
-	return ret;
+	return mg_load_textf("profile objects {\n"
+			     "    attach " PROBE "\n"
+			     "%s"
+			     "}\n", rules);
 }
 
 TEST_F(objects, tmpfile_is_a_create_in_its_directory)
@@ -93,40 +82,11 @@ TEST_F(objects, tmpfile_linked_into_place)
 /* A pipe passed over a unix socket is accepted whatever the file rules say. */
 TEST_F(objects, received_pipe_is_not_a_file_object)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'x';
-	struct iovec iov = { &byte, 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	int sv[2], pipefd[2], status;
-	pid_t pid;
+	int pipefd[2];
 
 	ASSERT_EQ(0, load(""));
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	ASSERT_EQ(0, pipe(pipefd));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		char *argv[] = { PROBE, "recv-fd", "3", NULL };
-
-		if (dup2(sv[1], 3) < 0)
-			_exit(250);
-		execv(PROBE, argv);
-		_exit(251);
-	}
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &pipefd[0], sizeof(int));
-	if (sendmsg(sv[0], &msg, 0) < 0)
-		kill(pid, SIGKILL);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status));
-	EXPECT_EQ(0, WEXITSTATUS(status));
-	close(sv[0]);
-	close(sv[1]);
+	EXPECT_EQ(0, mg_run_recv_fd(PROBE, pipefd[0]));
 	close(pipefd[0]);
 	close(pipefd[1]);
 }

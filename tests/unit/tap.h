@@ -31,6 +31,20 @@ static inline int tap_ok(int cond, const char *fmt, ...)
 	return cond;
 }
 
+/* Writes @text to the file @dir/@name (test fixtures; a failure shows up in the test using it). */
+static inline void tap_put_file(const char *dir, const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
 static inline int tap_end(void)
 {
 	printf("1..%d\n# %d passed, %d failed\n", tap_n, tap_n - tap_failed, tap_failed);

@@ -46,6 +46,8 @@ void mg_policy_free(struct mg_policy *p)
 	free(p->files);
 	mg_index_free(&p->by_name);
 	mg_index_free(&p->by_attach);
+	for (i = 0; i < p->n_diags; i++)
+		free(p->diags[i].msg);
 	free(p->diags);
 	free(p);
 }
@@ -269,7 +271,8 @@ static u32 states_budget(const struct mg_policy *p, const struct out *o)
 static void report_blowup(struct mg_policy *p, struct out *o, const struct mg_profile *prof,
 			  const struct mg_dfa_fail *f, u32 budget)
 {
-	char who[160] = "", limit[96];
+	/* Room for the first blamed rule however long its file name; later ones stop at a full list. */
+	char who[MEDGATE_PATH_MAX + 160] = "", limit[96];
 	struct mg_loc loc = prof ? prof->loc : (struct mg_loc){ 0 };
 	size_t i, used = 0;
 
@@ -682,22 +685,6 @@ static int cmp_diag(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int put_diag(struct mg_diags *d, const char *file, unsigned line, unsigned col,
-		    const char *msg)
-{
-	struct mg_diag *o;
-
-	if (mg_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)))
-		return -ENOMEM;
-	o = &d->v[d->n++];
-	memset(o, 0, sizeof(*o));
-	snprintf(o->file, sizeof(o->file), "%s", file);
-	o->line = line;
-	o->col = col;
-	snprintf(o->msg, sizeof(o->msg), "%s", msg);
-	return 0;
-}
-
 static int export_diags(struct mg_policy *p, struct mg_diags *d)
 {
 	struct mg_pdiag *sorted;
@@ -714,7 +701,7 @@ static int export_diags(struct mg_policy *p, struct mg_diags *d)
 		const struct mg_pdiag *x = &sorted[i];
 		const char *file = x->loc.file < p->n_files ? p->files[x->loc.file] : "<input>";
 
-		if (put_diag(d, file, x->loc.line, x->loc.col, x->msg)) {
+		if (mg_diags_add(d, file, x->loc.line, x->loc.col, x->msg)) {
 			free(sorted);
 			return -ENOMEM;
 		}
@@ -725,7 +712,7 @@ static int export_diags(struct mg_policy *p, struct mg_diags *d)
 
 		snprintf(msg, sizeof(msg), "too many errors: only the first %u are shown",
 			 MG_DIAGS_MAX);
-		if (put_diag(d, p->files[p->n_files - 1], 0, 0, msg))
+		if (mg_diags_add(d, p->files[p->n_files - 1], 0, 0, msg))
 			return -ENOMEM;
 	}
 	return 0;
@@ -784,8 +771,8 @@ int mg_policy_build(struct mg_policy *p, void **blob, size_t *len, struct mg_dia
 	}
 out:
 	/* Errors of the text stay; the checks above run again if build is called again. */
-	if (p->n_diags > parse_diags)
-		p->n_diags = parse_diags;
+	while (p->n_diags > parse_diags)
+		free(p->diags[--p->n_diags].msg);
 	free(sorted);
 	return err;
 }

@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "internal.h"
@@ -202,11 +203,38 @@ static int escape_event(const struct mg_event *ev, struct esc *e, bool json)
 	return 0;
 }
 
-/* The access field: access letters, or for a capability event the capability's number. */
+/*
+ * The kernel's capability names (include/uapi/linux/capability.h, Linux 6.1: 0..CAP_LAST_CAP=40),
+ * lower case with libcap's "cap_" prefix, so that an audit record reads like capabilities(7).
+ * A table rather than libcap: the tools are static and need nothing else from it.
+ */
+static const char *const cap_names[] = {
+	"cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner", "cap_fsetid",
+	"cap_kill", "cap_setgid", "cap_setuid", "cap_setpcap", "cap_linux_immutable",
+	"cap_net_bind_service", "cap_net_broadcast", "cap_net_admin", "cap_net_raw",
+	"cap_ipc_lock", "cap_ipc_owner", "cap_sys_module", "cap_sys_rawio", "cap_sys_chroot",
+	"cap_sys_ptrace", "cap_sys_pacct", "cap_sys_admin", "cap_sys_boot", "cap_sys_nice",
+	"cap_sys_resource", "cap_sys_time", "cap_sys_tty_config", "cap_mknod", "cap_lease",
+	"cap_audit_write", "cap_audit_control", "cap_setfcap", "cap_mac_override", "cap_mac_admin",
+	"cap_syslog", "cap_wake_alarm", "cap_block_suspend", "cap_audit_read", "cap_perfmon",
+	"cap_bpf", "cap_checkpoint_restore",
+};
+
+const char *mg_cap_name(uint32_t cap)
+{
+	return cap < sizeof(cap_names) / sizeof(cap_names[0]) ? cap_names[cap] : NULL;
+}
+
+/*
+ * The access field: access letters, or for a capability event the capability's name (its
+ * number, "cap41", when this table is older than the kernel).
+ */
 static int event_access(const struct mg_event *ev, char *buf, size_t len)
 {
 	if (ev->op == MEDGATE_OP_CAPABILITY) {
-		int r = snprintf(buf, len, "cap%" PRIu32, ev->access);
+		const char *name = mg_cap_name(ev->access);
+		int r = name ? snprintf(buf, len, "%s", name)
+			     : snprintf(buf, len, "cap%" PRIu32, ev->access);
 
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
@@ -215,7 +243,7 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 {
-	char when[64], acc[32], rule[256 * 6 + 64];
+	char when[64], acc[32], rule[256 * 6 + 64], object[64] = "";
 	struct esc *e;
 	int r;
 
@@ -236,11 +264,18 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	else
 		snprintf(rule, sizeof(rule), "%" PRIu32 " (line %" PRIu32 ")", ev->rule,
 			 ev->rule_line);
+	/* The object's device and inode, when it exists: what names an object without a path. */
+	if (ev->ino)
+		snprintf(object, sizeof(object), " dev %u:%u ino %" PRIu64 "%s", major(ev->dev),
+			 minor(ev->dev), ev->ino, ev->unnamed ? " unnamed" : "");
+	/* Labels are the JSON keys (docs/cli.md lists both forms of every field). */
 	r = snprintf(buf, len,
-		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " comm \"%s\" %s %s \"%s\" rule %s",
+		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " comm \"%s\" %s %s"
+		     " \"%s\"%s rule %s"
+		     " policy_version %016" PRIx64,
 		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
-		     mg_verdict_name(ev->verdict), ev->pid, e->comm, mg_op_name(ev->op), acc,
-		     e->path, rule);
+		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, e->comm, mg_op_name(ev->op),
+		     acc, e->path, object, rule, ev->policy_version);
 	free(e);
 	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 }
@@ -269,11 +304,13 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 		     ",\"profile_id\":\"%016" PRIx64 "\",\"profile\":\"%s\",\"mode\":\"%s\""
 		     ",\"verdict\":\"%s\",\"pid\":%" PRIu32 ",\"tgid\":%" PRIu32 ",\"uid\":%" PRIu32
 		     ",\"comm\":\"%s\",\"op\":\"%s\",\"access\":\"%s\",\"path\":\"%s\""
+		     ",\"dev\":\"%u:%u\",\"ino\":%" PRIu64 ",\"unnamed\":%s"
 		     ",\"rule\":%s,\"rule_line\":%" PRIu32 ",\"rule_file\":\"%s\""
 		     ",\"errno\":%" PRIu32 "}",
 		     ev->seq, when, ev->time_real_ns, ev->time_boot_ns, ev->policy_version,
 		     ev->profile_id, e->profile, mg_mode_name(ev->mode), mg_verdict_name(ev->verdict),
-		     ev->pid, ev->tgid, ev->uid, e->comm, mg_op_name(ev->op), acc, e->path, rule,
+		     ev->pid, ev->tgid, ev->uid, e->comm, mg_op_name(ev->op), acc, e->path,
+		     major(ev->dev), minor(ev->dev), ev->ino, ev->unnamed ? "true" : "false", rule,
 		     ev->rule_line, e->rule_file, ev->err);
 	free(e);
 	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;

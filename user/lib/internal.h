@@ -39,7 +39,7 @@ struct mg_loc {
 struct mg_pdiag {
 	struct mg_loc loc;
 	size_t order;		/* discovery order, the tie-breaker of the sort */
-	char msg[256];
+	char *msg;		/* malloc'd: a message quotes paths of up to PATH_MAX bytes */
 };
 
 /* ---- The parsed policy (grows with the language: globs, variables, network rules) ---- */
@@ -106,6 +106,14 @@ struct mg_policy {
 };
 
 void mg_error(struct mg_policy *p, struct mg_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Appends a copy of one diagnostic to @d; -ENOMEM. */
+int mg_diags_add(struct mg_diags *d, const char *file, unsigned line, unsigned col,
+		 const char *msg);
+/* vasprintf() that returns the string, or NULL when out of memory. */
+char *mg_vstrdupf(const char *fmt, va_list ap);
+/* Appends to the message of diagnostic @i (it keeps it on allocation failure). */
+void mg_error_append(struct mg_policy *p, size_t i, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 int mg_index_put(struct mg_index *ix, const char *key, size_t val);

@@ -55,9 +55,10 @@ static struct mg_loc here(const struct mg_lexer *lx)
 	return l;
 }
 
+/* Only what docs/policy-language.md calls whitespace: \v and \f are control characters. */
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	return c == ' ' || c == '\t' || c == '\r';
 }
 
 static bool is_ctrl(char c)
@@ -71,7 +72,7 @@ static void bad_char(struct mg_lexer *lx, char c, const char *where)
 		mg_error(lx->p, here(lx), "unexpected control character 0x%02x%s",
 			 (unsigned char)c, where);
 	else
-		mg_error(lx->p, here(lx), "NUL byte in policy text");
+		mg_error(lx->p, here(lx), "NUL byte %s", *where ? where + 1 : "in policy text");
 }
 
 /* Appends byte @c, which comes from column @col, to the token text. */
@@ -219,8 +220,13 @@ int mg_lex_next(struct mg_lexer *lx, struct mg_token *tok)
 			continue;
 		}
 		if (c == '#') {
-			while (lx->pos < lx->len && lx->s[lx->pos] != '\n')
+			/* A comment is still policy text: a NUL or a control character in it is
+			 * as likely a corrupted file as anywhere else. */
+			while (lx->pos < lx->len && lx->s[lx->pos] != '\n') {
+				if (is_ctrl(lx->s[lx->pos]))
+					bad_char(lx, lx->s[lx->pos], " in comment");
 				lx->pos++;
+			}
 			continue;
 		}
 		if (is_ctrl(c)) {

@@ -22,15 +22,16 @@ extern "C" {
 
 /**
  * struct mg_diag - one error found in policy text.
- * @file: file name as given to the compiler (truncated to fit).
+ * @file: file name as given to the compiler, complete (malloc'd, freed by mg_diags_free()).
  * @line: 1-based line, 0 when the error is about the file as a whole (unreadable, too large).
  * @col: 1-based column in bytes, 0 when not about one place.
- * @msg: the reason, one line, no trailing period.
+ * @msg: the reason, one line, no trailing period, complete however long the paths in it are
+ *       (malloc'd, freed by mg_diags_free()).
  */
 struct mg_diag {
-	char file[256];
+	char *file;
 	unsigned line, col;
-	char msg[256];
+	char *msg;
 };
 
 /** struct mg_diags - every error of one check, in file order, then line and column order. */
@@ -43,6 +44,8 @@ void mg_diags_free(struct mg_diags *d);
 /* "file:line:col: error: msg" (or "file: error: msg" without a position). Returns -ENOSPC when
  * truncated. */
 int mg_diag_format(const struct mg_diag *d, char *buf, size_t len);
+/* The same line, malloc'd and never truncated (free() it); NULL when out of memory. */
+char *mg_diag_string(const struct mg_diag *d);
 
 /* ---- Policy compiler ---- */
 
@@ -176,6 +179,7 @@ int mg_audit_read(struct mg_client *c, uint64_t from_seq,
 const char *mg_op_name(uint32_t op);		/* "file_open", ...; "unknown" */
 const char *mg_verdict_name(uint32_t v);	/* "allow", "deny", "would_deny"; "unknown" */
 const char *mg_mode_name(uint32_t m);		/* "enforce", "complain"; "unknown" */
+const char *mg_cap_name(uint32_t cap);		/* "cap_sys_module", ...; NULL if unknown */
 
 /* "2024-05-01T10:00:00.123456789Z"; -ENOSPC if too small. */
 int mg_time_format(uint64_t real_ns, char *buf, size_t len);
@@ -313,6 +317,28 @@ const char *mg_change_name(enum mg_change_kind k);	/* "rule_added", ... */
 /* Reads a regular file of at most @max bytes (NUL-terminated copy); @stb may be NULL. */
 struct stat;
 int mg_read_file(const char *path, size_t max, char **buf, size_t *len, struct stat *stb);
+/* Reads @fd to its end, at most @max bytes (NUL-terminated copy), and closes it. */
+int mg_read_fd(int fd, size_t max, char **buf, size_t *len);
+
+/* ---- Where policy input comes from (input.c) ---- */
+
+/*
+ * Reads all of @path up to @max bytes (NUL-terminated copy): a regular file, or a pipe, FIFO or
+ * character device (/dev/stdin), read until end of file. -EFBIG when it holds more than @max
+ * bytes, -EISDIR for a directory, other -errno from open() and read().
+ */
+int mg_read_stream(const char *path, size_t max, char **buf, size_t *len);
+
+/*
+ * The policy files of directory @dir: every entry named *.policy (hidden ones skipped), sorted
+ * by name, as malloc'd paths in *paths (mg_policy_dir_free()). An entry with that name that is
+ * not a policy file (a dangling symbolic link, a symlink loop, a subdirectory, a device) is an
+ * error in @diags naming it and why, never skipped: a profile must not go missing silently.
+ * Returns 0; -EINVAL after diagnostics (also: no *.policy in @dir, more than @max files);
+ * -errno when @dir cannot be read (also in @diags); -ENOMEM.
+ */
+int mg_policy_dir(const char *dir, size_t max, char ***paths, size_t *n, struct mg_diags *diags);
+void mg_policy_dir_free(char **paths, size_t n);
 
 #ifdef __cplusplus
 }

@@ -155,6 +155,9 @@ static struct mg_loc word_end(const struct word *w)
 	return l;
 }
 
+/* Room for where(): a file name of up to PATH_MAX bytes and its line, never cut. */
+#define WHERE_MAX	(MEDGATE_PATH_MAX + 32)
+
 /* "line 12" when @l is in file @cur, else "FILE:12". */
 static const char *where(const struct mg_policy *p, struct mg_loc l, unsigned cur, char *buf,
 			 size_t len)
@@ -487,24 +490,32 @@ static void xerror(struct parser *ps, const struct word *w, const struct xpath *
 		   const char *fmt, ...)
 {
 	struct mg_loc l = w->loc;
-	char msg[sizeof(((struct mg_pdiag *)0)->msg)];
+	char *msg;
 	va_list ap;
 
+	/* Allocated: the message may quote a path of up to PATH_MAX bytes, and the variable
+	 * named after it is the part that tells the author where to look. */
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg = mg_vstrdupf(fmt, ap);
 	va_end(ap);
+	if (!msg) {
+		nomem(ps);
+		return;
+	}
 	if (x->len && i < x->len && i < XPATH_CAP - 1) {
 		l.col = x->cols[i];
 		if (x->var[i] >= 0) {
 			const struct var *v = ps->c->vars[x->var[i]];
-			char wb[300];
+			char wb[WHERE_MAX];
 
 			mg_error(ps->p, l, "%s (from the value of @{%s}, %s)", msg, v->name,
 				 where(ps->p, v->loc, ps->file, wb, sizeof(wb)));
+			free(msg);
 			return;
 		}
 	}
 	mg_error(ps->p, l, "%s", msg);
+	free(msg);
 }
 
 /* ---- paths ---- */
@@ -615,7 +626,7 @@ static bool add_attach(struct parser *ps, const struct word *w, const struct xpa
 	if (bc->registered && mg_index_get(&p->by_attach, x->text, &owner)) {
 		const struct mg_profile *o = p->profiles[owner];
 		struct mg_loc first = o->loc;
-		char wb[300];
+		char wb[WHERE_MAX];
 		size_t i;
 
 		for (i = 0; i < o->n_attach; i++)
@@ -675,7 +686,7 @@ static void st_mode(struct body_ctx *bc, const struct stmt *st, size_t first)
 	struct parser *ps = bc->ps;
 	const struct word *w = &st->w[first];
 	size_t n = st->n - first;
-	char wb[300];
+	char wb[WHERE_MAX];
 	u32 mode;
 
 	if (n == 0) {
@@ -1193,7 +1204,7 @@ static void body(struct body_ctx *bc, bool opened, struct mg_loc open_loc)
 	struct parser *ps = bc->ps;
 	const char *name = bc->prof->name ? bc->prof->name : "";
 	struct stmt st = { 0 };
-	char wb[300];
+	char wb[WHERE_MAX];
 
 	while (!ps->c->err) {
 		switch (ps->tok.type) {
@@ -1431,7 +1442,7 @@ static void var_definition(struct parser *ps, struct stmt *st)
 	struct pctx *c = ps->c;
 	struct word *w = st->w, first = { 0 };
 	struct value_arg va = { 0 };
-	char name[MG_VAR_NAME_MAX], wb[300];
+	char name[MG_VAR_NAME_MAX], wb[WHERE_MAX];
 	const char *rest;
 	bool append = false;
 	size_t i, j, n, vi, values_from;
@@ -1686,16 +1697,16 @@ static const char *search_name_error(const char *name, size_t len)
 static char *search_include(struct mg_policy *p, struct mg_loc loc, const char *word,
 			    bool *notfound)
 {
-	size_t nlen = strlen(word) - 2, i, n = n_inc_dirs + 1;
-	char searched[200] = "";
-	size_t off = 0;
+	size_t nlen = strlen(word) - 2, i, n = n_inc_dirs + 1, slen = 0;
+	char *name, *path = NULL, *searched = NULL;
 	struct stat stb;
-	char *name, *path = NULL;
+	FILE *list;
 
 	*notfound = false;
 	name = strndup(word + 1, nlen);
-	if (!name)
-		return NULL;
+	list = open_memstream(&searched, &slen);
+	if (!name || !list)
+		goto out;
 	for (i = 0; i < n; i++) {
 		const char *dir = i < n_inc_dirs ? inc_dirs[i] : mg_include_default_dir();
 		size_t dlen = strlen(dir);
@@ -1710,16 +1721,19 @@ static char *search_include(struct mg_policy *p, struct mg_loc loc, const char *
 			goto out;
 		free(path);
 		path = NULL;
-		if (off < sizeof(searched))
-			off += (size_t)snprintf(searched + off, sizeof(searched) - off, "%s%.*s",
-						 i ? ", " : "", (int)dlen, dir);
+		fprintf(list, "%s%.*s", i ? ", " : "", (int)dlen, dir);
 	}
+	if (fclose(list))
+		goto out_closed;
+	list = NULL;
 	*notfound = true;
-	if (off >= sizeof(searched))
-		strcpy(searched + sizeof(searched) - 4, "...");
 	mg_error(p, loc, "cannot include <%s>: not found in %s (add directories with -I DIR or MEDGATE_INCLUDE_PATH)",
 		 name, searched);
 out:
+	if (list)
+		fclose(list);
+out_closed:
+	free(searched);
 	free(name);
 	return path;
 }
@@ -1955,21 +1969,17 @@ static void note_late_definitions(struct pctx *c)
 
 	for (i = 0; i < c->n_undef; i++) {
 		const struct undef_ref *u = &c->undef[i];
-		struct mg_pdiag *d;
-		size_t n;
 
 		if (u->diag >= p->n_diags || !mg_index_get(&c->var_ix, u->name, &vi))
 			continue;
-		d = &p->diags[u->diag];
-		n = strlen(d->msg);
 		if (c->vars[vi]->loc.file == u->file)
-			snprintf(d->msg + n, sizeof(d->msg) - n,
-				 " (it is defined later, at line %u: define variables before use)",
-				 c->vars[vi]->loc.line);
+			mg_error_append(p, u->diag,
+					" (it is defined later, at line %u: define variables before use)",
+					c->vars[vi]->loc.line);
 		else
-			snprintf(d->msg + n, sizeof(d->msg) - n,
-				 " (it is defined later, at %s:%u: define variables before use)",
-				 p->files[c->vars[vi]->loc.file], c->vars[vi]->loc.line);
+			mg_error_append(p, u->diag,
+					" (it is defined later, at %s:%u: define variables before use)",
+					p->files[c->vars[vi]->loc.file], c->vars[vi]->loc.line);
 	}
 }
 

@@ -2,6 +2,9 @@
 /*
  * Small helpers of libmedgate: growing arrays, diagnostics, a string hash index.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* vasprintf */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -34,6 +37,13 @@ int mg_grow(void **v, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+char *mg_vstrdupf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 void mg_error(struct mg_policy *p, struct mg_loc loc, const char *fmt, ...)
 {
 	struct mg_pdiag *d;
@@ -47,22 +57,81 @@ void mg_error(struct mg_policy *p, struct mg_loc loc, const char *fmt, ...)
 		p->oom = true;
 		return;
 	}
-	d = &p->diags[p->n_diags++];
+	d = &p->diags[p->n_diags];
 	d->loc = loc;
-	d->order = p->diag_order++;
+	d->order = p->diag_order;
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	if (vasprintf(&d->msg, fmt, ap) < 0) {
+		d->msg = NULL;
+		p->oom = true;
+	}
 	va_end(ap);
+	if (!d->msg)
+		return;
+	p->n_diags++;
+	p->diag_order++;
+}
+
+void mg_error_append(struct mg_policy *p, size_t i, const char *fmt, ...)
+{
+	char *tail, *msg;
+	va_list ap;
+	int r;
+
+	if (i >= p->n_diags)
+		return;
+	va_start(ap, fmt);
+	r = vasprintf(&tail, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		p->oom = true;
+		return;
+	}
+	if (asprintf(&msg, "%s%s", p->diags[i].msg, tail) < 0) {
+		p->oom = true;
+	} else {
+		free(p->diags[i].msg);
+		p->diags[i].msg = msg;
+	}
+	free(tail);
 }
 
 void mg_diags_free(struct mg_diags *d)
 {
+	size_t i;
+
 	if (!d)
 		return;
+	for (i = 0; i < d->n; i++) {
+		free(d->v[i].file);
+		free(d->v[i].msg);
+	}
 	free(d->v);
 	d->v = NULL;
 	d->n = 0;
 	d->cap = 0;
+}
+
+int mg_diags_add(struct mg_diags *d, const char *file, unsigned line, unsigned col,
+		 const char *msg)
+{
+	struct mg_diag *o;
+
+	if (mg_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)))
+		return -ENOMEM;
+	o = &d->v[d->n];
+	memset(o, 0, sizeof(*o));
+	o->file = strdup(file);
+	o->msg = strdup(msg);
+	if (!o->file || !o->msg) {
+		free(o->file);
+		free(o->msg);
+		return -ENOMEM;
+	}
+	o->line = line;
+	o->col = col;
+	d->n++;
+	return 0;
 }
 
 int mg_diag_format(const struct mg_diag *d, char *buf, size_t len)
@@ -74,6 +143,18 @@ int mg_diag_format(const struct mg_diag *d, char *buf, size_t len)
 	else
 		n = snprintf(buf, len, "%s: error: %s", d->file, d->msg);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
+char *mg_diag_string(const struct mg_diag *d)
+{
+	size_t len = strlen(d->file) + strlen(d->msg) + 64;
+	char *s = malloc(len);
+
+	if (s && mg_diag_format(d, s, len)) {
+		free(s);
+		s = NULL;
+	}
+	return s;
 }
 
 /* FNV-1a, the same function as profile ids; any decent spread will do for an index. */
@@ -156,46 +237,29 @@ void mg_index_free(struct mg_index *ix)
 }
 
 /*
- * Reads a regular file of at most @max bytes into a malloc'd buffer with a NUL after the last
- * byte; @stb (may be NULL) gets its fstat(). Returns 0 or -errno (-EFBIG, -EISDIR, -EINVAL: not
- * a regular file).
+ * Reads @fd to its end, at most @max bytes, into a malloc'd buffer with a NUL after the last byte,
+ * and closes it. Returns 0 or -errno (-EFBIG when there is more than @max).
  */
-int mg_read_file(const char *path, size_t max, char **text, size_t *len, struct stat *stb)
+int mg_read_fd(int fd, size_t max, char **text, size_t *len)
 {
-	struct stat own;
 	size_t n = 0, cap = 0;
 	char *b = NULL;
-	int fd, err = 0;
+	int err = 0;
 
-	if (!stb)
-		stb = &own;
-	/* O_NONBLOCK: opening a FIFO must not hang the compiler. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, stb)) {
-		err = -errno;
-		goto out;
-	}
-	if (S_ISDIR(stb->st_mode)) {
-		err = -EISDIR;
-		goto out;
-	}
-	if (!S_ISREG(stb->st_mode)) {
-		err = -EINVAL;
-		goto out;
-	}
 	for (;;) {
 		ssize_t r;
 
 		if (n == cap) {
 			char *nb;
 
+			/* One byte more than @max tells "exactly max" from "too large". */
 			if (cap > max) {
 				err = -EFBIG;
 				goto out;
 			}
 			cap = cap ? cap * 2 : 16384;
+			if (cap > max + 1)
+				cap = max + 1;
 			nb = realloc(b, cap + 1);
 			if (!nb) {
 				err = -ENOMEM;
@@ -228,4 +292,32 @@ out:
 	*text = b;
 	*len = n;
 	return 0;
+}
+
+/*
+ * Reads a regular file of at most @max bytes into a malloc'd buffer with a NUL after the last
+ * byte; @stb (may be NULL) gets its fstat(). Returns 0 or -errno (-EFBIG, -EISDIR, -EINVAL: not
+ * a regular file).
+ */
+int mg_read_file(const char *path, size_t max, char **text, size_t *len, struct stat *stb)
+{
+	struct stat own;
+	int fd, err;
+
+	if (!stb)
+		stb = &own;
+	/* O_NONBLOCK: opening a FIFO must not hang the compiler. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, stb))
+		err = -errno;
+	else if (S_ISDIR(stb->st_mode))
+		err = -EISDIR;
+	else if (!S_ISREG(stb->st_mode))
+		err = -EINVAL;
+	else
+		return mg_read_fd(fd, max, text, len);
+	close(fd);
+	return err;
 }

@@ -18,8 +18,10 @@ void audit_help(FILE *f)
 		"Usage: medgatectl audit show [--from SEQ] [-j]\n"
 		"\n"
 		"Prints the audit events still held by medgate.ko, from sequence number SEQ (default\n"
-		"0), one per line: seq, time, profile (mode), verdict, pid, comm, op, access, path and\n"
-		"the deciding rule's source line. Missing sequence numbers are reported as\n"
+		"0), one per line: seq, time, profile (mode), verdict, pid, uid, comm, op, access\n"
+		"(letters, or a capability's name), path, the deciding rule with its source line, and\n"
+		"the policy version. docs/cli.md explains every field and op. Missing sequence numbers\n"
+		"are reported as\n"
 		"\"N events lost before seq X\". With -j: JSON lines (the medgated log format).\n"
 		"Needs CAP_MAC_ADMIN.\n");
 }

@@ -28,7 +28,8 @@ struct cmd {
 /*
  * Runs the command named by argv[0] from @cmds (exact match). With no word, runs @dflt if it is
  * set, else prints @help and fails with EXIT_USAGE; an unknown word gets
- * `medgatectl: unknown command "x"` and @help on stderr, EXIT_USAGE.
+ * `medgatectl: unknown command "x"` and @help on stderr, EXIT_USAGE. -h or --help anywhere
+ * before "--" prints @help on stdout and returns EXIT_OK without running anything.
  */
 int dispatch(const struct cmd *cmds, const char *dflt, int argc, char **argv,
 	     void (*help)(FILE *f));
@@ -38,6 +39,8 @@ int usage_error(void (*help)(FILE *f), const char *fmt, ...) __attribute__((form
 
 /* -j / --json inside a command's arguments. */
 bool is_json_opt(const char *arg);
+/* -h / --help: dispatch() answers it anywhere on the command line with the object's help. */
+bool is_help_opt(const char *arg);
 
 /* Opens the netlink client; on failure says why in words and returns EXIT_FAIL. */
 int open_client(struct mg_client **c);

@@ -46,6 +46,22 @@ bool is_json_opt(const char *arg)
 	return !strcmp(arg, "-j") || !strcmp(arg, "--json");
 }
 
+bool is_help_opt(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+/* Whether -h or --help is among the words, before a "--" that ends the options. */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_help_opt(argv[i]))
+			return true;
+	return false;
+}
+
 int dispatch(const struct cmd *cmds, const char *dflt, int argc, char **argv,
 	     void (*help)(FILE *f))
 {
@@ -55,6 +71,11 @@ int dispatch(const struct cmd *cmds, const char *dflt, int argc, char **argv,
 	if (!word) {
 		help(stderr);
 		return EXIT_USAGE;
+	}
+	/* -h/--help anywhere before "--" is a request for help, not a usage error. */
+	if (wants_help(argc, argv)) {
+		help(stdout);
+		return EXIT_OK;
 	}
 	/* "medgatectl status -j": an option where the command would be runs the default. */
 	if (argc > 0 && dflt && argv[0][0] == '-') {
@@ -94,17 +115,18 @@ void main_help(FILE *f)
 		"  policy diff FILE|DIR... [--base BLOB]  what loading the files would change\n"
 		"  status                          what is loaded and whether medgate can enforce\n"
 		"  audit show [--from SEQ]         print the audit events the module still holds\n"
-		"  OBJECT help                     help on one object\n"
+		"  OBJECT help                     help on one object (also: OBJECT COMMAND --help)\n"
 		"\n"
 		"Options:\n"
 		"  -I DIR          search DIR for \"include <NAME>\" (repeatable; then the directories\n"
 		"                  of MEDGATE_INCLUDE_PATH, colon-separated; then %s)\n"
 		"  -j, --json      JSON output (policy check/compile/load/show/diff, status, audit show)\n"
-		"  -h, --help      this help\n"
+		"  -h, --help      this help; after an object or command, that object's help\n"
 		"  -V, --version   version and ABI\n"
 		"\n"
 		"Exit status:\n"
-		"  0  success (status: every piece needed to enforce is in place)\n"
+		"  0  success, and help (status: every piece needed to enforce is in place,\n"
+		"     or all that a user without root can check)\n"
 		"  1  failure: the operation failed, the policy has errors, or status found a problem\n"
 		"  2  usage error: unknown command or option, missing argument\n",
 		mg_include_default_dir());
@@ -163,6 +185,7 @@ out:
 int main(int argc, char **argv)
 {
 	const char **inc = calloc((size_t)argc, sizeof(*inc));
+	const struct cmd *c;
 	size_t n_inc = 0;
 	int i, ret;
 
@@ -188,7 +211,7 @@ int main(int argc, char **argv)
 			}
 		} else if (is_json_opt(o)) {
 			json_output = true;
-		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+		} else if (is_help_opt(o)) {
 			main_help(stdout);
 			return EXIT_OK;
 		} else if (!strcmp(o, "-V") || !strcmp(o, "--version")) {
@@ -206,5 +229,9 @@ int main(int argc, char **argv)
 		return ret;
 	if (i >= argc)
 		return usage_error(main_help, "missing object (policy, status, audit)");
-	return dispatch(objects, NULL, argc - i, argv + i, main_help);
+	/* Not dispatch(): a --help after the object is the object's, which its dispatch() answers. */
+	for (c = objects; c->name; c++)
+		if (!strcmp(c->name, argv[i]))
+			return c->fn(argc - i - 1, argv + i + 1);
+	return usage_error(main_help, "unknown command \"%s\"", argv[i]);
 }

@@ -10,7 +10,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -55,17 +54,30 @@ void policy_help(FILE *f)
 		"Exit status: 0 success, 1 errors in the policy or a failed operation, 2 usage error.\n");
 }
 
-/* Reads a compiled blob (or any file given where one may stand); says why on failure. */
+/*
+ * Reads a compiled blob (or any file given where one may stand), from a regular file or a pipe
+ * (--base /dev/stdin); says why on failure.
+ */
 static int read_blob_file(const char *path, void **buf, size_t *len)
 {
-	int err = mg_read_file(path, BLOB_READ_MAX, (char **)buf, len, NULL);
+	int err = mg_read_stream(path, BLOB_READ_MAX, (char **)buf, len);
 
-	if (err)
+	if (err == -EFBIG)
+		errmsg("%s: more than %zu bytes: not a compiled policy blob (the largest is %u bytes)",
+		       path, BLOB_READ_MAX, MEDGATE_BLOB_MAX_SIZE);
+	else if (err == -EISDIR)
+		errmsg("%s: is a directory: give a compiled blob (medgatectl policy compile -o FILE)",
+		       path);
+	else if (err)
 		errmsg("%s: %s", path, strerror(-err));
 	return err;
 }
 
-/* Whether @path starts with the blob magic; -errno if it cannot be read. */
+/*
+ * Whether @path starts with the blob magic; -errno if it cannot be read. Only regular files are
+ * looked into: peeking at a pipe would eat the bytes the compiler then reads, so a pipe given
+ * as a policy file is policy text.
+ */
 static int file_is_blob(const char *path)
 {
 	unsigned char m[4];
@@ -73,7 +85,7 @@ static int file_is_blob(const char *path)
 	ssize_t r;
 	int fd;
 
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
 		return 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -87,12 +99,13 @@ static int file_is_blob(const char *path)
 
 static void print_diags(const struct mg_diags *d)
 {
-	char line[sizeof(d->v->file) + sizeof(d->v->msg) + 64];
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
-		mg_diag_format(&d->v[i], line, sizeof(line));
-		fprintf(stderr, "%s\n", line);
+		char *line = mg_diag_string(&d->v[i]);
+
+		fprintf(stderr, "%s\n", line ? line : d->v[i].msg);
+		free(line);
 	}
 	if (d->n)
 		errmsg("%zu error%s", d->n, d->n == 1 ? "" : "s");
@@ -160,78 +173,29 @@ static int add_file(struct policy_args *a, const char *path)
 	return EXIT_OK;
 }
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static bool policy_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	/* Hidden files are editor leftovers more often than policy. */
-	return name[0] != '.' && n > 7 && !strcmp(name + n - 7, ".policy");
-}
-
-/* Every *.policy in @dir (regular files, symbolic links to them included), sorted by name. */
+/*
+ * Every *.policy in @dir, sorted by name. An entry with that name that is not a policy file
+ * (dangling symlink, subdirectory) is an error, as it would be on the command line.
+ */
 static int add_dir(struct policy_args *a, const char *dir)
 {
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	int ret = EXIT_OK;
-	DIR *d;
+	struct mg_diags d = { 0 };
+	char **paths;
+	size_t n, i;
+	int ret = EXIT_OK, err;
 
-	d = opendir(dir);
-	if (!d) {
-		errmsg("%s: %s", dir, strerror(errno));
+	err = mg_policy_dir(dir, POLICY_FILES_MAX, &paths, &n, &d);
+	if (err) {
+		if (d.n)
+			print_diags(&d);
+		else
+			errmsg("%s: %s", dir, strerror(-err));
+		mg_diags_free(&d);
 		return EXIT_FAIL;
 	}
-	while ((de = readdir(d))) {
-		char *path;
-		struct stat st;
-
-		if (!policy_name(de->d_name))
-			continue;
-		if (asprintf(&path, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-			     de->d_name) < 0) {
-			ret = EXIT_FAIL;
-			break;
-		}
-		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-			free(path);
-			continue;
-		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			char **nn = ncap <= 2 * POLICY_FILES_MAX ?
-				    realloc(names, ncap * sizeof(*nn)) : NULL;
-
-			if (!nn) {
-				free(path);
-				errmsg("%s: too many policy files (the limit is %d)", dir,
-				       POLICY_FILES_MAX);
-				ret = EXIT_FAIL;
-				break;
-			}
-			names = nn;
-			cap = ncap;
-		}
-		names[n++] = path;
-	}
-	closedir(d);
-	if (ret == EXIT_OK && !n) {
-		errmsg("%s: no *.policy file in this directory", dir);
-		ret = EXIT_FAIL;
-	}
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_str);
-	for (i = 0; i < n; i++) {
-		if (ret == EXIT_OK)
-			ret = add_file(a, names[i]);
-		free(names[i]);
-	}
-	free(names);
+	for (i = 0; i < n && ret == EXIT_OK; i++)
+		ret = add_file(a, paths[i]);
+	mg_policy_dir_free(paths, n);
 	a->had_dir = true;
 	return ret;
 }
@@ -281,23 +245,26 @@ static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opt
 
 /* ---- compiling ---- */
 
+/* The outcome of a compilation: prints its errors, frees them, and maps it to an exit code. */
+static int compiled(int err, struct mg_diags *d)
+{
+	if (err) {
+		if (d->n)
+			print_diags(d);
+		else
+			errmsg("cannot compile: %s", strerror(-err));
+	}
+	mg_diags_free(d);
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
 /* Compiles the files; prints the errors and returns EXIT_FAIL if there are any. */
 static int compile(const struct policy_args *a, void **blob, size_t *len)
 {
 	struct mg_diags d = { 0 };
-	int err;
 
-	err = mg_policy_compile_files((const char *const *)a->files, (size_t)a->n_files, blob, len,
-				      &d);
-	if (err) {
-		if (d.n)
-			print_diags(&d);
-		else
-			errmsg("cannot compile: %s", strerror(-err));
-		mg_diags_free(&d);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	return compiled(mg_policy_compile_files((const char *const *)a->files,
+						(size_t)a->n_files, blob, len, &d), &d);
 }
 
 static void plural(FILE *f, uint64_t n, const char *what)
@@ -327,17 +294,54 @@ static void summary_json(struct jw *w, const struct mg_decoded *d)
 	jw_u64(w, "size", d->size);
 }
 
-/* policy check on a compiled blob: the module's own validator, run here. */
-static int check_blob(const char *path)
+/*
+ * A single input that is not a regular file (a pipe: policy load /dev/stdin) can be read only
+ * once, so it is read whole here and then taken as a blob or as policy text. Returns 1 with
+ * *buf (free() it) for such an input, 0 for any other, -1 after saying why.
+ */
+static int read_single_stream(const struct policy_args *a, void **buf, size_t *len)
+{
+	struct stat st;
+
+	if (a->n_files != 1 || a->had_dir || stat(a->files[0], &st) || S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode))
+		return 0;
+	return read_blob_file(a->files[0], buf, len) ? -1 : 1;
+}
+
+/* Compiles policy text read from @path: mg_policy_compile_files() for one text in memory. */
+static int build_text(const char *path, const char *text, size_t tlen, void **blob, size_t *len,
+		      struct mg_diags *d)
+{
+	struct mg_policy *p;
+	int err;
+
+	err = mg_policy_new(&p);
+	if (err)
+		return err;
+	err = mg_policy_add_text(p, text, tlen, path);
+	if (err != -ENOMEM)
+		err = mg_policy_build(p, blob, len, d);
+	mg_policy_free(p);
+	return err;
+}
+
+/* build_text() that prints the errors and returns EXIT_FAIL if there are any. */
+static int compile_text(const char *path, const char *text, size_t tlen, void **blob,
+			size_t *len)
+{
+	struct mg_diags d = { 0 };
+
+	return compiled(build_text(path, text, tlen, blob, len, &d), &d);
+}
+
+/* policy check on a compiled blob (@buf, read from @path): the module's own validator. */
+static int check_blob(const char *path, const void *buf, size_t len)
 {
 	struct mg_decoded *d = NULL;
 	const char *why = NULL;
-	void *buf;
-	size_t len;
 	int err;
 
-	if (read_blob_file(path, &buf, &len))
-		return EXIT_FAIL;
 	err = mg_blob_decode(buf, len, &d, &why);
 	if (json_output) {
 		struct jw w;
@@ -360,7 +364,6 @@ static int check_blob(const char *path)
 		printf("\n");
 	}
 	mg_decoded_free(d);
-	free(buf);
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -372,17 +375,29 @@ static int cmd_check(int argc, char **argv)
 	const char *why = NULL;
 	void *blob = NULL;
 	size_t len = 0;
-	int ret, err;
+	void *input = NULL;
+	size_t ilen = 0;
+	int ret, err, piped;
 
 	ret = parse_args(argc, argv, &a, 0, "check", 1);
 	if (ret)
 		goto out;
-	if (a.n_files == 1 && !a.had_dir && file_is_blob(a.files[0]) == 1) {
-		ret = check_blob(a.files[0]);
+	piped = read_single_stream(&a, &input, &ilen);
+	if (piped < 0 ||
+	    (!piped && a.n_files == 1 && !a.had_dir && file_is_blob(a.files[0]) == 1 &&
+	     read_blob_file(a.files[0], &input, &ilen))) {
+		ret = EXIT_FAIL;
 		goto out;
 	}
-	err = mg_policy_compile_files((const char *const *)a.files, (size_t)a.n_files, &blob, &len,
-				      &d);
+	if (input && mg_is_blob(input, ilen)) {
+		ret = check_blob(a.files[0], input, ilen);
+		goto out;
+	}
+	if (input)
+		err = build_text(a.files[0], input, ilen, &blob, &len, &d);
+	else
+		err = mg_policy_compile_files((const char *const *)a.files, (size_t)a.n_files,
+					      &blob, &len, &d);
 	if (err && !d.n) {
 		errmsg("cannot compile: %s", strerror(-err));
 		ret = EXIT_FAIL;
@@ -415,6 +430,7 @@ static int cmd_check(int argc, char **argv)
 out:
 	mg_decoded_free(dec);
 	mg_diags_free(&d);
+	free(input);
 	free(blob);
 	free_args(&a);
 	return ret;
@@ -511,6 +527,24 @@ out:
 	return ret;
 }
 
+/*
+ * An empty file, /dev/null or a file of comments compiles to a valid policy without profiles.
+ * Loading one is legitimate (it ends confinement) but is far more often a mistake, and what it
+ * does to running services is not obvious: say it before the load, on stderr. A blob that does
+ * not decode is left to the module to refuse.
+ */
+static void warn_if_empty(const void *blob, size_t len)
+{
+	struct mg_decoded *d = NULL;
+	const char *why = NULL;
+
+	if (mg_blob_decode(blob, len, &d, &why))
+		return;
+	if (!d->n_profiles)
+		errmsg("warning: this policy has no profiles: once it is loaded no new task is confined, and every task running under a profile now loses that profile and is denied everything until it exits");
+	mg_decoded_free(d);
+}
+
 static int cmd_load(int argc, char **argv)
 {
 	struct mg_client *c = NULL;
@@ -519,12 +553,28 @@ static int cmd_load(int argc, char **argv)
 	void *blob = NULL;
 	size_t len = 0;
 	uint64_t version = 0;
-	int ret, err, i, is_blob = 0;
+	void *input = NULL;
+	size_t ilen = 0;
+	int ret, err, i, is_blob = 0, piped;
 
 	ret = parse_args(argc, argv, &a, 0, "load", 1);
 	if (ret)
 		goto out;
-	for (i = 0; i < a.n_files && !a.had_dir; i++) {
+	piped = read_single_stream(&a, &input, &ilen);
+	if (piped < 0) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (piped && mg_is_blob(input, ilen)) {
+		blob = input;		/* sent as it is, like a blob file */
+		len = ilen;
+		input = NULL;
+	} else if (piped) {
+		ret = compile_text(a.files[0], input, ilen, &blob, &len);
+		if (ret)
+			goto out;
+	}
+	for (i = 0; i < a.n_files && !a.had_dir && !piped; i++) {
 		int b = file_is_blob(a.files[i]);
 
 		if (b < 0) {
@@ -544,11 +594,12 @@ static int cmd_load(int argc, char **argv)
 			ret = EXIT_FAIL;
 			goto out;
 		}
-	} else {
+	} else if (!piped) {
 		ret = compile(&a, &blob, &len);
 		if (ret)
 			goto out;
 	}
+	warn_if_empty(blob, len);
 	ret = open_client(&c);
 	if (ret)
 		goto out;
@@ -579,6 +630,7 @@ static int cmd_load(int argc, char **argv)
 	}
 out:
 	mg_client_close(c);
+	free(input);
 	free(blob);
 	free_args(&a);
 	return ret;

@@ -57,7 +57,9 @@ void status_help(FILE *f)
 		"Checks that medgate.ko is loaded and speaks this tool's ABI, that it has module BTF\n"
 		"(its kfuncs), that BPF-LSM is active, and that the BPF programs are attached (pinned\n"
 		"under " MEDGATE_BPFFS_DIR "); then shows the loaded policy, the audit counters\n"
-		"and the profiles. Exit status 0 only when all of it is in place, 1 otherwise.\n");
+		"and the profiles. Exit status 0 only when all of it is in place, 1 otherwise.\n"
+		"A user without root cannot inspect the BPF pins: they are reported as unknown\n"
+		"(a note, not a problem) and the exit status reflects the rest.\n");
 }
 
 static void add(char **list, size_t *n, const char *fmt, ...)
@@ -175,10 +177,15 @@ static void check_pins(struct report *r)
 	d = opendir(MEDGATE_BPFFS_DIR);
 	if (!d) {
 		r->pin_err = errno;
-		if (errno == ENOENT)
+		if (errno == EACCES || errno == EPERM) {
+			/* bpffs is root's: a user cannot tell, which is not the same as "no". */
+			r->pins_opaque = true;
+			note(r, "need root to inspect the BPF pins under " MEDGATE_BPFFS_DIR ": whether the BPF programs are attached is not checked");
+		} else if (errno == ENOENT) {
 			problem(r, "BPF programs are not attached: run medgated");
-		else
+		} else {
 			problem(r, "cannot read " MEDGATE_BPFFS_DIR ": %s", strerror(errno));
+		}
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -208,8 +215,8 @@ static void check_pins(struct report *r)
 	}
 	closedir(d);
 	if (r->pins_opaque && !r->links)
-		problem(r, "cannot inspect the %u objects pinned under " MEDGATE_BPFFS_DIR " (run as root)",
-			r->other);
+		note(r, "need root to inspect the %u objects pinned under " MEDGATE_BPFFS_DIR ": whether the BPF programs are attached is not checked",
+		     r->other);
 	else if (!r->links)
 		problem(r, "BPF programs are not attached: run medgated");
 }
@@ -237,12 +244,14 @@ static void print_text(const struct report *r)
 	else
 		printf("BPF-LSM:       %s (lsm=%s)\n", r->lsm == YES ? "active" : "not active",
 		       r->lsm_list);
-	if (r->pin_err)
+	if (r->pins_opaque && r->pin_err)
+		printf("BPF programs:  unknown (need root to inspect the BPF pins)\n");
+	else if (r->pin_err)
 		printf("BPF programs:  not attached (%s)\n",
 		       r->pin_err == ENOENT ? "nothing pinned under " MEDGATE_BPFFS_DIR
 					    : strerror(r->pin_err));
 	else if (r->pins_opaque)
-		printf("BPF programs:  %u pinned objects under " MEDGATE_BPFFS_DIR " (not inspected)\n",
+		printf("BPF programs:  unknown: %u objects pinned under " MEDGATE_BPFFS_DIR " (need root to inspect them)\n",
 		       r->other + r->links + r->maps);
 	else
 		printf("BPF programs:  %u link%s attached, %u map%s pinned under " MEDGATE_BPFFS_DIR "\n",
@@ -259,7 +268,10 @@ static void print_text(const struct report *r)
 		}
 		printf("audit:         next seq %" PRIu64 ", %" PRIu64 " lost\n", st->audit_next_seq,
 		       st->audit_lost);
-		printf("profiles:      %zu\n", st->n_profiles);
+		if (st->policy_version && !st->n_profiles)
+			printf("profiles:      0 (the loaded policy has no profiles: nothing is confined)\n");
+		else
+			printf("profiles:      %zu\n", st->n_profiles);
 		if (st->n_profiles)
 			printf("  %-32s %-9s %6s  %s\n", "NAME", "MODE", "RULES", "ID");
 		for (i = 0; i < st->n_profiles; i++)
@@ -276,6 +288,12 @@ static void print_text(const struct report *r)
 	if (r->n_problems)
 		printf("enforcement:   NOT possible (%zu problem%s)\n", r->n_problems,
 		       r->n_problems == 1 ? "" : "s");
+	else if (r->pins_opaque && !r->links)
+		printf("enforcement:   unknown (the module is ready; run as root to check the BPF programs)\n");
+	else if (st && !st->policy_version)
+		printf("enforcement:   ready, but no policy is loaded (nothing is confined)\n");
+	else if (st && !st->n_profiles)
+		printf("enforcement:   ready, but the loaded policy has no profiles (nothing is confined)\n");
 	else
 		printf("enforcement:   ready\n");
 }
@@ -296,7 +314,11 @@ static void print_json(const struct report *r)
 
 	jw_init(&w, stdout);
 	jw_obj_open(&w, NULL);
-	jw_bool(&w, "enforcing_capable", r->n_problems == 0);
+	/* null: nothing wrong was found, but a user without root cannot check the BPF pins. */
+	if (!r->n_problems && r->pins_opaque && !r->links)
+		jw_null(&w, "enforcing_capable");
+	else
+		jw_bool(&w, "enforcing_capable", r->n_problems == 0);
 
 	jw_obj_open(&w, "module");
 	jw_bool(&w, "loaded", r->loaded);
@@ -379,6 +401,8 @@ static int cmd_show(int argc, char **argv)
 	check_pins(&r);
 	if (r.loaded && !r.status_err && !r.st->policy_version)
 		note(&r, "no policy is loaded: every process is unconfined (medgatectl policy load FILE)");
+	else if (r.loaded && !r.status_err && !r.st->n_profiles)
+		note(&r, "the loaded policy has no profiles: nothing is confined, and a task that was confined under an earlier policy is denied everything until it exits");
 
 	if (json_output)
 		print_json(&r);

@@ -412,7 +412,67 @@ struct logger {
 	int err;
 };
 
-static int log_open(struct logger *lg)
+/*
+ * One writer per log file: two loggers would both append every event, and the sequence numbers
+ * in the file would repeat. A POSIX record lock rather than flock(), because F_GETLK names the
+ * holder's pid. POSIX locks drop when the process closes any descriptor of the file, so the
+ * file is only ever read through this descriptor (log_resume()).
+ */
+static int log_lock(const char *path, int fd)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	if (!fcntl(fd, F_SETLK, &fl))
+		return 0;
+	if (errno != EACCES && errno != EAGAIN) {
+		say("cannot lock %s: %s", path, strerror(errno));
+		return -1;
+	}
+	fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	if (!fcntl(fd, F_GETLK, &fl) && fl.l_type != F_UNLCK)
+		say("another medgated is writing %s (pid %d): stop it, or give this one another --log FILE",
+		    path, (int)fl.l_pid);
+	else
+		say("another medgated is writing %s: stop it, or give this one another --log FILE",
+		    path);
+	return -1;
+}
+
+/*
+ * Continues after the last record already in the log, so a restart neither repeats nor skips
+ * events. Only the tail of the file is read; a torn last line (crash mid-write) is ignored.
+ */
+static uint64_t log_resume(int fd)
+{
+	char buf[65536], *end, *start, *p;
+	uint64_t next = 0;
+	ssize_t n;
+	off_t size;
+
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0)
+		return 0;
+	n = pread(fd, buf, sizeof(buf) - 1,
+		  size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The last complete line: whatever follows the last newline is torn. */
+	end = strrchr(buf, '\n');
+	if (!end)
+		return 0;
+	*end = '\0';
+	start = strrchr(buf, '\n');
+	start = start ? start + 1 : buf;
+	if (strstr(start, "\"type\":\"event\"") && (p = strstr(start, "\"seq\":")))
+		next = strtoull(p + 6, NULL, 10) + 1;
+	else if (strstr(start, "\"type\":\"loss\"") && (p = strstr(start, "\"before_seq\":")))
+		next = strtoull(p + 13, NULL, 10);
+	return next;
+}
+
+/* Opens and locks the log; @resume: set lg->expect from the records already in it. */
+static int log_open(struct logger *lg, bool resume)
 {
 	int fd;
 
@@ -421,10 +481,20 @@ static int log_open(struct logger *lg)
 		return 0;
 	}
 	fd = open(lg->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || !(lg->f = fdopen(fd, "a"))) {
+	if (fd < 0) {
 		say("cannot open %s: %s", lg->path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		return -1;
+	}
+	if (log_lock(lg->path, fd)) {
+		close(fd);
+		return -1;
+	}
+	if (resume)
+		lg->expect = log_resume(fd);
+	lg->f = fdopen(fd, "a");
+	if (!lg->f) {
+		say("cannot open %s: %s", lg->path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	/* After a torn last line (crash mid-write), start on a fresh line. */
@@ -443,48 +513,6 @@ static void log_close(struct logger *lg)
 	if (lg->f && lg->f != stdout)
 		fclose(lg->f);
 	lg->f = NULL;
-}
-
-/*
- * Continues after the last record already in the log, so a restart neither repeats nor skips
- * events. Only the tail of the file is read; a torn last line (crash mid-write) is ignored.
- */
-static uint64_t log_resume(const char *path)
-{
-	char buf[65536], *end, *start, *p;
-	uint64_t next = 0;
-	ssize_t n;
-	off_t size;
-	int fd;
-
-	if (!path)
-		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	size = lseek(fd, 0, SEEK_END);
-	if (size < 0 || lseek(fd, size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0,
-			      SEEK_SET) < 0) {
-		close(fd);
-		return 0;
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The last complete line: whatever follows the last newline is torn. */
-	end = strrchr(buf, '\n');
-	if (!end)
-		return 0;
-	*end = '\0';
-	start = strrchr(buf, '\n');
-	start = start ? start + 1 : buf;
-	if (strstr(start, "\"type\":\"event\"") && (p = strstr(start, "\"seq\":")))
-		next = strtoull(p + 6, NULL, 10) + 1;
-	else if (strstr(start, "\"type\":\"loss\"") && (p = strstr(start, "\"before_seq\":")))
-		next = strtoull(p + 13, NULL, 10);
-	return next;
 }
 
 static void log_line(struct logger *lg)
@@ -524,6 +552,36 @@ static void on_signal(int sig)
 		stop_requested = 1;
 }
 
+/*
+ * Pulls what the module holds after lg->expect into the log and makes it durable. Returns -1
+ * when logging cannot go on (no permission, the log cannot be written).
+ */
+static int pull(struct mg_client *c, struct logger *lg)
+{
+	uint64_t next = 0, lost = 0, before = lg->expect;
+	int err;
+
+	err = mg_audit_read(c, lg->expect, on_event, lg, &next, &lost);
+	if (err == -EPERM || err == -EACCES) {
+		say("cannot read the audit stream: %s (needs CAP_MAC_ADMIN)", strerror(-err));
+		return -1;
+	}
+	if (err) {
+		say("audit read failed: %s (retrying)", strerror(-err));
+	} else if (lg->expect == before && next > lg->expect) {
+		/* Nothing at or after our position, yet the module has moved past it. */
+		log_loss(lg, next - lg->expect, next);
+		lg->expect = next;
+	}
+	if (fflush(lg->f) || (lg->f != stdout && fdatasync(fileno(lg->f))))
+		lg->err = lg->err ? lg->err : errno;
+	if (lg->err) {
+		say("cannot write the audit log: %s", strerror(lg->err));
+		return -1;
+	}
+	return 0;
+}
+
 static int run_logger(const char *path)
 {
 	struct logger lg = { .path = path };
@@ -542,8 +600,7 @@ static int run_logger(const char *path)
 		say("out of memory");
 		return 1;
 	}
-	lg.expect = log_resume(path);
-	if (log_open(&lg))
+	if (log_open(&lg, true))
 		goto out;
 	err = mg_client_open(&c);
 	if (err == -ENOENT) {
@@ -556,36 +613,22 @@ static int run_logger(const char *path)
 	say("logging audit events from seq %" PRIu64 " to %s", lg.expect, path ? path : "stdout");
 
 	while (!stop_requested) {
-		uint64_t next = 0, lost = 0, before = lg.expect;
 		struct timespec ts = { .tv_sec = 1 };
 
 		if (reopen_requested) {
 			reopen_requested = 0;
 			log_close(&lg);
-			if (log_open(&lg))
+			if (log_open(&lg, false))
 				goto out;
 		}
-		err = mg_audit_read(c, lg.expect, on_event, &lg, &next, &lost);
-		if (err == -EPERM || err == -EACCES) {
-			say("cannot read the audit stream: %s (needs CAP_MAC_ADMIN)", strerror(-err));
+		if (pull(c, &lg))
 			goto out;
-		}
-		if (err)
-			say("audit read failed: %s (retrying)", strerror(-err));
-		else if (lg.expect == before && next > lg.expect) {
-			/* Nothing at or after our position, yet the module has moved past it. */
-			log_loss(&lg, next - lg.expect, next);
-			lg.expect = next;
-		}
-		if (fflush(lg.f) || (lg.f != stdout && fdatasync(fileno(lg.f))))
-			lg.err = lg.err ? lg.err : errno;
-		if (lg.err) {
-			say("cannot write the audit log: %s", strerror(lg.err));
-			goto out;
-		}
 		nanosleep(&ts, NULL);
 	}
-	say("stopping; enforcement stays active");
+	/* What happened since the last pull (up to a second of it) would otherwise be lost. */
+	if (pull(c, &lg))
+		goto out;
+	say("stopping after logging up to seq %" PRIu64 "; enforcement stays active", lg.expect);
 	ret = 0;
 out:
 	mg_client_close(c);
@@ -652,8 +695,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (pinned == total && total > 0 && !replace) {
-		say("enforcement is already active (%d BPF-LSM programs pinned under " MEDGATE_BPFFS_DIR "); use --replace to attach these programs instead",
-		    total);
+		/* Not an error: a logger started after the attach finds exactly this. */
+		if (attach_only)
+			say("the BPF-LSM programs are already attached (%d pinned under " MEDGATE_BPFFS_DIR "): nothing to do (--replace attaches this medgated's programs in their place)",
+			    total);
+		else
+			say("the BPF-LSM programs are already attached (%d pinned under " MEDGATE_BPFFS_DIR "): enforcement is active, this medgated only logs audit events",
+			    total);
 	} else {
 		if (pinned > 0 && !replace)
 			say("only %d of %d programs are pinned under " MEDGATE_BPFFS_DIR ": attaching all of them again",
