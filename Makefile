@@ -85,7 +85,7 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 # ---- module ----
 
-KMOD_SRC := $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h) Kbuild
+KMOD_SRC := $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h include/medgate/*.h) Kbuild
 
 module: $(MODULE)
 
@@ -99,7 +99,7 @@ $(MODULE): $(KMOD_SRC) $(VMLINUX) $(RESOLVE_BTFIDS)
 # ---- BPF ----
 
 BPF_CFLAGS := -g -O2 -Wall -Werror --target=bpf -D__TARGET_ARCH_$(ARCH) \
-	      -I$(BUILD)/bpf -I$(CURDIR)/include/uapi -I$(CURDIR)/bpf
+	      -I$(BUILD)/bpf -I$(CURDIR)/include/uapi -I$(CURDIR)/include -I$(CURDIR)/bpf
 
 bpf: $(BPF_SKEL)
 
@@ -107,7 +107,8 @@ $(VMLINUX_H): $(VMLINUX)
 	@mkdir -p $(dir $@)
 	$(BPFTOOL) btf dump file $(VMLINUX) format c > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bpf/%.tmp.o: bpf/%.c $(VMLINUX_H) $(wildcard bpf/*.h) include/uapi/linux/medgate.h
+$(BUILD)/bpf/%.tmp.o: bpf/%.c $(VMLINUX_H) $(wildcard bpf/*.h) include/uapi/linux/medgate.h \
+			 include/medgate/label.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BPF_OBJ): $(BUILD)/bpf/medgate.bpf.tmp.o

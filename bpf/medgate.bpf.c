@@ -17,6 +17,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <linux/medgate.h>
+#include <medgate/label.h>
 
 #define EPERM		1
 #define ENOMEM		12

@@ -6,8 +6,10 @@
  * oldest event is overwritten; if nobody had read it yet it is counted as lost, and readers also
  * see the gap in sequence numbers, so loss is never silent.
  *
- * Emitting runs inside LSM hooks: no allocation, no sleeping, no netlink. The doorbell is sent
- * from a work item, outside the hook and outside the confined task.
+ * Emitting runs inside LSM hooks: no allocation, no sleeping, no netlink. The doorbell (a function
+ * the control plane gives medgate_audit_init()) is rung from a work item, outside the hook and
+ * outside the confined task. This file knows nothing of netlink: readers copy events out
+ * (medgate_audit_copy()) and the control plane writes them as attributes.
  */
 #include <linux/cred.h>
 #include <linux/sched.h>
@@ -16,26 +18,9 @@
 #include <linux/uidgid.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
-#include <net/genetlink.h>
 #include "audit.h"
-#include "blob.h"
-#include "netlink.h"
 
 #define RING_SIZE	256	/* events; a power of two */
-
-struct medgate_event {
-	u64 seq;
-	u64 real_ns;
-	u64 boot_ns;
-	u64 policy_version;
-	u64 profile_id;
-	u64 ino;
-	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed;
-	char profile[MEDGATE_NAME_MAX];
-	char rule_file[256];
-	char comm[TASK_COMM_LEN];
-	char path[MEDGATE_PATH_MAX];
-};
 
 static struct medgate_event *ring;
 static DEFINE_SPINLOCK(ring_lock);
@@ -43,6 +28,7 @@ static u64 next_seq;	/* seq the next event gets */
 static u64 read_seq;	/* events below it were handed to a reader, read in order */
 static u64 lost;
 static struct work_struct doorbell_work;
+static void (*doorbell_fn)(void);
 
 u64 medgate_audit_next_seq(void)
 {
@@ -105,92 +91,64 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	schedule_work(&doorbell_work);
 }
 
-static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
-{
-	struct nlattr *nest = nla_nest_start(skb, MEDGATE_A_EVENT);
-
-	if (!nest)
-		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, MEDGATE_EA_SEQ, ev->seq, MEDGATE_EA_PAD) ||
-	    nla_put_u64_64bit(skb, MEDGATE_EA_TIME_REAL_NS, ev->real_ns, MEDGATE_EA_PAD) ||
-	    nla_put_u64_64bit(skb, MEDGATE_EA_TIME_BOOT_NS, ev->boot_ns, MEDGATE_EA_PAD) ||
-	    nla_put_u64_64bit(skb, MEDGATE_EA_POLICY_VERSION, ev->policy_version, MEDGATE_EA_PAD) ||
-	    nla_put_u64_64bit(skb, MEDGATE_EA_PROFILE_ID, ev->profile_id, MEDGATE_EA_PAD) ||
-	    nla_put_string(skb, MEDGATE_EA_PROFILE, ev->profile) ||
-	    nla_put_u32(skb, MEDGATE_EA_MODE, ev->mode) ||
-	    nla_put_u32(skb, MEDGATE_EA_VERDICT, ev->verdict) ||
-	    nla_put_u32(skb, MEDGATE_EA_PID, ev->pid) ||
-	    nla_put_u32(skb, MEDGATE_EA_TGID, ev->tgid) ||
-	    nla_put_u32(skb, MEDGATE_EA_UID, ev->uid) ||
-	    nla_put_string(skb, MEDGATE_EA_COMM, ev->comm) ||
-	    nla_put_u32(skb, MEDGATE_EA_OP, ev->op) ||
-	    nla_put_u32(skb, MEDGATE_EA_ACCESS, ev->access) ||
-	    nla_put_string(skb, MEDGATE_EA_PATH, ev->path) ||
-	    nla_put_u32(skb, MEDGATE_EA_RULE, ev->rule) ||
-	    nla_put_u32(skb, MEDGATE_EA_RULE_LINE, ev->line) ||
-	    nla_put_string(skb, MEDGATE_EA_RULE_FILE, ev->rule_file) ||
-	    nla_put_u32(skb, MEDGATE_EA_ERRNO, ev->err) ||
-	    nla_put_u32(skb, MEDGATE_EA_DEV, ev->dev) ||
-	    nla_put_u64_64bit(skb, MEDGATE_EA_INO, ev->ino, MEDGATE_EA_PAD) ||
-	    (ev->unnamed && nla_put_flag(skb, MEDGATE_EA_UNNAMED))) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
 /**
- * medgate_audit_put_event() - copy the oldest event at or after *@cursor into @skb.
- * @skb: message being built (its genl header already put).
- * @cursor: first sequence number wanted; advanced past the event put.
- * @more: set when an event was put.
+ * medgate_audit_copy() - copy the event with the lowest sequence number at or after *@cursor.
+ * @cursor: in: the first sequence number wanted; moved up to the oldest event still held when it
+ *          lies below (what was in between is lost, and the reader sees the gap); out: the
+ *          sequence number of the event copied, or, with -ENOENT, where the stream ends for this
+ *          reader (every number below it was either returned or lost).
+ * @ev: where the event goes.
  *
- * Return: 0, or -EMSGSIZE when the event did not fit (the cursor is unchanged).
+ * Return: 0, or -ENOENT when there is no event at or after *@cursor.
  */
-int medgate_audit_put_event(struct sk_buff *skb, u64 *cursor, bool *more)
+int medgate_audit_copy(u64 *cursor, struct medgate_event *ev)
 {
-	const struct medgate_event *ev;
 	unsigned long flags;
 	u64 oldest;
 	int err = 0;
 
-	*more = false;
 	spin_lock_irqsave(&ring_lock, flags);
 	oldest = next_seq > RING_SIZE ? next_seq - RING_SIZE : 0;
 	if (*cursor < oldest)
-		*cursor = oldest;	/* the reader sees the gap and reports it */
+		*cursor = oldest;
 	/* Events overwritten below read_seq were counted as lost when they went. */
 	if (read_seq < oldest)
 		read_seq = oldest;
-	if (*cursor < next_seq) {
-		ev = &ring[*cursor % RING_SIZE];
-		err = put_event_attrs(skb, ev);
-		if (!err) {
-			*cursor = ev->seq + 1;
-			/*
-			 * Only a reader that reads on from the first unread event moves the mark:
-			 * one that starts further on has not read what lies before.
-			 */
-			if (ev->seq == read_seq)
-				read_seq = ev->seq + 1;
-			*more = true;
-		}
-	}
+	if (*cursor < next_seq)
+		memcpy(ev, &ring[*cursor % RING_SIZE], sizeof(*ev));
+	else
+		err = -ENOENT;
 	spin_unlock_irqrestore(&ring_lock, flags);
 	return err;
 }
 
-static void doorbell(struct work_struct *work)
+/*
+ * The event @seq reached a reader. Only a reader that reads on from the first unread event moves
+ * the mark: one that starts further on has not read what lies before, and an event overwritten
+ * before the mark passed it counts as lost.
+ */
+void medgate_audit_delivered(u64 seq)
 {
-	medgate_netlink_notify(medgate_audit_next_seq());
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring_lock, flags);
+	if (seq == read_seq)
+		read_seq = seq + 1;
+	spin_unlock_irqrestore(&ring_lock, flags);
 }
 
-int medgate_audit_init(void)
+static void doorbell(struct work_struct *work)
+{
+	doorbell_fn();
+}
+
+/* @ring_doorbell: tells listeners that events exist; called from a work item, may sleep. */
+int medgate_audit_init(void (*ring_doorbell)(void))
 {
 	ring = vzalloc(array_size(RING_SIZE, sizeof(*ring)));
 	if (!ring)
 		return -ENOMEM;
+	doorbell_fn = ring_doorbell;
 	INIT_WORK(&doorbell_work, doorbell);
 	return 0;
 }

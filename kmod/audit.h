@@ -2,8 +2,9 @@
 #ifndef MEDGATE_AUDIT_H
 #define MEDGATE_AUDIT_H
 
+#include <linux/sched.h>
 #include <linux/types.h>
-#include <linux/skbuff.h>
+#include "blob.h"
 
 /**
  * struct medgate_audit_req - what a decision reports; the task fields are taken from current.
@@ -42,12 +43,34 @@ struct medgate_audit_req {
 	u64 ino;
 };
 
-int medgate_audit_init(void);
+/**
+ * struct medgate_event - one audit event as the ring holds it (MEDGATE_EA_* on the wire).
+ * @unnamed: @path names the directory of an object that has no name any more.
+ * The other fields are those of struct medgate_audit_req, plus the sequence number, the clocks
+ * and the task (pid and tgid in the initial pid namespace, real uid in the initial user
+ * namespace, comm).
+ */
+struct medgate_event {
+	u64 seq;
+	u64 real_ns;
+	u64 boot_ns;
+	u64 policy_version;
+	u64 profile_id;
+	u64 ino;
+	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed;
+	char profile[MEDGATE_NAME_MAX];
+	char rule_file[256];
+	char comm[TASK_COMM_LEN];
+	char path[MEDGATE_PATH_MAX];
+};
+
+int medgate_audit_init(void (*ring_doorbell)(void));
 void medgate_audit_stop(void);
 void medgate_audit_uninit(void);
 void medgate_audit_emit(const struct medgate_audit_req *req);
 u64 medgate_audit_next_seq(void);
 u64 medgate_audit_lost(void);
-int medgate_audit_put_event(struct sk_buff *skb, u64 *cursor, bool *more);
+int medgate_audit_copy(u64 *cursor, struct medgate_event *ev);
+void medgate_audit_delivered(u64 seq);
 
 #endif /* MEDGATE_AUDIT_H */

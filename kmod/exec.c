@@ -22,6 +22,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
+#include <medgate/label.h>
 #include "decide.h"
 
 /* Whether the exec @rule allows (NULL: an attachment or complain mode) runs as secure-exec. */

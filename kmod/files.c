@@ -26,6 +26,7 @@
 #include <linux/mm_types.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
+#include <medgate/label.h>
 #include "decide.h"
 
 /* One request about an object resolved into @path (or an ERR_PTR, which is denied). */

@@ -4,6 +4,7 @@
  * generic-netlink control plane.
  */
 #include <linux/module.h>
+#include <medgate/label.h>
 #include "audit.h"
 #include "blob.h"
 #include "chunks.h"
@@ -12,16 +13,45 @@
 #include "path.h"
 #include "policy.h"
 
-/* The uapi structs cross the user/kernel boundary as raw bytes: no holes, fixed sizes. */
+/*
+ * The structs that cross the user/kernel boundary as raw bytes (the blob) or are shared with the
+ * BPF programs (the label) must have no holes: each size is pinned to the sum of its fields, so
+ * a field added without thought for alignment fails the build.
+ */
 static void __init build_check_abi(void)
 {
-	BUILD_BUG_ON(sizeof(struct medgate_blob_header) != 96);
-	BUILD_BUG_ON(sizeof(struct medgate_blob_profile) != 48);
-	BUILD_BUG_ON(sizeof(struct medgate_blob_attach) != 16);
-	BUILD_BUG_ON(sizeof(struct medgate_blob_rule) != 32);
-	BUILD_BUG_ON(sizeof(struct medgate_blob_state) != 16);
-	BUILD_BUG_ON(sizeof(struct medgate_blob_trans) != 8);
-	BUILD_BUG_ON(sizeof(struct medgate_task_label) != 24);
+	struct medgate_blob_header hdr;
+	struct medgate_blob_profile prof;
+	struct medgate_blob_attach att;
+	struct medgate_blob_rule rule;
+	struct medgate_blob_state state;
+	struct medgate_blob_trans trans;
+	struct medgate_task_label label;
+	size_t n;
+
+	n = sizeof(hdr.magic) + sizeof(hdr.format) + sizeof(hdr.flags) + sizeof(hdr.total_len) +
+	    sizeof(hdr.n_profiles) + sizeof(hdr.n_attach) + sizeof(hdr.n_rules) +
+	    sizeof(hdr.n_states) + sizeof(hdr.n_trans) + sizeof(hdr.n_accept) +
+	    sizeof(hdr.strtab_len) + sizeof(hdr.attach_dfa) + sizeof(hdr.attach_states) +
+	    sizeof(hdr.reserved) + sizeof(hdr.sha256);
+	BUILD_BUG_ON(sizeof(hdr) != n);
+	n = sizeof(prof.id) + sizeof(prof.name_off) + sizeof(prof.mode) + sizeof(prof.first_attach) +
+	    sizeof(prof.n_attach) + sizeof(prof.first_rule) + sizeof(prof.n_rules) +
+	    sizeof(prof.dfa) + sizeof(prof.n_states) + sizeof(prof.reserved);
+	BUILD_BUG_ON(sizeof(prof) != n);
+	n = sizeof(att.pattern_off) + sizeof(att.flags) + sizeof(att.line) + sizeof(att.file_off);
+	BUILD_BUG_ON(sizeof(att) != n);
+	n = sizeof(rule.pattern_off) + sizeof(rule.flags) + sizeof(rule.access) +
+	    sizeof(rule.exec_mode) + sizeof(rule.target) + sizeof(rule.line) + sizeof(rule.file_off);
+	BUILD_BUG_ON(sizeof(rule) != n);
+	n = sizeof(state.first_trans) + sizeof(state.n_trans) + sizeof(state.first_accept) +
+	    sizeof(state.n_accept);
+	BUILD_BUG_ON(sizeof(state) != n);
+	n = sizeof(trans.lo) + sizeof(trans.hi) + sizeof(trans.reserved) + sizeof(trans.next);
+	BUILD_BUG_ON(sizeof(trans) != n);
+	n = sizeof(label.profile) + sizeof(label.pending) + sizeof(label.flags) +
+	    sizeof(label.reserved);
+	BUILD_BUG_ON(sizeof(label) != n);
 }
 
 static int __init medgate_init(void)
@@ -35,7 +65,7 @@ static int __init medgate_init(void)
 	err = medgate_policy_init();
 	if (err)
 		goto err_policy;
-	err = medgate_audit_init();
+	err = medgate_audit_init(medgate_netlink_doorbell);
 	if (err)
 		goto err_audit;
 	err = medgate_chunks_init();

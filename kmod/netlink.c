@@ -8,6 +8,7 @@
  * expect is refused rather than ignored.
  */
 #include <linux/capability.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include "audit.h"
@@ -25,7 +26,6 @@ static const struct nla_policy load_policy[MEDGATE_A_MAX + 1] = {
 	[MEDGATE_A_POLICY_BLOB] = { .type = NLA_BINARY, .len = U16_MAX - NLA_HDRLEN },
 	[MEDGATE_A_POLICY_CHUNK_OFFSET] = { .type = NLA_U32 },
 	[MEDGATE_A_POLICY_TOTAL_LEN] = { .type = NLA_U32 },
-	[MEDGATE_A_POLICY_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0),
 };
 
 static const struct nla_policy audit_read_policy[MEDGATE_A_MAX + 1] = {
@@ -245,53 +245,122 @@ static int policy_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* cb->args[0]: next sequence number to send. */
+static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
+{
+	struct nlattr *nest = nla_nest_start(skb, MEDGATE_A_EVENT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, MEDGATE_EA_SEQ, ev->seq, MEDGATE_EA_PAD) ||
+	    nla_put_u64_64bit(skb, MEDGATE_EA_TIME_REAL_NS, ev->real_ns, MEDGATE_EA_PAD) ||
+	    nla_put_u64_64bit(skb, MEDGATE_EA_TIME_BOOT_NS, ev->boot_ns, MEDGATE_EA_PAD) ||
+	    nla_put_u64_64bit(skb, MEDGATE_EA_POLICY_VERSION, ev->policy_version, MEDGATE_EA_PAD) ||
+	    nla_put_u64_64bit(skb, MEDGATE_EA_PROFILE_ID, ev->profile_id, MEDGATE_EA_PAD) ||
+	    nla_put_string(skb, MEDGATE_EA_PROFILE, ev->profile) ||
+	    nla_put_u32(skb, MEDGATE_EA_MODE, ev->mode) ||
+	    nla_put_u32(skb, MEDGATE_EA_VERDICT, ev->verdict) ||
+	    nla_put_u32(skb, MEDGATE_EA_PID, ev->pid) ||
+	    nla_put_u32(skb, MEDGATE_EA_TGID, ev->tgid) ||
+	    nla_put_u32(skb, MEDGATE_EA_UID, ev->uid) ||
+	    nla_put_string(skb, MEDGATE_EA_COMM, ev->comm) ||
+	    nla_put_u32(skb, MEDGATE_EA_OP, ev->op) ||
+	    nla_put_u32(skb, MEDGATE_EA_ACCESS, ev->access) ||
+	    nla_put_string(skb, MEDGATE_EA_PATH, ev->path) ||
+	    nla_put_u32(skb, MEDGATE_EA_RULE, ev->rule) ||
+	    nla_put_u32(skb, MEDGATE_EA_RULE_LINE, ev->line) ||
+	    nla_put_string(skb, MEDGATE_EA_RULE_FILE, ev->rule_file) ||
+	    nla_put_u32(skb, MEDGATE_EA_ERRNO, ev->err) ||
+	    nla_put_u32(skb, MEDGATE_EA_DEV, ev->dev) ||
+	    nla_put_u64_64bit(skb, MEDGATE_EA_INO, ev->ino, MEDGATE_EA_PAD) ||
+	    (ev->unnamed && nla_put_flag(skb, MEDGATE_EA_UNNAMED))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * One AUDIT_READ message: one event, or (@ev NULL) the closing message with the counters: where
+ * the dump ended and how many events were lost in all.
+ */
+static int put_audit_msg(struct sk_buff *skb, struct netlink_callback *cb,
+			 const struct medgate_event *ev, u64 end)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				&medgate_family, NLM_F_MULTI, MEDGATE_CMD_AUDIT_READ);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (ev ? put_event_attrs(skb, ev) :
+		 nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_NEXT_SEQ, end, MEDGATE_A_PAD) ||
+		 nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_LOST, medgate_audit_lost(),
+				   MEDGATE_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[0]: next sequence number to send; cb->args[1]: the dump's event buffer (too large for
+ * the stack); cb->args[2]: set once the closing message is out.
+ */
 static int audit_read_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct nlattr *from = info->attrs[MEDGATE_A_AUDIT_FROM_SEQ];
+	struct medgate_event *ev;
 	int err;
 
 	err = require_mac_admin(cb->skb, cb->extack);
 	if (err)
 		return err;
+	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
 	cb->args[0] = from ? nla_get_u64(from) : 0;
+	cb->args[1] = (long)ev;
+	cb->args[2] = 0;
 	return 0;
 }
 
 static int audit_read_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct medgate_event *ev = (struct medgate_event *)cb->args[1];
 	u64 cursor = cb->args[0];
-	bool more = true;
-	int err = 0;
 
-	while (more) {
-		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-					&medgate_family, NLM_F_MULTI, MEDGATE_CMD_AUDIT_READ);
+	if (cb->args[2])
+		return 0;
+	for (;;) {
+		u64 at = cursor;
 
-		if (!hdr)
-			break;
-		if (nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_NEXT_SEQ, medgate_audit_next_seq(),
-				      MEDGATE_A_PAD) ||
-		    nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_LOST, medgate_audit_lost(),
-				      MEDGATE_A_PAD)) {
-			genlmsg_cancel(skb, hdr);
+		if (medgate_audit_copy(&at, ev)) {
+			if (put_audit_msg(skb, cb, NULL, at))
+				break;
+			cb->args[2] = 1;
+			cursor = at;
 			break;
 		}
-		err = medgate_audit_put_event(skb, &cursor, &more);
-		if (err || !more) {
-			genlmsg_cancel(skb, hdr);
+		if (put_audit_msg(skb, cb, ev, 0))
 			break;
-		}
-		genlmsg_end(skb, hdr);
+		medgate_audit_delivered(ev->seq);
+		cursor = ev->seq + 1;
 	}
 	cb->args[0] = cursor;
-	/* An event too large for an empty message would loop forever; it cannot happen. */
-	if (err && skb->len == 0) {
+	/* A message that does not fit an empty buffer would loop forever; it cannot happen. */
+	if (!skb->len && !cb->args[2]) {
 		WARN_ON_ONCE(1);
 		return -EMSGSIZE;
 	}
 	return skb->len;
+}
+
+static int audit_read_done(struct netlink_callback *cb)
+{
+	kfree((void *)cb->args[1]);
+	return 0;
 }
 
 static const struct genl_ops medgate_ops[] = {
@@ -321,6 +390,7 @@ static const struct genl_ops medgate_ops[] = {
 		.cmd = MEDGATE_CMD_AUDIT_READ,
 		.start = audit_read_start,
 		.dumpit = audit_read_dump,
+		.done = audit_read_done,
 		.policy = audit_read_policy,
 		.maxattr = MEDGATE_A_MAX,
 		.flags = GENL_ADMIN_PERM,
@@ -344,8 +414,11 @@ static struct genl_family medgate_family __ro_after_init = {
 	.n_mcgrps = ARRAY_SIZE(medgate_mcgrps),
 };
 
-/* The doorbell: "events up to next_seq exist". Sent from a work item, never from a hook. */
-void medgate_netlink_notify(u64 next_seq)
+/*
+ * The doorbell: "events up to next_seq exist". Rung by the audit ring from a work item, never
+ * from a hook.
+ */
+void medgate_netlink_doorbell(void)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -354,7 +427,8 @@ void medgate_netlink_notify(u64 next_seq)
 	if (!msg)
 		return;	/* listeners still find the events by pulling */
 	hdr = genlmsg_put(msg, 0, 0, &medgate_family, 0, MEDGATE_CMD_AUDIT_NOTIFY);
-	if (!hdr || nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_NEXT_SEQ, next_seq, MEDGATE_A_PAD)) {
+	if (!hdr || nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_NEXT_SEQ, medgate_audit_next_seq(),
+				      MEDGATE_A_PAD)) {
 		nlmsg_free(msg);
 		return;
 	}

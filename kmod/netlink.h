@@ -6,6 +6,6 @@
 
 int medgate_netlink_init(void);
 void medgate_netlink_uninit(void);
-void medgate_netlink_notify(u64 next_seq);
+void medgate_netlink_doorbell(void);
 
 #endif /* MEDGATE_NETLINK_H */

@@ -4,6 +4,7 @@
  * one RCU pointer swap; a load that fails validation leaves the running policy exactly as it was.
  * The old policy is freed after a grace period, when no decision can still be using it.
  */
+#include <linux/version.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/overflow.h>
@@ -62,6 +63,23 @@ u64 medgate_policy_loaded_ns(void)
 	return READ_ONCE(loaded_ns);
 }
 
+/*
+ * The validator's reason for refusing a blob, into extack. NL_SET_ERR_MSG() takes a literal;
+ * 6.2 added NL_SET_ERR_MSG_FMT() for a string chosen at run time, which copies at most 80 bytes.
+ * On 6.1 the reason (a static string of kmod/blob.c, which lives as long as the module) is set
+ * the way NL_SET_ERR_MSG() itself sets its literal, traced the same way.
+ */
+static void set_reason(struct netlink_ext_ack *extack, const char *why)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	NL_SET_ERR_MSG_FMT(extack, "%s", why);
+#else
+	do_trace_netlink_extack(why);
+	if (extack)
+		extack->_msg = why;
+#endif
+}
+
 int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *extack,
 			u64 *version)
 {
@@ -83,9 +101,7 @@ int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *ex
 	/* Validate the private copy, so nothing can change the bytes after the checks. */
 	err = medgate_blob_validate(pol->blob, len, &pol->view, &why);
 	if (err) {
-		/* @why is a static string, as NL_SET_ERR_MSG() requires of its literal. */
-		if (extack)
-			extack->_msg = why;
+		set_reason(extack, why);
 		kvfree(pol);
 		return err;
 	}

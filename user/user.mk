@@ -23,7 +23,7 @@ MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz -lpthread -lm
 export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS
 
 LIBMEDGATE_SRCS	:= util.c lexer.c parse.c glob.c dfa.c compile.c decompile.c format.c sha256.c \
-		   client.c input.c
+		   client.c doorbell.c input.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o
 

@@ -4,6 +4,7 @@
  * as its exit status: 0 on success, the errno otherwise, so a test can tell EACCES from ENOENT.
  *
  *   open PATH r|w|a|rw           open(2) with that mode, then close
+ *   open-times N PATH MODE       the same N times; exits with the errno of the last one
  *   fork-open PATH MODE          the same from a forked child; exits with the child's status
  *   exec PATH [ARG...]           execv(2); exits with the errno if exec fails
  *   exec-opath PATH [ARG...]     opens PATH with O_PATH, then execveat(fd, "", AT_EMPTY_PATH)
@@ -292,6 +293,13 @@ int main(int argc, char **argv)
 		return do_map(argv[2], 0);
 	if (argc >= 3 && !strcmp(cmd, "mprotect-exec"))
 		return do_map(argv[2], 1);
+	if (argc >= 5 && !strcmp(cmd, "open-times")) {
+		int n = atoi(argv[2]), ret = 0;
+
+		while (n-- > 0)
+			ret = do_open(argv[3], argv[4]);
+		return ret;
+	}
 	if (argc >= 3 && !strcmp(cmd, "tmpfile"))
 		return do_tmpfile(argv[2], argc >= 4 ? argv[3] : NULL);
 	if (argc >= 3 && !strcmp(cmd, "mmap-deleted"))

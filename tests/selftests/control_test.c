@@ -240,11 +240,11 @@ TEST_F(control, documented_errnos_in_order)
 	EXPECT_NE(NULL, strstr(msg, "out of order"));
 	u32 = 0;
 
-	/* -EINVAL: unknown load flag bits. */
+	/* -EINVAL: an attribute POLICY_LOAD does not take is refused, not ignored. */
 	u32 = 1;
 	start(&r, self->family, MEDGATE_CMD_POLICY_LOAD, 0);
 	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob, len);
-	put_attr(&r, MEDGATE_A_POLICY_FLAGS, &u32, sizeof(u32));
+	put_attr(&r, MEDGATE_A_ABI_VERSION, &u32, sizeof(u32));
 	EXPECT_EQ(-EINVAL, transact(self->fd, &r, msg, sizeof(msg)));
 
 	/* -EINVAL: bad magic. */

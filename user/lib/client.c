@@ -753,17 +753,9 @@ int mg_audit_read(struct mg_client *c, uint64_t from_seq,
 	}
 	err = transact(c, msg, parse_audit, ar, NULL, 0);
 	nlmsg_free(msg);
-	/* A dump with no event has no message either: ask STATUS_GET for the counters. */
-	if (!err && !ar->have_counters && (next_seq || lost)) {
-		struct mg_status *st = malloc(sizeof(*st));
-
-		err = st ? mg_status_get(c, st) : -ENOMEM;
-		if (!err) {
-			ar->next_seq = st->audit_next_seq;
-			ar->lost = st->audit_lost;
-		}
-		free(st);
-	}
+	/* Every dump ends with a message carrying the counters. */
+	if (!err && !ar->have_counters)
+		err = -EPROTO;
 	if (!err) {
 		if (next_seq)
 			*next_seq = ar->next_seq;
@@ -772,4 +764,45 @@ int mg_audit_read(struct mg_client *c, uint64_t from_seq,
 	}
 	free(ar);
 	return err;
+}
+
+/* ---- following the audit stream ---- */
+
+struct follow {
+	const struct mg_audit_reader *r;
+	uint64_t *cursor;
+	bool stopped;
+};
+
+static int follow_event(const struct mg_event *ev, void *arg)
+{
+	struct follow *f = arg;
+
+	if (f->stopped || ev->seq < *f->cursor)
+		return 0;	/* already seen */
+	if (ev->seq > *f->cursor && f->r->loss)
+		f->r->loss(ev->seq - *f->cursor, ev->seq, f->r->arg);
+	*f->cursor = ev->seq + 1;
+	if (f->r->event && f->r->event(ev, f->r->arg))
+		f->stopped = true;
+	return f->stopped;
+}
+
+int mg_audit_follow(struct mg_client *c, uint64_t *cursor, const struct mg_audit_reader *r,
+		    uint64_t *lost)
+{
+	struct follow f = { .r = r, .cursor = cursor };
+	uint64_t end = 0;
+	int err;
+
+	err = mg_audit_read(c, *cursor, follow_event, &f, &end, lost);
+	if (err || f.stopped)
+		return err;
+	/* The dump ended past the last event returned: what lies in between is gone. */
+	if (end > *cursor) {
+		if (r->loss)
+			r->loss(end - *cursor, end, r->arg);
+		*cursor = end;
+	}
+	return 0;
 }

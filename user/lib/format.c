@@ -32,7 +32,6 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_NET_ACCEPT:	return "net_accept";
 	case MEDGATE_OP_NET_SEND:	return "net_send";
 	case MEDGATE_OP_NET_CREATE:	return "net_create";
-	case MEDGATE_OP_TASK_FORK:	return "task_fork";
 	case MEDGATE_OP_CAPABILITY:	return "capability";
 	case MEDGATE_OP_MOUNT:		return "mount";
 	case MEDGATE_OP_CHROOT:		return "chroot";

@@ -14,6 +14,9 @@
 
 #include "../../include/uapi/linux/medgate.h"
 
+/* Where medgated pins the BPF links and maps so that enforcement outlives it. */
+#define MEDGATE_BPFFS_DIR	"/sys/fs/bpf/medgate"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -166,13 +169,42 @@ struct mg_event {
 /*
  * MEDGATE_CMD_AUDIT_READ dump from @from_seq; calls @cb for each event in order; stops calling it
  * early if it returns non-zero (the rest of the dump is drained, so the connection stays usable).
- * *next_seq / *lost (may be NULL) get the values of the last reply (when the dump had no event,
- * and so no reply message, they come from a MEDGATE_CMD_STATUS_GET). Returns 0, the kernel's
- * -errno, or -EPROTO for a malformed reply.
+ * *next_seq / *lost (may be NULL) get the dump's closing counters: where the dump ended (every
+ * sequence number below it was returned or lost) and the module's lost-event count. Returns 0,
+ * the kernel's -errno, or -EPROTO for a malformed reply (one without the closing counters too).
  */
 int mg_audit_read(struct mg_client *c, uint64_t from_seq,
 		  int (*cb)(const struct mg_event *ev, void *arg), void *arg,
 		  uint64_t *next_seq, uint64_t *lost);
+
+/*
+ * What a reader of the audit stream is told, in sequence order: each event, and each run of
+ * sequence numbers the module no longer holds (overwritten before anyone read them), so that a
+ * loss is never silent. Returning non-zero from @event stops the calls.
+ */
+struct mg_audit_reader {
+	int (*event)(const struct mg_event *ev, void *arg);
+	void (*loss)(uint64_t count, uint64_t before_seq, void *arg);
+	void *arg;
+};
+
+/*
+ * Reads every event at or after *@cursor and moves *@cursor past them; a gap in the sequence
+ * numbers (before, between or after the events) goes to @r->loss. *@lost (may be NULL) gets the
+ * module's count of lost events. Returns 0 or -errno as mg_audit_read().
+ */
+int mg_audit_follow(struct mg_client *c, uint64_t *cursor, const struct mg_audit_reader *r,
+		    uint64_t *lost);
+
+/*
+ * The audit doorbell (doorbell.c): a socket joined to the module's audit multicast group
+ * (CAP_SYS_ADMIN). mg_doorbell_wait() returns 1 when the module announced new events, 0 after
+ * @timeout_ms without, -errno on failure (-EINTR when a signal came).
+ */
+struct mg_doorbell;
+int mg_doorbell_open(struct mg_doorbell **out);
+int mg_doorbell_wait(struct mg_doorbell *db, int timeout_ms);
+void mg_doorbell_close(struct mg_doorbell *db);
 
 /* ---- Names and formatting ---- */
 

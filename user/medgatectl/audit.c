@@ -27,13 +27,14 @@ void audit_help(FILE *f)
 }
 
 struct show {
-	uint64_t expect;	/* next sequence number we should see */
 	uint64_t events;
 	char *line;
 };
 
-static void print_loss(struct show *s, uint64_t count, uint64_t before)
+static void print_loss(uint64_t count, uint64_t before, void *arg)
 {
+	struct show *s = arg;
+
 	if (json_output)
 		mg_loss_format_json(count, before, s->line, MG_EVENT_LINE_MAX);
 	else
@@ -41,15 +42,11 @@ static void print_loss(struct show *s, uint64_t count, uint64_t before)
 	printf("%s\n", s->line);
 }
 
-static int on_event(const struct mg_event *ev, void *arg)
+static int print_event(const struct mg_event *ev, void *arg)
 {
 	struct show *s = arg;
 	int err;
 
-	if (ev->seq > s->expect)
-		print_loss(s, ev->seq - s->expect, ev->seq);
-	if (ev->seq >= s->expect)
-		s->expect = ev->seq + 1;
 	err = json_output ? mg_event_format_json(ev, s->line, MG_EVENT_LINE_MAX)
 			  : mg_event_format_text(ev, s->line, MG_EVENT_LINE_MAX);
 	if (err)
@@ -75,6 +72,7 @@ static int parse_u64(const char *s, uint64_t *out)
 static int cmd_show(int argc, char **argv)
 {
 	struct show s = { 0 };
+	struct mg_audit_reader reader = { .event = print_event, .loss = print_loss, .arg = &s };
 	struct mg_client *c = NULL;
 	uint64_t from = 0, next = 0, lost = 0;
 	int i, ret, err;
@@ -95,20 +93,17 @@ static int cmd_show(int argc, char **argv)
 		errmsg("out of memory");
 		return EXIT_FAIL;
 	}
-	s.expect = from;
+	next = from;
 	ret = open_client(&c);
 	if (ret)
 		goto out;
-	err = mg_audit_read(c, from, on_event, &s, &next, &lost);
+	err = mg_audit_follow(c, &next, &reader, &lost);
 	if (err) {
 		errmsg("audit read failed: %s%s", strerror(-err),
 		       err == -EPERM ? " (reading the audit stream needs CAP_MAC_ADMIN)" : "");
 		ret = EXIT_FAIL;
 		goto out;
 	}
-	/* Events from FROM up to the module's next number that never came were overwritten. */
-	if (!s.events && next > from)
-		print_loss(&s, next - from, next);
 	if (json_output) {
 		printf("{\"type\":\"end\",\"next_seq\":%" PRIu64 ",\"lost\":%" PRIu64 "}\n", next,
 		       lost);

@@ -12,9 +12,10 @@
  * (BPF-LSM not in lsm=) is refused, because silent non-enforcement is the worst outcome.
  *
  * In its default mode medgated then stays in the foreground and appends the module's audit
- * events to a JSON-lines file, pulling them every second. The tamper-evident log (hash chain,
- * rotation, checkpoints), the boot policy and the seccomp sandbox are later work: this log is
- * plain JSON lines, one event or loss record per line, flushed to disk after every pull.
+ * events to a JSON-lines file, pulling them when the module's doorbell rings. The tamper-evident
+ * log (hash chain, rotation, checkpoints), the boot policy and the seccomp sandbox are later
+ * work: this log is plain JSON lines, one event or loss record per line, flushed to disk after
+ * every pull.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -94,7 +95,8 @@ static void usage(FILE *f)
 		"under " MEDGATE_BPFFS_DIR " so that enforcement outlives medgated. If they are\n"
 		"already pinned, says so and leaves them (unless --replace). Then, by default, stays\n"
 		"in the foreground and appends the audit events of medgate.ko to the JSON-lines file\n"
-		"given by --log (standard output without it), pulling them every second.\n"
+		"given by --log (standard output without it), pulling them when the module announces\n"
+		"new events (and every 5 seconds anyway).\n"
 		"\n"
 		"  --attach-only   attach and pin, then exit\n"
 		"  --replace       attach freshly loaded programs in place of pinned ones (the pinned\n"
@@ -521,26 +523,23 @@ static void log_line(struct logger *lg)
 		lg->err = errno ? errno : EIO;
 }
 
-static void log_loss(struct logger *lg, uint64_t count, uint64_t before)
+static void log_loss(uint64_t count, uint64_t before, void *arg)
 {
+	struct logger *lg = arg;
+
 	mg_loss_format_json(count, before, lg->line, MG_EVENT_LINE_MAX);
 	log_line(lg);
 }
 
-static int on_event(const struct mg_event *ev, void *arg)
+static int log_event(const struct mg_event *ev, void *arg)
 {
 	struct logger *lg = arg;
 
-	if (ev->seq < lg->expect)
-		return 0;	/* already logged */
-	if (ev->seq > lg->expect)
-		log_loss(lg, ev->seq - lg->expect, ev->seq);
 	if (mg_event_format_json(ev, lg->line, MG_EVENT_LINE_MAX))
 		snprintf(lg->line, MG_EVENT_LINE_MAX,
 			 "{\"type\":\"error\",\"seq\":%" PRIu64 ",\"error\":\"unprintable event\"}",
 			 ev->seq);
 	log_line(lg);
-	lg->expect = ev->seq + 1;
 	return 0;
 }
 
@@ -558,21 +557,16 @@ static void on_signal(int sig)
  */
 static int pull(struct mg_client *c, struct logger *lg)
 {
-	uint64_t next = 0, lost = 0, before = lg->expect;
+	struct mg_audit_reader reader = { .event = log_event, .loss = log_loss, .arg = lg };
 	int err;
 
-	err = mg_audit_read(c, lg->expect, on_event, lg, &next, &lost);
+	err = mg_audit_follow(c, &lg->expect, &reader, NULL);
 	if (err == -EPERM || err == -EACCES) {
 		say("cannot read the audit stream: %s (needs CAP_MAC_ADMIN)", strerror(-err));
 		return -1;
 	}
-	if (err) {
+	if (err)
 		say("audit read failed: %s (retrying)", strerror(-err));
-	} else if (lg->expect == before && next > lg->expect) {
-		/* Nothing at or after our position, yet the module has moved past it. */
-		log_loss(lg, next - lg->expect, next);
-		lg->expect = next;
-	}
 	if (fflush(lg->f) || (lg->f != stdout && fdatasync(fileno(lg->f))))
 		lg->err = lg->err ? lg->err : errno;
 	if (lg->err) {
@@ -582,9 +576,14 @@ static int pull(struct mg_client *c, struct logger *lg)
 	return 0;
 }
 
+/* A safety pull while waiting on the doorbell, and the period without one. */
+#define PULL_INTERVAL_MS	5000
+#define POLL_FALLBACK_MS	500
+
 static int run_logger(const char *path)
 {
 	struct logger lg = { .path = path };
+	struct mg_doorbell *db = NULL;
 	struct mg_client *c = NULL;
 	struct sigaction sa;
 	int err, ret = 1;
@@ -611,10 +610,16 @@ static int run_logger(const char *path)
 		goto out;
 	}
 	say("logging audit events from seq %" PRIu64 " to %s", lg.expect, path ? path : "stdout");
+	/*
+	 * The module rings a doorbell after new events; between rings nothing is pulled. A pull
+	 * every PULL_INTERVAL_MS anyway covers a ring the module could not send (out of memory).
+	 */
+	err = mg_doorbell_open(&db);
+	if (err)
+		say("cannot join the audit doorbell: %s; pulling every %d ms instead", strerror(-err),
+		    POLL_FALLBACK_MS);
 
 	while (!stop_requested) {
-		struct timespec ts = { .tv_sec = 1 };
-
 		if (reopen_requested) {
 			reopen_requested = 0;
 			log_close(&lg);
@@ -623,14 +628,23 @@ static int run_logger(const char *path)
 		}
 		if (pull(c, &lg))
 			goto out;
-		nanosleep(&ts, NULL);
+		if (db) {
+			err = mg_doorbell_wait(db, PULL_INTERVAL_MS);
+			if (err < 0 && err != -EINTR)
+				say("audit doorbell: %s", strerror(-err));
+		} else {
+			struct timespec ts = { .tv_nsec = POLL_FALLBACK_MS * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
 	}
-	/* What happened since the last pull (up to a second of it) would otherwise be lost. */
+	/* What happened since the last pull would otherwise wait for the next medgated. */
 	if (pull(c, &lg))
 		goto out;
 	say("stopping after logging up to seq %" PRIu64 "; enforcement stays active", lg.expect);
 	ret = 0;
 out:
+	mg_doorbell_close(db);
 	mg_client_close(c);
 	log_close(&lg);
 	free(lg.line);

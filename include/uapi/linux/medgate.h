@@ -8,9 +8,10 @@
  *
  * GENERIC NETLINK
  * ---------------
- * Family MEDGATE_GENL_NAME, version MEDGATE_GENL_VERSION. The family is netns-aware; privileged
- * commands check CAP_MAC_ADMIN in the initial user namespace explicitly (GENL_ADMIN_PERM alone would
- * only check CAP_NET_ADMIN). Errors come back as a negative errno plus an extack message.
+ * Family MEDGATE_GENL_NAME, version MEDGATE_GENL_VERSION. The family is netns-aware. Privileged
+ * commands (marked CAP_MAC_ADMIN below) need both CAP_NET_ADMIN, which generic netlink checks for
+ * admin commands, and CAP_MAC_ADMIN in the initial user namespace, which the module checks itself.
+ * Errors come back as a negative errno plus an extack message.
  *
  * MEDGATE_CMD_STATUS_GET (doit, unprivileged)
  *   Reply attributes:
@@ -53,14 +54,19 @@
  * MEDGATE_CMD_AUDIT_READ (dumpit, CAP_MAC_ADMIN)
  *   Request attributes:
  *     MEDGATE_A_AUDIT_FROM_SEQ     u64  optional: first sequence number wanted (default 0)
- *   Each reply message carries MEDGATE_A_AUDIT_NEXT_SEQ, MEDGATE_A_AUDIT_LOST and one
- *   MEDGATE_A_EVENT (nested MEDGATE_EA_*) per event still in the module's ring with seq >= FROM_SEQ.
- *   A gap between FROM_SEQ and the first event returned means events were lost; the reader records
- *   that as a loss, never silently.
+ *   One reply message per event still in the module's ring with seq >= FROM_SEQ, in order, each
+ *   carrying one MEDGATE_A_EVENT (nested MEDGATE_EA_*); then one closing message carrying
+ *     MEDGATE_A_AUDIT_NEXT_SEQ     u64  where the dump ended: every sequence number below it was
+ *                                       either returned or lost
+ *     MEDGATE_A_AUDIT_LOST         u64  events overwritten before anyone read them, in all
+ *   A gap in the sequence numbers (before the first event, between two, or up to the closing
+ *   NEXT_SEQ) means events were lost; the reader records that as a loss, never silently.
+ *   Errors: -EPERM, -ENOMEM.
  *
  * MEDGATE_CMD_AUDIT_NOTIFY (multicast on group MEDGATE_GENL_MCGRP_AUDIT, CAP_SYS_ADMIN to join)
- *   A doorbell, not a transport: carries MEDGATE_A_AUDIT_NEXT_SEQ only. Listeners then pull with
- *   MEDGATE_CMD_AUDIT_READ.
+ *   A doorbell, not a transport: sent after new events (possibly one for several), carrying
+ *   MEDGATE_A_AUDIT_NEXT_SEQ only. Listeners then pull with MEDGATE_CMD_AUDIT_READ; a ring the
+ *   module could not send (out of memory) is covered by pulling now and then anyway.
  *
  * POLICY BLOB
  * -----------
@@ -80,11 +86,11 @@
  * The compiler emits profiles sorted by id and rules in source order; every index and offset is
  * bounds-checked by the module before use. See docs/policy-blob.md.
  *
- * TASK LABEL
- * ----------
- * BPF task-local storage holds a struct medgate_task_label per confined task. A label names a
- * profile by its stable id (medgate_profile_id(): FNV-1a 64 of the profile name), never by an index
- * into the current policy, so labels stay meaningful across policy replacement.
+ * PROFILE IDS
+ * -----------
+ * A profile is named in blobs, audit events and the task labels of the BPF programs by its stable
+ * id, medgate_profile_id(): FNV-1a 64 of the profile name, never by an index into the current
+ * policy, so it keeps its meaning across policy replacement.
  */
 #ifndef _UAPI_LINUX_MEDGATE_H
 #define _UAPI_LINUX_MEDGATE_H
@@ -108,7 +114,6 @@ enum medgate_cmd {
 	MEDGATE_CMD_POLICY_GET,
 	MEDGATE_CMD_AUDIT_READ,
 	MEDGATE_CMD_AUDIT_NOTIFY,
-	/* 6..15 reserved: profile change on exec (launcher), audit acknowledgement, checkpoints. */
 	__MEDGATE_CMD_MAX
 };
 #define MEDGATE_CMD_MAX (__MEDGATE_CMD_MAX - 1)
@@ -119,7 +124,6 @@ enum medgate_cmd {
  *   1..15   status and version
  *   16..31  policy transfer
  *   32..47  audit stream
- *   48..63  launcher / profile change on exec
  */
 enum medgate_attr {
 	MEDGATE_A_UNSPEC,
@@ -133,14 +137,11 @@ enum medgate_attr {
 	MEDGATE_A_POLICY_BLOB		= 16,	/* binary, at most 65,535 bytes per attribute */
 	MEDGATE_A_POLICY_CHUNK_OFFSET	= 17,	/* u32 */
 	MEDGATE_A_POLICY_TOTAL_LEN	= 18,	/* u32 */
-	MEDGATE_A_POLICY_FLAGS		= 19,	/* u32, MEDGATE_LOAD_F_*, reserved */
 
 	MEDGATE_A_AUDIT_FROM_SEQ	= 32,	/* u64 */
 	MEDGATE_A_AUDIT_NEXT_SEQ	= 33,	/* u64 */
 	MEDGATE_A_AUDIT_LOST		= 34,	/* u64 */
 	MEDGATE_A_EVENT			= 35,	/* nested MEDGATE_EA_* */
-
-	MEDGATE_A_EXEC_PROFILE		= 48,	/* string, reserved for the launcher */
 
 	__MEDGATE_A_MAX
 };
@@ -237,8 +238,7 @@ enum medgate_op {
 	MEDGATE_OP_NET_ACCEPT	= 19,
 	MEDGATE_OP_NET_SEND	= 20,
 	MEDGATE_OP_NET_CREATE	= 21,
-	MEDGATE_OP_TASK_FORK	= 32,	/* 32..47: confinement of root */
-	MEDGATE_OP_CAPABILITY	= 33,	/* a denied capability; MEDGATE_EA_ACCESS holds its number */
+	MEDGATE_OP_CAPABILITY	= 33,	/* 32..47: confinement of root */	/* a denied capability; MEDGATE_EA_ACCESS holds its number */
 	MEDGATE_OP_MOUNT	= 34,	/* mount, umount, move_mount, pivot_root */
 	MEDGATE_OP_CHROOT	= 35,
 	MEDGATE_OP_USERNS	= 36,	/* creating a user namespace */
@@ -434,38 +434,5 @@ struct medgate_blob_trans {
 	__u16 reserved;
 	__u32 next;
 };
-
-/* ---- Task label (BPF task storage value) ---- */
-
-#define MEDGATE_LABEL_F_PENDING	(1U << 0)	/* @pending is decided, commit at committing_creds */
-/*
- * Set by medgate_bprm_creds_for_exec() in the decision it returns (never stored): the exec must
- * run as secure-exec. The BPF side asks the kernel for it with bpf_bprm_opts_set().
- */
-#define MEDGATE_LABEL_F_SECURE_EXEC (1U << 1)
-/*
- * Set by medgate_bprm_creds_for_exec() when the caller's profile may write or create the program
- * it runs: the program's content then names a #! interpreter or ELF loader the profile chose, and
- * each file the kernel opens for the rest of that exec is decided as x under the caller's profile.
- * Kept in the label until the exec commits or the next exec is decided.
- */
-#define MEDGATE_LABEL_F_CHECK_INTERP (1U << 2)
-
-/**
- * struct medgate_task_label - per-task confinement state kept in BPF task storage.
- * @profile: stable profile id, 0 for unconfined.
- * @pending: profile the task enters if the exec in progress succeeds.
- * @flags: MEDGATE_LABEL_F_*.
- * @reserved: 0.
- */
-struct medgate_task_label {
-	__u64 profile;
-	__u64 pending;
-	__u32 flags;
-	__u32 reserved;
-};
-
-/* Where medgated pins the BPF links and maps so enforcement outlives it. */
-#define MEDGATE_BPFFS_DIR	"/sys/fs/bpf/medgate"
 
 #endif /* _UAPI_LINUX_MEDGATE_H */

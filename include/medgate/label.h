@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The task label: what the BPF programs keep per task in task-local storage, and what they pass
+ * to the exec decision (medgate_bprm_creds_for_exec()). A contract between medgate.ko and its
+ * own BPF programs, built together from one tree; not user-space ABI. Fixed-width types only,
+ * since the BPF side includes it next to vmlinux.h.
+ */
+#ifndef _MEDGATE_LABEL_H
+#define _MEDGATE_LABEL_H
+
+#define MEDGATE_LABEL_F_PENDING	(1U << 0)	/* @pending is decided, commit at committing_creds */
+/*
+ * Set by medgate_bprm_creds_for_exec() in the decision it returns (never stored): the exec must
+ * run as secure-exec. The BPF side asks the kernel for it with bpf_bprm_opts_set().
+ */
+#define MEDGATE_LABEL_F_SECURE_EXEC (1U << 1)
+/*
+ * Set by medgate_bprm_creds_for_exec() when the caller's profile may write or create the program
+ * it runs: the program's content then names a #! interpreter or ELF loader the profile chose, and
+ * each file the kernel opens for the rest of that exec is decided as x under the caller's profile.
+ * Kept in the label until the exec commits or the next exec is decided.
+ */
+#define MEDGATE_LABEL_F_CHECK_INTERP (1U << 2)
+
+/**
+ * struct medgate_task_label - per-task confinement state kept in BPF task storage.
+ * @profile: stable profile id, 0 for unconfined.
+ * @pending: profile the task enters if the exec in progress succeeds.
+ * @flags: MEDGATE_LABEL_F_*.
+ * @reserved: 0.
+ */
+struct medgate_task_label {
+	__u64 profile;
+	__u64 pending;
+	__u32 flags;
+	__u32 reserved;
+};
+
+#endif /* _MEDGATE_LABEL_H */
