@@ -18,7 +18,7 @@
  *       -> "op=run n=1 ns=TOTAL status=EXIT"
  *
  * Times are CLOCK_MONOTONIC nanoseconds. In the benchmark VM (QEMU -icount shift=0) guest time
- * advances by one nanosecond per guest instruction, so ns are guest instructions (DESIGN trap 17).
+ * advances by one nanosecond per guest instruction, so ns are guest instructions.
  * Errors go to stderr with a non-zero exit status; a failed operation is never timed as a result.
  */
 #include <errno.h>
