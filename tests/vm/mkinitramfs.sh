@@ -32,7 +32,7 @@
 #   BUILD                       build directory (default <repo>/build)
 #   MODULE                      the module (default $BUILD/medgate.ko)
 #   KREL                        kernel release the VM boots (default: scripts/kernel-release.sh)
-#   VM_MODULES                  kernel modules to ship and load (default "veth": DESIGN trap 16)
+#   VM_MODULES                  kernel modules to ship and load (default "veth", a module on Debian)
 #   VM_HOST_BINS                host programs to ship in /usr/sbin with their libraries (default
 #                               "ip bpftool": busybox's ip has no netns, bpftool helps debugging)
 #   VM_DEBIAN_PROGS             Debian programs the selftests confine, shipped at the path they
@@ -160,7 +160,7 @@ for b in $host_bins; do
 	replaced[$b]=1
 done
 # `busybox --list` names busybox itself: linking that name would replace the binary with a
-# symlink to itself (DESIGN), so it is skipped.
+# symlink to itself, so it is skipped.
 while read -r applet; do
 	[[ -z $applet || $applet == busybox || -n ${replaced[$applet]:-} ]] && continue
 	ln -s busybox "$root/bin/$applet"

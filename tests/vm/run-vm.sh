@@ -27,7 +27,7 @@
 #   VM_QEMU_ARGS    extra QEMU arguments (split on blanks)
 #   VM_LSM          the lsm= list (default lockdown,capability,yama,bpf)
 #   VM_SLUB_DEBUG   slub_debug= flags (default FZPU; empty: none, for benchmarks)
-# Benchmark VMs (DESIGN trap 17): VM_SMP=1 VM_QEMU_ARGS="-icount shift=0,sleep=off,align=off".
+# Benchmark VMs (deterministic guest time, docs/benchmarks.md): VM_SMP=1 VM_QEMU_ARGS="-icount shift=0,sleep=off,align=off".
 
 set -euo pipefail
 # The logs are raw serial output: match bytes, and treat them as text even if a stray byte would
