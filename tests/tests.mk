@@ -42,13 +42,13 @@ $(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c tests/unit/blob_builder.c tests/un
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE)
 
-_fuzz: $(FUZZ_OUT)/fuzz_blob $(FUZZ_OUT)/fuzz_seed
+fuzz: $(FUZZ_OUT)/fuzz_blob $(FUZZ_OUT)/fuzz_seed
 	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/artifacts
 	$(FUZZ_OUT)/fuzz_seed $(FUZZ_OUT)/corpus
 	$(FUZZ_OUT)/fuzz_blob -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		-artifact_prefix=$(FUZZ_OUT)/artifacts/ $(FUZZ_OUT)/corpus
 
-.PHONY: _fuzz
+.PHONY: fuzz
 
 include tests/unit/unit.mk
 
@@ -90,7 +90,7 @@ include tests/vm/vm.mk
 include tests/bench/bench.mk
 
 # Everything runs even when an earlier part fails, so one report covers the whole tree.
-_check: _all
+_check: all
 	@mkdir -p $(BUILD)/tests
 	@rm -f $(BUILD)/vm/tests/tap.log
 	@rc=0; $(MAKE) --no-print-directory unit || rc=1; \
@@ -99,5 +99,5 @@ _check: _all
 	exit $$rc
 
 # The demo gateway VM: sample policy, allowed and denied actions, status, audit (tests/vm/demo.sh).
-_demo: _all
+_demo: all
 	@$(MAKE) --no-print-directory demo-vm
