@@ -100,16 +100,26 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 # ---- module ----
 
-KMOD_SRC := $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h) Kbuild
+# Kbuild on 6.1 writes an external module's objects next to its sources, so the module is built
+# in a mirror of them under $(BUILD): one symbolic link per source file (make and kbuild follow
+# them, so an edited source is rebuilt), refreshed on every build so that added files appear and
+# removed ones go. The source tree itself never receives an object.
+
+KMOD_SRC	:= $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h) Kbuild
+KMOD_TREE	:= $(BUILD)/kmod-src
 
 module: $(MODULE)
 
 $(MODULE): $(KMOD_SRC) $(VMLINUX) $(RESOLVE_BTFIDS)
-	@test -d $(KERNELDIR) || { echo "medgate: kernel build tree $(KERNELDIR) not found; run scripts/deps.sh or set KERNELDIR"; exit 1; }
-	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
-	KERNELDIR=$(KERNELDIR) scripts/module-btf.sh medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
-	@mkdir -p $(BUILD)
-	cp medgate.ko $@
+	@test -d $(KERNELDIR) || { echo "medgate: kernel build tree $(KERNELDIR) not found: set KERNELDIR (or KERNEL_SRC), or on Debian run make deps"; exit 1; }
+	@mkdir -p $(KMOD_TREE)/kmod
+	@find $(KMOD_TREE)/kmod -maxdepth 1 -type l -delete
+	@ln -sf $(addprefix $(CURDIR)/,$(wildcard kmod/*.c kmod/*.h)) $(KMOD_TREE)/kmod/
+	@ln -sfn $(CURDIR)/include $(KMOD_TREE)/include
+	@ln -sf $(CURDIR)/Kbuild $(KMOD_TREE)/Kbuild
+	$(MAKE) -C $(KERNELDIR) M=$(KMOD_TREE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
+	KERNELDIR=$(KERNELDIR) scripts/module-btf.sh $(KMOD_TREE)/medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
+	cp $(KMOD_TREE)/medgate.ko $@
 
 # ---- BPF ----
 
@@ -146,5 +156,4 @@ install: all
 	install -m 0644 abstractions/*.policy $(DESTDIR)$(PREFIX)/share/medgate/abstractions/
 
 clean:
-	-$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean >/dev/null 2>&1
 	rm -rf $(BUILD)
