@@ -13,20 +13,6 @@ PREFIX		?= /usr
 DESTDIR		?=
 V		?= 0
 
-# The kernel to build against. By default it is the installed Debian linux-image/linux-headers pair
-# (never `uname -r`: the host kernel that runs the build is not the one the VM boots).
-ifneq ($(KERNEL_SRC),)
-KERNELDIR	?= $(KERNEL_SRC)
-endif
-ifeq ($(KERNELDIR),)
-KREL		:= $(shell scripts/kernel-release.sh 2>/dev/null)
-KERNELDIR	:= /lib/modules/$(KREL)/build
-KIMAGE		:= /boot/vmlinuz-$(KREL)
-else
-KREL		:= $(shell $(MAKE) -s -C $(KERNELDIR) kernelrelease 2>/dev/null)
-KIMAGE		?= $(wildcard $(KERNELDIR)/arch/x86/boot/bzImage)
-endif
-
 ARCH		?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/arm.*/arm/')
 CROSS_COMPILE	?=
 CC		:= $(CROSS_COMPILE)gcc
@@ -34,8 +20,26 @@ AR		:= $(CROSS_COMPILE)ar
 CLANG		?= clang
 BPFTOOL		?= bpftool
 
-# Not exported: KREL, KERNELDIR and KIMAGE are recomputed by each make (the dispatch below re-runs
-# make after installing packages, when the first computation may have found nothing).
+# The kernel to build against. By default it is the installed Debian linux-image/linux-headers pair
+# (never `uname -r`: the host kernel that runs the build is not the one the VM boots). A kernel
+# tree boots the image of its architecture: arch/x86/boot/bzImage, arch/arm64/boot/Image, ...
+ifneq ($(KERNEL_SRC),)
+KERNELDIR	?= $(KERNEL_SRC)
+endif
+ifeq ($(KERNELDIR),)
+KERNEL_DEBIAN	:= 1
+KREL		:= $(shell scripts/kernel-release.sh 2>/dev/null)
+KERNELDIR	:= /lib/modules/$(KREL)/build
+KIMAGE		:= /boot/vmlinuz-$(KREL)
+else
+KREL		:= $(shell $(MAKE) -s -C $(KERNELDIR) kernelrelease 2>/dev/null)
+KARCH		:= $(patsubst x86_64,x86,$(patsubst i386,x86,$(ARCH)))
+KIMAGE_NAME	:= $(if $(filter x86,$(KARCH)),bzImage,$(if $(filter arm,$(KARCH)),zImage,Image))
+KIMAGE		?= $(wildcard $(KERNELDIR)/arch/$(KARCH)/boot/$(KIMAGE_NAME))
+endif
+
+# Not exported: KREL, KERNELDIR and KIMAGE are recomputed by each make (`make check` re-runs make
+# after installing packages, when the first computation may have found nothing).
 export BUILD ARCH CROSS_COMPILE CC CLANG BPFTOOL V
 
 # Kernel-side helpers made by the build: vmlinux with BTF (base for module BTF and vmlinux.h),
@@ -46,7 +50,11 @@ VMLINUX		:= $(KERNELDIR)/vmlinux
 else
 VMLINUX		:= $(BUILD)/kernel/vmlinux
 endif
+ifneq ($(wildcard $(KERNELDIR)/tools/bpf/resolve_btfids/resolve_btfids),)
+RESOLVE_BTFIDS	:= $(KERNELDIR)/tools/bpf/resolve_btfids/resolve_btfids
+else
 RESOLVE_BTFIDS	:= $(BUILD)/kernel/resolve_btfids
+endif
 KSFT_DIR	:= $(BUILD)/kernel/kselftest
 
 MODULE		:= $(BUILD)/medgate.ko
@@ -54,28 +62,35 @@ BPF_OBJ		:= $(BUILD)/bpf/medgate.bpf.o
 BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
-.PHONY: all deps module bpf user tests check unit vmtest demo install clean FORCE \
-	_all _check _demo _install bench _bench fuzz _fuzz
+.PHONY: all deps tools module bpf user tests check unit vmtest demo install clean FORCE \
+	_check _demo bench fuzz
 
-# The user-facing targets first make sure the Debian packages they need are present (installing
-# them with apt-get when running as root), then re-run make so that the kernel release and paths
-# above are computed with the packages in place.
-all check demo install bench fuzz:
+# Building never installs anything: `make`, `make install` and the cross builds only check that
+# the tools are there and say in one line what is missing. The README's two commands, `make check`
+# and `make demo`, first make sure the Debian packages they need are present (scripts/deps.sh
+# installs them with apt-get when running as root), then re-run make so that the kernel release
+# and paths above are computed with the packages in place. `make deps` does the first half alone.
+all: module bpf user
+
+check demo:
 	@scripts/deps.sh
 	@$(MAKE) --no-print-directory _$@
 
 deps:
 	@scripts/deps.sh
 
-_all: module bpf user
+tools:
+	@CC=$(CC) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) PKG_CONFIG=$(PKG_CONFIG) \
+	 KERNELDIR=$(if $(KERNEL_DEBIAN),,$(KERNELDIR)) scripts/check-tools.sh
 
 # ---- kernel helpers ----
 
-$(VMLINUX):
+$(VMLINUX): | tools
+	@test -n "$(KIMAGE)" || { echo "medgate: $(KERNELDIR) has no vmlinux and there is no kernel image to extract one from: build the kernel with CONFIG_DEBUG_INFO_BTF=y, or set KIMAGE"; exit 1; }
 	@mkdir -p $(dir $@)
 	scripts/extract-vmlinux.sh $(KIMAGE) $@
 
-$(RESOLVE_BTFIDS):
+$(RESOLVE_BTFIDS): | tools
 	@mkdir -p $(dir $@)
 	scripts/build-resolve-btfids.sh $@
 
@@ -85,16 +100,26 @@ $(KSFT_DIR)/kselftest_harness.h:
 
 # ---- module ----
 
-KMOD_SRC := $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h include/medgate/*.h) Kbuild
+# Kbuild on 6.1 writes an external module's objects next to its sources, so the module is built
+# in a mirror of them under $(BUILD): one symbolic link per source file (make and kbuild follow
+# them, so an edited source is rebuilt), refreshed on every build so that added files appear and
+# removed ones go. The source tree itself never receives an object.
+
+KMOD_SRC	:= $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h include/medgate/*.h) Kbuild
+KMOD_TREE	:= $(BUILD)/kmod-src
 
 module: $(MODULE)
 
 $(MODULE): $(KMOD_SRC) $(VMLINUX) $(RESOLVE_BTFIDS)
-	@test -d $(KERNELDIR) || { echo "medgate: kernel build tree $(KERNELDIR) not found; run scripts/deps.sh or set KERNELDIR"; exit 1; }
-	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
-	KERNELDIR=$(KERNELDIR) scripts/module-btf.sh medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
-	@mkdir -p $(BUILD)
-	cp medgate.ko $@
+	@test -d $(KERNELDIR) || { echo "medgate: kernel build tree $(KERNELDIR) not found: set KERNELDIR (or KERNEL_SRC), or on Debian run make deps"; exit 1; }
+	@mkdir -p $(KMOD_TREE)/kmod
+	@find $(KMOD_TREE)/kmod -maxdepth 1 -type l -delete
+	@ln -sf $(addprefix $(CURDIR)/,$(wildcard kmod/*.c kmod/*.h)) $(KMOD_TREE)/kmod/
+	@ln -sfn $(CURDIR)/include $(KMOD_TREE)/include
+	@ln -sf $(CURDIR)/Kbuild $(KMOD_TREE)/Kbuild
+	$(MAKE) -C $(KERNELDIR) M=$(KMOD_TREE) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
+	KERNELDIR=$(KERNELDIR) scripts/module-btf.sh $(KMOD_TREE)/medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
+	cp $(KMOD_TREE)/medgate.ko $@
 
 # ---- BPF ----
 
@@ -122,7 +147,7 @@ $(BPF_SKEL): $(BPF_OBJ)
 include user/user.mk
 include tests/tests.mk
 
-_install: _all
+install: all
 	install -D -m 0644 $(MODULE) $(DESTDIR)/lib/modules/$(KREL)/extra/medgate.ko
 	install -D -m 0755 $(BUILD)/user/medgatectl $(DESTDIR)$(PREFIX)/sbin/medgatectl
 	install -D -m 0755 $(BUILD)/user/medgated $(DESTDIR)$(PREFIX)/sbin/medgated
@@ -132,5 +157,4 @@ _install: _all
 	install -m 0644 abstractions/*.policy $(DESTDIR)$(PREFIX)/share/medgate/abstractions/
 
 clean:
-	-$(MAKE) -C $(KERNELDIR) M=$(CURDIR) clean >/dev/null 2>&1
 	rm -rf $(BUILD)

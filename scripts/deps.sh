@@ -3,9 +3,9 @@
 #
 # Make sure the Debian packages the build and the VM tests need are installed.
 #
-# Every `make` runs this first, so the common case (all present) must be quick: it asks dpkg only
-# and never touches apt. When something is missing it installs it as root, or prints the exact
-# command for a non-root user.
+# `make check`, `make demo` and `make deps` run this first (a plain `make` or `make install` never
+# does), so the common case (all present) must be quick: it asks dpkg only and never touches apt.
+# When something is missing it installs it as root, or prints the exact command for a non-root user.
 #
 # Environment: KERNELDIR or KERNEL_SRC set (Yocto or another prepared kernel tree) skips the Debian
 # kernel packages and QEMU: such builds bring their own kernel and do not boot the Debian test VM.

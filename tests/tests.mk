@@ -7,18 +7,11 @@
 TEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 		   -I$(CURDIR)/include/uapi -I$(CURDIR)/kmod -I$(CURDIR)/user/lib
 
-# ---- host unit tests of the shared plain-C engine (glob compiler, blob validator, matcher) ----
-#
-# They compile policy text with libmedgate (its compiler half only, so they need nothing but libc)
-# and check the blobs with the module's own blob.c and match.c, built here from source.
-
+# The module's plain-C engine (blob validator, matcher), compiled from source by the fuzz target
+# (with sanitizers) and the matcher benchmark; everything else links it from libmedgate.a.
 ENGINE_SRC	:= kmod/blob.c kmod/match.c
-ENGINE_TESTS	:= test_blob test_match test_glob
 
-$(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/blob_builder.c tests/unit/blob_builder.h \
-			    tests/unit/tap.h $(ENGINE_SRC) kmod/blob.h kmod/match.h $(LIBMEDGATE)
-	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE)
+include tests/unit/unit.mk
 
 # ---- fuzzing, not part of `make check`: `make fuzz [FUZZ_SECONDS=60]` ----
 #
@@ -37,25 +30,21 @@ $(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/sha256.c km
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRC) user/lib/sha256.c
 
-$(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c tests/unit/blob_builder.c tests/unit/blob_builder.h \
-		       $(ENGINE_SRC) $(LIBMEDGATE)
+$(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c $(UNIT_HELPERS) $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_HELPERS) $(LIBMEDGATE)
 
-_fuzz: $(FUZZ_OUT)/fuzz_blob $(FUZZ_OUT)/fuzz_seed
+fuzz: $(FUZZ_OUT)/fuzz_blob $(FUZZ_OUT)/fuzz_seed
 	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/artifacts
 	$(FUZZ_OUT)/fuzz_seed $(FUZZ_OUT)/corpus
 	$(FUZZ_OUT)/fuzz_blob -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 		-artifact_prefix=$(FUZZ_OUT)/artifacts/ $(FUZZ_OUT)/corpus
 
-.PHONY: _fuzz
+.PHONY: fuzz
 
-include tests/unit/unit.mk
 
-ALL_UNIT_TESTS	:= $(addprefix $(BUILD)/tests/unit/,$(ENGINE_TESTS)) $(UNIT_TESTS)
-
-unit: $(ALL_UNIT_TESTS)
-	@rc=0; for t in $(ALL_UNIT_TESTS); do \
+unit: $(UNIT_TESTS)
+	@rc=0; for t in $(UNIT_TESTS); do \
 		echo "# unit: $$(basename $$t)"; \
 		$$t > $$t.tap 2>&1 || rc=1; cat $$t.tap; \
 	done; exit $$rc
@@ -90,14 +79,14 @@ include tests/vm/vm.mk
 include tests/bench/bench.mk
 
 # Everything runs even when an earlier part fails, so one report covers the whole tree.
-_check: _all
+_check: all
 	@mkdir -p $(BUILD)/tests
 	@rm -f $(BUILD)/vm/tests/tap.log
 	@rc=0; $(MAKE) --no-print-directory unit || rc=1; \
 	$(MAKE) --no-print-directory vmtest || rc=1; \
-	scripts/tap-summary.sh $(ALL_UNIT_TESTS:=.tap) $(BUILD)/vm/tests/tap.log || rc=1; \
+	scripts/tap-summary.sh $(UNIT_TESTS:=.tap) $(BUILD)/vm/tests/tap.log || rc=1; \
 	exit $$rc
 
 # The demo gateway VM: sample policy, allowed and denied actions, status, audit (tests/vm/demo.sh).
-_demo: _all
+_demo: all
 	@$(MAKE) --no-print-directory demo-vm

@@ -26,7 +26,7 @@ BENCH_MIX	?=
 BENCH_BINS	:= $(BENCH_DIR)/mg-bench $(BENCH_DIR)/mg-bench-load $(BENCH_DIR)/empty.bpf.o \
 		   $(BENCH_DIR)/match-bench
 
-.PHONY: _bench bench-bins
+.PHONY: bench bench-bins
 
 bench-bins: $(BENCH_BINS)
 
@@ -59,8 +59,7 @@ $(BENCH_DIR)/match-bench: tests/bench/match-bench.c $(BENCH_ENGINE_SRC) $(LIBMED
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(BENCH_ENGINE_SRC) $(LIBMEDGATE) -lm
 
-_bench: _all bench-bins
-	@scripts/deps.sh --optional apparmor valgrind
+bench: all bench-bins
 	@BUILD=$(BUILD) BENCH_DIR=$(BENCH_DIR) MODULE=$(MODULE) KREL=$(KREL) KIMAGE=$(KIMAGE) \
 	 BENCH_ROUNDS=$(BENCH_ROUNDS) BENCH_N=$(BENCH_N) BENCH_N_STAT=$(BENCH_N_STAT) \
 	 BENCH_BIG=$(BENCH_BIG) BENCH_LSM=$(BENCH_LSM) BENCH_MIX=$(BENCH_MIX) \

@@ -40,7 +40,7 @@
 #define TARGET		D "/forbidden"		/* a program no exec rule allows */
 #define TINY		D "/tiny"		/* a minimal ELF that exits 42, also not allowed */
 #define X		D "/x.txt"
-#define DYN_PROBE	"/medgate/helpers/mg-probe-dyn"
+#define DYN_PROBE	MG_PROBE_DYN
 #define DYN		D "/dyn"
 #define PRE		D "/pre.so"
 #define FIFO		D "/ctl.fifo"
@@ -304,6 +304,7 @@ TEST_F(attack, ld_preload_from_starter_is_mapped_under_the_profile)
 	struct mg_event ev;
 	int ret;
 
+	MG_SKIP_WITHOUT_DYNAMIC_LIBC();
 	ASSERT_EQ(0, mg_libc_dir(libdir));
 	snprintf(libc, sizeof(libc), "%.*s/libc.so.6", (int)(sizeof(libc) - 12), libdir);
 	ASSERT_EQ(0, mg_copy_file(DYN_PROBE, DYN, 0755));

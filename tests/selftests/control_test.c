@@ -177,11 +177,55 @@ FIXTURE_TEARDOWN(control)
 	close(self->fd);
 }
 
+/*
+ * -ENOENT from POLICY_GET needs a module that has never had a policy: the module keeps its policy
+ * until it is unloaded, and it cannot be unloaded while the BPF programs hold it. The VM's init runs
+ * this binary before the other selftests, and this test comes first in it, for that reason.
+ */
+TEST_F(control, policy_get_without_a_policy_is_enoent)
+{
+	char msg[256];
+	struct nlreq r;
+
+	if (mg_policy_version())
+		SKIP(return, "a policy is loaded already and cannot be unloaded: this check needs "
+		     "control_test to run before any other selftest loads one");
+	start(&r, self->family, MEDGATE_CMD_POLICY_GET, NLM_F_DUMP);
+	EXPECT_EQ(-ENOENT, transact(self->fd, &r, msg, sizeof(msg)));
+}
+
+/*
+ * Starts a chunked load on a new socket (the first 16 bytes of a @total-byte blob), so that the
+ * module opens a session for it; on success the socket stays open in *@fdp. Returns the errno.
+ */
+static int open_session(const uint8_t *blob, uint32_t total, char *msg, int *fdp)
+{
+	uint32_t offset = 0;
+	struct nlreq r;
+	uint16_t fam;
+	int fd, err;
+
+	fd = open_genl(&fam);
+	if (fd < 0)
+		return fd;
+	start(&r, fam, MEDGATE_CMD_POLICY_LOAD, 0);
+	put_attr(&r, MEDGATE_A_POLICY_TOTAL_LEN, &total, sizeof(total));
+	put_attr(&r, MEDGATE_A_POLICY_CHUNK_OFFSET, &offset, sizeof(offset));
+	put_attr(&r, MEDGATE_A_POLICY_BLOB, blob, 16);
+	err = transact(fd, &r, msg, 256);
+	if (err)
+		close(fd);
+	else
+		*fdp = fd;
+	return err;
+}
+
 /* Every documented errno of MEDGATE_CMD_POLICY_LOAD and the other commands, in order. */
 TEST_F(control, documented_errnos_in_order)
 {
 	struct medgate_blob_header *h;
 	uint64_t before = mg_policy_version();
+	int fds[64], n = 0, i, err;
 	char msg[256];
 	struct nlreq r;
 	uint8_t *blob;
@@ -274,6 +318,29 @@ TEST_F(control, documented_errnos_in_order)
 	reseal(blob, len);
 	EXPECT_EQ(-EINVAL, load(self->fd, self->family, blob, len, msg));
 	EXPECT_NE(NULL, strstr(msg, "profile name"));
+
+	/*
+	 * -EBUSY: more chunked loads in progress at once than the module keeps (each on its own
+	 * socket); closing one of them makes room for a new one.
+	 */
+	while (n < 64 && !(err = open_session(blob, len, msg, &fds[n])))
+		n++;
+	EXPECT_EQ(-EBUSY, err) {
+		TH_LOG("after %d sessions: '%s'", n, msg);
+	}
+	EXPECT_LT(0, n);
+	EXPECT_NE(NULL, strstr(msg, "too many"));
+	if (n > 0) {
+		close(fds[--n]);
+		err = open_session(blob, len, msg, &fds[n]);
+		EXPECT_EQ(0, err) {
+			TH_LOG("closing a session's socket did not free it: '%s'", msg);
+		}
+		if (!err)
+			n++;
+	}
+	for (i = 0; i < n; i++)
+		close(fds[i]);
 
 	/* POLICY_GET is a dump: a plain request is refused. */
 	start(&r, self->family, MEDGATE_CMD_POLICY_GET, 0);

@@ -296,3 +296,33 @@ int mg_libc_dir(char out[4096])
 	}
 	return -ENOENT;
 }
+
+const char *mg_no_dynamic_libc(void)
+{
+	static char why[PATH_MAX + 128];
+	char loader[PATH_MAX], libdir[PATH_MAX];
+
+	if (access(MG_PROBE_DYN, X_OK)) {
+		snprintf(why, sizeof(why), "%s is not in the initramfs: no dynamic test program",
+			 MG_PROBE_DYN);
+		return why;
+	}
+	if (mg_elf_interp(MG_PROBE_DYN, loader, sizeof(loader)) || access(loader, X_OK)) {
+		snprintf(why, sizeof(why), "the ELF loader that %s names is not in the initramfs",
+			 MG_PROBE_DYN);
+		return why;
+	}
+	if (mg_libc_dir(libdir))
+		return "no libc.so.6 in the initramfs: dynamically linked programs cannot run";
+	return NULL;
+}
+
+const char *mg_no_program(const char *path)
+{
+	static char why[PATH_MAX + 64];
+
+	if (!access(path, X_OK))
+		return NULL;
+	snprintf(why, sizeof(why), "%s is not in the initramfs (VM_DEBIAN_PROGS)", path);
+	return why;
+}

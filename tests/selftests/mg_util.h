@@ -11,6 +11,7 @@
 #include "medgate.h"
 
 #define MG_PROBE	"/medgate/helpers/mg-probe"
+#define MG_PROBE_DYN	"/medgate/helpers/mg-probe-dyn"
 #define MG_WORKDIR	"/tmp/mgtest"
 
 /* Runs argv (argv[0] is the program path) and returns its exit status, or -errno/-signal. */
@@ -39,5 +40,26 @@ int mg_run_recv_fd(const char *exe, int fd);
 int mg_elf_interp(const char *exe, char *out, size_t len);
 /* The directory where the loader finds libc.so.6 (merged /usr or not), after symbolic links. */
 int mg_libc_dir(char out[4096]);
+/*
+ * Why a dynamically linked program cannot run here (no dynamic probe, no ELF loader, no libc), or
+ * NULL when it can.
+ */
+const char *mg_no_dynamic_libc(void);
+/* Why @path cannot be run (it is not in the VM's initramfs), or NULL when it can. */
+const char *mg_no_program(const char *path);
+
+/* In a test body: skip it, with the reason, when dynamically linked programs cannot run. */
+#define MG_SKIP_WITHOUT_DYNAMIC_LIBC() do { \
+	const char *why_ = mg_no_dynamic_libc(); \
+	if (why_) \
+		SKIP(return, "%s", why_); \
+} while (0)
+
+/* In a test body: skip it, with the reason, when the program at @path is missing. */
+#define MG_SKIP_WITHOUT_PROGRAM(path) do { \
+	const char *why_ = mg_no_program(path); \
+	if (why_) \
+		SKIP(return, "%s", why_); \
+} while (0)
 
 #endif /* MG_UTIL_H */

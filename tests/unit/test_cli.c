@@ -5,7 +5,6 @@
  * (printed before the tool even looks for the module). tests/selftests/cli_test.c covers the
  * rest against the real module.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
