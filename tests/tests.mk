@@ -18,7 +18,7 @@ ENGINE_TESTS	:= test_blob test_match test_glob
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c tests/unit/blob_builder.c tests/unit/blob_builder.h \
 			    tests/unit/tap.h $(ENGINE_SRC) kmod/blob.h kmod/match.h $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE) $(MEDGATE_JSON_LIBS)
 
 # ---- fuzzing, not part of `make check`: `make fuzz [FUZZ_SECONDS=60]` ----
 #
@@ -40,7 +40,7 @@ $(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/sha256.c km
 $(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c tests/unit/blob_builder.c tests/unit/blob_builder.h \
 		       $(ENGINE_SRC) $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/unit/blob_builder.c $(ENGINE_SRC) $(LIBMEDGATE) $(MEDGATE_JSON_LIBS)
 
 _fuzz: $(FUZZ_OUT)/fuzz_blob $(FUZZ_OUT)/fuzz_seed
 	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/artifacts

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json.h>
+
 #include "common.h"
-#include "json.h"
 
 void audit_help(FILE *f)
 {
@@ -52,10 +53,10 @@ static int on_event(const struct mg_event *ev, void *arg)
 		s->expect = ev->seq + 1;
 	err = json_output ? mg_event_format_json(ev, s->line, MG_EVENT_LINE_MAX)
 			  : mg_event_format_text(ev, s->line, MG_EVENT_LINE_MAX);
-	if (err)
-		snprintf(s->line, MG_EVENT_LINE_MAX, json_output ?
-			 "{\"type\":\"error\",\"seq\":%" PRIu64 ",\"error\":\"unprintable event\"}" :
-			 "%" PRIu64 " (unprintable event)", ev->seq);
+	if (err && json_output)
+		mg_unprintable_format_json(ev->seq, s->line, MG_EVENT_LINE_MAX);
+	else if (err)
+		snprintf(s->line, MG_EVENT_LINE_MAX, "%" PRIu64 " (unprintable event)", ev->seq);
 	printf("%s\n", s->line);
 	s->events++;
 	return 0;
@@ -110,8 +111,12 @@ static int cmd_show(int argc, char **argv)
 	if (!s.events && next > from)
 		print_loss(&s, next - from, next);
 	if (json_output) {
-		printf("{\"type\":\"end\",\"next_seq\":%" PRIu64 ",\"lost\":%" PRIu64 "}\n", next,
-		       lost);
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "type", json_object_new_string("end"));
+		json_object_object_add(o, "next_seq", json_object_new_uint64(next));
+		json_object_object_add(o, "lost", json_object_new_uint64(lost));
+		mg_json_print(stdout, o);
 	} else {
 		if (!s.events)
 			printf("no audit events from seq %" PRIu64 "\n", from);

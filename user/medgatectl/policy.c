@@ -18,8 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json.h>
+
 #include "common.h"
-#include "json.h"
 
 /* Larger than any valid blob, so that an oversized one still reaches the module's check. */
 #define BLOB_READ_MAX	(2 * (size_t)MEDGATE_BLOB_MAX_SIZE)
@@ -111,20 +112,21 @@ static void print_diags(const struct mg_diags *d)
 		errmsg("%zu error%s", d->n, d->n == 1 ? "" : "s");
 }
 
-static void json_diags(struct jw *w, const struct mg_diags *d)
+static void json_diags(struct json_object *o, const struct mg_diags *d)
 {
+	struct json_object *errors = json_object_new_array();
 	size_t i;
 
-	jw_arr_open(w, "errors");
 	for (i = 0; i < d->n; i++) {
-		jw_obj_open(w, NULL);
-		jw_str(w, "file", d->v[i].file);
-		jw_u64(w, "line", d->v[i].line);
-		jw_u64(w, "col", d->v[i].col);
-		jw_str(w, "message", d->v[i].msg);
-		jw_obj_close(w);
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "file", mg_json_string(d->v[i].file));
+		json_object_object_add(e, "line", json_object_new_uint64(d->v[i].line));
+		json_object_object_add(e, "col", json_object_new_uint64(d->v[i].col));
+		json_object_object_add(e, "message", mg_json_string(d->v[i].msg));
+		json_object_array_add(errors, e);
 	}
-	jw_arr_close(w);
+	json_object_object_add(o, "errors", errors);
 }
 
 /* ---- arguments ---- */
@@ -284,14 +286,14 @@ static void summary_text(FILE *f, const struct mg_decoded *d)
 	fprintf(f, "; version %016" PRIx64, d->version);
 }
 
-static void summary_json(struct jw *w, const struct mg_decoded *d)
+static void summary_json(struct json_object *o, const struct mg_decoded *d)
 {
-	jw_hex64(w, "version", d->version);
-	jw_u64(w, "profiles", d->n_profiles);
-	jw_u64(w, "attachments", d->n_attach);
-	jw_u64(w, "rules", d->n_rules);
-	jw_u64(w, "states", d->n_states);
-	jw_u64(w, "size", d->size);
+	json_object_object_add(o, "version", mg_json_hex64(d->version));
+	json_object_object_add(o, "profiles", json_object_new_uint64(d->n_profiles));
+	json_object_object_add(o, "attachments", json_object_new_uint64(d->n_attach));
+	json_object_object_add(o, "rules", json_object_new_uint64(d->n_rules));
+	json_object_object_add(o, "states", json_object_new_uint64(d->n_states));
+	json_object_object_add(o, "size", json_object_new_uint64(d->size));
 }
 
 /*
@@ -344,17 +346,15 @@ static int check_blob(const char *path, const void *buf, size_t len)
 
 	err = mg_blob_decode(buf, len, &d, &why);
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_bool(&w, "ok", !err);
-		jw_str(&w, "file", path);
+		json_object_object_add(o, "ok", json_object_new_boolean(!err));
+		json_object_object_add(o, "file", mg_json_string(path));
 		if (err)
-			jw_str(&w, "error", why ? why : strerror(-err));
+			json_object_object_add(o, "error", mg_json_string(why ? why : strerror(-err)));
 		else
-			summary_json(&w, d);
-		jw_obj_close(&w);
+			summary_json(o, d);
+		mg_json_print(stdout, o);
 	} else if (err) {
 		fprintf(stderr, "%s: error: invalid policy blob: %s (%s)\n", path,
 			why ? why : "cannot decode", strerror(-err));
@@ -410,15 +410,13 @@ static int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_bool(&w, "ok", !err);
+		json_object_object_add(o, "ok", json_object_new_boolean(!err));
 		if (!err)
-			summary_json(&w, dec);
-		json_diags(&w, &d);
-		jw_obj_close(&w);
+			summary_json(o, dec);
+		json_diags(o, &d);
+		mg_json_print(stdout, o);
 	} else if (err) {
 		print_diags(&d);
 	} else {
@@ -510,14 +508,12 @@ static int cmd_compile(int argc, char **argv)
 	mg_blob_version(blob, len, &version);
 	/* With the blob on stdout, the version goes to stderr. */
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, strcmp(a.out, "-") ? stdout : stderr);
-		jw_obj_open(&w, NULL);
-		jw_hex64(&w, "version", version);
-		jw_u64(&w, "size", len);
-		jw_str(&w, "output", a.out);
-		jw_obj_close(&w);
+		json_object_object_add(o, "version", mg_json_hex64(version));
+		json_object_object_add(o, "size", json_object_new_uint64(len));
+		json_object_object_add(o, "output", mg_json_string(a.out));
+		mg_json_print(strcmp(a.out, "-") ? stdout : stderr, o);
 	} else {
 		fprintf(strcmp(a.out, "-") ? stdout : stderr, "%016" PRIx64 "\n", version);
 	}
@@ -618,13 +614,11 @@ static int cmd_load(int argc, char **argv)
 		goto out;
 	}
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_hex64(&w, "version", version);
-		jw_u64(&w, "size", len);
-		jw_obj_close(&w);
+		json_object_object_add(o, "version", mg_json_hex64(version));
+		json_object_object_add(o, "size", json_object_new_uint64(len));
+		mg_json_print(stdout, o);
 	} else {
 		printf("%016" PRIx64 "\n", version);
 	}
@@ -783,37 +777,38 @@ static void print_rule(const char *prefix, const struct mg_dec_rule *r)
 	print_stmt(prefix, stmt, com);
 }
 
-static void json_attach(struct jw *w, const struct mg_dec_attach *a)
+static void json_attach(struct json_object *o, const struct mg_dec_attach *a)
 {
-	jw_u64(w, "index", a->index);
-	jw_str(w, "pattern", a->pattern);
-	jw_bool(w, "glob", a->flags & MEDGATE_PATTERN_F_GLOB);
-	jw_str(w, "file", a->file);
-	jw_u64(w, "line", a->line);
+	json_object_object_add(o, "index", json_object_new_uint64(a->index));
+	json_object_object_add(o, "pattern", mg_json_string(a->pattern));
+	json_object_object_add(o, "glob", json_object_new_boolean(a->flags & MEDGATE_PATTERN_F_GLOB));
+	json_object_object_add(o, "file", mg_json_string(a->file));
+	json_object_object_add(o, "line", json_object_new_uint64(a->line));
 }
 
-static void json_rule(struct jw *w, const struct mg_dec_rule *r)
+static void json_rule(struct json_object *o, const struct mg_dec_rule *r)
 {
 	char stmt[STMT_MAX], acc[48];
 
-	jw_u64(w, "index", r->index);
+	json_object_object_add(o, "index", json_object_new_uint64(r->index));
 	if (mg_dec_rule_format(r, stmt, sizeof(stmt)))
 		stmt[0] = '\0';
-	jw_str(w, "statement", stmt);
-	jw_bool(w, "deny", r->flags & MEDGATE_RULE_F_DENY);
-	jw_str(w, "pattern", r->pattern);
-	jw_bool(w, "glob", r->flags & MEDGATE_RULE_F_GLOB);
+	json_object_object_add(o, "statement", mg_json_string(stmt));
+	json_object_object_add(o, "deny", json_object_new_boolean(r->flags & MEDGATE_RULE_F_DENY));
+	json_object_object_add(o, "pattern", mg_json_string(r->pattern));
+	json_object_object_add(o, "glob", json_object_new_boolean(r->flags & MEDGATE_RULE_F_GLOB));
 	mg_access_format(r->access, acc, sizeof(acc));
-	jw_str(w, "access", acc);
-	jw_str(w, "exec", r->exec_mode == MEDGATE_EXEC_MOVE ? "move" : "stay");
+	json_object_object_add(o, "access", mg_json_string(acc));
+	json_object_object_add(o, "exec", json_object_new_string(r->exec_mode == MEDGATE_EXEC_MOVE ?
+								 "move" : "stay"));
 	if (r->exec_mode == MEDGATE_EXEC_MOVE) {
-		jw_hex64(w, "target_id", r->target);
-		jw_str(w, "target", r->target_name);
+		json_object_object_add(o, "target_id", mg_json_hex64(r->target));
+		json_object_object_add(o, "target", mg_json_string(r->target_name));
 	} else {
-		jw_null(w, "target");
+		json_object_object_add(o, "target", NULL);
 	}
-	jw_str(w, "file", r->file);
-	jw_u64(w, "line", r->line);
+	json_object_object_add(o, "file", mg_json_string(r->file));
+	json_object_object_add(o, "line", json_object_new_uint64(r->line));
 }
 
 static void show_text(const struct mg_decoded *d, const char *source)
@@ -842,44 +837,44 @@ static void show_text(const struct mg_decoded *d, const char *source)
 
 static void show_json(const struct mg_decoded *d, const char *source)
 {
-	struct jw w;
+	struct json_object *o = json_object_new_object();
+	struct json_object *profiles = json_object_new_array();
 	size_t i, j;
 
-	jw_init(&w, stdout);
-	jw_obj_open(&w, NULL);
-	jw_bool(&w, "loaded", true);
-	jw_str(&w, "source", source);
-	jw_hex64(&w, "version", d->version);
-	jw_u64(&w, "size", d->size);
-	jw_u64(&w, "n_attachments", d->n_attach);
-	jw_u64(&w, "n_rules", d->n_rules);
-	jw_u64(&w, "n_states", d->n_states);
-	jw_arr_open(&w, "profiles");
+	json_object_object_add(o, "loaded", json_object_new_boolean(true));
+	json_object_object_add(o, "source", mg_json_string(source));
+	json_object_object_add(o, "version", mg_json_hex64(d->version));
+	json_object_object_add(o, "size", json_object_new_uint64(d->size));
+	json_object_object_add(o, "n_attachments", json_object_new_uint64(d->n_attach));
+	json_object_object_add(o, "n_rules", json_object_new_uint64(d->n_rules));
+	json_object_object_add(o, "n_states", json_object_new_uint64(d->n_states));
 	for (i = 0; i < d->n_profiles; i++) {
 		const struct mg_dec_profile *p = &d->profiles[i];
+		struct json_object *po = json_object_new_object();
+		struct json_object *attach = json_object_new_array();
+		struct json_object *rules = json_object_new_array();
 
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "name", p->name);
-		jw_hex64(&w, "id", p->id);
-		jw_str(&w, "mode", mg_mode_name(p->mode));
-		jw_arr_open(&w, "attach");
+		json_object_object_add(po, "name", mg_json_string(p->name));
+		json_object_object_add(po, "id", mg_json_hex64(p->id));
+		json_object_object_add(po, "mode", json_object_new_string(mg_mode_name(p->mode)));
 		for (j = 0; j < p->n_attach; j++) {
-			jw_obj_open(&w, NULL);
-			json_attach(&w, &p->attach[j]);
-			jw_obj_close(&w);
+			struct json_object *ao = json_object_new_object();
+
+			json_attach(ao, &p->attach[j]);
+			json_object_array_add(attach, ao);
 		}
-		jw_arr_close(&w);
-		jw_arr_open(&w, "rules");
+		json_object_object_add(po, "attach", attach);
 		for (j = 0; j < p->n_rules; j++) {
-			jw_obj_open(&w, NULL);
-			json_rule(&w, &p->rules[j]);
-			jw_obj_close(&w);
+			struct json_object *ro = json_object_new_object();
+
+			json_rule(ro, &p->rules[j]);
+			json_object_array_add(rules, ro);
 		}
-		jw_arr_close(&w);
-		jw_obj_close(&w);
+		json_object_object_add(po, "rules", rules);
+		json_object_array_add(profiles, po);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
+	json_object_object_add(o, "profiles", profiles);
+	mg_json_print(stdout, o);
 }
 
 static int cmd_show(int argc, char **argv)
@@ -907,12 +902,10 @@ static int cmd_show(int argc, char **argv)
 		goto out;
 	if (none) {
 		if (json_output) {
-			struct jw w;
+			struct json_object *o = json_object_new_object();
 
-			jw_init(&w, stdout);
-			jw_obj_open(&w, NULL);
-			jw_bool(&w, "loaded", false);
-			jw_obj_close(&w);
+			json_object_object_add(o, "loaded", json_object_new_boolean(false));
+			mg_json_print(stdout, o);
 		} else {
 			printf("# no policy is loaded: every process is unconfined\n");
 		}
@@ -1007,50 +1000,49 @@ static void diff_text(const struct mg_diff *df, const struct mg_decoded *old,
 static void diff_json(const struct mg_diff *df, const struct mg_decoded *old,
 		      const struct mg_decoded *new, const char *base)
 {
-	struct jw w;
+	struct json_object *o = json_object_new_object();
+	struct json_object *changes = json_object_new_array();
 	size_t i;
 
-	jw_init(&w, stdout);
-	jw_obj_open(&w, NULL);
-	jw_str(&w, "base", base);
-	if (old)
-		jw_hex64(&w, "old_version", old->version);
-	else
-		jw_null(&w, "old_version");
-	jw_hex64(&w, "new_version", new->version);
-	jw_bool(&w, "changed", df->n > 0);
-	jw_bool(&w, "positions_only", df->positions_only);
-	jw_arr_open(&w, "changes");
+	json_object_object_add(o, "base", mg_json_string(base));
+	json_object_object_add(o, "old_version", old ? mg_json_hex64(old->version) : NULL);
+	json_object_object_add(o, "new_version", mg_json_hex64(new->version));
+	json_object_object_add(o, "changed", json_object_new_boolean(df->n > 0));
+	json_object_object_add(o, "positions_only", json_object_new_boolean(df->positions_only));
 	for (i = 0; i < df->n; i++) {
 		const struct mg_change *ch = &df->v[i];
+		struct json_object *c = json_object_new_object();
 
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "type", mg_change_name(ch->kind));
-		jw_str(&w, "profile", prof_name(ch));
+		json_object_object_add(c, "type", json_object_new_string(mg_change_name(ch->kind)));
+		json_object_object_add(c, "profile", mg_json_string(prof_name(ch)));
 		switch (ch->kind) {
 		case MG_CHANGE_PROFILE_ADDED:
-			jw_str(&w, "mode", mg_mode_name(ch->new_profile->mode));
+			json_object_object_add(c, "mode", json_object_new_string(
+						       mg_mode_name(ch->new_profile->mode)));
 			break;
 		case MG_CHANGE_PROFILE_REMOVED:
-			jw_str(&w, "mode", mg_mode_name(ch->old_profile->mode));
+			json_object_object_add(c, "mode", json_object_new_string(
+						       mg_mode_name(ch->old_profile->mode)));
 			break;
 		case MG_CHANGE_MODE:
-			jw_str(&w, "old_mode", mg_mode_name(ch->old_profile->mode));
-			jw_str(&w, "new_mode", mg_mode_name(ch->new_profile->mode));
+			json_object_object_add(c, "old_mode", json_object_new_string(
+						       mg_mode_name(ch->old_profile->mode)));
+			json_object_object_add(c, "new_mode", json_object_new_string(
+						       mg_mode_name(ch->new_profile->mode)));
 			break;
 		case MG_CHANGE_ATTACH_ADDED:
 		case MG_CHANGE_ATTACH_REMOVED:
-			json_attach(&w, ch->attach);
+			json_attach(c, ch->attach);
 			break;
 		case MG_CHANGE_RULE_ADDED:
 		case MG_CHANGE_RULE_REMOVED:
-			json_rule(&w, ch->rule);
+			json_rule(c, ch->rule);
 			break;
 		}
-		jw_obj_close(&w);
+		json_object_array_add(changes, c);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
+	json_object_object_add(o, "changes", changes);
+	mg_json_print(stdout, o);
 }
 
 static int cmd_diff(int argc, char **argv)
