@@ -1575,20 +1575,6 @@ static void var_definition(struct parser *ps, struct stmt *st)
 
 /* ---- includes ---- */
 
-static int add_file_name(struct mg_policy *p, const char *name, unsigned *idx)
-{
-	char *copy;
-
-	if (mg_grow((void **)&p->files, &p->cap_files, p->n_files + 1, sizeof(*p->files)))
-		return -ENOMEM;
-	copy = strdup(name);
-	if (!copy)
-		return -ENOMEM;
-	*idx = (unsigned)p->n_files;
-	p->files[p->n_files++] = copy;
-	return 0;
-}
-
 /* The include path relative to the directory of the including file (absolute: as it is). */
 static char *include_path(const char *includer, const char *path)
 {
@@ -1859,7 +1845,7 @@ static void parse_include(struct parser *ps, const struct stmt *st, struct body_
 		}
 	}
 	c->text_bytes += len;
-	if (add_file_name(p, path, &file)) {
+	if (mg_policy_add_file_name(p, path, &file)) {
 		nomem(ps);
 		goto out;
 	}

@@ -88,7 +88,8 @@ static int file_is_blob(const char *path)
 
 	if (!stat(path, &st) && !S_ISREG(st.st_mode))
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: should the file be swapped for a FIFO after the stat(), do not hang on it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	r = read(fd, m, sizeof(m));
