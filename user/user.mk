@@ -25,7 +25,7 @@ MEDGATE_JSON_LIBS := $(shell $(PKG_CONFIG) --libs --static json-c 2>/dev/null ||
 MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz $(MEDGATE_JSON_LIBS) -lpthread -lm
 export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS
 
-LIBMEDGATE_SRCS	:= util.c lexer.c parse.c glob.c dfa.c compile.c decompile.c format.c json.c \
+LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c glob.c dfa.c compile.c decompile.c format.c json.c \
 		   sha256.c client.c input.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o
@@ -43,7 +43,7 @@ user: $(LIBMEDGATE) $(USER_OUT)/medgatectl $(USER_OUT)/medgated
 
 # "include <NAME>" searches $(PREFIX)/share/medgate last (make install puts abstractions/ there).
 MEDGATE_DATADIR	:= $(PREFIX)/share/medgate
-$(USER_OUT)/obj/lib/parse.o: USER_CFLAGS += -DMEDGATE_DATADIR='"$(MEDGATE_DATADIR)"'
+$(USER_OUT)/obj/lib/parse_include.o: USER_CFLAGS += -DMEDGATE_DATADIR='"$(MEDGATE_DATADIR)"'
 
 $(USER_OUT)/obj/lib/%.o: user/lib/%.c
 	@mkdir -p $(dir $@)
