@@ -238,11 +238,7 @@ int mg_pattern_format(const char *pattern, char *buf, size_t len)
 
 int mg_access_format_short(uint32_t access, char *buf, size_t len)
 {
-	if (access & MEDGATE_ACCESS_WRITE)
-		access &= ~MEDGATE_ACCESS_APPEND;
-	if (access & MEDGATE_ACCESS_EXEC)
-		access &= ~MEDGATE_ACCESS_MMAP_EXEC;
-	return mg_access_format(access, buf, len);
+	return mg_access_format(access & ~medgate_access_implied(access), buf, len);
 }
 
 bool mg_dec_rule_is_exec(const struct mg_dec_rule *r)

@@ -390,16 +390,6 @@ static bool env_choice(struct parser *ps, const struct stmt *st, size_t *i, bool
 	return true;
 }
 
-/* Bits that another bit implies: writing includes appending, executing includes mapping. */
-static u32 access_closure(u32 access)
-{
-	if (access & MEDGATE_ACCESS_WRITE)
-		access |= MEDGATE_ACCESS_APPEND;
-	if (access & MEDGATE_ACCESS_EXEC)
-		access |= MEDGATE_ACCESS_MMAP_EXEC;
-	return access;
-}
-
 struct rule_arg {
 	struct body_ctx *bc;
 	const struct mg_rule *tmpl;
@@ -479,7 +469,7 @@ static void finish_rule(struct body_ctx *bc, const struct word *path, struct mg_
 			bool ok)
 {
 	if (ok) {
-		r->access = access_closure(r->access);
+		r->access |= medgate_access_implied(r->access);
 		if (deny)
 			r->flags |= MEDGATE_RULE_F_DENY;
 		r->exec_mode = r->target ? MEDGATE_EXEC_MOVE : MEDGATE_EXEC_STAY;
