@@ -78,7 +78,7 @@ static int cmd_show(int argc, char **argv)
 	struct show s = { 0 };
 	struct mg_client *c = NULL;
 	uint64_t from = 0, next = 0, lost = 0;
-	int i, ret, err;
+	int i, ret = EXIT_OK, err;
 
 	for (i = 0; i < argc; i++) {
 		if (is_json_opt(argv[i])) {
@@ -97,9 +97,11 @@ static int cmd_show(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	s.expect = from;
-	ret = open_client(&c);
-	if (ret)
+	err = open_client(&c);
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	err = mg_audit_read(c, from, on_event, &s, &next, &lost);
 	if (err) {
 		errmsg("audit read failed: %s%s", strerror(-err),

@@ -138,6 +138,7 @@ struct policy_args {
 	const char *out;	/* -o */
 	const char *base;	/* --base */
 	bool had_dir;
+	bool usage;		/* parse_args() failed on a usage error */
 };
 
 static void free_args(struct policy_args *a)
@@ -154,7 +155,7 @@ static int add_file(struct policy_args *a, const char *path)
 {
 	if (a->n_files >= POLICY_FILES_MAX) {
 		errmsg("too many policy files (the limit is %d)", POLICY_FILES_MAX);
-		return EXIT_FAIL;
+		return -E2BIG;
 	}
 	if (a->n_files == a->cap_files) {
 		int cap = a->cap_files ? a->cap_files * 2 : 16;
@@ -162,7 +163,7 @@ static int add_file(struct policy_args *a, const char *path)
 
 		if (!nf) {
 			errmsg("out of memory");
-			return EXIT_FAIL;
+			return -ENOMEM;
 		}
 		a->files = nf;
 		a->cap_files = cap;
@@ -170,10 +171,10 @@ static int add_file(struct policy_args *a, const char *path)
 	a->files[a->n_files] = strdup(path);
 	if (!a->files[a->n_files]) {
 		errmsg("out of memory");
-		return EXIT_FAIL;
+		return -ENOMEM;
 	}
 	a->n_files++;
-	return EXIT_OK;
+	return 0;
 }
 
 /*
@@ -185,7 +186,7 @@ static int add_dir(struct policy_args *a, const char *dir)
 	struct mg_diags d = { 0 };
 	char **paths;
 	size_t n, i;
-	int ret = EXIT_OK, err;
+	int err;
 
 	err = mg_policy_dir(dir, POLICY_FILES_MAX, &paths, &n, &d);
 	if (err) {
@@ -194,18 +195,24 @@ static int add_dir(struct policy_args *a, const char *dir)
 		else
 			errmsg("%s: %s", dir, strerror(-err));
 		mg_diags_free(&d);
-		return EXIT_FAIL;
+		return err;
 	}
-	for (i = 0; i < n && ret == EXIT_OK; i++)
-		ret = add_file(a, paths[i]);
+	for (i = 0; i < n && !err; i++)
+		err = add_file(a, paths[i]);
 	mg_policy_dir_free(paths, n);
 	a->had_dir = true;
-	return ret;
+	return err;
 }
 
 enum { OPT_OUT = 1, OPT_BASE = 2 };
 
-/* Splits the arguments into files and options; returns EXIT_OK, EXIT_FAIL or EXIT_USAGE. */
+/*
+ * A usage error of parse_args(): says it with the help, and marks it so that the command exits
+ * with EXIT_USAGE (args_status()).
+ */
+#define ARGS_USAGE(a, ...) ((a)->usage = true, usage_error(policy_help, __VA_ARGS__), -EINVAL)
+
+/* Splits the arguments into files and options; returns 0 or -errno (a->usage: a usage error). */
 static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opts_allowed,
 		      const char *cmd, int min_files)
 {
@@ -224,14 +231,14 @@ static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opt
 		} else if (opts && (opts_allowed & OPT_OUT) &&
 			   (!strcmp(s, "-o") || !strcmp(s, "--output"))) {
 			if (i + 1 >= argc)
-				return usage_error(policy_help, "%s needs a file name", s);
+				return ARGS_USAGE(a, "%s needs a file name", s);
 			a->out = argv[++i];
 		} else if (opts && (opts_allowed & OPT_BASE) && !strcmp(s, "--base")) {
 			if (i + 1 >= argc)
-				return usage_error(policy_help, "%s needs a compiled blob", s);
+				return ARGS_USAGE(a, "%s needs a compiled blob", s);
 			a->base = argv[++i];
 		} else if (opts && s[0] == '-' && s[1]) {
-			return usage_error(policy_help, "unknown option \"%s\" for policy %s", s, cmd);
+			return ARGS_USAGE(a, "unknown option \"%s\" for policy %s", s, cmd);
 		} else {
 			if (!stat(s, &st) && S_ISDIR(st.st_mode))
 				ret = add_dir(a, s);
@@ -242,13 +249,19 @@ static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opt
 		}
 	}
 	if (a->n_files < min_files)
-		return usage_error(policy_help, "policy %s needs at least one file", cmd);
-	return EXIT_OK;
+		return ARGS_USAGE(a, "policy %s needs at least one file", cmd);
+	return 0;
+}
+
+/* The exit status of a command whose parse_args() or a later helper returned @err. */
+static int args_status(const struct policy_args *a, int err)
+{
+	return a->usage ? EXIT_USAGE : exit_status(err);
 }
 
 /* ---- compiling ---- */
 
-/* The outcome of a compilation: prints its errors, frees them, and maps it to an exit code. */
+/* The outcome of a compilation: prints its errors, frees them, and passes @err on. */
 static int compiled(int err, struct mg_diags *d)
 {
 	if (err) {
@@ -258,10 +271,10 @@ static int compiled(int err, struct mg_diags *d)
 			errmsg("cannot compile: %s", strerror(-err));
 	}
 	mg_diags_free(d);
-	return err ? EXIT_FAIL : EXIT_OK;
+	return err;
 }
 
-/* Compiles the files; prints the errors and returns EXIT_FAIL if there are any. */
+/* Compiles the files; prints the errors, if any, and returns 0 or -errno. */
 static int compile(const struct policy_args *a, void **blob, size_t *len)
 {
 	struct mg_diags d = { 0 };
@@ -329,7 +342,7 @@ static int build_text(const char *path, const char *text, size_t tlen, void **bl
 	return err;
 }
 
-/* build_text() that prints the errors and returns EXIT_FAIL if there are any. */
+/* build_text() that prints the errors, if any, and returns 0 or -errno. */
 static int compile_text(const char *path, const char *text, size_t tlen, void **blob,
 			size_t *len)
 {
@@ -365,7 +378,7 @@ static int check_blob(const char *path, const void *buf, size_t len)
 		printf("\n");
 	}
 	mg_decoded_free(d);
-	return err ? EXIT_FAIL : EXIT_OK;
+	return err;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -378,11 +391,13 @@ static int cmd_check(int argc, char **argv)
 	size_t len = 0;
 	void *input = NULL;
 	size_t ilen = 0;
-	int ret, err, piped;
+	int ret = EXIT_OK, err, piped;
 
-	ret = parse_args(argc, argv, &a, 0, "check", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, 0, "check", 1);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	piped = read_single_stream(&a, &input, &ilen);
 	if (piped < 0 ||
 	    (!piped && a.n_files == 1 && !a.had_dir && file_is_blob(a.files[0]) == 1 &&
@@ -391,7 +406,7 @@ static int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	if (input && mg_is_blob(input, ilen)) {
-		ret = check_blob(a.files[0], input, ilen);
+		ret = exit_status(check_blob(a.files[0], input, ilen));
 		goto out;
 	}
 	if (input)
@@ -488,18 +503,22 @@ static int cmd_compile(int argc, char **argv)
 	void *blob = NULL;
 	size_t len = 0;
 	uint64_t version = 0;
-	int ret, err;
+	int ret = EXIT_OK, err;
 
-	ret = parse_args(argc, argv, &a, OPT_OUT, "compile", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, OPT_OUT, "compile", 1);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	if (!a.out) {
 		ret = usage_error(policy_help, "policy compile needs -o OUT");
 		goto out;
 	}
-	ret = compile(&a, &blob, &len);
-	if (ret)
+	err = compile(&a, &blob, &len);
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	err = write_output(a.out, blob, len);
 	if (err) {
 		errmsg("cannot write %s: %s", a.out, strerror(-err));
@@ -552,11 +571,13 @@ static int cmd_load(int argc, char **argv)
 	uint64_t version = 0;
 	void *input = NULL;
 	size_t ilen = 0;
-	int ret, err, i, is_blob = 0, piped;
+	int ret = EXIT_OK, err, i, is_blob = 0, piped;
 
-	ret = parse_args(argc, argv, &a, 0, "load", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, 0, "load", 1);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	piped = read_single_stream(&a, &input, &ilen);
 	if (piped < 0) {
 		ret = EXIT_FAIL;
@@ -567,9 +588,11 @@ static int cmd_load(int argc, char **argv)
 		len = ilen;
 		input = NULL;
 	} else if (piped) {
-		ret = compile_text(a.files[0], input, ilen, &blob, &len);
-		if (ret)
+		err = compile_text(a.files[0], input, ilen, &blob, &len);
+		if (err) {
+			ret = exit_status(err);
 			goto out;
+		}
 	}
 	for (i = 0; i < a.n_files && !a.had_dir && !piped; i++) {
 		int b = file_is_blob(a.files[i]);
@@ -592,14 +615,18 @@ static int cmd_load(int argc, char **argv)
 			goto out;
 		}
 	} else if (!piped) {
-		ret = compile(&a, &blob, &len);
-		if (ret)
+		err = compile(&a, &blob, &len);
+		if (err) {
+			ret = exit_status(err);
 			goto out;
+		}
 	}
 	warn_if_empty(blob, len);
-	ret = open_client(&c);
-	if (ret)
+	err = open_client(&c);
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	err = mg_policy_load(c, blob, len, &version, ext, sizeof(ext));
 	if (err) {
 		if (ext[0])
@@ -635,7 +662,7 @@ out:
 
 /*
  * The kernel's policy, decoded. *d stays NULL when no policy is loaded (*none set). Prints why
- * and returns EXIT_FAIL on any failure.
+ * and returns -errno on any failure.
  */
 static int kernel_policy(struct mg_decoded **d, bool *none)
 {
@@ -645,18 +672,18 @@ static int kernel_policy(struct mg_decoded **d, bool *none)
 	void *blob = NULL;
 	size_t len = 0;
 	uint64_t version = 0;
-	int ret, err;
+	int err;
 
 	*d = NULL;
 	*none = false;
-	ret = open_client(&c);
-	if (ret)
-		return ret;
+	err = open_client(&c);
+	if (err)
+		return err;
 	err = mg_policy_get(c, &blob, &len, &version, ext, sizeof(ext));
 	mg_client_close(c);
 	if (err == -ENOENT) {
 		*none = true;
-		return EXIT_OK;
+		return 0;
 	}
 	if (err) {
 		if (err == -EOPNOTSUPP)
@@ -669,23 +696,23 @@ static int kernel_policy(struct mg_decoded **d, bool *none)
 			errmsg("cannot read the loaded policy: %s: %s", strerror(-err), ext);
 		else
 			errmsg("cannot read the loaded policy: %s", strerror(-err));
-		return EXIT_FAIL;
+		return err;
 	}
 	err = mg_blob_decode(blob, len, d, &why);
 	free(blob);
 	if (err) {
 		errmsg("the kernel's policy blob does not validate here: %s (%s)",
 		       why ? why : "cannot decode", strerror(-err));
-		return EXIT_FAIL;
+		return err;
 	}
 	if ((*d)->version != version) {
 		errmsg("the kernel reported version %016" PRIx64 " for a blob of version %016" PRIx64,
 		       version, (*d)->version);
 		mg_decoded_free(*d);
 		*d = NULL;
-		return EXIT_FAIL;
+		return -EPROTO;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 static int blob_file_policy(const char *path, struct mg_decoded **d)
@@ -695,22 +722,23 @@ static int blob_file_policy(const char *path, struct mg_decoded **d)
 	size_t len;
 	int err;
 
-	if (read_blob_file(path, &blob, &len))
-		return EXIT_FAIL;
+	err = read_blob_file(path, &blob, &len);
+	if (err)
+		return err;
 	if (!mg_is_blob(blob, len)) {
 		free(blob);
 		errmsg("%s: not a compiled policy blob (compile it with 'medgatectl policy compile')",
 		       path);
-		return EXIT_FAIL;
+		return -EINVAL;
 	}
 	err = mg_blob_decode(blob, len, d, &why);
 	free(blob);
 	if (err) {
 		errmsg("%s: invalid policy blob: %s (%s)", path, why ? why : "cannot decode",
 		       strerror(-err));
-		return EXIT_FAIL;
+		return err;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 static int files_policy(const struct policy_args *a, struct mg_decoded **d)
@@ -723,10 +751,9 @@ static int files_policy(const struct policy_args *a, struct mg_decoded **d)
 	ret = compile(a, &blob, &len);
 	if (ret)
 		return ret;
-	if (mg_blob_decode(blob, len, d, &why)) {
+	ret = mg_blob_decode(blob, len, d, &why);
+	if (ret)
 		errmsg("internal error: the compiled blob does not validate: %s", why ? why : "?");
-		ret = EXIT_FAIL;
-	}
 	free(blob);
 	return ret;
 }
@@ -884,23 +911,27 @@ static int cmd_show(int argc, char **argv)
 	struct policy_args a;
 	const char *source = "the kernel";
 	bool none = false;
-	int ret;
+	int ret = EXIT_OK, err;
 
-	ret = parse_args(argc, argv, &a, 0, "show", 0);
-	if (ret)
+	err = parse_args(argc, argv, &a, 0, "show", 0);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	if (a.n_files > 1 || a.had_dir) {
 		ret = usage_error(policy_help, "policy show takes at most one compiled blob");
 		goto out;
 	}
 	if (a.n_files) {
 		source = a.files[0];
-		ret = blob_file_policy(a.files[0], &d);
+		err = blob_file_policy(a.files[0], &d);
 	} else {
-		ret = kernel_policy(&d, &none);
+		err = kernel_policy(&d, &none);
 	}
-	if (ret)
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	if (none) {
 		if (json_output) {
 			struct json_object *o = json_object_new_object();
@@ -1053,21 +1084,18 @@ static int cmd_diff(int argc, char **argv)
 	struct policy_args a;
 	bool none = false;
 	char *files = NULL;
-	int ret, err, i;
+	int ret = EXIT_OK, err, i;
 	size_t flen = 0;
 
-	ret = parse_args(argc, argv, &a, OPT_BASE, "diff", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, OPT_BASE, "diff", 1);
+	if (!err)
+		err = files_policy(&a, &new);
+	if (!err)
+		err = a.base ? blob_file_policy(a.base, &old) : kernel_policy(&old, &none);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
-	ret = files_policy(&a, &new);
-	if (ret)
-		goto out;
-	if (a.base)
-		ret = blob_file_policy(a.base, &old);
-	else
-		ret = kernel_policy(&old, &none);
-	if (ret)
-		goto out;
+	}
 	err = mg_policy_diff(old, new, &df);
 	if (err) {
 		errmsg("diff: %s", strerror(-err));
