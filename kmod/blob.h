@@ -41,4 +41,23 @@ int medgate_blob_validate(const void *blob, size_t len, struct medgate_blob_view
 const struct medgate_blob_profile *medgate_blob_find_profile(const struct medgate_blob_view *v,
 							     u64 id);
 
+/**
+ * medgate_access_implied() - the access bits that other bits of @access imply.
+ * @access: MEDGATE_ACCESS_* bits.
+ *
+ * Writing includes appending and executing includes mapping executable. The compiler stores rules
+ * with these bits added, the matcher grants them, and the decoder leaves them out of a rule's
+ * short form; all three use this one definition.
+ */
+static inline u32 medgate_access_implied(u32 access)
+{
+	u32 implied = 0;
+
+	if (access & MEDGATE_ACCESS_WRITE)
+		implied |= MEDGATE_ACCESS_APPEND;
+	if (access & MEDGATE_ACCESS_EXEC)
+		implied |= MEDGATE_ACCESS_MMAP_EXEC;
+	return implied;
+}
+
 #endif /* MEDGATE_BLOB_H */

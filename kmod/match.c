@@ -48,16 +48,6 @@ static u32 walk(const struct medgate_blob_view *v, u32 start, const char *path)
 	return s;
 }
 
-/* Writing anywhere includes appending, executing includes mapping executable. */
-static u32 granted_bits(u32 access)
-{
-	if (access & MEDGATE_ACCESS_WRITE)
-		access |= MEDGATE_ACCESS_APPEND;
-	if (access & MEDGATE_ACCESS_EXEC)
-		access |= MEDGATE_ACCESS_MMAP_EXEC;
-	return access;
-}
-
 static void set_rule(const struct medgate_blob_view *v, struct medgate_match *m, u32 idx)
 {
 	m->rule = idx;
@@ -108,7 +98,7 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 
 	for (i = 0; i < n && (granted & access) != access; i++) {
 		const struct medgate_blob_rule *r = &v->rules[acc[i]];
-		u32 bits = granted_bits(r->access);
+		u32 bits = r->access | medgate_access_implied(r->access);
 
 		if ((r->flags & MEDGATE_RULE_F_DENY) || !(bits & access & ~granted))
 			continue;

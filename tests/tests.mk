@@ -32,7 +32,7 @@ $(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/sha256.c km
 
 $(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c $(UNIT_HELPERS) $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_HELPERS) $(LIBMEDGATE)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_HELPERS) $(LIBMEDGATE) $(MEDGATE_JSON_LIBS)
 
 fuzz: $(FUZZ_OUT)/fuzz_blob $(FUZZ_OUT)/fuzz_seed
 	@mkdir -p $(FUZZ_OUT)/corpus $(FUZZ_OUT)/artifacts

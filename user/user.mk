@@ -15,19 +15,22 @@ endif
 USER_OUT	:= $(BUILD)/user
 MEDGATE_USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(CURDIR)/include \
 		       -I$(CURDIR)/kmod -I$(CURDIR)/user/lib \
-		       $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 2>/dev/null)
+		       $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c 2>/dev/null)
 USER_CFLAGS	:= $(MEDGATE_USER_CFLAGS)
 
 LIBMEDGATE	:= $(USER_OUT)/libmedgate.a
-MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz -lpthread -lm
-export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS
+# JSON output (libmedgate's json.c) is json-c's; MEDGATE_JSON_LIBS is what a program that uses
+# only the compiler and formatter half of libmedgate needs besides libc.
+MEDGATE_JSON_LIBS := $(shell $(PKG_CONFIG) --libs --static json-c 2>/dev/null || echo -ljson-c)
+MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz $(MEDGATE_JSON_LIBS) -lpthread -lm
+export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS
 
-LIBMEDGATE_SRCS	:= util.c lexer.c parse.c glob.c dfa.c compile.c decompile.c format.c sha256.c \
-		   client.c doorbell.c input.c
+LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c glob.c dfa.c compile.c \
+		   decompile.c format.c json.c sha256.c client.c doorbell.c input.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o
 
-MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c json.c
+MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c
 MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
 
 MEDGATED_SRCS	:= medgated.c
@@ -40,7 +43,7 @@ user: $(LIBMEDGATE) $(USER_OUT)/medgatectl $(USER_OUT)/medgated
 
 # "include <NAME>" searches $(PREFIX)/share/medgate last (make install puts abstractions/ there).
 MEDGATE_DATADIR	:= $(PREFIX)/share/medgate
-$(USER_OUT)/obj/lib/parse.o: USER_CFLAGS += -DMEDGATE_DATADIR='"$(MEDGATE_DATADIR)"'
+$(USER_OUT)/obj/lib/parse_include.o: USER_CFLAGS += -DMEDGATE_DATADIR='"$(MEDGATE_DATADIR)"'
 
 $(USER_OUT)/obj/lib/%.o: user/lib/%.c
 	@mkdir -p $(dir $@)

@@ -8,7 +8,7 @@
 # against libmedgate.a only. The library holds the policy compiler and also the module's blob
 # validator and matcher (kmod/blob.c, kmod/match.c, plain C), so the engine tests check the very
 # code the module compiles without building it a second time. No test needs the netlink half of
-# the library, so they link dynamically and need nothing but libc.
+# the library, so they link dynamically and need nothing but libc and json-c.
 #
 # MG_TEST_POLICIES: the include tests read files under tests/unit/policies; MG_TEST_DATADIR: the
 # default directory of "include <NAME>" (user.mk); MG_CTL: test_cli runs this build's medgatectl.
@@ -27,7 +27,7 @@ $(UNIT_HELPERS): $(UNIT_OUT)/%.o: tests/unit/%.c
 
 $(UNIT_TESTS): $(UNIT_OUT)/%: tests/unit/%.c $(UNIT_HELPERS) $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -MMD -MP -o $@ $< $(UNIT_HELPERS) $(LIBMEDGATE)
+	$(CC) $(UNIT_CFLAGS) -MMD -MP -o $@ $< $(UNIT_HELPERS) $(LIBMEDGATE) $(MEDGATE_JSON_LIBS)
 
 $(UNIT_OUT)/test_cli: $(USER_OUT)/medgatectl
 

@@ -52,7 +52,7 @@ void mg_policy_free(struct mg_policy *p)
 	free(p);
 }
 
-static int add_file_name(struct mg_policy *p, const char *name, unsigned *idx)
+int mg_policy_add_file_name(struct mg_policy *p, const char *name, unsigned *idx)
 {
 	char *copy;
 
@@ -87,7 +87,7 @@ int mg_policy_add_text(struct mg_policy *p, const char *text, size_t len, const 
 {
 	unsigned file;
 
-	if (add_file_name(p, filename, &file))
+	if (mg_policy_add_file_name(p, filename, &file))
 		return -ENOMEM;
 	return parse_text(p, file, text, len);
 }
@@ -95,64 +95,38 @@ int mg_policy_add_text(struct mg_policy *p, const char *text, size_t len, const 
 int mg_policy_add_file(struct mg_policy *p, const char *path)
 {
 	struct mg_loc whole;
-	struct stat stb;
 	size_t len = 0;
 	char *text = NULL;
 	unsigned file;
-	int fd, err;
+	int err;
 
-	if (add_file_name(p, path, &file))
+	if (mg_policy_add_file_name(p, path, &file))
 		return -ENOMEM;
 	whole = (struct mg_loc){ .file = file };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
+	err = mg_read_file(path, MG_TEXT_MAX, &text, &len, NULL);
+	switch (err) {
+	case 0:
+		break;
+	case -ENOMEM:
+		return err;
+	case -EISDIR:
+		mg_error(p, whole, "is a directory");
+		return err;
+	case -EINVAL:
+		mg_error(p, whole, "not a regular file");
+		return err;
+	case -EFBIG:
+		mg_error(p, whole, "policy text too large (the limit is %u bytes)", MG_TEXT_MAX);
+		return err;
+	case -EIO:
+		mg_error(p, whole, "cannot read: %s", strerror(-err));
+		return err;
+	default:
 		mg_error(p, whole, "cannot open: %s", strerror(-err));
 		return err;
 	}
-	if (fstat(fd, &stb)) {
-		err = -errno;
-		mg_error(p, whole, "cannot read: %s", strerror(-err));
-		goto out;
-	}
-	if (S_ISDIR(stb.st_mode)) {
-		err = -EISDIR;
-		mg_error(p, whole, "is a directory");
-		goto out;
-	}
-	for (;;) {
-		size_t cap = len + 65536;
-		char *nt;
-		ssize_t r;
-
-		if (len > MG_TEXT_MAX) {
-			err = -EFBIG;
-			mg_error(p, whole, "policy text too large (the limit is %u bytes)",
-				 MG_TEXT_MAX);
-			goto out;
-		}
-		nt = realloc(text, cap);
-		if (!nt) {
-			err = -ENOMEM;
-			goto out;
-		}
-		text = nt;
-		r = read(fd, text + len, cap - len);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			mg_error(p, whole, "cannot read: %s", strerror(-err));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
 	err = parse_text(p, file, text, len);
-out:
 	free(text);
-	close(fd);
 	return err;
 }
 

@@ -3,11 +3,11 @@
  * Reading a compiled policy back: `medgatectl policy show` (what the kernel holds, as policy text)
  * and `medgatectl policy diff` (what a load would change).
  *
- * A blob is first accepted by the module's own validator (kmod/blob.c); the tables are then
- * located from the header alone (include/uapi/linux/medgate.h, "POLICY BLOB") and every index and
- * string offset used here is checked again, so that decoding never depends on the validator
- * being right. Nothing here interprets the DFAs: the rule and attachment tables say everything a
- * person reviews.
+ * A blob is first accepted by the module's own validator (kmod/blob.c), run on a private copy;
+ * the tables are then read through the validator's view of that copy (struct medgate_blob_view),
+ * whose every index and string offset it has checked, so the layout is computed in one place for
+ * the module, the compiler and this decoder. Nothing here interprets the DFAs: the rule and
+ * attachment tables say everything a person reviews.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,13 +22,6 @@ struct mg_decoded_priv {
 	struct mg_dec_attach *attach;
 	struct mg_dec_rule *rules;
 };
-
-static const char *str_at(const char *strtab, u32 len, u32 off)
-{
-	if (off >= len || !memchr(strtab + off, '\0', len - off))
-		return NULL;
-	return strtab + off;
-}
 
 static int cmp_id(const void *key, const void *elem)
 {
@@ -56,8 +49,6 @@ void mg_decoded_free(struct mg_decoded *d)
 	free(pd);
 }
 
-#define FAIL(msg) do { *why = (msg); err = -EINVAL; goto fail; } while (0)
-
 int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const char **why)
 {
 	const struct medgate_blob_header *hdr;
@@ -66,8 +57,7 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 	const struct medgate_blob_rule *br;
 	struct medgate_blob_view view;
 	struct mg_decoded_priv *pd;
-	const char *strtab, *dummy;
-	u64 off, need;
+	const char *dummy;
 	size_t i, j;
 	int err;
 
@@ -75,35 +65,23 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 	if (!why)
 		why = &dummy;
 	*why = NULL;
-	err = medgate_blob_validate(blob, len, &view, why);
-	if (err)
-		return err;
 	pd = calloc(1, sizeof(*pd));
 	if (!pd)
 		return -ENOMEM;
-	pd->blob = malloc(len);
+	/* Validated in place, so that the view (and the strings) point into the private copy. */
+	pd->blob = malloc(len ? len : 1);
 	if (!pd->blob) {
 		free(pd);
 		return -ENOMEM;
 	}
 	memcpy(pd->blob, blob, len);
-	hdr = pd->blob;
-
-	/* The layout of the uapi header, in 64-bit arithmetic. */
-	off = sizeof(*hdr);
-	bp = (const void *)((const char *)pd->blob + off);
-	off += (u64)hdr->n_profiles * sizeof(*bp);
-	ba = (const void *)((const char *)pd->blob + off);
-	off += (u64)hdr->n_attach * sizeof(*ba);
-	br = (const void *)((const char *)pd->blob + off);
-	off += (u64)hdr->n_rules * sizeof(*br);
-	off += (u64)hdr->n_states * sizeof(struct medgate_blob_state);
-	off += (u64)hdr->n_trans * sizeof(struct medgate_blob_trans);
-	off += (u64)hdr->n_accept * sizeof(u32);
-	need = off + hdr->strtab_len;
-	if (len < sizeof(*hdr) || need != len || hdr->total_len != len)
-		FAIL("tables do not add up to the blob length");
-	strtab = (const char *)pd->blob + off;
+	err = medgate_blob_validate(pd->blob, len, &view, why);
+	if (err)
+		goto fail;
+	hdr = view.hdr;
+	bp = view.profiles;
+	ba = view.attach;
+	br = view.rules;
 
 	pd->pub.version = view.version;
 	pd->pub.size = len;
@@ -127,12 +105,7 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 
 		p->id = bp[i].id;
 		p->mode = bp[i].mode;
-		p->name = str_at(strtab, hdr->strtab_len, bp[i].name_off);
-		if (!p->name)
-			FAIL("profile name outside the string table");
-		if ((u64)bp[i].first_attach + bp[i].n_attach > hdr->n_attach ||
-		    (u64)bp[i].first_rule + bp[i].n_rules > hdr->n_rules)
-			FAIL("profile ranges outside the tables");
+		p->name = view.strtab + bp[i].name_off;
 		p->attach = pd->attach + bp[i].first_attach;
 		p->n_attach = bp[i].n_attach;
 		p->rules = pd->rules + bp[i].first_rule;
@@ -144,10 +117,8 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 		a->index = (u32)i;
 		a->flags = ba[i].flags;
 		a->line = ba[i].line;
-		a->pattern = str_at(strtab, hdr->strtab_len, ba[i].pattern_off);
-		a->file = str_at(strtab, hdr->strtab_len, ba[i].file_off);
-		if (!a->pattern || !a->file)
-			FAIL("attachment string outside the string table");
+		a->pattern = view.strtab + ba[i].pattern_off;
+		a->file = view.strtab + ba[i].file_off;
 	}
 	for (i = 0; i < hdr->n_rules; i++) {
 		struct mg_dec_rule *r = &pd->rules[i];
@@ -159,10 +130,8 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 		r->exec_mode = br[i].exec_mode;
 		r->target = br[i].target;
 		r->line = br[i].line;
-		r->pattern = str_at(strtab, hdr->strtab_len, br[i].pattern_off);
-		r->file = str_at(strtab, hdr->strtab_len, br[i].file_off);
-		if (!r->pattern || !r->file)
-			FAIL("rule string outside the string table");
+		r->pattern = view.strtab + br[i].pattern_off;
+		r->file = view.strtab + br[i].file_off;
 		if (r->target) {
 			t = mg_decoded_find(&pd->pub, r->target);
 			r->target_name = t ? t->name : NULL;
@@ -238,11 +207,7 @@ int mg_pattern_format(const char *pattern, char *buf, size_t len)
 
 int mg_access_format_short(uint32_t access, char *buf, size_t len)
 {
-	if (access & MEDGATE_ACCESS_WRITE)
-		access &= ~MEDGATE_ACCESS_APPEND;
-	if (access & MEDGATE_ACCESS_EXEC)
-		access &= ~MEDGATE_ACCESS_MMAP_EXEC;
-	return mg_access_format(access, buf, len);
+	return mg_access_format(access & ~medgate_access_implied(access), buf, len);
 }
 
 bool mg_dec_rule_is_exec(const struct mg_dec_rule *r)

@@ -9,6 +9,8 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include <json.h>
+
 #include "internal.h"
 
 const char *mg_op_name(uint32_t op)
@@ -178,28 +180,43 @@ int mg_text_escape(const char *s, char *buf, size_t len)
 	return escape(s, buf, len, false);
 }
 
-/* Escaped copies of the strings of an event. A 4096-byte path escapes to at most 6 x 4096. */
-struct esc {
-	char profile[64 * 6], comm[16 * 6], path[4096 * 6], rule_file[256 * 6];
+/* Terminated copies of the strings of an event: the struct is the caller's, never trust it. */
+struct ev_strings {
+	char profile[sizeof(((struct mg_event *)0)->profile)];
+	char comm[sizeof(((struct mg_event *)0)->comm)];
+	char path[sizeof(((struct mg_event *)0)->path)];
+	char rule_file[sizeof(((struct mg_event *)0)->rule_file)];
 };
 
-static int escape_event(const struct mg_event *ev, struct esc *e, bool json)
+static void event_strings(const struct mg_event *ev, struct ev_strings *s)
 {
-	char profile[sizeof(ev->profile)], comm[sizeof(ev->comm)], path[sizeof(ev->path)];
-	char rule_file[sizeof(ev->rule_file)];
-
-	/* The struct is the caller's: never trust it to be terminated. */
-	snprintf(profile, sizeof(profile), "%.*s", (int)sizeof(ev->profile) - 1, ev->profile);
-	snprintf(comm, sizeof(comm), "%.*s", (int)sizeof(ev->comm) - 1, ev->comm);
-	snprintf(path, sizeof(path), "%.*s", (int)sizeof(ev->path) - 1, ev->path);
-	snprintf(rule_file, sizeof(rule_file), "%.*s", (int)sizeof(ev->rule_file) - 1,
+	snprintf(s->profile, sizeof(s->profile), "%.*s", (int)sizeof(ev->profile) - 1, ev->profile);
+	snprintf(s->comm, sizeof(s->comm), "%.*s", (int)sizeof(ev->comm) - 1, ev->comm);
+	snprintf(s->path, sizeof(s->path), "%.*s", (int)sizeof(ev->path) - 1, ev->path);
+	snprintf(s->rule_file, sizeof(s->rule_file), "%.*s", (int)sizeof(ev->rule_file) - 1,
 		 ev->rule_file);
-	if (escape(profile, e->profile, sizeof(e->profile), json) ||
-	    escape(comm, e->comm, sizeof(e->comm), json) ||
-	    escape(path, e->path, sizeof(e->path), json) ||
-	    escape(rule_file, e->rule_file, sizeof(e->rule_file), json))
-		return -ENOSPC;
-	return 0;
+}
+
+/* Escaped copies of the strings of an event. A 4096-byte path escapes to at most 4 x 4096. */
+struct esc {
+	char profile[64 * 4], comm[16 * 4], path[4096 * 4], rule_file[256 * 4];
+};
+
+static int escape_event(const struct mg_event *ev, struct esc *e)
+{
+	struct ev_strings *s = malloc(sizeof(*s));
+	int err = 0;
+
+	if (!s)
+		return -ENOMEM;
+	event_strings(ev, s);
+	if (mg_text_escape(s->profile, e->profile, sizeof(e->profile)) ||
+	    mg_text_escape(s->comm, e->comm, sizeof(e->comm)) ||
+	    mg_text_escape(s->path, e->path, sizeof(e->path)) ||
+	    mg_text_escape(s->rule_file, e->rule_file, sizeof(e->rule_file)))
+		err = -ENOSPC;
+	free(s);
+	return err;
 }
 
 /*
@@ -249,7 +266,7 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	e = malloc(sizeof(*e));
 	if (!e)
 		return -ENOMEM;
-	if (escape_event(ev, e, false) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
+	if (escape_event(ev, e) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
 	    event_access(ev, acc, sizeof(acc))) {
 		free(e);
 		return -ENOSPC;
@@ -281,38 +298,53 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 
 int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 {
-	char when[64], acc[32], rule[24];
-	struct esc *e;
-	int r;
+	char when[64], acc[32], dev[24];
+	struct ev_strings *s;
+	struct json_object *o;
+	int err;
 
-	e = malloc(sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	if (escape_event(ev, e, true) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
-	    event_access(ev, acc, sizeof(acc))) {
-		free(e);
+	if (mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
+	    event_access(ev, acc, sizeof(acc)))
 		return -ENOSPC;
+	s = malloc(sizeof(*s));
+	o = json_object_new_object();
+	if (!s || !o) {
+		free(s);
+		json_object_put(o);
+		return -ENOMEM;
 	}
-	if (ev->rule == MEDGATE_RULE_NONE)
-		snprintf(rule, sizeof(rule), "null");
-	else
-		snprintf(rule, sizeof(rule), "%" PRIu32, ev->rule);
-	r = snprintf(buf, len,
-		     "{\"type\":\"event\",\"seq\":%" PRIu64 ",\"time\":\"%s\",\"time_real_ns\":%" PRIu64
-		     ",\"time_boot_ns\":%" PRIu64 ",\"policy_version\":\"%016" PRIx64 "\""
-		     ",\"profile_id\":\"%016" PRIx64 "\",\"profile\":\"%s\",\"mode\":\"%s\""
-		     ",\"verdict\":\"%s\",\"pid\":%" PRIu32 ",\"tgid\":%" PRIu32 ",\"uid\":%" PRIu32
-		     ",\"comm\":\"%s\",\"op\":\"%s\",\"access\":\"%s\",\"path\":\"%s\""
-		     ",\"dev\":\"%u:%u\",\"ino\":%" PRIu64 ",\"unnamed\":%s"
-		     ",\"rule\":%s,\"rule_line\":%" PRIu32 ",\"rule_file\":\"%s\""
-		     ",\"errno\":%" PRIu32 "}",
-		     ev->seq, when, ev->time_real_ns, ev->time_boot_ns, ev->policy_version,
-		     ev->profile_id, e->profile, mg_mode_name(ev->mode), mg_verdict_name(ev->verdict),
-		     ev->pid, ev->tgid, ev->uid, e->comm, mg_op_name(ev->op), acc, e->path,
-		     major(ev->dev), minor(ev->dev), ev->ino, ev->unnamed ? "true" : "false", rule,
-		     ev->rule_line, e->rule_file, ev->err);
-	free(e);
-	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+	event_strings(ev, s);
+	snprintf(dev, sizeof(dev), "%u:%u", major(ev->dev), minor(ev->dev));
+	json_object_object_add(o, "type", json_object_new_string("event"));
+	json_object_object_add(o, "seq", json_object_new_uint64(ev->seq));
+	json_object_object_add(o, "time", json_object_new_string(when));
+	json_object_object_add(o, "time_real_ns", json_object_new_uint64(ev->time_real_ns));
+	json_object_object_add(o, "time_boot_ns", json_object_new_uint64(ev->time_boot_ns));
+	json_object_object_add(o, "policy_version", mg_json_hex64(ev->policy_version));
+	json_object_object_add(o, "profile_id", mg_json_hex64(ev->profile_id));
+	json_object_object_add(o, "profile", mg_json_string(s->profile));
+	json_object_object_add(o, "mode", json_object_new_string(mg_mode_name(ev->mode)));
+	json_object_object_add(o, "verdict", json_object_new_string(mg_verdict_name(ev->verdict)));
+	json_object_object_add(o, "pid", json_object_new_uint64(ev->pid));
+	json_object_object_add(o, "tgid", json_object_new_uint64(ev->tgid));
+	json_object_object_add(o, "uid", json_object_new_uint64(ev->uid));
+	json_object_object_add(o, "comm", mg_json_string(s->comm));
+	json_object_object_add(o, "op", json_object_new_string(mg_op_name(ev->op)));
+	json_object_object_add(o, "access", json_object_new_string(acc));
+	json_object_object_add(o, "path", mg_json_string(s->path));
+	json_object_object_add(o, "dev", json_object_new_string(dev));
+	json_object_object_add(o, "ino", json_object_new_uint64(ev->ino));
+	json_object_object_add(o, "unnamed", json_object_new_boolean(ev->unnamed));
+	/* No rule: the profile's default decided (null). */
+	json_object_object_add(o, "rule", ev->rule == MEDGATE_RULE_NONE ? NULL :
+				  json_object_new_uint64(ev->rule));
+	json_object_object_add(o, "rule_line", json_object_new_uint64(ev->rule_line));
+	json_object_object_add(o, "rule_file", mg_json_string(s->rule_file));
+	json_object_object_add(o, "errno", json_object_new_uint64(ev->err));
+	err = mg_json_format(o, buf, len);
+	json_object_put(o);
+	free(s);
+	return err;
 }
 
 int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t len)
@@ -325,8 +357,30 @@ int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t l
 
 int mg_loss_format_json(uint64_t count, uint64_t before_seq, char *buf, size_t len)
 {
-	int r = snprintf(buf, len, "{\"type\":\"loss\",\"lost\":%" PRIu64 ",\"before_seq\":%" PRIu64
-			 "}", count, before_seq);
+	struct json_object *o = json_object_new_object();
+	int err;
 
-	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+	if (!o)
+		return -ENOMEM;
+	json_object_object_add(o, "type", json_object_new_string("loss"));
+	json_object_object_add(o, "lost", json_object_new_uint64(count));
+	json_object_object_add(o, "before_seq", json_object_new_uint64(before_seq));
+	err = mg_json_format(o, buf, len);
+	json_object_put(o);
+	return err;
+}
+
+int mg_unprintable_format_json(uint64_t seq, char *buf, size_t len)
+{
+	struct json_object *o = json_object_new_object();
+	int err;
+
+	if (!o)
+		return -ENOMEM;
+	json_object_object_add(o, "type", json_object_new_string("error"));
+	json_object_object_add(o, "seq", json_object_new_uint64(seq));
+	json_object_object_add(o, "error", json_object_new_string("unprintable event"));
+	err = mg_json_format(o, buf, len);
+	json_object_put(o);
+	return err;
 }

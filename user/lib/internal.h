@@ -122,6 +122,9 @@ void mg_index_free(struct mg_index *ix);
 
 void mg_profile_free(struct mg_profile *prof);
 
+/* Appends a copy of @name (NULL: "<input>") to p->files; *idx is its index. 0 or -ENOMEM. */
+int mg_policy_add_file_name(struct mg_policy *p, const char *name, unsigned *idx);
+
 /*
  * parse.c: adds the profiles of one text (file @file of p->files, whose name anchors relative
  * includes) to @p, following its includes (each added to p->files) and expanding its variables

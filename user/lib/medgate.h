@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "../../include/uapi/linux/medgate.h"
 
@@ -235,6 +236,22 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len);
 /* A loss record: @count events with sequence numbers just below @before_seq never arrived. */
 int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t len);
 int mg_loss_format_json(uint64_t count, uint64_t before_seq, char *buf, size_t len);
+
+/*
+ * JSON output, produced one way: json-c objects (<json.h>) built by the caller, with these helpers
+ * for the values medgate formats specially. Every -j document and log line goes through them.
+ */
+struct json_object;
+/* A string member: escaped by mg_json_escape(); @s NULL gives NULL, which prints as null. */
+struct json_object *mg_json_string(const char *s);
+/* A 64-bit identifier (policy version, profile id) as 16 hex digits in a string. */
+struct json_object *mg_json_hex64(uint64_t v);
+/* @o compact on one line into @buf (no newline); -ENOSPC if it does not fit. */
+int mg_json_format(struct json_object *o, char *buf, size_t len);
+/* @o compact on one line with a newline to @f, then drops the caller's reference to @o. */
+int mg_json_print(FILE *f, struct json_object *o);
+/* {"type":"error","seq":SEQ,"error":"unprintable event"}: an event no formatter could print. */
+int mg_unprintable_format_json(uint64_t seq, char *buf, size_t len);
 
 /* ---- Reading a compiled policy back (policy show, policy diff) ---- */
 

@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json.h>
+
 #include "common.h"
-#include "json.h"
 
 void audit_help(FILE *f)
 {
@@ -49,10 +50,10 @@ static int print_event(const struct mg_event *ev, void *arg)
 
 	err = json_output ? mg_event_format_json(ev, s->line, MG_EVENT_LINE_MAX)
 			  : mg_event_format_text(ev, s->line, MG_EVENT_LINE_MAX);
-	if (err)
-		snprintf(s->line, MG_EVENT_LINE_MAX, json_output ?
-			 "{\"type\":\"error\",\"seq\":%" PRIu64 ",\"error\":\"unprintable event\"}" :
-			 "%" PRIu64 " (unprintable event)", ev->seq);
+	if (err && json_output)
+		mg_unprintable_format_json(ev->seq, s->line, MG_EVENT_LINE_MAX);
+	else if (err)
+		snprintf(s->line, MG_EVENT_LINE_MAX, "%" PRIu64 " (unprintable event)", ev->seq);
 	printf("%s\n", s->line);
 	s->events++;
 	return 0;
@@ -75,7 +76,7 @@ static int cmd_show(int argc, char **argv)
 	struct mg_audit_reader reader = { .event = print_event, .loss = print_loss, .arg = &s };
 	struct mg_client *c = NULL;
 	uint64_t from = 0, next = 0, lost = 0;
-	int i, ret, err;
+	int i, ret = EXIT_OK, err;
 
 	for (i = 0; i < argc; i++) {
 		if (is_json_opt(argv[i])) {
@@ -94,9 +95,11 @@ static int cmd_show(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	next = from;
-	ret = open_client(&c);
-	if (ret)
+	err = open_client(&c);
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	err = mg_audit_follow(c, &next, &reader, &lost);
 	if (err) {
 		errmsg("audit read failed: %s%s", strerror(-err),
@@ -105,8 +108,12 @@ static int cmd_show(int argc, char **argv)
 		goto out;
 	}
 	if (json_output) {
-		printf("{\"type\":\"end\",\"next_seq\":%" PRIu64 ",\"lost\":%" PRIu64 "}\n", next,
-		       lost);
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "type", json_object_new_string("end"));
+		json_object_object_add(o, "next_seq", json_object_new_uint64(next));
+		json_object_object_add(o, "lost", json_object_new_uint64(lost));
+		mg_json_print(stdout, o);
 	} else {
 		if (!s.events)
 			printf("no audit events from seq %" PRIu64 "\n", from);

@@ -16,6 +16,16 @@
 #define EXIT_FAIL	1	/* the operation failed, the policy has errors, or status found problems */
 #define EXIT_USAGE	2	/* bad command line */
 
+/*
+ * Helpers return 0 or -errno, having said what went wrong; only the cmd_* functions (and main)
+ * turn a result into an exit status, through this. Usage errors are theirs too: usage_error()
+ * prints the message and the help and gives EXIT_USAGE.
+ */
+static inline int exit_status(int err)
+{
+	return err ? EXIT_FAIL : EXIT_OK;
+}
+
 #define MEDGATECTL_VERSION "0.1"
 
 extern bool json_output;
@@ -42,7 +52,7 @@ bool is_json_opt(const char *arg);
 /* -h / --help: dispatch() answers it anywhere on the command line with the object's help. */
 bool is_help_opt(const char *arg);
 
-/* Opens the netlink client; on failure says why in words and returns EXIT_FAIL. */
+/* Opens the netlink client; on failure says why in words and returns -errno. */
 int open_client(struct mg_client **c);
 
 /* Objects. */

@@ -93,13 +93,11 @@ int open_client(struct mg_client **c)
 {
 	int err = mg_client_open(c);
 
-	if (!err)
-		return EXIT_OK;
 	if (err == -ENOENT)
 		errmsg("medgate.ko is not loaded: modprobe medgate (or insmod medgate.ko)");
-	else
+	else if (err)
 		errmsg("cannot open a generic netlink socket: %s", strerror(-err));
-	return EXIT_FAIL;
+	return err;
 }
 
 void main_help(FILE *f)
@@ -179,7 +177,7 @@ out:
 	free(copy);
 	if (err)
 		errmsg("cannot set the include path: %s", strerror(-err));
-	return err ? EXIT_FAIL : EXIT_OK;
+	return err;
 }
 
 int main(int argc, char **argv)
@@ -226,7 +224,7 @@ int main(int argc, char **argv)
 	ret = set_include_path(inc, n_inc);
 	free(inc);
 	if (ret)
-		return ret;
+		return exit_status(ret);
 	if (i >= argc)
 		return usage_error(main_help, "missing object (policy, status, audit)");
 	/* Not dispatch(): a --help after the object is the object's, which its dispatch() answers. */

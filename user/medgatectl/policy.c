@@ -18,8 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <json.h>
+
 #include "common.h"
-#include "json.h"
 
 /* Larger than any valid blob, so that an oversized one still reaches the module's check. */
 #define BLOB_READ_MAX	(2 * (size_t)MEDGATE_BLOB_MAX_SIZE)
@@ -87,7 +88,8 @@ static int file_is_blob(const char *path)
 
 	if (!stat(path, &st) && !S_ISREG(st.st_mode))
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: should the file be swapped for a FIFO after the stat(), do not hang on it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
 	r = read(fd, m, sizeof(m));
@@ -111,20 +113,21 @@ static void print_diags(const struct mg_diags *d)
 		errmsg("%zu error%s", d->n, d->n == 1 ? "" : "s");
 }
 
-static void json_diags(struct jw *w, const struct mg_diags *d)
+static void json_diags(struct json_object *o, const struct mg_diags *d)
 {
+	struct json_object *errors = json_object_new_array();
 	size_t i;
 
-	jw_arr_open(w, "errors");
 	for (i = 0; i < d->n; i++) {
-		jw_obj_open(w, NULL);
-		jw_str(w, "file", d->v[i].file);
-		jw_u64(w, "line", d->v[i].line);
-		jw_u64(w, "col", d->v[i].col);
-		jw_str(w, "message", d->v[i].msg);
-		jw_obj_close(w);
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "file", mg_json_string(d->v[i].file));
+		json_object_object_add(e, "line", json_object_new_uint64(d->v[i].line));
+		json_object_object_add(e, "col", json_object_new_uint64(d->v[i].col));
+		json_object_object_add(e, "message", mg_json_string(d->v[i].msg));
+		json_object_array_add(errors, e);
 	}
-	jw_arr_close(w);
+	json_object_object_add(o, "errors", errors);
 }
 
 /* ---- arguments ---- */
@@ -135,6 +138,7 @@ struct policy_args {
 	const char *out;	/* -o */
 	const char *base;	/* --base */
 	bool had_dir;
+	bool usage;		/* parse_args() failed on a usage error */
 };
 
 static void free_args(struct policy_args *a)
@@ -151,7 +155,7 @@ static int add_file(struct policy_args *a, const char *path)
 {
 	if (a->n_files >= POLICY_FILES_MAX) {
 		errmsg("too many policy files (the limit is %d)", POLICY_FILES_MAX);
-		return EXIT_FAIL;
+		return -E2BIG;
 	}
 	if (a->n_files == a->cap_files) {
 		int cap = a->cap_files ? a->cap_files * 2 : 16;
@@ -159,7 +163,7 @@ static int add_file(struct policy_args *a, const char *path)
 
 		if (!nf) {
 			errmsg("out of memory");
-			return EXIT_FAIL;
+			return -ENOMEM;
 		}
 		a->files = nf;
 		a->cap_files = cap;
@@ -167,10 +171,10 @@ static int add_file(struct policy_args *a, const char *path)
 	a->files[a->n_files] = strdup(path);
 	if (!a->files[a->n_files]) {
 		errmsg("out of memory");
-		return EXIT_FAIL;
+		return -ENOMEM;
 	}
 	a->n_files++;
-	return EXIT_OK;
+	return 0;
 }
 
 /*
@@ -182,7 +186,7 @@ static int add_dir(struct policy_args *a, const char *dir)
 	struct mg_diags d = { 0 };
 	char **paths;
 	size_t n, i;
-	int ret = EXIT_OK, err;
+	int err;
 
 	err = mg_policy_dir(dir, POLICY_FILES_MAX, &paths, &n, &d);
 	if (err) {
@@ -191,18 +195,24 @@ static int add_dir(struct policy_args *a, const char *dir)
 		else
 			errmsg("%s: %s", dir, strerror(-err));
 		mg_diags_free(&d);
-		return EXIT_FAIL;
+		return err;
 	}
-	for (i = 0; i < n && ret == EXIT_OK; i++)
-		ret = add_file(a, paths[i]);
+	for (i = 0; i < n && !err; i++)
+		err = add_file(a, paths[i]);
 	mg_policy_dir_free(paths, n);
 	a->had_dir = true;
-	return ret;
+	return err;
 }
 
 enum { OPT_OUT = 1, OPT_BASE = 2 };
 
-/* Splits the arguments into files and options; returns EXIT_OK, EXIT_FAIL or EXIT_USAGE. */
+/*
+ * A usage error of parse_args(): says it with the help, and marks it so that the command exits
+ * with EXIT_USAGE (args_status()).
+ */
+#define ARGS_USAGE(a, ...) ((a)->usage = true, usage_error(policy_help, __VA_ARGS__), -EINVAL)
+
+/* Splits the arguments into files and options; returns 0 or -errno (a->usage: a usage error). */
 static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opts_allowed,
 		      const char *cmd, int min_files)
 {
@@ -221,14 +231,14 @@ static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opt
 		} else if (opts && (opts_allowed & OPT_OUT) &&
 			   (!strcmp(s, "-o") || !strcmp(s, "--output"))) {
 			if (i + 1 >= argc)
-				return usage_error(policy_help, "%s needs a file name", s);
+				return ARGS_USAGE(a, "%s needs a file name", s);
 			a->out = argv[++i];
 		} else if (opts && (opts_allowed & OPT_BASE) && !strcmp(s, "--base")) {
 			if (i + 1 >= argc)
-				return usage_error(policy_help, "%s needs a compiled blob", s);
+				return ARGS_USAGE(a, "%s needs a compiled blob", s);
 			a->base = argv[++i];
 		} else if (opts && s[0] == '-' && s[1]) {
-			return usage_error(policy_help, "unknown option \"%s\" for policy %s", s, cmd);
+			return ARGS_USAGE(a, "unknown option \"%s\" for policy %s", s, cmd);
 		} else {
 			if (!stat(s, &st) && S_ISDIR(st.st_mode))
 				ret = add_dir(a, s);
@@ -239,13 +249,19 @@ static int parse_args(int argc, char **argv, struct policy_args *a, unsigned opt
 		}
 	}
 	if (a->n_files < min_files)
-		return usage_error(policy_help, "policy %s needs at least one file", cmd);
-	return EXIT_OK;
+		return ARGS_USAGE(a, "policy %s needs at least one file", cmd);
+	return 0;
+}
+
+/* The exit status of a command whose parse_args() or a later helper returned @err. */
+static int args_status(const struct policy_args *a, int err)
+{
+	return a->usage ? EXIT_USAGE : exit_status(err);
 }
 
 /* ---- compiling ---- */
 
-/* The outcome of a compilation: prints its errors, frees them, and maps it to an exit code. */
+/* The outcome of a compilation: prints its errors, frees them, and passes @err on. */
 static int compiled(int err, struct mg_diags *d)
 {
 	if (err) {
@@ -255,10 +271,10 @@ static int compiled(int err, struct mg_diags *d)
 			errmsg("cannot compile: %s", strerror(-err));
 	}
 	mg_diags_free(d);
-	return err ? EXIT_FAIL : EXIT_OK;
+	return err;
 }
 
-/* Compiles the files; prints the errors and returns EXIT_FAIL if there are any. */
+/* Compiles the files; prints the errors, if any, and returns 0 or -errno. */
 static int compile(const struct policy_args *a, void **blob, size_t *len)
 {
 	struct mg_diags d = { 0 };
@@ -284,14 +300,14 @@ static void summary_text(FILE *f, const struct mg_decoded *d)
 	fprintf(f, "; version %016" PRIx64, d->version);
 }
 
-static void summary_json(struct jw *w, const struct mg_decoded *d)
+static void summary_json(struct json_object *o, const struct mg_decoded *d)
 {
-	jw_hex64(w, "version", d->version);
-	jw_u64(w, "profiles", d->n_profiles);
-	jw_u64(w, "attachments", d->n_attach);
-	jw_u64(w, "rules", d->n_rules);
-	jw_u64(w, "states", d->n_states);
-	jw_u64(w, "size", d->size);
+	json_object_object_add(o, "version", mg_json_hex64(d->version));
+	json_object_object_add(o, "profiles", json_object_new_uint64(d->n_profiles));
+	json_object_object_add(o, "attachments", json_object_new_uint64(d->n_attach));
+	json_object_object_add(o, "rules", json_object_new_uint64(d->n_rules));
+	json_object_object_add(o, "states", json_object_new_uint64(d->n_states));
+	json_object_object_add(o, "size", json_object_new_uint64(d->size));
 }
 
 /*
@@ -326,7 +342,7 @@ static int build_text(const char *path, const char *text, size_t tlen, void **bl
 	return err;
 }
 
-/* build_text() that prints the errors and returns EXIT_FAIL if there are any. */
+/* build_text() that prints the errors, if any, and returns 0 or -errno. */
 static int compile_text(const char *path, const char *text, size_t tlen, void **blob,
 			size_t *len)
 {
@@ -344,17 +360,15 @@ static int check_blob(const char *path, const void *buf, size_t len)
 
 	err = mg_blob_decode(buf, len, &d, &why);
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_bool(&w, "ok", !err);
-		jw_str(&w, "file", path);
+		json_object_object_add(o, "ok", json_object_new_boolean(!err));
+		json_object_object_add(o, "file", mg_json_string(path));
 		if (err)
-			jw_str(&w, "error", why ? why : strerror(-err));
+			json_object_object_add(o, "error", mg_json_string(why ? why : strerror(-err)));
 		else
-			summary_json(&w, d);
-		jw_obj_close(&w);
+			summary_json(o, d);
+		mg_json_print(stdout, o);
 	} else if (err) {
 		fprintf(stderr, "%s: error: invalid policy blob: %s (%s)\n", path,
 			why ? why : "cannot decode", strerror(-err));
@@ -364,7 +378,7 @@ static int check_blob(const char *path, const void *buf, size_t len)
 		printf("\n");
 	}
 	mg_decoded_free(d);
-	return err ? EXIT_FAIL : EXIT_OK;
+	return err;
 }
 
 static int cmd_check(int argc, char **argv)
@@ -377,11 +391,13 @@ static int cmd_check(int argc, char **argv)
 	size_t len = 0;
 	void *input = NULL;
 	size_t ilen = 0;
-	int ret, err, piped;
+	int ret = EXIT_OK, err, piped;
 
-	ret = parse_args(argc, argv, &a, 0, "check", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, 0, "check", 1);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	piped = read_single_stream(&a, &input, &ilen);
 	if (piped < 0 ||
 	    (!piped && a.n_files == 1 && !a.had_dir && file_is_blob(a.files[0]) == 1 &&
@@ -390,7 +406,7 @@ static int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	if (input && mg_is_blob(input, ilen)) {
-		ret = check_blob(a.files[0], input, ilen);
+		ret = exit_status(check_blob(a.files[0], input, ilen));
 		goto out;
 	}
 	if (input)
@@ -410,15 +426,13 @@ static int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_bool(&w, "ok", !err);
+		json_object_object_add(o, "ok", json_object_new_boolean(!err));
 		if (!err)
-			summary_json(&w, dec);
-		json_diags(&w, &d);
-		jw_obj_close(&w);
+			summary_json(o, dec);
+		json_diags(o, &d);
+		mg_json_print(stdout, o);
 	} else if (err) {
 		print_diags(&d);
 	} else {
@@ -489,18 +503,22 @@ static int cmd_compile(int argc, char **argv)
 	void *blob = NULL;
 	size_t len = 0;
 	uint64_t version = 0;
-	int ret, err;
+	int ret = EXIT_OK, err;
 
-	ret = parse_args(argc, argv, &a, OPT_OUT, "compile", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, OPT_OUT, "compile", 1);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	if (!a.out) {
 		ret = usage_error(policy_help, "policy compile needs -o OUT");
 		goto out;
 	}
-	ret = compile(&a, &blob, &len);
-	if (ret)
+	err = compile(&a, &blob, &len);
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	err = write_output(a.out, blob, len);
 	if (err) {
 		errmsg("cannot write %s: %s", a.out, strerror(-err));
@@ -510,14 +528,12 @@ static int cmd_compile(int argc, char **argv)
 	mg_blob_version(blob, len, &version);
 	/* With the blob on stdout, the version goes to stderr. */
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, strcmp(a.out, "-") ? stdout : stderr);
-		jw_obj_open(&w, NULL);
-		jw_hex64(&w, "version", version);
-		jw_u64(&w, "size", len);
-		jw_str(&w, "output", a.out);
-		jw_obj_close(&w);
+		json_object_object_add(o, "version", mg_json_hex64(version));
+		json_object_object_add(o, "size", json_object_new_uint64(len));
+		json_object_object_add(o, "output", mg_json_string(a.out));
+		mg_json_print(strcmp(a.out, "-") ? stdout : stderr, o);
 	} else {
 		fprintf(strcmp(a.out, "-") ? stdout : stderr, "%016" PRIx64 "\n", version);
 	}
@@ -555,11 +571,13 @@ static int cmd_load(int argc, char **argv)
 	uint64_t version = 0;
 	void *input = NULL;
 	size_t ilen = 0;
-	int ret, err, i, is_blob = 0, piped;
+	int ret = EXIT_OK, err, i, is_blob = 0, piped;
 
-	ret = parse_args(argc, argv, &a, 0, "load", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, 0, "load", 1);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	piped = read_single_stream(&a, &input, &ilen);
 	if (piped < 0) {
 		ret = EXIT_FAIL;
@@ -570,9 +588,11 @@ static int cmd_load(int argc, char **argv)
 		len = ilen;
 		input = NULL;
 	} else if (piped) {
-		ret = compile_text(a.files[0], input, ilen, &blob, &len);
-		if (ret)
+		err = compile_text(a.files[0], input, ilen, &blob, &len);
+		if (err) {
+			ret = exit_status(err);
 			goto out;
+		}
 	}
 	for (i = 0; i < a.n_files && !a.had_dir && !piped; i++) {
 		int b = file_is_blob(a.files[i]);
@@ -595,14 +615,18 @@ static int cmd_load(int argc, char **argv)
 			goto out;
 		}
 	} else if (!piped) {
-		ret = compile(&a, &blob, &len);
-		if (ret)
+		err = compile(&a, &blob, &len);
+		if (err) {
+			ret = exit_status(err);
 			goto out;
+		}
 	}
 	warn_if_empty(blob, len);
-	ret = open_client(&c);
-	if (ret)
+	err = open_client(&c);
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	err = mg_policy_load(c, blob, len, &version, ext, sizeof(ext));
 	if (err) {
 		if (ext[0])
@@ -618,13 +642,11 @@ static int cmd_load(int argc, char **argv)
 		goto out;
 	}
 	if (json_output) {
-		struct jw w;
+		struct json_object *o = json_object_new_object();
 
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_hex64(&w, "version", version);
-		jw_u64(&w, "size", len);
-		jw_obj_close(&w);
+		json_object_object_add(o, "version", mg_json_hex64(version));
+		json_object_object_add(o, "size", json_object_new_uint64(len));
+		mg_json_print(stdout, o);
 	} else {
 		printf("%016" PRIx64 "\n", version);
 	}
@@ -640,7 +662,7 @@ out:
 
 /*
  * The kernel's policy, decoded. *d stays NULL when no policy is loaded (*none set). Prints why
- * and returns EXIT_FAIL on any failure.
+ * and returns -errno on any failure.
  */
 static int kernel_policy(struct mg_decoded **d, bool *none)
 {
@@ -650,18 +672,18 @@ static int kernel_policy(struct mg_decoded **d, bool *none)
 	void *blob = NULL;
 	size_t len = 0;
 	uint64_t version = 0;
-	int ret, err;
+	int err;
 
 	*d = NULL;
 	*none = false;
-	ret = open_client(&c);
-	if (ret)
-		return ret;
+	err = open_client(&c);
+	if (err)
+		return err;
 	err = mg_policy_get(c, &blob, &len, &version, ext, sizeof(ext));
 	mg_client_close(c);
 	if (err == -ENOENT) {
 		*none = true;
-		return EXIT_OK;
+		return 0;
 	}
 	if (err) {
 		if (err == -EOPNOTSUPP)
@@ -674,23 +696,23 @@ static int kernel_policy(struct mg_decoded **d, bool *none)
 			errmsg("cannot read the loaded policy: %s: %s", strerror(-err), ext);
 		else
 			errmsg("cannot read the loaded policy: %s", strerror(-err));
-		return EXIT_FAIL;
+		return err;
 	}
 	err = mg_blob_decode(blob, len, d, &why);
 	free(blob);
 	if (err) {
 		errmsg("the kernel's policy blob does not validate here: %s (%s)",
 		       why ? why : "cannot decode", strerror(-err));
-		return EXIT_FAIL;
+		return err;
 	}
 	if ((*d)->version != version) {
 		errmsg("the kernel reported version %016" PRIx64 " for a blob of version %016" PRIx64,
 		       version, (*d)->version);
 		mg_decoded_free(*d);
 		*d = NULL;
-		return EXIT_FAIL;
+		return -EPROTO;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 static int blob_file_policy(const char *path, struct mg_decoded **d)
@@ -700,22 +722,23 @@ static int blob_file_policy(const char *path, struct mg_decoded **d)
 	size_t len;
 	int err;
 
-	if (read_blob_file(path, &blob, &len))
-		return EXIT_FAIL;
+	err = read_blob_file(path, &blob, &len);
+	if (err)
+		return err;
 	if (!mg_is_blob(blob, len)) {
 		free(blob);
 		errmsg("%s: not a compiled policy blob (compile it with 'medgatectl policy compile')",
 		       path);
-		return EXIT_FAIL;
+		return -EINVAL;
 	}
 	err = mg_blob_decode(blob, len, d, &why);
 	free(blob);
 	if (err) {
 		errmsg("%s: invalid policy blob: %s (%s)", path, why ? why : "cannot decode",
 		       strerror(-err));
-		return EXIT_FAIL;
+		return err;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 static int files_policy(const struct policy_args *a, struct mg_decoded **d)
@@ -728,10 +751,9 @@ static int files_policy(const struct policy_args *a, struct mg_decoded **d)
 	ret = compile(a, &blob, &len);
 	if (ret)
 		return ret;
-	if (mg_blob_decode(blob, len, d, &why)) {
+	ret = mg_blob_decode(blob, len, d, &why);
+	if (ret)
 		errmsg("internal error: the compiled blob does not validate: %s", why ? why : "?");
-		ret = EXIT_FAIL;
-	}
 	free(blob);
 	return ret;
 }
@@ -783,37 +805,38 @@ static void print_rule(const char *prefix, const struct mg_dec_rule *r)
 	print_stmt(prefix, stmt, com);
 }
 
-static void json_attach(struct jw *w, const struct mg_dec_attach *a)
+static void json_attach(struct json_object *o, const struct mg_dec_attach *a)
 {
-	jw_u64(w, "index", a->index);
-	jw_str(w, "pattern", a->pattern);
-	jw_bool(w, "glob", a->flags & MEDGATE_PATTERN_F_GLOB);
-	jw_str(w, "file", a->file);
-	jw_u64(w, "line", a->line);
+	json_object_object_add(o, "index", json_object_new_uint64(a->index));
+	json_object_object_add(o, "pattern", mg_json_string(a->pattern));
+	json_object_object_add(o, "glob", json_object_new_boolean(a->flags & MEDGATE_PATTERN_F_GLOB));
+	json_object_object_add(o, "file", mg_json_string(a->file));
+	json_object_object_add(o, "line", json_object_new_uint64(a->line));
 }
 
-static void json_rule(struct jw *w, const struct mg_dec_rule *r)
+static void json_rule(struct json_object *o, const struct mg_dec_rule *r)
 {
 	char stmt[STMT_MAX], acc[48];
 
-	jw_u64(w, "index", r->index);
+	json_object_object_add(o, "index", json_object_new_uint64(r->index));
 	if (mg_dec_rule_format(r, stmt, sizeof(stmt)))
 		stmt[0] = '\0';
-	jw_str(w, "statement", stmt);
-	jw_bool(w, "deny", r->flags & MEDGATE_RULE_F_DENY);
-	jw_str(w, "pattern", r->pattern);
-	jw_bool(w, "glob", r->flags & MEDGATE_RULE_F_GLOB);
+	json_object_object_add(o, "statement", mg_json_string(stmt));
+	json_object_object_add(o, "deny", json_object_new_boolean(r->flags & MEDGATE_RULE_F_DENY));
+	json_object_object_add(o, "pattern", mg_json_string(r->pattern));
+	json_object_object_add(o, "glob", json_object_new_boolean(r->flags & MEDGATE_RULE_F_GLOB));
 	mg_access_format(r->access, acc, sizeof(acc));
-	jw_str(w, "access", acc);
-	jw_str(w, "exec", r->exec_mode == MEDGATE_EXEC_MOVE ? "move" : "stay");
+	json_object_object_add(o, "access", mg_json_string(acc));
+	json_object_object_add(o, "exec", json_object_new_string(r->exec_mode == MEDGATE_EXEC_MOVE ?
+								 "move" : "stay"));
 	if (r->exec_mode == MEDGATE_EXEC_MOVE) {
-		jw_hex64(w, "target_id", r->target);
-		jw_str(w, "target", r->target_name);
+		json_object_object_add(o, "target_id", mg_json_hex64(r->target));
+		json_object_object_add(o, "target", mg_json_string(r->target_name));
 	} else {
-		jw_null(w, "target");
+		json_object_object_add(o, "target", NULL);
 	}
-	jw_str(w, "file", r->file);
-	jw_u64(w, "line", r->line);
+	json_object_object_add(o, "file", mg_json_string(r->file));
+	json_object_object_add(o, "line", json_object_new_uint64(r->line));
 }
 
 static void show_text(const struct mg_decoded *d, const char *source)
@@ -842,44 +865,44 @@ static void show_text(const struct mg_decoded *d, const char *source)
 
 static void show_json(const struct mg_decoded *d, const char *source)
 {
-	struct jw w;
+	struct json_object *o = json_object_new_object();
+	struct json_object *profiles = json_object_new_array();
 	size_t i, j;
 
-	jw_init(&w, stdout);
-	jw_obj_open(&w, NULL);
-	jw_bool(&w, "loaded", true);
-	jw_str(&w, "source", source);
-	jw_hex64(&w, "version", d->version);
-	jw_u64(&w, "size", d->size);
-	jw_u64(&w, "n_attachments", d->n_attach);
-	jw_u64(&w, "n_rules", d->n_rules);
-	jw_u64(&w, "n_states", d->n_states);
-	jw_arr_open(&w, "profiles");
+	json_object_object_add(o, "loaded", json_object_new_boolean(true));
+	json_object_object_add(o, "source", mg_json_string(source));
+	json_object_object_add(o, "version", mg_json_hex64(d->version));
+	json_object_object_add(o, "size", json_object_new_uint64(d->size));
+	json_object_object_add(o, "n_attachments", json_object_new_uint64(d->n_attach));
+	json_object_object_add(o, "n_rules", json_object_new_uint64(d->n_rules));
+	json_object_object_add(o, "n_states", json_object_new_uint64(d->n_states));
 	for (i = 0; i < d->n_profiles; i++) {
 		const struct mg_dec_profile *p = &d->profiles[i];
+		struct json_object *po = json_object_new_object();
+		struct json_object *attach = json_object_new_array();
+		struct json_object *rules = json_object_new_array();
 
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "name", p->name);
-		jw_hex64(&w, "id", p->id);
-		jw_str(&w, "mode", mg_mode_name(p->mode));
-		jw_arr_open(&w, "attach");
+		json_object_object_add(po, "name", mg_json_string(p->name));
+		json_object_object_add(po, "id", mg_json_hex64(p->id));
+		json_object_object_add(po, "mode", json_object_new_string(mg_mode_name(p->mode)));
 		for (j = 0; j < p->n_attach; j++) {
-			jw_obj_open(&w, NULL);
-			json_attach(&w, &p->attach[j]);
-			jw_obj_close(&w);
+			struct json_object *ao = json_object_new_object();
+
+			json_attach(ao, &p->attach[j]);
+			json_object_array_add(attach, ao);
 		}
-		jw_arr_close(&w);
-		jw_arr_open(&w, "rules");
+		json_object_object_add(po, "attach", attach);
 		for (j = 0; j < p->n_rules; j++) {
-			jw_obj_open(&w, NULL);
-			json_rule(&w, &p->rules[j]);
-			jw_obj_close(&w);
+			struct json_object *ro = json_object_new_object();
+
+			json_rule(ro, &p->rules[j]);
+			json_object_array_add(rules, ro);
 		}
-		jw_arr_close(&w);
-		jw_obj_close(&w);
+		json_object_object_add(po, "rules", rules);
+		json_object_array_add(profiles, po);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
+	json_object_object_add(o, "profiles", profiles);
+	mg_json_print(stdout, o);
 }
 
 static int cmd_show(int argc, char **argv)
@@ -888,31 +911,33 @@ static int cmd_show(int argc, char **argv)
 	struct policy_args a;
 	const char *source = "the kernel";
 	bool none = false;
-	int ret;
+	int ret = EXIT_OK, err;
 
-	ret = parse_args(argc, argv, &a, 0, "show", 0);
-	if (ret)
+	err = parse_args(argc, argv, &a, 0, "show", 0);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
+	}
 	if (a.n_files > 1 || a.had_dir) {
 		ret = usage_error(policy_help, "policy show takes at most one compiled blob");
 		goto out;
 	}
 	if (a.n_files) {
 		source = a.files[0];
-		ret = blob_file_policy(a.files[0], &d);
+		err = blob_file_policy(a.files[0], &d);
 	} else {
-		ret = kernel_policy(&d, &none);
+		err = kernel_policy(&d, &none);
 	}
-	if (ret)
+	if (err) {
+		ret = exit_status(err);
 		goto out;
+	}
 	if (none) {
 		if (json_output) {
-			struct jw w;
+			struct json_object *o = json_object_new_object();
 
-			jw_init(&w, stdout);
-			jw_obj_open(&w, NULL);
-			jw_bool(&w, "loaded", false);
-			jw_obj_close(&w);
+			json_object_object_add(o, "loaded", json_object_new_boolean(false));
+			mg_json_print(stdout, o);
 		} else {
 			printf("# no policy is loaded: every process is unconfined\n");
 		}
@@ -1007,50 +1032,49 @@ static void diff_text(const struct mg_diff *df, const struct mg_decoded *old,
 static void diff_json(const struct mg_diff *df, const struct mg_decoded *old,
 		      const struct mg_decoded *new, const char *base)
 {
-	struct jw w;
+	struct json_object *o = json_object_new_object();
+	struct json_object *changes = json_object_new_array();
 	size_t i;
 
-	jw_init(&w, stdout);
-	jw_obj_open(&w, NULL);
-	jw_str(&w, "base", base);
-	if (old)
-		jw_hex64(&w, "old_version", old->version);
-	else
-		jw_null(&w, "old_version");
-	jw_hex64(&w, "new_version", new->version);
-	jw_bool(&w, "changed", df->n > 0);
-	jw_bool(&w, "positions_only", df->positions_only);
-	jw_arr_open(&w, "changes");
+	json_object_object_add(o, "base", mg_json_string(base));
+	json_object_object_add(o, "old_version", old ? mg_json_hex64(old->version) : NULL);
+	json_object_object_add(o, "new_version", mg_json_hex64(new->version));
+	json_object_object_add(o, "changed", json_object_new_boolean(df->n > 0));
+	json_object_object_add(o, "positions_only", json_object_new_boolean(df->positions_only));
 	for (i = 0; i < df->n; i++) {
 		const struct mg_change *ch = &df->v[i];
+		struct json_object *c = json_object_new_object();
 
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "type", mg_change_name(ch->kind));
-		jw_str(&w, "profile", prof_name(ch));
+		json_object_object_add(c, "type", json_object_new_string(mg_change_name(ch->kind)));
+		json_object_object_add(c, "profile", mg_json_string(prof_name(ch)));
 		switch (ch->kind) {
 		case MG_CHANGE_PROFILE_ADDED:
-			jw_str(&w, "mode", mg_mode_name(ch->new_profile->mode));
+			json_object_object_add(c, "mode", json_object_new_string(
+						       mg_mode_name(ch->new_profile->mode)));
 			break;
 		case MG_CHANGE_PROFILE_REMOVED:
-			jw_str(&w, "mode", mg_mode_name(ch->old_profile->mode));
+			json_object_object_add(c, "mode", json_object_new_string(
+						       mg_mode_name(ch->old_profile->mode)));
 			break;
 		case MG_CHANGE_MODE:
-			jw_str(&w, "old_mode", mg_mode_name(ch->old_profile->mode));
-			jw_str(&w, "new_mode", mg_mode_name(ch->new_profile->mode));
+			json_object_object_add(c, "old_mode", json_object_new_string(
+						       mg_mode_name(ch->old_profile->mode)));
+			json_object_object_add(c, "new_mode", json_object_new_string(
+						       mg_mode_name(ch->new_profile->mode)));
 			break;
 		case MG_CHANGE_ATTACH_ADDED:
 		case MG_CHANGE_ATTACH_REMOVED:
-			json_attach(&w, ch->attach);
+			json_attach(c, ch->attach);
 			break;
 		case MG_CHANGE_RULE_ADDED:
 		case MG_CHANGE_RULE_REMOVED:
-			json_rule(&w, ch->rule);
+			json_rule(c, ch->rule);
 			break;
 		}
-		jw_obj_close(&w);
+		json_object_array_add(changes, c);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
+	json_object_object_add(o, "changes", changes);
+	mg_json_print(stdout, o);
 }
 
 static int cmd_diff(int argc, char **argv)
@@ -1060,21 +1084,18 @@ static int cmd_diff(int argc, char **argv)
 	struct policy_args a;
 	bool none = false;
 	char *files = NULL;
-	int ret, err, i;
+	int ret = EXIT_OK, err, i;
 	size_t flen = 0;
 
-	ret = parse_args(argc, argv, &a, OPT_BASE, "diff", 1);
-	if (ret)
+	err = parse_args(argc, argv, &a, OPT_BASE, "diff", 1);
+	if (!err)
+		err = files_policy(&a, &new);
+	if (!err)
+		err = a.base ? blob_file_policy(a.base, &old) : kernel_policy(&old, &none);
+	if (err) {
+		ret = args_status(&a, err);
 		goto out;
-	ret = files_policy(&a, &new);
-	if (ret)
-		goto out;
-	if (a.base)
-		ret = blob_file_policy(a.base, &old);
-	else
-		ret = kernel_policy(&old, &none);
-	if (ret)
-		goto out;
+	}
 	err = mg_policy_diff(old, new, &df);
 	if (err) {
 		errmsg("diff: %s", strerror(-err));

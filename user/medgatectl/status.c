@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <json.h>
 
 #include "common.h"
-#include "json.h"
 
 #define LSM_FILE	"/sys/kernel/security/lsm"
 #define BTF_FILE	"/sys/kernel/btf/medgate"
@@ -298,89 +298,86 @@ static void print_text(const struct report *r)
 		printf("enforcement:   ready\n");
 }
 
-static void json_tri(struct jw *w, const char *k, enum tri t)
+/* null when the answer is unknown. */
+static struct json_object *json_tri(enum tri t)
 {
-	if (t == UNKNOWN)
-		jw_null(w, k);
-	else
-		jw_bool(w, k, t == YES);
+	return t == UNKNOWN ? NULL : json_object_new_boolean(t == YES);
 }
 
 static void print_json(const struct report *r)
 {
 	const struct mg_status *st = r->status_err ? NULL : r->st;
-	struct jw w;
+	struct json_object *o = json_object_new_object();
+	struct json_object *module = json_object_new_object();
+	struct json_object *lsm = json_object_new_object();
+	struct json_object *bpf = json_object_new_object();
+	struct json_object *problems = json_object_new_array();
+	struct json_object *notes = json_object_new_array();
 	size_t i;
 
-	jw_init(&w, stdout);
-	jw_obj_open(&w, NULL);
 	/* null: nothing wrong was found, but a user without root cannot check the BPF pins. */
 	if (!r->n_problems && r->pins_opaque && !r->links)
-		jw_null(&w, "enforcing_capable");
+		json_object_object_add(o, "enforcing_capable", NULL);
 	else
-		jw_bool(&w, "enforcing_capable", r->n_problems == 0);
+		json_object_object_add(o, "enforcing_capable",
+				       json_object_new_boolean(r->n_problems == 0));
 
-	jw_obj_open(&w, "module");
-	jw_bool(&w, "loaded", r->loaded);
-	if (st)
-		jw_u64(&w, "abi_version", st->abi_version);
-	else
-		jw_null(&w, "abi_version");
-	jw_u64(&w, "tool_abi_version", MEDGATE_ABI_VERSION);
-	jw_bool(&w, "abi_match", r->abi_ok);
-	json_tri(&w, "btf", r->loaded ? r->btf : UNKNOWN);
-	jw_obj_close(&w);
+	json_object_object_add(module, "loaded", json_object_new_boolean(r->loaded));
+	json_object_object_add(module, "abi_version",
+			       st ? json_object_new_uint64(st->abi_version) : NULL);
+	json_object_object_add(module, "tool_abi_version",
+			       json_object_new_uint64(MEDGATE_ABI_VERSION));
+	json_object_object_add(module, "abi_match", json_object_new_boolean(r->abi_ok));
+	json_object_object_add(module, "btf", json_tri(r->loaded ? r->btf : UNKNOWN));
+	json_object_object_add(o, "module", module);
 
-	jw_obj_open(&w, "bpf_lsm");
-	json_tri(&w, "active", r->lsm);
-	jw_str(&w, "lsm", r->lsm == UNKNOWN ? NULL : r->lsm_list);
-	jw_obj_close(&w);
+	json_object_object_add(lsm, "active", json_tri(r->lsm));
+	json_object_object_add(lsm, "lsm", mg_json_string(r->lsm == UNKNOWN ? NULL : r->lsm_list));
+	json_object_object_add(o, "bpf_lsm", lsm);
 
-	jw_obj_open(&w, "bpf");
-	jw_str(&w, "pin_dir", MEDGATE_BPFFS_DIR);
-	jw_u64(&w, "links", r->links);
-	jw_u64(&w, "maps", r->maps);
-	jw_u64(&w, "other", r->other);
-	jw_bool(&w, "inspected", !r->pins_opaque);
-	jw_obj_close(&w);
+	json_object_object_add(bpf, "pin_dir", mg_json_string(MEDGATE_BPFFS_DIR));
+	json_object_object_add(bpf, "links", json_object_new_uint64(r->links));
+	json_object_object_add(bpf, "maps", json_object_new_uint64(r->maps));
+	json_object_object_add(bpf, "other", json_object_new_uint64(r->other));
+	json_object_object_add(bpf, "inspected", json_object_new_boolean(!r->pins_opaque));
+	json_object_object_add(o, "bpf", bpf);
 
 	if (st) {
-		jw_obj_open(&w, "policy");
-		if (st->policy_version)
-			jw_hex64(&w, "version", st->policy_version);
-		else
-			jw_null(&w, "version");
-		jw_u64(&w, "loads", st->policy_loads);
-		jw_u64(&w, "loaded_ns", st->loaded_ns);
-		jw_obj_close(&w);
-		jw_obj_open(&w, "audit");
-		jw_u64(&w, "next_seq", st->audit_next_seq);
-		jw_u64(&w, "lost", st->audit_lost);
-		jw_obj_close(&w);
-		jw_arr_open(&w, "profiles");
+		struct json_object *policy = json_object_new_object();
+		struct json_object *audit = json_object_new_object();
+		struct json_object *profiles = json_object_new_array();
+
+		json_object_object_add(policy, "version", st->policy_version ?
+				       mg_json_hex64(st->policy_version) : NULL);
+		json_object_object_add(policy, "loads", json_object_new_uint64(st->policy_loads));
+		json_object_object_add(policy, "loaded_ns", json_object_new_uint64(st->loaded_ns));
+		json_object_object_add(o, "policy", policy);
+		json_object_object_add(audit, "next_seq", json_object_new_uint64(st->audit_next_seq));
+		json_object_object_add(audit, "lost", json_object_new_uint64(st->audit_lost));
+		json_object_object_add(o, "audit", audit);
 		for (i = 0; i < st->n_profiles; i++) {
-			jw_obj_open(&w, NULL);
-			jw_str(&w, "name", st->profiles[i].name);
-			jw_hex64(&w, "id", st->profiles[i].id);
-			jw_str(&w, "mode", mg_mode_name(st->profiles[i].mode));
-			jw_u64(&w, "rules", st->profiles[i].rules);
-			jw_obj_close(&w);
+			struct json_object *p = json_object_new_object();
+
+			json_object_object_add(p, "name", mg_json_string(st->profiles[i].name));
+			json_object_object_add(p, "id", mg_json_hex64(st->profiles[i].id));
+			json_object_object_add(p, "mode", json_object_new_string(
+						       mg_mode_name(st->profiles[i].mode)));
+			json_object_object_add(p, "rules", json_object_new_uint64(st->profiles[i].rules));
+			json_object_array_add(profiles, p);
 		}
-		jw_arr_close(&w);
+		json_object_object_add(o, "profiles", profiles);
 	} else {
-		jw_null(&w, "policy");
-		jw_null(&w, "audit");
-		jw_null(&w, "profiles");
+		json_object_object_add(o, "policy", NULL);
+		json_object_object_add(o, "audit", NULL);
+		json_object_object_add(o, "profiles", NULL);
 	}
-	jw_arr_open(&w, "problems");
 	for (i = 0; i < r->n_problems; i++)
-		jw_str(&w, NULL, r->problems[i]);
-	jw_arr_close(&w);
-	jw_arr_open(&w, "notes");
+		json_object_array_add(problems, mg_json_string(r->problems[i]));
+	json_object_object_add(o, "problems", problems);
 	for (i = 0; i < r->n_notes; i++)
-		jw_str(&w, NULL, r->notes[i]);
-	jw_arr_close(&w);
-	jw_obj_close(&w);
+		json_object_array_add(notes, mg_json_string(r->notes[i]));
+	json_object_object_add(o, "notes", notes);
+	mg_json_print(stdout, o);
 }
 
 static int cmd_show(int argc, char **argv)

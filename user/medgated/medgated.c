@@ -536,9 +536,7 @@ static int log_event(const struct mg_event *ev, void *arg)
 	struct logger *lg = arg;
 
 	if (mg_event_format_json(ev, lg->line, MG_EVENT_LINE_MAX))
-		snprintf(lg->line, MG_EVENT_LINE_MAX,
-			 "{\"type\":\"error\",\"seq\":%" PRIu64 ",\"error\":\"unprintable event\"}",
-			 ev->seq);
+		mg_unprintable_format_json(ev->seq, lg->line, MG_EVENT_LINE_MAX);
 	log_line(lg);
 	return 0;
 }
