@@ -144,20 +144,9 @@ static int run_probe(const FIXTURE_VARIANT(access) *v)
 	}
 	if (v->pass == PASS_SOCKET) {
 		/* The test is unconfined: it opens the file and sends the descriptor over. */
-		char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'x';
-		struct iovec iov = { &byte, 1 };
-		struct msghdr msg = {
-			.msg_iov = &iov, .msg_iovlen = 1,
-			.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-		};
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 		int file = open(F, O_RDONLY);
 
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &file, sizeof(int));
-		if (sendmsg(sv[0], &msg, 0) < 0)
+		if (mg_send_fd(sv[0], file))
 			kill(pid, SIGKILL);
 		close(file);
 		close(sv[0]);

@@ -197,7 +197,7 @@ int mg_load_textf(const char *fmt, ...)
 	return ret;
 }
 
-int mg_run_recv_fd(const char *exe, int fd)
+int mg_send_fd(int sock, int fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'x';
 	struct iovec iov = { &byte, 1 };
@@ -206,6 +206,16 @@ int mg_run_recv_fd(const char *exe, int fd)
 		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
 	};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) < 0 ? -errno : 0;
+}
+
+int mg_run_recv_fd(const char *exe, int fd)
+{
 	int sv[2], status;
 	pid_t pid;
 
@@ -222,11 +232,7 @@ int mg_run_recv_fd(const char *exe, int fd)
 		execv(exe, argv);
 		_exit(251);
 	}
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sv[0], &msg, 0) < 0)
+	if (mg_send_fd(sv[0], fd))
 		kill(pid, SIGKILL);
 	close(sv[0]);
 	close(sv[1]);

@@ -33,6 +33,8 @@ int mg_find_event(uint64_t from, const char *path, uint32_t op, uint32_t verdict
 /* Compiles and loads the policy printf'd from @fmt; on failure prints why and the text as TAP
  * comments. Returns 0 or -errno. */
 int mg_load_textf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Sends @fd over the unix socket @sock (SCM_RIGHTS, one byte of data); 0 or -errno. */
+int mg_send_fd(int sock, int fd);
 /* Runs "@exe recv-fd 3" with one end of a unix socket pair on descriptor 3, sends it @fd over
  * SCM_RIGHTS, and returns its exit status (the errno of the receipt), or -errno/-signal. */
 int mg_run_recv_fd(const char *exe, int fd);
