@@ -3,7 +3,8 @@
 # medgate top-level build. `make` builds the module (with module BTF), the BPF objects and their
 # skeletons, and the user-space tools; `make check` runs the host unit tests and the VM selftests;
 # `make demo` boots the demo gateway VM; `make fuzz` fuzzes the blob validator and matcher for
-# FUZZ_SECONDS (default 60). Everything generated lands under $(BUILD).
+# FUZZ_SECONDS (default 60); `make check-kernel KVER=6.12` runs the VM selftests on another Debian
+# kernel (docs/testing.md). Everything generated lands under $(BUILD).
 #
 # Cross and Yocto builds: set KERNELDIR (or KERNEL_SRC) to a prepared kernel build tree, ARCH and
 # CROSS_COMPILE as usual; DESTDIR and PREFIX are honoured by `make install`.
@@ -55,7 +56,7 @@ BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps module bpf user tests check unit vmtest demo install clean FORCE \
-	_all _check _demo _install bench _bench fuzz _fuzz
+	_all _check _demo _install bench _bench fuzz _fuzz check-kernel _check-kernel
 
 # The user-facing targets first make sure the Debian packages they need are present (installing
 # them with apt-get when running as root), then re-run make so that the kernel release and paths
@@ -67,6 +68,22 @@ all check demo install bench fuzz:
 deps:
 	@scripts/deps.sh
 
+# The selftests on another Debian kernel than the installed one (the kernel matrix):
+# `make check-kernel KVER=6.12`. scripts/fetch-kernel.sh downloads that series' image, headers
+# and kbuild packages from bookworm-backports and unpacks them under $(BUILD)/kernels/KVER (nothing
+# is installed); everything is then built against them in $(BUILD)/kernels/KVER/build and the VM
+# boots that kernel. `make check` is not affected.
+KVER		?= 6.12
+KVER_DIR	:= $(BUILD)/kernels/$(KVER)
+
+check-kernel:
+	@scripts/deps.sh
+	@scripts/fetch-kernel.sh $(KVER) $(KVER_DIR)
+	@krel=$$(cat $(KVER_DIR)/krel) && root=$(KVER_DIR)/root && \
+	$(MAKE) --no-print-directory _check-kernel BUILD=$(KVER_DIR)/build KREL=$$krel \
+		KERNELDIR=$$root/usr/src/linux-headers-$$krel KIMAGE=$$root/boot/vmlinuz-$$krel \
+		KMOD_DIR=$(KVER_DIR)/build/kmod-src VM_MODULES_ROOT=$$root
+
 _all: module bpf user
 
 # ---- kernel helpers ----
@@ -77,7 +94,7 @@ $(VMLINUX):
 
 $(RESOLVE_BTFIDS):
 	@mkdir -p $(dir $@)
-	scripts/build-resolve-btfids.sh $@
+	KERNELDIR=$(KERNELDIR) scripts/build-resolve-btfids.sh $@
 
 $(KSFT_DIR)/kselftest_harness.h:
 	@mkdir -p $(KSFT_DIR)
@@ -89,16 +106,27 @@ KMOD_SRC := $(wildcard kmod/*.c kmod/*.h include/uapi/linux/*.h include/medgate/
 
 module: $(MODULE)
 
+# Kbuild writes an external module's objects next to its sources. KMOD_DIR (default: the source
+# tree itself) is where it builds; a build for a second kernel (make check-kernel) sets it to a copy
+# of the module's sources under its own BUILD, so the objects of two kernels never mix.
+KMOD_DIR	?= $(CURDIR)
+
 $(MODULE): $(KMOD_SRC) $(VMLINUX) $(RESOLVE_BTFIDS)
 	@test -d $(KERNELDIR) || { echo "medgate: kernel build tree $(KERNELDIR) not found; run scripts/deps.sh or set KERNELDIR"; exit 1; }
-	$(MAKE) -C $(KERNELDIR) M=$(CURDIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
-	KERNELDIR=$(KERNELDIR) scripts/module-btf.sh medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
+ifneq ($(KMOD_DIR),$(CURDIR))
+	@mkdir -p $(KMOD_DIR)
+	cp -pR Kbuild kmod include $(KMOD_DIR)/
+endif
+	$(MAKE) -C $(KERNELDIR) M=$(KMOD_DIR) ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) W=1 modules
+	KERNELDIR=$(KERNELDIR) scripts/module-btf.sh $(KMOD_DIR)/medgate.ko $(VMLINUX) $(RESOLVE_BTFIDS)
 	@mkdir -p $(BUILD)
-	cp medgate.ko $@
+	cp $(KMOD_DIR)/medgate.ko $@
 
 # ---- BPF ----
 
-BPF_CFLAGS := -g -O2 -Wall -Werror --target=bpf -D__TARGET_ARCH_$(ARCH) \
+# -mcpu=v3 (kernel 5.1+): 32-bit compares, which let 6.12's verifier prove the programs' return
+# ranges (bpf/medgate.bpf.c, clamp()).
+BPF_CFLAGS := -g -O2 -mcpu=v3 -Wall -Werror --target=bpf -D__TARGET_ARCH_$(ARCH) \
 	      -I$(BUILD)/bpf -I$(CURDIR)/include/uapi -I$(CURDIR)/include -I$(CURDIR)/bpf
 
 bpf: $(BPF_SKEL)
