@@ -14,9 +14,9 @@
  * 6.12 would accept them (it trusts the arguments of most LSM hooks), and untagged kfuncs are
  * accepted there too, so one set of flags serves both.
  *
- * Since 6.9 registration refuses (-EINVAL) a set that is not tagged as kfuncs, which is what
- * BTF_KFUNCS_START does (it appeared in 6.8); where the macro does not exist the plain BTF_SET8
- * is what the kernel expects.
+ * Newer kernels (6.12 among them) refuse to register (-EINVAL) a set that is not tagged as
+ * kfuncs, which is what BTF_KFUNCS_START does; where the macro does not exist (6.1) the plain
+ * BTF_SET8 is what the kernel expects.
  */
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
