@@ -57,8 +57,9 @@ if ! apt-get "${apt_opts[@]}" update >"$aptdir/update.log" 2>&1 ||
 	die "cannot reach the Debian archive ($mirror $suite): no $series kernel for the matrix (details: $aptdir/update.log)"
 fi
 
-# The newest ABI of the series in the suite: linux-headers-6.12.NN+bpoM-amd64 and friends are
-# named after the release; pick it from the package names.
+# The newest release of the series in the suite, from the headers' package names (e.g.
+# linux-headers-6.12.95+deb12-amd64; the -rt and -cloud flavours do not match); the other
+# packages are named after it.
 krel=$(apt-cache "${apt_opts[@]}" pkgnames "linux-headers-$series" 2>/dev/null |
 	grep -E "^linux-headers-$series[^-]*-$flavour\$" | sed -e 's/^linux-headers-//' |
 	sort -V | tail -n 1)
