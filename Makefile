@@ -3,7 +3,8 @@
 # medgate top-level build. `make` builds the module (with module BTF), the BPF objects and their
 # skeletons, and the user-space tools; `make check` runs the host unit tests and the VM selftests;
 # `make demo` boots the demo gateway VM; `make fuzz` fuzzes the blob validator and matcher for
-# FUZZ_SECONDS (default 60). Everything generated lands under $(BUILD).
+# FUZZ_SECONDS (default 60); `make check-kernel KVER=6.12` runs the VM selftests on another Debian
+# kernel (docs/testing.md). Everything generated lands under $(BUILD).
 #
 # Cross and Yocto builds: set KERNELDIR (or KERNEL_SRC) to a prepared kernel build tree, ARCH and
 # CROSS_COMPILE as usual; DESTDIR and PREFIX are honoured by `make install`.
@@ -63,7 +64,7 @@ BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps tools module bpf user tests check unit vmtest demo install clean FORCE \
-	_check _demo bench fuzz
+	_check _demo bench fuzz check-kernel _check-kernel
 
 # Building never installs anything: `make`, `make install` and the cross builds only check that
 # the tools are there and say in one line what is missing. The README's two commands, `make check`
@@ -83,6 +84,23 @@ tools:
 	@CC=$(CC) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) PKG_CONFIG=$(PKG_CONFIG) \
 	 KERNELDIR=$(if $(KERNEL_DEBIAN),,$(KERNELDIR)) scripts/check-tools.sh
 
+# The selftests on another Debian kernel than the installed one (the kernel matrix):
+# `make check-kernel KVER=6.12`. scripts/fetch-kernel.sh downloads that series' image, headers
+# and kbuild packages from bookworm-backports and unpacks them under $(BUILD)/kernels/KVER (nothing
+# is installed); everything is then built against them in $(BUILD)/kernels/KVER/build and the VM
+# boots that kernel. `make check` is not affected.
+KVER		?= 6.12
+KVER_DIR	:= $(BUILD)/kernels/$(KVER)
+
+check-kernel:
+	@scripts/deps.sh
+	@scripts/fetch-kernel.sh $(KVER) $(KVER_DIR)
+	@krel=$$(cat $(KVER_DIR)/krel) && root=$(KVER_DIR)/root && \
+	$(MAKE) --no-print-directory _check-kernel BUILD=$(KVER_DIR)/build KREL=$$krel \
+		KERNELDIR=$$root/usr/src/linux-headers-$$krel KIMAGE=$$root/boot/vmlinuz-$$krel \
+		VM_MODULES_ROOT=$$root
+
+
 # ---- kernel helpers ----
 
 $(VMLINUX): | tools
@@ -92,7 +110,7 @@ $(VMLINUX): | tools
 
 $(RESOLVE_BTFIDS): | tools
 	@mkdir -p $(dir $@)
-	scripts/build-resolve-btfids.sh $@
+	KERNELDIR=$(KERNELDIR) scripts/build-resolve-btfids.sh $@
 
 $(KSFT_DIR)/kselftest_harness.h:
 	@mkdir -p $(KSFT_DIR)
@@ -123,7 +141,9 @@ $(MODULE): $(KMOD_SRC) $(VMLINUX) $(RESOLVE_BTFIDS)
 
 # ---- BPF ----
 
-BPF_CFLAGS := -g -O2 -Wall -Werror --target=bpf -D__TARGET_ARCH_$(ARCH) \
+# -mcpu=v3 (kernel 5.1+): 32-bit compares, which let 6.12's verifier prove the programs' return
+# ranges (bpf/medgate.bpf.c, clamp()).
+BPF_CFLAGS := -g -O2 -mcpu=v3 -Wall -Werror --target=bpf -D__TARGET_ARCH_$(ARCH) \
 	      -I$(BUILD)/bpf -I$(CURDIR)/include/uapi -I$(CURDIR)/include -I$(CURDIR)/bpf
 
 bpf: $(BPF_SKEL)

@@ -20,6 +20,7 @@
 #include <medgate/label.h>
 
 #define EPERM		1
+#define MAX_ERRNO	4095
 #define ENOMEM		12
 #define SIGKILL		9
 #define RENAME_EXCHANGE	(1 << 1)
@@ -64,9 +65,26 @@ extern int medgate_task_op(__u32 op, __u32 detail, __u64 profile) __ksym;
 extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 
+/*
+ * What a program returns becomes the hook's result. 6.1 does not check it (a positive value from
+ * file_open oopses), 6.12's verifier refuses to load a program whose result it cannot prove to be
+ * 0 or -errno ([-MAX_ERRNO, 0], compared on the 32-bit value). The kfuncs return 0 or -errno;
+ * anything else becomes -EPERM here, in 32-bit compares (the Makefile builds with -mcpu=v3, which
+ * has them) on the very register returned, so that the verifier knows its bounds.
+ */
 static __always_inline int clamp(int ret)
 {
-	return ret > 0 ? -EPERM : ret;
+	/*
+	 * In C the compiler tests a copy and returns the original register, whose bounds the
+	 * verifier then does not know; here the tests and the result are one 32-bit register.
+	 */
+	asm volatile("if %[r] s<= 0 goto +1;"
+		     "%[r] = %[deny];"
+		     "if %[r] s>= %[min] goto +1;"
+		     "%[r] = %[deny];"
+		     : [r] "+w"(ret)
+		     : [deny] "i"(-EPERM), [min] "i"(-MAX_ERRNO));
+	return ret;
 }
 
 /*

@@ -13,6 +13,7 @@
  */
 #include <linux/cred.h>
 #include <linux/sched.h>
+#include <linux/pid.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/uidgid.h>

@@ -26,6 +26,7 @@
 #include <linux/mm_types.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
+#include <linux/version.h>
 #include <medgate/label.h>
 #include "decide.h"
 
@@ -128,6 +129,23 @@ static bool opened_for_this_exec(const struct file *file)
 	return current->in_execve && (file->f_flags & __FMODE_EXEC);
 }
 
+/*
+ * The same question asked by file_open, while the file is being opened. Since 6.8 ("execve: open
+ * the executable file before doing anything else") execve opens the program before it sets
+ * in_execve, so the test above misses the program itself; in the same release uselib() stopped
+ * opening with __FMODE_EXEC. From then on __FMODE_EXEC at open time means do_open_execat(), an
+ * exec in progress, by itself. The later hooks (mmap, permission) keep the test above: a file
+ * opened for exec keeps the flag for its whole life.
+ */
+static bool opening_for_this_exec(const struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+	return file->f_flags & __FMODE_EXEC;
+#else
+	return opened_for_this_exec(file);
+#endif
+}
+
 /* Opened under other credentials than the task's current ones (descriptors passed in). */
 static bool foreign(const struct file *file)
 {
@@ -172,7 +190,7 @@ noinline int medgate_file_open(struct file *file, u64 profile, u32 label_flags)
 {
 	if (!medgate_kfunc_callable(profile, file))
 		return -EPERM;
-	if (opened_for_this_exec(file))
+	if (opening_for_this_exec(file))
 		return (label_flags & MEDGATE_LABEL_F_CHECK_INTERP) ?
 		       decide_file(file, profile, MEDGATE_OP_EXEC, MEDGATE_ACCESS_EXEC) : 0;
 	if (file->f_flags & __O_TMPFILE)

@@ -11,13 +11,23 @@
  * 0 or -errno, never a positive value, because 6.1 does not check what an LSM program returns.
  *
  * They are not KF_TRUSTED_ARGS: on 6.1 that makes the verifier reject plain hook arguments.
+ * 6.12 would accept them (it trusts the arguments of most LSM hooks), and untagged kfuncs are
+ * accepted there too, so one set of flags serves both.
+ *
+ * Newer kernels (6.12 among them) refuse to register (-EINVAL) a set that is not tagged as
+ * kfuncs, which is what BTF_KFUNCS_START does; where the macro does not exist (6.1) the plain
+ * BTF_SET8 is what the kernel expects.
  */
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/module.h>
 #include "kfuncs.h"
 
+#ifdef BTF_KFUNCS_START
+BTF_KFUNCS_START(medgate_kfunc_ids)
+#else
 BTF_SET8_START(medgate_kfunc_ids)
+#endif
 BTF_ID_FLAGS(func, medgate_file_open)
 BTF_ID_FLAGS(func, medgate_file_receive)
 BTF_ID_FLAGS(func, medgate_file_fcntl)
@@ -34,7 +44,11 @@ BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
 BTF_ID_FLAGS(func, medgate_task_op)
 BTF_ID_FLAGS(func, medgate_path_task_op)
 BTF_ID_FLAGS(func, medgate_sb_umount)
+#ifdef BTF_KFUNCS_END
+BTF_KFUNCS_END(medgate_kfunc_ids)
+#else
 BTF_SET8_END(medgate_kfunc_ids)
+#endif
 
 static const struct btf_kfunc_id_set medgate_kfunc_set = {
 	.owner = THIS_MODULE,

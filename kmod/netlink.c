@@ -9,6 +9,7 @@
  */
 #include <linux/capability.h>
 #include <linux/slab.h>
+#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include "audit.h"
@@ -310,7 +311,12 @@ static int put_audit_msg(struct sk_buff *skb, struct netlink_callback *cb,
 static int audit_read_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	/* 6.2 split the genl ops: the parsed attributes moved into an embedded struct genl_info. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	struct nlattr *from = info->info.attrs[MEDGATE_A_AUDIT_FROM_SEQ];
+#else
 	struct nlattr *from = info->attrs[MEDGATE_A_AUDIT_FROM_SEQ];
+#endif
 	struct medgate_event *ev;
 	int err;
 

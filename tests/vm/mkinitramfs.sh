@@ -33,6 +33,8 @@
 #   MODULE                      the module (default $BUILD/medgate.ko)
 #   KREL                        kernel release the VM boots (default: scripts/kernel-release.sh)
 #   VM_MODULES                  kernel modules to ship and load (default "veth", a module on Debian)
+#   VM_MODULES_ROOT             where lib/modules/$KREL is (default /; scripts/fetch-kernel.sh
+#                               unpacks another kernel's modules elsewhere)
 #   VM_HOST_BINS                host programs to ship in /usr/sbin with their libraries (default
 #                               "ip bpftool": busybox's ip has no netns, bpftool helps debugging)
 #   VM_DEBIAN_PROGS             Debian programs the selftests confine, shipped at the path they
@@ -278,8 +280,12 @@ fi
 : >"$root/medgate/modules.list"
 if [[ -n $vm_modules ]]; then
 	krel=${KREL:-$("$repo/scripts/kernel-release.sh" 2>/dev/null || true)}
-	if [[ -z $krel || ! -d /lib/modules/$krel ]]; then
-		warn "no /lib/modules/${krel:-?} on this host; not shipping kernel modules ($vm_modules)"
+	modroot=${VM_MODULES_ROOT:-}
+	modroot=${modroot%/}
+	modinfo_base=()
+	[[ -n $modroot ]] && modinfo_base=(-b "$modroot")
+	if [[ -z $krel || ! -d $modroot/lib/modules/$krel ]]; then
+		warn "no $modroot/lib/modules/${krel:-?} on this host; not shipping kernel modules ($vm_modules)"
 	else
 		declare -A shipped=()
 		# ship_module NAME: copy a module and, first, the modules it depends on.
@@ -287,12 +293,12 @@ if [[ -n $vm_modules ]]; then
 			local name=$1 path dep rel
 			[[ -n ${shipped[$name]:-} ]] && return 0
 			shipped[$name]=1
-			path=$(modinfo -k "$krel" -n "$name" 2>/dev/null) || die "kernel module $name not found for $krel (check VM_MODULES)"
+			path=$(modinfo "${modinfo_base[@]}" -k "$krel" -n "$name" 2>/dev/null) || die "kernel module $name not found for $krel (check VM_MODULES)"
 			[[ $path == /* ]] || return 0	# built into the kernel
-			for dep in $(modinfo -k "$krel" -F depends "$name" | tr ',' ' '); do
+			for dep in $(modinfo "${modinfo_base[@]}" -k "$krel" -F depends "$name" | tr ',' ' '); do
 				ship_module "$dep"
 			done
-			rel=${path#/lib/modules/"$krel"/}
+			rel=${path#"$modroot"/lib/modules/"$krel"/}
 			mkdir -p "$root/lib/modules/$krel/$(dirname "$rel")"
 			# busybox modprobe cannot decompress: store modules uncompressed.
 			case "$path" in
@@ -308,7 +314,7 @@ if [[ -n $vm_modules ]]; then
 		done
 		# modprobe must know what is built in (so it does not look for those) and the dependencies.
 		for f in modules.builtin modules.builtin.modinfo modules.order; do
-			[[ -f /lib/modules/$krel/$f ]] && cp "/lib/modules/$krel/$f" "$root/lib/modules/$krel/"
+			[[ -f $modroot/lib/modules/$krel/$f ]] && cp "$modroot/lib/modules/$krel/$f" "$root/lib/modules/$krel/"
 		done
 		depmod -b "$root" "$krel" || die "depmod failed for the VM's modules"
 	fi

@@ -19,7 +19,7 @@ VM_INITRAMFS	:= $(VM_DIR)/initramfs.cpio.gz
 $(VM_INITRAMFS): $(MODULE) $(BUILD)/user/medgatectl $(BUILD)/user/medgated selftests helpers \
 		 tests/vm/init tests/vm/mkinitramfs.sh
 	@mkdir -p $(dir $@)
-	MODULE=$(MODULE) KREL=$(KREL) tests/vm/mkinitramfs.sh $@
+	MODULE=$(MODULE) KREL=$(KREL) VM_MODULES_ROOT=$(VM_MODULES_ROOT) tests/vm/mkinitramfs.sh $@
 
 vmtest: $(VM_INITRAMFS)
 	KIMAGE=$(KIMAGE) tests/vm/run-vm.sh tests $(VM_INITRAMFS) $(VM_DIR)/tests

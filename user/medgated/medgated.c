@@ -82,7 +82,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		ksym_missing = true;
 	if ((level == LIBBPF_DEBUG && verbosity < 2) || (level == LIBBPF_INFO && verbosity < 1))
 		return 0;
-	return fputs(buf, stderr);
+	/* Not buf: a verifier log is far longer, and its end says why a program was refused. */
+	return vfprintf(stderr, fmt, ap);
 }
 
 static void usage(FILE *f)
