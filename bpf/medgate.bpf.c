@@ -316,7 +316,7 @@ int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
 	if (ret)
 		return clamp(ret);
 	if (!label) {
-		if (!decision.pending && !(decision.flags & MEDGATE_LABEL_F_SECURE_EXEC))
+		if (!decision.pending)
 			return 0;	/* unconfined and stays so: no storage needed */
 		label = bpf_task_storage_get(&task_labels, task, 0,
 					     BPF_LOCAL_STORAGE_GET_F_CREATE);

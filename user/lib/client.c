@@ -45,7 +45,7 @@ struct mg_client {
 };
 
 /* libnl's NLE_* codes back to errno, for failures that did not come from the kernel. */
-static int nlerr_to_errno(int nlerr)
+int mg_nlerr_to_errno(int nlerr)
 {
 	switch (nlerr < 0 ? -nlerr : nlerr) {
 	case 0:			return 0;
@@ -76,6 +76,23 @@ static int nlerr_to_errno(int nlerr)
 	return -EIO;
 }
 
+int mg_genl_socket(struct nl_sock **out)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int err;
+
+	*out = NULL;
+	if (!sk)
+		return -ENOMEM;
+	err = genl_connect(sk);
+	if (err < 0) {
+		nl_socket_free(sk);
+		return mg_nlerr_to_errno(err);
+	}
+	*out = sk;
+	return 0;
+}
+
 int mg_client_open(struct mg_client **out)
 {
 	struct timeval tv = { .tv_sec = MG_RECV_TIMEOUT_S };
@@ -86,15 +103,10 @@ int mg_client_open(struct mg_client **out)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->sk = nl_socket_alloc();
-	if (!c->sk) {
+	err = mg_genl_socket(&c->sk);
+	if (err) {
 		free(c);
-		return -ENOMEM;
-	}
-	err = genl_connect(c->sk);
-	if (err < 0) {
-		err = nlerr_to_errno(err);
-		goto fail;
+		return err;
 	}
 	nl_socket_enable_msg_peek(c->sk);
 	(void)nl_socket_set_buffer_size(c->sk, MG_SOCK_BUF, MG_SOCK_BUF);
@@ -108,7 +120,7 @@ int mg_client_open(struct mg_client **out)
 
 	c->family = genl_ctrl_resolve(c->sk, MEDGATE_GENL_NAME);
 	if (c->family < 0) {
-		err = nlerr_to_errno(c->family);
+		err = mg_nlerr_to_errno(c->family);
 		goto fail;
 	}
 	*out = c;
@@ -259,7 +271,7 @@ static int transact(struct mg_client *c, struct nl_msg *msg,
 
 	err = nl_send_auto(c->sk, msg);
 	if (err < 0) {
-		err = nlerr_to_errno(err);
+		err = mg_nlerr_to_errno(err);
 		goto out;
 	}
 	while (!t.done) {
@@ -269,7 +281,7 @@ static int transact(struct mg_client *c, struct nl_msg *msg,
 		if (t.done || t.err)
 			break;
 		if (err < 0) {
-			err = nlerr_to_errno(err);
+			err = mg_nlerr_to_errno(err);
 			goto out;
 		}
 		if (t.seen == before) {	/* nl_recv() gave up: SO_RCVTIMEO expired */

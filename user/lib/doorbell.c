@@ -29,19 +29,14 @@ int mg_doorbell_open(struct mg_doorbell **out)
 	db = calloc(1, sizeof(*db));
 	if (!db)
 		return -ENOMEM;
-	db->sk = nl_socket_alloc();
-	if (!db->sk) {
+	err = mg_genl_socket(&db->sk);
+	if (err) {
 		free(db);
-		return -ENOMEM;
-	}
-	err = genl_connect(db->sk);
-	if (err < 0) {
-		err = -ECONNREFUSED;
-		goto fail;
+		return err;
 	}
 	grp = genl_ctrl_resolve_grp(db->sk, MEDGATE_GENL_NAME, MEDGATE_GENL_MCGRP_AUDIT);
 	if (grp < 0) {
-		err = -ENOENT;	/* the module is not loaded */
+		err = mg_nlerr_to_errno(grp);	/* -ENOENT: the module is not loaded */
 		goto fail;
 	}
 	/* Joining needs CAP_SYS_ADMIN: anyone else is refused here, not silently left unnotified. */

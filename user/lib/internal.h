@@ -132,4 +132,9 @@ int mg_policy_add_file_name(struct mg_policy *p, const char *name, unsigned *idx
  */
 int mg_parse(struct mg_policy *p, unsigned file, const char *text, size_t len);
 
+/* client.c: a socket connected to generic netlink, and libnl's error codes as -errno. */
+struct nl_sock;
+int mg_genl_socket(struct nl_sock **out);
+int mg_nlerr_to_errno(int nlerr);
+
 #endif /* MEDGATE_LIB_INTERNAL_H */
