@@ -24,6 +24,7 @@
 #   VM_SMP          virtual CPUs (default 2)
 #   VM_ACCEL        QEMU accelerator (default tcg; kvm where the host has it)
 #   VM_EXTRA_APPEND extra kernel command line words
+#   VM_TESTS        selftest binaries to run, comma-separated (default: all of them)
 #   VM_QEMU_ARGS    extra QEMU arguments (split on blanks)
 #   VM_LSM          the lsm= list (default lockdown,capability,yama,bpf)
 #   VM_SLUB_DEBUG   slub_debug= flags (default FZPU; empty: none, for benchmarks)
@@ -85,6 +86,7 @@ rm -f "$console_log" "$tap_log"
 slub=${VM_SLUB_DEBUG-FZPU}
 append="console=ttyS0 lsm=${VM_LSM:-lockdown,capability,yama,bpf}${slub:+ slub_debug=$slub} panic=-1 oops=panic printk.time=1 medgate.run=$mode"
 [[ -n ${VM_EXTRA_APPEND:-} ]] && append+=" $VM_EXTRA_APPEND"
+[[ -n ${VM_TESTS:-} ]] && append+=" medgate.tests=$VM_TESTS"
 
 args=(-accel "$accel" -cpu max -m "$mem" -smp "$smp"
 	-nographic -display none -monitor none -no-reboot -nic none
