@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "medgate.h"
-#include "tap.h"
+#include "kselftest_harness.h"
 
 #define CLI_DOC MG_TEST_POLICIES "/../../../docs/cli.md"
 
@@ -21,22 +21,38 @@ static char *slurp(const char *path)
 	return mg_read_stream(path, 1 << 20, &buf, &len) ? NULL : buf;
 }
 
-static void test_cap_names(void)
+TEST(capabilities_the_41_names_of_linux_6_1)
 {
 	unsigned i, n = 0;
 
 	for (i = 0; i < 64; i++)
 		n += mg_cap_name(i) != NULL;
-	tap_ok(n == 41 && mg_cap_name(40) && !mg_cap_name(41),
-	       "capabilities: the 41 names of Linux 6.1, 0..40");
-	tap_ok(!strcmp(mg_cap_name(0), "cap_chown") && !strcmp(mg_cap_name(16), "cap_sys_module") &&
-	       !strcmp(mg_cap_name(21), "cap_sys_admin") && !strcmp(mg_cap_name(33), "cap_mac_admin") &&
-	       !strcmp(mg_cap_name(39), "cap_bpf") &&
-	       !strcmp(mg_cap_name(40), "cap_checkpoint_restore"),
-	       "capabilities: numbers map to the kernel's names");
+	EXPECT_EQ(41, n);
+	EXPECT_NE(NULL, mg_cap_name(40));
+	EXPECT_EQ(NULL, mg_cap_name(41));
 }
 
-static void test_event(void)
+TEST(capabilities_numbers_map_to_the_kernel_names)
+{
+	static const struct { unsigned nr; const char *name; } caps[] = {
+		{ 0, "cap_chown" }, { 16, "cap_sys_module" }, { 21, "cap_sys_admin" },
+		{ 33, "cap_mac_admin" }, { 39, "cap_bpf" }, { 40, "cap_checkpoint_restore" },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		ASSERT_NE(NULL, mg_cap_name(caps[i].nr)) TH_LOG("capability %u", caps[i].nr);
+		EXPECT_STREQ(caps[i].name, mg_cap_name(caps[i].nr));
+	}
+}
+
+/* One record, formatted as text and as JSON: a denied capability of a confined insmod. */
+FIXTURE(event) {
+	struct mg_event ev;
+	char *text, *json;
+};
+
+FIXTURE_SETUP(event)
 {
 	struct mg_event ev = {
 		.seq = 9, .time_real_ns = 1700000000000000000ULL, .policy_version = 0x6b15d2b55c62dbb7ULL,
@@ -44,79 +60,101 @@ static void test_event(void)
 		.comm = "insmod", .op = MEDGATE_OP_CAPABILITY, .access = 16,
 		.rule = MEDGATE_RULE_NONE,
 	};
+
+	self->ev = ev;
+	self->text = malloc(MG_EVENT_LINE_MAX);
+	self->json = malloc(MG_EVENT_LINE_MAX);
+	ASSERT_NE(NULL, self->text);
+	ASSERT_NE(NULL, self->json);
+}
+
+FIXTURE_TEARDOWN(event)
+{
+	free(self->text);
+	free(self->json);
+}
+
+/* Formats self->ev both ways; the test fails (and says so) when either fails. */
+static void format_both(struct __test_metadata *_metadata, FIXTURE_DATA(event) *self)
+{
+	ASSERT_EQ(0, mg_event_format_text(&self->ev, self->text, MG_EVENT_LINE_MAX));
+	ASSERT_EQ(0, mg_event_format_json(&self->ev, self->json, MG_EVENT_LINE_MAX));
+}
+
+TEST_F(event, a_capability_is_printed_by_name_in_text_and_json)
+{
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " capability cap_sys_module ")) TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"op\":\"capability\",\"access\":\"cap_sys_module\""))
+		TH_LOG("%s", self->json);
+}
+
+TEST_F(event, the_text_form_carries_the_policy_version)
+{
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " policy_version 6b15d2b55c62dbb7")) TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"policy_version\":\"6b15d2b55c62dbb7\""))
+		TH_LOG("%s", self->json);
+}
+
+TEST_F(event, every_label_of_the_text_form_is_a_json_key)
+{
 	static const char *const keys[] = { "profile", "pid", "uid", "comm", "rule",
 					    "policy_version" };
-	char *text = malloc(MG_EVENT_LINE_MAX), *json = malloc(MG_EVENT_LINE_MAX);
-	bool ok = text && json;
 	size_t i;
 
-	ok = ok && !mg_event_format_text(&ev, text, MG_EVENT_LINE_MAX) &&
-	     !mg_event_format_json(&ev, json, MG_EVENT_LINE_MAX);
-	tap_ok(ok && strstr(text, " capability cap_sys_module ") &&
-	       strstr(json, "\"op\":\"capability\",\"access\":\"cap_sys_module\""),
-	       "event: a capability is printed by name, in text and JSON");
-	tap_ok(ok && strstr(text, " policy_version 6b15d2b55c62dbb7") &&
-	       strstr(json, "\"policy_version\":\"6b15d2b55c62dbb7\""),
-	       "event: the text form carries the policy version");
-	for (i = 0; ok && i < sizeof(keys) / sizeof(keys[0]); i++) {
+	format_both(_metadata, self);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		char t[64], j[64];
 
 		snprintf(t, sizeof(t), " %s ", keys[i]);
 		snprintf(j, sizeof(j), "\"%s\":", keys[i]);
-		ok = strstr(text, t) && strstr(json, j);
+		EXPECT_NE(NULL, strstr(self->text, t)) TH_LOG("%s not in %s", t, self->text);
+		EXPECT_NE(NULL, strstr(self->json, j)) TH_LOG("%s not in %s", j, self->json);
 	}
-	tap_ok(ok, "event: every label of the text form is a JSON key");
-	if (!ok)
-		printf("# %s\n# %s\n", text ? text : "", json ? json : "");
-	ev.access = 63;
-	tap_ok(text && !mg_event_format_text(&ev, text, MG_EVENT_LINE_MAX) &&
-	       strstr(text, " capability cap63 "), "event: an unknown capability keeps its number");
+}
 
-	/* A file deleted while open: named by its directory, device and inode. */
-	ev.op = MEDGATE_OP_MMAP;
-	ev.access = MEDGATE_ACCESS_MMAP_EXEC;
-	strcpy(ev.path, "/var/lib/svc");
-	ev.dev = (8 << 8) | 3;		/* st_dev encoding of 8:3 */
-	ev.ino = 4242;
-	ev.unnamed = true;
-	ok = text && json && !mg_event_format_text(&ev, text, MG_EVENT_LINE_MAX) &&
-	     !mg_event_format_json(&ev, json, MG_EVENT_LINE_MAX);
-	tap_ok(ok && strstr(text, " \"/var/lib/svc\" dev 8:3 ino 4242 unnamed rule ") &&
-	       strstr(json, "\"dev\":\"8:3\",\"ino\":4242,\"unnamed\":true"),
-	       "event: an unnamed object is named by directory, device and inode in text and JSON");
-	if (!ok || !strstr(text, " ino 4242 "))
-		printf("# %s\n# %s\n", text ? text : "", json ? json : "");
-	free(text);
-	free(json);
+TEST_F(event, an_unknown_capability_keeps_its_number)
+{
+	self->ev.access = 63;
+	ASSERT_EQ(0, mg_event_format_text(&self->ev, self->text, MG_EVENT_LINE_MAX));
+	EXPECT_NE(NULL, strstr(self->text, " capability cap63 ")) TH_LOG("%s", self->text);
+}
+
+/* A file deleted while open: named by its directory, device and inode. */
+TEST_F(event, an_unnamed_object_is_named_by_directory_device_and_inode)
+{
+	self->ev.op = MEDGATE_OP_MMAP;
+	self->ev.access = MEDGATE_ACCESS_MMAP_EXEC;
+	strcpy(self->ev.path, "/var/lib/svc");
+	self->ev.dev = (8 << 8) | 3;		/* st_dev encoding of 8:3 */
+	self->ev.ino = 4242;
+	self->ev.unnamed = true;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " \"/var/lib/svc\" dev 8:3 ino 4242 unnamed rule "))
+		TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"dev\":\"8:3\",\"ino\":4242,\"unnamed\":true"))
+		TH_LOG("%s", self->json);
 }
 
 /* Every operation name the tools can print is explained in docs/cli.md. */
-static void test_ops_documented(void)
+TEST(docs_cli_md_explains_every_operation_name)
 {
 	char *doc = slurp(CLI_DOC), want[64];
-	unsigned op, n = 0, missing = 0;
+	unsigned op, n = 0;
 
-	for (op = 1; doc && op < 256; op++) {
+	ASSERT_NE(NULL, doc) TH_LOG("cannot read %s", CLI_DOC);
+	for (op = 1; op < 256; op++) {
 		const char *name = mg_op_name(op);
 
 		if (!strcmp(name, "unknown"))
 			continue;
 		n++;
 		snprintf(want, sizeof(want), "| `%s` ", name);
-		if (!strstr(doc, want)) {
-			printf("# docs/cli.md does not explain op %s\n", name);
-			missing++;
-		}
+		EXPECT_NE(NULL, strstr(doc, want)) TH_LOG("docs/cli.md does not explain op %s", name);
 	}
-	tap_ok(doc && n >= 20 && !missing, "docs/cli.md: all %u operation names are explained", n);
+	EXPECT_LE(20, n) TH_LOG("only %u operation names", n);
 	free(doc);
 }
 
-int main(void)
-{
-	tap_start();
-	test_cap_names();
-	test_event();
-	test_ops_documented();
-	return tap_end();
-}
+TEST_HARNESS_MAIN

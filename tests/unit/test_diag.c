@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "medgate.h"
-#include "tap.h"
+#include "kselftest_harness.h"
 
 /* Compiles @text (of @len bytes) as file @name; returns the compiler's result. */
 static int compile(const char *text, size_t len, const char *name, struct mg_diags *d)
@@ -28,14 +28,15 @@ static int compile(const char *text, size_t len, const char *name, struct mg_dia
 	return err;
 }
 
-static void show(const struct mg_diags *d)
+/* Logs every diagnostic of @d (the first 300 bytes of each) into the failing test's output. */
+static void show(struct __test_metadata *_metadata, const struct mg_diags *d)
 {
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
 		char *s = mg_diag_string(&d->v[i]);
 
-		printf("#   %.300s%s\n", s ? s : "?", s && strlen(s) > 300 ? "..." : "");
+		TH_LOG("  %.300s%s", s ? s : "?", s && strlen(s) > 300 ? "..." : "");
 		free(s);
 	}
 }
@@ -48,39 +49,64 @@ static bool ends_with(const char *s, const char *tail)
 }
 
 /* A ~4000-byte relative path from a variable: the reason and the variable both survive. */
-static void test_long_path_from_variable(void)
+FIXTURE(long_path) {
+	char *val, *text;
+	struct mg_diags d;
+	int err;
+};
+
+FIXTURE_SETUP(long_path)
 {
 	const size_t plen = 4000;
-	char *val = malloc(plen + 1), *text = malloc(plen + 128), *line;
-	struct mg_diags d = { 0 };
 	size_t i;
-	int err;
-	bool ok;
 
+	self->val = malloc(plen + 1);
+	self->text = malloc(plen + 128);
+	ASSERT_NE(NULL, self->val);
+	ASSERT_NE(NULL, self->text);
 	for (i = 0; i < plen; i++)
-		val[i] = i % 50 == 49 ? '/' : 'a' + (char)(i % 26);
-	val[plen - 1] = 'z';
-	val[plen] = '\0';
-	snprintf(text, plen + 128, "@{X} = %s\nprofile a {\n    file @{X} r\n}\n", val);
-	err = compile(text, strlen(text), "long.policy", &d);
-	ok = err == -EINVAL && d.n == 1 && d.v[0].line == 3;
-	ok = ok && strstr(d.v[0].msg, val) && strstr(d.v[0].msg, "paths must be absolute") &&
-	     ends_with(d.v[0].msg, "(from the value of @{X}, line 1)");
-	tap_ok(ok, "a 4000-byte path from a variable keeps the reason and the variable");
-	if (!ok)
-		show(&d);
-	line = d.n ? mg_diag_string(&d.v[0]) : NULL;
-	tap_ok(line && !strncmp(line, "long.policy:3:", 14) && strstr(line, val) &&
-	       ends_with(line, "(from the value of @{X}, line 1)"),
-	       "mg_diag_string() gives the whole line");
+		self->val[i] = i % 50 == 49 ? '/' : 'a' + (char)(i % 26);
+	self->val[plen - 1] = 'z';
+	self->val[plen] = '\0';
+	snprintf(self->text, plen + 128, "@{X} = %s\nprofile a {\n    file @{X} r\n}\n", self->val);
+	memset(&self->d, 0, sizeof(self->d));
+	self->err = compile(self->text, strlen(self->text), "long.policy", &self->d);
+}
+
+FIXTURE_TEARDOWN(long_path)
+{
+	mg_diags_free(&self->d);
+	free(self->text);
+	free(self->val);
+}
+
+TEST_F(long_path, keeps_the_reason_and_the_variable)
+{
+	const struct mg_diags *d = &self->d;
+
+	EXPECT_EQ(-EINVAL, self->err);
+	ASSERT_EQ(1, d->n) show(_metadata, d);
+	EXPECT_EQ(3, d->v[0].line);
+	EXPECT_NE(NULL, strstr(d->v[0].msg, self->val)) show(_metadata, d);
+	EXPECT_NE(NULL, strstr(d->v[0].msg, "paths must be absolute")) show(_metadata, d);
+	EXPECT_TRUE(ends_with(d->v[0].msg, "(from the value of @{X}, line 1)")) show(_metadata, d);
+}
+
+TEST_F(long_path, mg_diag_string_gives_the_whole_line)
+{
+	char *line;
+
+	ASSERT_LE(1, self->d.n);
+	line = mg_diag_string(&self->d.v[0]);
+	ASSERT_NE(NULL, line);
+	EXPECT_EQ(0, strncmp(line, "long.policy:3:", 14)) TH_LOG("%.80s", line);
+	EXPECT_NE(NULL, strstr(line, self->val));
+	EXPECT_TRUE(ends_with(line, "(from the value of @{X}, line 1)")) TH_LOG("%.80s", line);
 	free(line);
-	mg_diags_free(&d);
-	free(text);
-	free(val);
 }
 
 /* A file name longer than the old 256-byte field comes back whole. */
-static void test_long_file_name(void)
+TEST(a_long_file_name_is_kept_whole)
 {
 	char name[1200];
 	struct mg_diags d = { 0 };
@@ -89,13 +115,15 @@ static void test_long_file_name(void)
 	memset(name, 'f', sizeof(name) - 8);
 	strcpy(name + sizeof(name) - 8, ".policy");
 	err = compile("profile a {\n    file rel r\n}\n", 28, name, &d);
-	tap_ok(err == -EINVAL && d.n == 1 && !strcmp(d.v[0].file, name) &&
-	       strstr(d.v[0].msg, "relative path"), "a long file name is kept whole");
+	EXPECT_EQ(-EINVAL, err);
+	ASSERT_EQ(1, d.n) show(_metadata, &d);
+	EXPECT_STREQ(name, d.v[0].file);
+	EXPECT_NE(NULL, strstr(d.v[0].msg, "relative path")) show(_metadata, &d);
 	mg_diags_free(&d);
 }
 
 /* A message that points at an earlier place in another file names that file whole. */
-static void test_long_file_elsewhere(void)
+TEST(an_earlier_place_in_a_long_named_file_is_named_whole)
 {
 #define A "profile a {\n    attach /bin/x\n}\n"
 #define B "profile a {\n    attach /bin/y\n}\n"
@@ -104,22 +132,19 @@ static void test_long_file_elsewhere(void)
 	struct mg_policy *p;
 	void *blob = NULL;
 	size_t len = 0;
-	bool ok;
 
 	memset(name, 'g', sizeof(name) - 8);
 	strcpy(name + sizeof(name) - 8, ".policy");
-	if (mg_policy_new(&p)) {
-		tap_ok(false, "an earlier place in a long-named file is named whole");
-		return;
-	}
+	ASSERT_EQ(0, mg_policy_new(&p));
 	mg_policy_add_text(p, A, strlen(A), name);
 	mg_policy_add_text(p, B, strlen(B), "b.policy");
 	mg_policy_build(p, &blob, &len, &d);
 	snprintf(want, sizeof(want), "(first defined at %s:1)", name);
-	ok = d.n == 1 && !strcmp(d.v[0].file, "b.policy") && strstr(d.v[0].msg, want);
-	tap_ok(ok, "an earlier place in a long-named file is named whole");
-	if (!ok)
-		show(&d);
+	EXPECT_EQ(1, d.n) show(_metadata, &d);
+	if (d.n == 1) {
+		EXPECT_STREQ("b.policy", d.v[0].file);
+		EXPECT_NE(NULL, strstr(d.v[0].msg, want)) show(_metadata, &d);
+	}
 	free(blob);
 	mg_diags_free(&d);
 	mg_policy_free(p);
@@ -127,63 +152,79 @@ static void test_long_file_elsewhere(void)
 #undef B
 }
 
-struct lex_case {
-	const char *name;
+FIXTURE(lexer) {
+};
+
+FIXTURE_VARIANT(lexer) {
 	const char *text;
 	size_t len;
 	unsigned line, col;	/* 0: must compile */
 	const char *msg;
 };
 
-#define T(s) s, sizeof(s) - 1
+#define T(s) .text = s, .len = sizeof(s) - 1
 
-static const struct lex_case lex_cases[] = {
-	{ "NUL in a comment", T("# a\0b\nprofile a {\n    file /x r\n}\n"), 1, 4,
-	  "NUL byte in comment" },
-	{ "control character in a comment", T("profile a {   # \x01\n    file /x r\n}\n"), 1, 17,
-	  "control character 0x01 in comment" },
-	{ "DEL in a comment", T("profile a {\n    file /x r # x\x7f\n}\n"), 2, 18,
-	  "control character 0x7f in comment" },
-	{ "escape sequence in a comment", T("# \x1b[31mred\nprofile a {\n    file /x r\n}\n"),
-	  1, 3, "control character 0x1b in comment" },
-	{ "form feed in a comment", T("#\f\nprofile a {\n    file /x r\n}\n"), 1, 2,
-	  "control character 0x0c in comment" },
-	{ "vertical tab after a word", T("profile a {\n    file /x r\v\n}\n"), 2, 14,
-	  "control character 0x0b" },
-	{ "tab and CR in a comment are fine", T("#\ta\tb\r\nprofile a {\n    file /x r\n}\n"),
-	  0, 0, NULL },
+FIXTURE_VARIANT_ADD(lexer, nul_in_a_comment) {
+	T("# a\0b\nprofile a {\n    file /x r\n}\n"),
+	.line = 1, .col = 4, .msg = "NUL byte in comment",
 };
 
-static void test_comments(void)
+FIXTURE_VARIANT_ADD(lexer, control_character_in_a_comment) {
+	T("profile a {   # \x01\n    file /x r\n}\n"),
+	.line = 1, .col = 17, .msg = "control character 0x01 in comment",
+};
+
+FIXTURE_VARIANT_ADD(lexer, del_in_a_comment) {
+	T("profile a {\n    file /x r # x\x7f\n}\n"),
+	.line = 2, .col = 18, .msg = "control character 0x7f in comment",
+};
+
+FIXTURE_VARIANT_ADD(lexer, escape_sequence_in_a_comment) {
+	T("# \x1b[31mred\nprofile a {\n    file /x r\n}\n"),
+	.line = 1, .col = 3, .msg = "control character 0x1b in comment",
+};
+
+FIXTURE_VARIANT_ADD(lexer, form_feed_in_a_comment) {
+	T("#\f\nprofile a {\n    file /x r\n}\n"),
+	.line = 1, .col = 2, .msg = "control character 0x0c in comment",
+};
+
+FIXTURE_VARIANT_ADD(lexer, vertical_tab_after_a_word) {
+	T("profile a {\n    file /x r\v\n}\n"),
+	.line = 2, .col = 14, .msg = "control character 0x0b",
+};
+
+FIXTURE_VARIANT_ADD(lexer, tab_and_cr_in_a_comment_are_fine) {
+	T("#\ta\tb\r\nprofile a {\n    file /x r\n}\n"),
+	.line = 0, .col = 0, .msg = NULL,
+};
+
+FIXTURE_SETUP(lexer)
 {
-	size_t i;
+}
 
-	for (i = 0; i < sizeof(lex_cases) / sizeof(lex_cases[0]); i++) {
-		const struct lex_case *c = &lex_cases[i];
-		struct mg_diags d = { 0 };
-		int err = compile(c->text, c->len, "c.policy", &d);
-		bool ok;
+FIXTURE_TEARDOWN(lexer)
+{
+}
 
-		if (!c->line)
-			ok = err == 0 && d.n == 0;
-		else
-			ok = err == -EINVAL && d.n == 1 && d.v[0].line == c->line &&
-			     d.v[0].col == c->col && strstr(d.v[0].msg, c->msg);
-		tap_ok(ok, "lexer: %s", c->name);
-		if (!ok) {
-			printf("# got %d:\n", err);
-			show(&d);
+TEST_F(lexer, diagnosed_at_its_place)
+{
+	struct mg_diags d = { 0 };
+	int err = compile(variant->text, variant->len, "c.policy", &d);
+
+	if (!variant->line) {
+		EXPECT_EQ(0, err);
+		EXPECT_EQ(0, d.n) show(_metadata, &d);
+	} else {
+		EXPECT_EQ(-EINVAL, err);
+		EXPECT_EQ(1, d.n) show(_metadata, &d);
+		if (d.n == 1) {
+			EXPECT_EQ(variant->line, d.v[0].line);
+			EXPECT_EQ(variant->col, d.v[0].col);
+			EXPECT_NE(NULL, strstr(d.v[0].msg, variant->msg)) show(_metadata, &d);
 		}
-		mg_diags_free(&d);
 	}
+	mg_diags_free(&d);
 }
 
-int main(void)
-{
-	tap_start();
-	test_long_path_from_variable();
-	test_long_file_name();
-	test_long_file_elsewhere();
-	test_comments();
-	return tap_end();
-}
+TEST_HARNESS_MAIN

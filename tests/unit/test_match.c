@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The DFA matcher as a table of (path, access) -> (allowed, deciding rule), with globs, plus the
- * exec disposition and the attachment lookup (exact beats glob).
+ * exec disposition and the attachment lookup (exact beats glob). Each row of the table is a
+ * fixture variant of "row", so each is its own result.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "blob_builder.h"
 #include "match.h"
-#include "tap.h"
+#include "kselftest_harness.h"
 
 enum { RD = MEDGATE_ACCESS_READ, WR = MEDGATE_ACCESS_WRITE, AP = MEDGATE_ACCESS_APPEND,
        EX = MEDGATE_ACCESS_EXEC, MM = MEDGATE_ACCESS_MMAP_EXEC, CR = MEDGATE_ACCESS_CREATE };
@@ -40,7 +41,60 @@ static const char policy[] =
 	"    attach /usr/bin/empty\n"
 	"}\n";
 
-struct row {
+/* The compiled policy above, validated: what every test here matches against. */
+struct compiled {
+	u8 *blob;
+	size_t len;
+	struct medgate_blob_view v;
+	const struct medgate_blob_profile *svc;
+};
+
+static int compiled_load(struct compiled *c, const char **why)
+{
+	*why = "";
+	c->blob = bb_compile(policy, &c->len);
+	if (medgate_blob_validate(c->blob, c->len, &c->v, why))
+		return -1;
+	c->svc = medgate_blob_find_profile(&c->v, medgate_profile_id("svc"));
+	return 0;
+}
+
+FIXTURE(svc) {
+	struct compiled c;
+};
+
+FIXTURE_SETUP(svc)
+{
+	const char *why;
+
+	ASSERT_EQ(0, compiled_load(&self->c, &why)) TH_LOG("fixture invalid: %s", why);
+}
+
+FIXTURE_TEARDOWN(svc)
+{
+	free(self->c.blob);
+}
+
+TEST(policy_fixture_valid)
+{
+	struct compiled c;
+	const char *why;
+
+	EXPECT_EQ(0, compiled_load(&c, &why)) TH_LOG("%s", why);
+	free(c.blob);
+}
+
+TEST_F(svc, profile_present)
+{
+	ASSERT_NE(NULL, self->c.svc);
+	EXPECT_EQ(13, self->c.svc->n_rules);
+}
+
+FIXTURE(row) {
+	struct compiled c;
+};
+
+FIXTURE_VARIANT(row) {
 	const char *path;
 	u32 access;
 	int allowed;
@@ -48,151 +102,391 @@ struct row {
 	int explicit_deny;
 };
 
-static const struct row rows[] = {
-	{ "/etc/svc.conf", RD, 1, 4, 0 },
-	{ "/etc/svc.conf", WR, 1, 10, 0 },		/* a later rule adds the missing bit */
-	{ "/etc/svc.conf", RD | WR, 1, 4, 0 },		/* union of two rules */
-	{ "/etc/svc.conf", EX, 0, 0, 0 },
-	{ "/etc/svc.conf", RD | EX, 0, 0, 0 },		/* a partial grant is the default deny */
-	{ "/etc/svc.conf.bak", RD, 0, 0, 0 },		/* exact means exact */
-	{ "/etc/svc", RD, 0, 0, 0 },
-	{ "/var/log/svc/a.log", AP, 1, 5, 0 },
-	{ "/var/log/svc/a.log", WR, 0, 0, 0 },		/* append does not grant write */
-	{ "/var/log/svc/deep/er/b.log", RD, 1, 5, 0 },
-	{ "/var/log/svc", RD, 0, 0, 0 },		/* DIR/ ** is what is below DIR */
-	{ "/var/log/svc/", RD, 1, 5, 0 },		/* ** may be empty */
-	{ "/var/log/svcx/a.log", RD, 0, 0, 0 },
-	{ "/var/log/svc/secret/k", RD, 0, 6, 1 },	/* deny beats the broader allow */
-	{ "/var/log/svc/secret/k", AP, 1, 5, 0 },	/* the deny covers read only */
-	{ "/var/log/svc/secret/k", RD | AP, 0, 6, 1 },
-	{ "/data/x", AP, 1, 7, 0 },			/* write grants append */
-	{ "/data/x", RD | WR, 1, 7, 0 },
-	{ "/data/x/y/z", WR, 1, 7, 0 },
-	{ "/data/x", CR, 0, 0, 0 },
-	{ "/bin/busybox", EX, 1, 8, 0 },
-	{ "/bin/busybox", MM, 1, 8, 0 },		/* exec grants executable mappings */
-	{ "/bin/busybox", RD, 0, 0, 0 },
-	{ "/usr/bin/helper", EX, 1, 9, 0 },
-	{ "/etc/a.d/x.conf", RD, 1, 11, 0 },
-	{ "/etc/.d/x.conf", RD, 1, 11, 0 },		/* * may be empty */
-	{ "/etc/a.d/b/x.conf", RD, 0, 0, 0 },		/* * stays in one component */
-	{ "/etc/a.d/private.conf", RD, 0, 12, 1 },	/* a glob deny beats a glob allow */
-	{ "/etc/a.d/private.conf", WR, 0, 0, 0 },
-	{ "/srv/b7/database", RD, 1, 13, 0 },
-	{ "/srv/d7/data", RD, 0, 0, 0 },
-	{ "/srv/b/data", RD, 0, 0, 0 },			/* ? is one byte, never '/' */
-	{ "/lib/x86/libc.so", EX, 1, 14, 0 },
-	{ "/lib/x86/libc.so", MM, 1, 14, 0 },
-	{ "/lib/ld-linux.so", MM, 1, 14, 0 },		/* first matching rule that grants m */
-	{ "/lib/ld-linux.so", EX | MM, 1, 14, 0 },
-	{ "/lib/ld-linux.so", RD, 0, 0, 0 },
-	{ "/spool/in/f", CR, 0, 0, 0 },			/* the '/' around ** is literal */
-	{ "/spool/a/in/f", CR, 1, 16, 0 },
-	{ "/spool/a/b/in/f", CR, 1, 16, 0 },
-	{ "", RD, 0, 0, 0 },
-	{ "/", RD, 0, 0, 0 },
-	{ "etc/svc.conf", RD, 0, 0, 0 },
+FIXTURE_VARIANT_ADD(row, etc_svc_conf_r) {
+	.path = "/etc/svc.conf", .access = RD, .allowed = 1, .line = 4, .explicit_deny = 0,
 };
+
+/* a later rule adds the missing bit */
+FIXTURE_VARIANT_ADD(row, etc_svc_conf_w) {
+	.path = "/etc/svc.conf", .access = WR, .allowed = 1, .line = 10, .explicit_deny = 0,
+};
+
+/* union of two rules */
+FIXTURE_VARIANT_ADD(row, etc_svc_conf_rw) {
+	.path = "/etc/svc.conf", .access = RD | WR, .allowed = 1, .line = 4, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, etc_svc_conf_x) {
+	.path = "/etc/svc.conf", .access = EX, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+/* a partial grant is the default deny */
+FIXTURE_VARIANT_ADD(row, etc_svc_conf_rx) {
+	.path = "/etc/svc.conf", .access = RD | EX, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+/* exact means exact */
+FIXTURE_VARIANT_ADD(row, etc_svc_conf_bak_r) {
+	.path = "/etc/svc.conf.bak", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, etc_svc_r) {
+	.path = "/etc/svc", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, var_log_svc_a_log_a) {
+	.path = "/var/log/svc/a.log", .access = AP, .allowed = 1, .line = 5, .explicit_deny = 0,
+};
+
+/* append does not grant write */
+FIXTURE_VARIANT_ADD(row, var_log_svc_a_log_w) {
+	.path = "/var/log/svc/a.log", .access = WR, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, var_log_svc_deep_er_b_log_r) {
+	.path = "/var/log/svc/deep/er/b.log", .access = RD, .allowed = 1, .line = 5, .explicit_deny = 0,
+};
+
+/* DIR/ ** is what is below DIR */
+FIXTURE_VARIANT_ADD(row, var_log_svc_r) {
+	.path = "/var/log/svc", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+/* ** may be empty */
+FIXTURE_VARIANT_ADD(row, var_log_svc_slash_r) {
+	.path = "/var/log/svc/", .access = RD, .allowed = 1, .line = 5, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, var_log_svcx_a_log_r) {
+	.path = "/var/log/svcx/a.log", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+/* deny beats the broader allow */
+FIXTURE_VARIANT_ADD(row, var_log_svc_secret_k_r) {
+	.path = "/var/log/svc/secret/k", .access = RD, .allowed = 0, .line = 6, .explicit_deny = 1,
+};
+
+/* the deny covers read only */
+FIXTURE_VARIANT_ADD(row, var_log_svc_secret_k_a) {
+	.path = "/var/log/svc/secret/k", .access = AP, .allowed = 1, .line = 5, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, var_log_svc_secret_k_ra) {
+	.path = "/var/log/svc/secret/k", .access = RD | AP, .allowed = 0, .line = 6, .explicit_deny = 1,
+};
+
+/* write grants append */
+FIXTURE_VARIANT_ADD(row, data_x_a) {
+	.path = "/data/x", .access = AP, .allowed = 1, .line = 7, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, data_x_rw) {
+	.path = "/data/x", .access = RD | WR, .allowed = 1, .line = 7, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, data_x_y_z_w) {
+	.path = "/data/x/y/z", .access = WR, .allowed = 1, .line = 7, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, data_x_c) {
+	.path = "/data/x", .access = CR, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, bin_busybox_x) {
+	.path = "/bin/busybox", .access = EX, .allowed = 1, .line = 8, .explicit_deny = 0,
+};
+
+/* exec grants executable mappings */
+FIXTURE_VARIANT_ADD(row, bin_busybox_m) {
+	.path = "/bin/busybox", .access = MM, .allowed = 1, .line = 8, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, bin_busybox_r) {
+	.path = "/bin/busybox", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, usr_bin_helper_x) {
+	.path = "/usr/bin/helper", .access = EX, .allowed = 1, .line = 9, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, etc_a_d_x_conf_r) {
+	.path = "/etc/a.d/x.conf", .access = RD, .allowed = 1, .line = 11, .explicit_deny = 0,
+};
+
+/* * may be empty */
+FIXTURE_VARIANT_ADD(row, etc_d_x_conf_r) {
+	.path = "/etc/.d/x.conf", .access = RD, .allowed = 1, .line = 11, .explicit_deny = 0,
+};
+
+/* * stays in one component */
+FIXTURE_VARIANT_ADD(row, etc_a_d_b_x_conf_r) {
+	.path = "/etc/a.d/b/x.conf", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+/* a glob deny beats a glob allow */
+FIXTURE_VARIANT_ADD(row, etc_a_d_private_conf_r) {
+	.path = "/etc/a.d/private.conf", .access = RD, .allowed = 0, .line = 12, .explicit_deny = 1,
+};
+
+FIXTURE_VARIANT_ADD(row, etc_a_d_private_conf_w) {
+	.path = "/etc/a.d/private.conf", .access = WR, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, srv_b7_database_r) {
+	.path = "/srv/b7/database", .access = RD, .allowed = 1, .line = 13, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, srv_d7_data_r) {
+	.path = "/srv/d7/data", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+/* ? is one byte, never '/' */
+FIXTURE_VARIANT_ADD(row, srv_b_data_r) {
+	.path = "/srv/b/data", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, lib_x86_libc_so_x) {
+	.path = "/lib/x86/libc.so", .access = EX, .allowed = 1, .line = 14, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, lib_x86_libc_so_m) {
+	.path = "/lib/x86/libc.so", .access = MM, .allowed = 1, .line = 14, .explicit_deny = 0,
+};
+
+/* first matching rule that grants m */
+FIXTURE_VARIANT_ADD(row, lib_ld_linux_so_m) {
+	.path = "/lib/ld-linux.so", .access = MM, .allowed = 1, .line = 14, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, lib_ld_linux_so_xm) {
+	.path = "/lib/ld-linux.so", .access = EX | MM, .allowed = 1, .line = 14, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, lib_ld_linux_so_r) {
+	.path = "/lib/ld-linux.so", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+/* the '/' around ** is literal */
+FIXTURE_VARIANT_ADD(row, spool_in_f_c) {
+	.path = "/spool/in/f", .access = CR, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, spool_a_in_f_c) {
+	.path = "/spool/a/in/f", .access = CR, .allowed = 1, .line = 16, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, spool_a_b_in_f_c) {
+	.path = "/spool/a/b/in/f", .access = CR, .allowed = 1, .line = 16, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, empty_r) {
+	.path = "", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, root_r) {
+	.path = "/", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_VARIANT_ADD(row, relative_etc_svc_conf_r) {
+	.path = "etc/svc.conf", .access = RD, .allowed = 0, .line = 0, .explicit_deny = 0,
+};
+
+FIXTURE_SETUP(row)
+{
+	const char *why;
+
+	ASSERT_EQ(0, compiled_load(&self->c, &why)) TH_LOG("fixture invalid: %s", why);
+	ASSERT_NE(NULL, self->c.svc);
+}
+
+FIXTURE_TEARDOWN(row)
+{
+	free(self->c.blob);
+}
+
+TEST_F(row, decides)
+{
+	const struct medgate_blob_profile *svc = self->c.svc;
+	struct medgate_match m;
+	bool ident;
+
+	medgate_match_file(&self->c.v, svc, variant->path, variant->access, &m);
+	/* One rule per line from line 4: rule index and line agree. */
+	ident = variant->line ? m.rule == svc->first_rule + (variant->line - 4) && m.file &&
+				!strcmp(m.file, "test.policy")
+			      : m.rule == MEDGATE_RULE_NONE && !m.file;
+	EXPECT_EQ(variant->allowed, m.allowed);
+	EXPECT_EQ(variant->line, m.line);
+	EXPECT_EQ(variant->explicit_deny, m.explicit_deny);
+	EXPECT_TRUE(ident) TH_LOG("deciding rule %u names file %s", m.rule, m.file ? m.file : "-");
+	if (!_metadata->passed)
+		TH_LOG("'%s' access %#x -> %s by line %u%s", variant->path, variant->access,
+		       m.allowed ? "allow" : "deny", m.line, m.explicit_deny ? " (explicit)" : "");
+}
+
+TEST_F(svc, exec_rule_moves_to_the_helper_profile)
+{
+	struct medgate_match m;
+
+	medgate_match_file(&self->c.v, self->c.svc, "/usr/bin/helper", EX, &m);
+	EXPECT_EQ(MEDGATE_EXEC_MOVE, m.exec_mode);
+	EXPECT_EQ(medgate_profile_id("helper"), m.target);
+}
+
+TEST_F(svc, exec_rule_stays)
+{
+	struct medgate_match m;
+
+	medgate_match_file(&self->c.v, self->c.svc, "/bin/busybox", EX, &m);
+	EXPECT_EQ(MEDGATE_EXEC_STAY, m.exec_mode);
+	EXPECT_EQ(0, m.target);
+}
+
+TEST_F(svc, no_disposition_without_a_grant)
+{
+	struct medgate_match m;
+
+	medgate_match_file(&self->c.v, self->c.svc, "/usr/bin/helper", RD, &m);
+	EXPECT_FALSE(m.allowed);
+	EXPECT_EQ(MEDGATE_EXEC_STAY, m.exec_mode);
+	EXPECT_EQ(0, m.target);
+}
+
+TEST_F(svc, a_profile_without_rules_denies_everything)
+{
+	const struct medgate_blob_profile *p;
+	struct medgate_match m;
+
+	p = medgate_blob_find_profile(&self->c.v, medgate_profile_id("empty"));
+	ASSERT_NE(NULL, p);
+	medgate_match_file(&self->c.v, p, "/tmp/x", RD, &m);
+	EXPECT_EQ(MEDGATE_DFA_NONE, p->dfa);
+	EXPECT_FALSE(m.allowed);
+	EXPECT_EQ(MEDGATE_RULE_NONE, m.rule);
+}
+
+/* medgate_match_attach(@path) finds @profile ("" for none: the task stays unconfined). */
+static bool attaches_to(struct __test_metadata *_metadata, const struct compiled *c,
+			const char *path, const char *profile)
+{
+	const struct medgate_blob_profile *p = medgate_match_attach(&c->v, path);
+
+	if (!*profile) {
+		EXPECT_EQ(NULL, p) TH_LOG("%s attaches to profile id %llu", path,
+					(unsigned long long)p->id);
+		return p == NULL;
+	}
+	EXPECT_NE(NULL, p) TH_LOG("%s attaches to no profile", path);
+	if (!p)
+		return false;
+	EXPECT_EQ(medgate_profile_id(profile), p->id) TH_LOG("%s", path);
+	return p->id == medgate_profile_id(profile);
+}
+
+TEST_F(svc, exact_attachment_of_svc)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/svc", "svc");
+}
+
+TEST_F(svc, glob_attachment_of_svc)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/svc-worker", "svc");
+}
+
+TEST_F(svc, an_exact_attachment_beats_a_glob)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/svc-helper", "helper");
+}
+
+TEST_F(svc, attachment_of_helper)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/helper-direct", "helper");
+}
+
+TEST_F(svc, attachment_of_a_profile_without_rules)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/empty", "empty");
+}
+
+TEST_F(svc, no_attachment_unconfined)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/svc3", "");
+}
+
+TEST_F(svc, a_prefix_is_not_a_match)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/sv", "");
+}
+
+TEST_F(svc, star_stays_in_one_component)
+{
+	attaches_to(_metadata, &self->c, "/usr/bin/svc-x/y", "");
+}
 
 /*
  * A state with many transitions (one per rule below /w/), so the walk's binary search over wide
  * states is exercised, not only the scan of narrow ones: every byte is tried at that state.
  */
-static void test_wide_state(void)
-{
-	static const char names[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy";
-	char text[8192], path[16];
-	const struct medgate_blob_profile *p;
-	struct medgate_blob_view v;
-	size_t used, len, i, wrong = 0;
-	const char *why = "";
-	struct medgate_match m;
-	unsigned int ch;
+static const char wide_names[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxy";
+
+FIXTURE(wide) {
 	u8 *blob;
+	size_t len;
+	int valid;		/* medgate_blob_validate()'s result */
+	const char *why;
+	struct medgate_blob_view v;
+};
+
+FIXTURE_SETUP(wide)
+{
+	char text[8192];
+	size_t used, i;
 
 	used = snprintf(text, sizeof(text), "profile wide {\n");
 	/* Every other character, so that the bytes between them must miss. */
-	for (i = 0; names[i]; i += 2)
-		used += snprintf(text + used, sizeof(text) - used, "  file /w/%c r\n", names[i]);
+	for (i = 0; wide_names[i]; i += 2)
+		used += snprintf(text + used, sizeof(text) - used, "  file /w/%c r\n", wide_names[i]);
 	snprintf(text + used, sizeof(text) - used, "}\n");
-	blob = bb_compile(text, &len);
-	if (!tap_ok(blob && medgate_blob_validate(blob, len, &v, &why) == 0, "wide fixture (%s)", why))
-		return;
-	p = medgate_blob_find_profile(&v, medgate_profile_id("wide"));
+	self->why = "";
+	self->blob = bb_compile(text, &self->len);
+	self->valid = medgate_blob_validate(self->blob, self->len, &self->v, &self->why);
+}
+
+FIXTURE_TEARDOWN(wide)
+{
+	free(self->blob);
+}
+
+TEST_F(wide, fixture_valid)
+{
+	EXPECT_EQ(0, self->valid) TH_LOG("%s", self->why);
+}
+
+TEST_F(wide, every_byte_decided_right)
+{
+	const struct medgate_blob_profile *p;
+	struct medgate_match m;
+	size_t wrong = 0;
+	unsigned int ch;
+	char path[16];
+
+	ASSERT_EQ(0, self->valid) TH_LOG("%s", self->why);
+	p = medgate_blob_find_profile(&self->v, medgate_profile_id("wide"));
+	ASSERT_NE(NULL, p);
 	for (ch = 1; ch < 256; ch++) {
-		bool expect = ch != '/' && strchr(names, (int)ch) &&
-			      (strchr(names, (int)ch) - names) % 2 == 0;
+		bool expect = ch != '/' && strchr(wide_names, (int)ch) &&
+			      (strchr(wide_names, (int)ch) - wide_names) % 2 == 0;
 
 		snprintf(path, sizeof(path), "/w/%c", (char)ch);
-		medgate_match_file(&v, p, path, RD, &m);
-		if (m.allowed != expect)
+		medgate_match_file(&self->v, p, path, RD, &m);
+		if (m.allowed != expect) {
+			TH_LOG("byte %#x: %s, want %s", ch, m.allowed ? "allowed" : "denied",
+			       expect ? "allowed" : "denied");
 			wrong++;
+		}
 	}
-	tap_ok(wrong == 0, "a state with %zu transitions: every byte decided right (%zu wrong)",
-	       (sizeof(names) - 1 + 1) / 2, wrong);
-	free(blob);
+	EXPECT_EQ(0, wrong) TH_LOG("a state with %zu transitions: %zu bytes decided wrong",
+				   (sizeof(wide_names) - 1 + 1) / 2, wrong);
 }
 
-int main(void)
-{
-	const struct medgate_blob_profile *svc, *p;
-	struct medgate_blob_view v;
-	const char *why = "";
-	struct medgate_match m;
-	size_t len, i;
-	u8 *blob;
-
-	tap_start();
-	blob = bb_compile(policy, &len);
-	if (!tap_ok(medgate_blob_validate(blob, len, &v, &why) == 0, "fixture valid (%s)", why))
-		return tap_end();
-	svc = medgate_blob_find_profile(&v, medgate_profile_id("svc"));
-	tap_ok(svc != NULL && svc->n_rules == 13, "profile svc present");
-
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const struct row *r = &rows[i];
-		bool ident;
-
-		medgate_match_file(&v, svc, r->path, r->access, &m);
-		/* One rule per line from line 4: rule index and line agree. */
-		ident = r->line ? m.rule == svc->first_rule + (r->line - 4) && m.file &&
-				  !strcmp(m.file, "test.policy")
-				: m.rule == MEDGATE_RULE_NONE && !m.file;
-		tap_ok(m.allowed == r->allowed && m.line == r->line &&
-		       m.explicit_deny == r->explicit_deny && ident,
-		       "'%s' access %#x -> %s by line %u%s", r->path, r->access,
-		       m.allowed ? "allow" : "deny", m.line, m.explicit_deny ? " (explicit)" : "");
-	}
-
-	medgate_match_file(&v, svc, "/usr/bin/helper", EX, &m);
-	tap_ok(m.exec_mode == MEDGATE_EXEC_MOVE && m.target == medgate_profile_id("helper"),
-	       "exec rule moves to the helper profile");
-	medgate_match_file(&v, svc, "/bin/busybox", EX, &m);
-	tap_ok(m.exec_mode == MEDGATE_EXEC_STAY && m.target == 0, "exec rule stays");
-	medgate_match_file(&v, svc, "/usr/bin/helper", RD, &m);
-	tap_ok(!m.allowed && m.exec_mode == MEDGATE_EXEC_STAY && m.target == 0,
-	       "no disposition without a grant");
-
-	p = medgate_blob_find_profile(&v, medgate_profile_id("empty"));
-	medgate_match_file(&v, p, "/tmp/x", RD, &m);
-	tap_ok(p && p->dfa == MEDGATE_DFA_NONE && !m.allowed && m.rule == MEDGATE_RULE_NONE,
-	       "a profile without rules denies everything");
-
-	p = medgate_match_attach(&v, "/usr/bin/svc");
-	tap_ok(p && p->id == medgate_profile_id("svc"), "exact attachment of svc");
-	p = medgate_match_attach(&v, "/usr/bin/svc-worker");
-	tap_ok(p && p->id == medgate_profile_id("svc"), "glob attachment of svc");
-	p = medgate_match_attach(&v, "/usr/bin/svc-helper");
-	tap_ok(p && p->id == medgate_profile_id("helper"), "an exact attachment beats a glob");
-	p = medgate_match_attach(&v, "/usr/bin/helper-direct");
-	tap_ok(p && p->id == medgate_profile_id("helper"), "attachment of helper");
-	p = medgate_match_attach(&v, "/usr/bin/empty");
-	tap_ok(p && p->id == medgate_profile_id("empty"), "attachment of a profile without rules");
-	tap_ok(medgate_match_attach(&v, "/usr/bin/svc3") == NULL, "no attachment, unconfined");
-	tap_ok(medgate_match_attach(&v, "/usr/bin/sv") == NULL, "a prefix is not a match");
-	tap_ok(medgate_match_attach(&v, "/usr/bin/svc-x/y") == NULL, "* stays in one component");
-
-	free(blob);
-	test_wide_state();
-	return tap_end();
-}
+TEST_HARNESS_MAIN

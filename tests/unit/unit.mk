@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Host unit tests: plain C programs that print kselftest-style TAP and exit non-zero on failure.
-# Included by tests/tests.mk after user/user.mk (LIBMEDGATE, MEDGATE_USER_CFLAGS), which runs every
+# Host unit tests: kselftest-harness programs (TEST, TEST_F, FIXTURE_VARIANT, like the VM selftests:
+# one TAP framework for both), run on the build machine. Included by tests/tests.mk after
+# user/user.mk (LIBMEDGATE, MEDGATE_USER_CFLAGS) and after KSFT_DIR is known; tests.mk runs every
 # binary in UNIT_TESTS and collects the TAP.
 #
 # One rule for all of them: each is its own source plus the blob builder of the tests, linked
@@ -25,9 +26,16 @@ $(UNIT_HELPERS): $(UNIT_OUT)/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(UNIT_TESTS): $(UNIT_OUT)/%: tests/unit/%.c $(UNIT_HELPERS) $(LIBMEDGATE)
+# The harness header comes from the kernel source at build time (scripts/kselftest-headers.sh);
+# it is order-only: the -MMD dependency file notices when it changes. Its macros compare signed
+# with unsigned values and pass unused arguments, hence the two -Wno- (as for the selftests).
+UNIT_KSFT_CFLAGS := -I$(KSFT_DIR) -Wno-sign-compare -Wno-unused-parameter
+
+$(UNIT_TESTS): $(UNIT_OUT)/%: tests/unit/%.c $(UNIT_HELPERS) $(LIBMEDGATE) \
+	       | $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -MMD -MP -o $@ $< $(UNIT_HELPERS) $(LIBMEDGATE) $(MEDGATE_JSON_LIBS)
+	$(CC) $(UNIT_CFLAGS) $(UNIT_KSFT_CFLAGS) -MMD -MP -o $@ $< $(UNIT_HELPERS) $(LIBMEDGATE) \
+		$(MEDGATE_JSON_LIBS)
 
 $(UNIT_OUT)/test_cli: $(USER_OUT)/medgatectl
 
