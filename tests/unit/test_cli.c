@@ -14,8 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tap.h"
+#include "scratch.h"
+#include "kselftest_harness.h"
 
+/* The scratch directory of the running test and the output of its last command. */
 static char tmp[64];
 static char out[1 << 16];
 
@@ -52,135 +54,220 @@ static int sh(const char *fmt, ...)
 
 #define CTL MG_CTL
 
-static void put(const char *name, const char *text)
+/* What a failed check shows: the command's output. */
+#define explain() TH_LOG("output:\n%.2000s", out)
+
+/* Every test runs in a scratch directory of its own, which sh() enters. */
+FIXTURE(cli) {
+};
+
+FIXTURE_SETUP(cli)
 {
-	tap_put_file(tmp, name, text);
+	ASSERT_EQ(0, scratch_new(tmp, sizeof(tmp), "cli"));
 }
 
-static void explain(int ok)
+FIXTURE_TEARDOWN(cli)
 {
-	if (!ok)
-		printf("# output:\n# %.2000s\n", out);
+	scratch_remove(tmp);
 }
 
-static void test_help(void)
-{
-	static const struct { const char *args, *usage; } c[] = {
-		{ "policy load --help", "Usage: medgatectl policy " },
-		{ "policy check x.policy -h", "Usage: medgatectl policy " },
-		{ "policy diff a.policy --base b --help", "Usage: medgatectl policy " },
-		{ "policy --help", "Usage: medgatectl policy " },
-		{ "status --help", "Usage: medgatectl status " },
-		{ "-j status -h", "Usage: medgatectl status " },
-		{ "audit show --help", "Usage: medgatectl audit " },
-		{ "audit show --from 3 -h", "Usage: medgatectl audit " },
-		{ "--help", "Usage: medgatectl [OPTIONS]" },
-	};
-	size_t i;
-	int ok;
+/* --help or -h anywhere on a command line prints the usage of what comes before it. */
+FIXTURE(help) {
+};
 
-	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		/* stdout only: help is an answer, not an error. */
-		ok = sh(CTL " %s 2>/dev/null", c[i].args) == 0 && !strncmp(out, c[i].usage,
-									 strlen(c[i].usage));
-		tap_ok(ok, "help: medgatectl %s", c[i].args);
-		explain(ok);
-	}
-	ok = sh(CTL " policy check -- --help") == 1 && strstr(out, "--help: error: cannot open");
-	tap_ok(ok, "help: after --, --help is a file name");
-	explain(ok);
-	ok = sh(CTL " policy frobnicate") == 2 && strstr(out, "unknown command \"frobnicate\"");
-	tap_ok(ok, "help: an unknown command is still a usage error");
-	explain(ok);
+FIXTURE_VARIANT(help) {
+	const char *args, *usage;
+};
+
+FIXTURE_VARIANT_ADD(help, policy_load_help) {
+	.args = "policy load --help", .usage = "Usage: medgatectl policy ",
+};
+
+FIXTURE_VARIANT_ADD(help, policy_check_x_policy_h) {
+	.args = "policy check x.policy -h", .usage = "Usage: medgatectl policy ",
+};
+
+FIXTURE_VARIANT_ADD(help, policy_diff_a_policy_base_b_help) {
+	.args = "policy diff a.policy --base b --help", .usage = "Usage: medgatectl policy ",
+};
+
+FIXTURE_VARIANT_ADD(help, policy_help) {
+	.args = "policy --help", .usage = "Usage: medgatectl policy ",
+};
+
+FIXTURE_VARIANT_ADD(help, status_help) {
+	.args = "status --help", .usage = "Usage: medgatectl status ",
+};
+
+FIXTURE_VARIANT_ADD(help, j_status_h) {
+	.args = "-j status -h", .usage = "Usage: medgatectl status ",
+};
+
+FIXTURE_VARIANT_ADD(help, audit_show_help) {
+	.args = "audit show --help", .usage = "Usage: medgatectl audit ",
+};
+
+FIXTURE_VARIANT_ADD(help, audit_show_from_3_h) {
+	.args = "audit show --from 3 -h", .usage = "Usage: medgatectl audit ",
+};
+
+FIXTURE_VARIANT_ADD(help, top_level) {
+	.args = "--help", .usage = "Usage: medgatectl [OPTIONS]",
+};
+
+FIXTURE_SETUP(help)
+{
+	ASSERT_EQ(0, scratch_new(tmp, sizeof(tmp), "cli"));
 }
 
-static void test_dir(void)
+FIXTURE_TEARDOWN(help)
 {
-	int ok;
-
-	sh("mkdir dir");
-	put("dir/a.policy", "profile a {\n    file /etc/a r\n}\n");
-	ok = sh(CTL " policy check dir") == 0 && strstr(out, "ok: 1 profile");
-	tap_ok(ok, "directory: a clean one checks");
-	explain(ok);
-	ok = !sh("ln -s missing.policy dir/b.policy && mkdir dir/c.policy") &&
-	     sh(CTL " policy check dir") == 1 &&
-	     strstr(out, "dir/b.policy: error: dangling symbolic link") &&
-	     strstr(out, "dir/c.policy: error: is a directory");
-	tap_ok(ok, "directory: a dangling symlink and a subdirectory named *.policy are errors");
-	explain(ok);
-	sh("rm -rf dir");
+	scratch_remove(tmp);
 }
 
-static void test_base_pipe(void)
+TEST_F(help, prints_the_usage)
 {
-	int ok;
-
-	put("old.policy", "profile a {\n    file /etc/a r\n}\n");
-	put("new.policy", "profile a {\n    file /etc/a r\n    file /etc/b r\n}\n");
-	ok = sh(CTL " policy compile old.policy -o old.blob") == 0 &&
-	     sh("cat old.blob | " CTL " policy diff new.policy --base /dev/stdin") == 0 &&
-	     strstr(out, "file /etc/b r") && strstr(out, "1 change");
-	tap_ok(ok, "diff --base /dev/stdin: a blob through a pipe");
-	explain(ok);
-	ok = sh("echo garbage | " CTL " policy diff new.policy --base /dev/stdin") == 1 &&
-	     strstr(out, "/dev/stdin: not a compiled policy blob");
-	tap_ok(ok, "diff --base /dev/stdin: text through the pipe is named and explained");
-	explain(ok);
-	ok = sh("cat old.blob | " CTL " policy check /dev/stdin") == 0 &&
-	     strstr(out, "/dev/stdin: ok: compiled policy");
-	tap_ok(ok, "check /dev/stdin: a blob through a pipe is validated as a blob");
-	explain(ok);
-	ok = sh("cat new.policy | " CTL " policy check /dev/stdin") == 0 &&
-	     strstr(out, "ok: 1 profile, 0 attachments, 2 rules");
-	tap_ok(ok, "check /dev/stdin: policy text through a pipe is compiled");
-	explain(ok);
-	ok = sh("cat old.blob | " CTL " policy load /dev/stdin") == 1 && !strstr(out, "error") &&
-	     strstr(out, "medgate.ko is not loaded");
-	tap_ok(ok, "load /dev/stdin: a blob through a pipe goes to the module as it is");
-	explain(ok);
-	ok = sh("head -c 70000000 /dev/zero | " CTL " policy diff new.policy --base /dev/stdin") == 1 &&
-	     strstr(out, "/dev/stdin: more than");
-	tap_ok(ok, "diff --base /dev/stdin: the size cap holds");
-	explain(ok);
+	/* stdout only: help is an answer, not an error. */
+	EXPECT_EQ(0, sh(CTL " %s 2>/dev/null", variant->args)) explain();
+	EXPECT_EQ(0, strncmp(out, variant->usage, strlen(variant->usage))) explain();
 }
 
-static void test_empty_load(void)
+TEST_F(cli, help_after_dashdash_is_a_file_name)
 {
-	static const char *const empty[] = { "/dev/null", "comments.policy", "empty.policy" };
-	size_t i;
-	int ok;
+	EXPECT_EQ(1, sh(CTL " policy check -- --help")) explain();
+	EXPECT_NE(NULL, strstr(out, "--help: error: cannot open")) explain();
+}
 
-	put("comments.policy", "# nothing yet\n\n# still nothing\n");
-	put("empty.policy", "");
-	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
-		char *w, *m;
+TEST_F(cli, an_unknown_command_is_still_a_usage_error)
+{
+	EXPECT_EQ(2, sh(CTL " policy frobnicate")) explain();
+	EXPECT_NE(NULL, strstr(out, "unknown command \"frobnicate\"")) explain();
+}
 
-		/* No module on the host: the load fails, after the warning. */
-		sh(CTL " policy load %s", empty[i]);
-		w = strstr(out, "warning: this policy has no profiles");
-		m = strstr(out, "medgate.ko is not loaded");
-		ok = w && strstr(w, "denied everything") && (!m || w < m);
-		tap_ok(ok, "load %s: warned before loading", empty[i]);
-		explain(ok);
-	}
+TEST_F(cli, directory_a_clean_one_checks)
+{
+	ASSERT_EQ(0, sh("mkdir dir"));
+	ASSERT_EQ(0, scratch_put(tmp, "dir/a.policy", "profile a {\n    file /etc/a r\n}\n"));
+	EXPECT_EQ(0, sh(CTL " policy check dir")) explain();
+	EXPECT_NE(NULL, strstr(out, "ok: 1 profile")) explain();
+}
+
+TEST_F(cli, directory_a_dangling_symlink_and_a_subdirectory_named_policy_are_errors)
+{
+	ASSERT_EQ(0, sh("mkdir dir"));
+	ASSERT_EQ(0, scratch_put(tmp, "dir/a.policy", "profile a {\n    file /etc/a r\n}\n"));
+	ASSERT_EQ(0, sh("ln -s missing.policy dir/b.policy && mkdir dir/c.policy")) explain();
+	EXPECT_EQ(1, sh(CTL " policy check dir")) explain();
+	EXPECT_NE(NULL, strstr(out, "dir/b.policy: error: dangling symbolic link")) explain();
+	EXPECT_NE(NULL, strstr(out, "dir/c.policy: error: is a directory")) explain();
+}
+
+/* An old and a new policy, the old one compiled to old.blob. */
+FIXTURE(pipe) {
+};
+
+FIXTURE_SETUP(pipe)
+{
+	ASSERT_EQ(0, scratch_new(tmp, sizeof(tmp), "cli"));
+	ASSERT_EQ(0, scratch_put(tmp, "old.policy", "profile a {\n    file /etc/a r\n}\n"));
+	ASSERT_EQ(0, scratch_put(tmp, "new.policy",
+				 "profile a {\n    file /etc/a r\n    file /etc/b r\n}\n"));
+	ASSERT_EQ(0, sh(CTL " policy compile old.policy -o old.blob")) explain();
+}
+
+FIXTURE_TEARDOWN(pipe)
+{
+	scratch_remove(tmp);
+}
+
+TEST_F(pipe, diff_base_stdin_a_blob_through_a_pipe)
+{
+	EXPECT_EQ(0, sh("cat old.blob | " CTL " policy diff new.policy --base /dev/stdin")) explain();
+	EXPECT_NE(NULL, strstr(out, "file /etc/b r")) explain();
+	EXPECT_NE(NULL, strstr(out, "1 change")) explain();
+}
+
+TEST_F(pipe, diff_base_stdin_text_through_the_pipe_is_named_and_explained)
+{
+	EXPECT_EQ(1, sh("echo garbage | " CTL " policy diff new.policy --base /dev/stdin")) explain();
+	EXPECT_NE(NULL, strstr(out, "/dev/stdin: not a compiled policy blob")) explain();
+}
+
+TEST_F(pipe, check_stdin_a_blob_through_a_pipe_is_validated_as_a_blob)
+{
+	EXPECT_EQ(0, sh("cat old.blob | " CTL " policy check /dev/stdin")) explain();
+	EXPECT_NE(NULL, strstr(out, "/dev/stdin: ok: compiled policy")) explain();
+}
+
+TEST_F(pipe, check_stdin_policy_text_through_a_pipe_is_compiled)
+{
+	EXPECT_EQ(0, sh("cat new.policy | " CTL " policy check /dev/stdin")) explain();
+	EXPECT_NE(NULL, strstr(out, "ok: 1 profile, 0 attachments, 2 rules")) explain();
+}
+
+TEST_F(pipe, load_stdin_a_blob_through_a_pipe_goes_to_the_module_as_it_is)
+{
+	EXPECT_EQ(1, sh("cat old.blob | " CTL " policy load /dev/stdin")) explain();
+	EXPECT_EQ(NULL, strstr(out, "error")) explain();
+	EXPECT_NE(NULL, strstr(out, "medgate.ko is not loaded")) explain();
+}
+
+TEST_F(pipe, diff_base_stdin_the_size_cap_holds)
+{
+	EXPECT_EQ(1, sh("head -c 70000000 /dev/zero | " CTL " policy diff new.policy --base /dev/stdin"))
+		explain();
+	EXPECT_NE(NULL, strstr(out, "/dev/stdin: more than")) explain();
+}
+
+/* Loading a policy without profiles warns first (no module on the host: the load then fails). */
+FIXTURE(empty_load) {
+};
+
+FIXTURE_VARIANT(empty_load) {
+	const char *file;
+};
+
+FIXTURE_VARIANT_ADD(empty_load, dev_null) {
+	.file = "/dev/null",
+};
+
+FIXTURE_VARIANT_ADD(empty_load, comments_only) {
+	.file = "comments.policy",
+};
+
+FIXTURE_VARIANT_ADD(empty_load, empty_file) {
+	.file = "empty.policy",
+};
+
+FIXTURE_SETUP(empty_load)
+{
+	ASSERT_EQ(0, scratch_new(tmp, sizeof(tmp), "cli"));
+	ASSERT_EQ(0, scratch_put(tmp, "comments.policy", "# nothing yet\n\n# still nothing\n"));
+	ASSERT_EQ(0, scratch_put(tmp, "empty.policy", ""));
+}
+
+FIXTURE_TEARDOWN(empty_load)
+{
+	scratch_remove(tmp);
+}
+
+TEST_F(empty_load, warned_before_loading)
+{
+	char *w, *m;
+
+	sh(CTL " policy load %s", variant->file);
+	w = strstr(out, "warning: this policy has no profiles");
+	m = strstr(out, "medgate.ko is not loaded");
+	ASSERT_NE(NULL, w) explain();
+	EXPECT_NE(NULL, strstr(w, "denied everything")) explain();
+	EXPECT_TRUE(!m || w < m) explain();
+}
+
+TEST_F(cli, load_of_a_policy_with_a_profile_no_warning)
+{
+	ASSERT_EQ(0, scratch_put(tmp, "old.policy", "profile a {\n    file /etc/a r\n}\n"));
 	sh(CTL " policy load old.policy");
-	tap_ok(!strstr(out, "warning"), "load of a policy with a profile: no warning");
+	EXPECT_EQ(NULL, strstr(out, "warning")) explain();
 }
 
-int main(void)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/mg-cli-XXXXXX");
-	if (!mkdtemp(tmp)) {
-		printf("Bail out! cannot create a temporary directory\n");
-		return 1;
-	}
-	tap_start();
-	test_help();
-	test_dir();
-	test_base_pipe();
-	test_empty_load();
-	sh("rm -f *.policy *.blob");
-	rmdir(tmp);
-	return tap_end();
-}
+TEST_HARNESS_MAIN

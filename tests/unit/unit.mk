@@ -20,7 +20,7 @@ UNIT_TESTS	:= $(addprefix $(UNIT_OUT)/,test_blob test_match test_glob test_polic
 UNIT_CFLAGS	:= $(MEDGATE_USER_CFLAGS) -D_GNU_SOURCE -I$(CURDIR)/include/uapi \
 		   -I$(CURDIR)/tests/unit -DMG_TEST_POLICIES='"$(CURDIR)/tests/unit/policies"' \
 		   -DMG_TEST_DATADIR='"$(MEDGATE_DATADIR)"' -DMG_CTL='"$(USER_OUT)/medgatectl"'
-UNIT_HELPERS	:= $(UNIT_OUT)/blob_builder.o
+UNIT_HELPERS	:= $(UNIT_OUT)/blob_builder.o $(UNIT_OUT)/scratch.o
 
 $(UNIT_HELPERS): $(UNIT_OUT)/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
