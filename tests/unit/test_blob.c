@@ -3,12 +3,15 @@
  * The blob validator (format 2): a valid blob passes; every truncation and every single-bit flip
  * of a valid multi-profile glob policy is rejected; each structural rule of docs/policy-blob.md
  * is rejected with its own reason even when the checksum is made to match.
+ *
+ * The truncations and bit flips are one test each that tries every case and logs each one that
+ * is accepted; the structural defects are one fixture variant each (DEFECTS below).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "blob_builder.h"
-#include "tap.h"
+#include "kselftest_harness.h"
 
 /* Two files, three profiles (one without rules), globs in attachments and rules. */
 static const char sample_text[] =
@@ -43,7 +46,7 @@ static u8 *sample(const char *which, size_t *len)
 	if (which == solo_text)
 		return bb_compile(solo_text, len);
 	if (bb_compile2(sample_text, sample_second, 0, &blob, len, msg, sizeof(msg))) {
-		printf("Bail out! sample does not compile: %s\n", msg);
+		fprintf(stderr, "# sample does not compile: %s\n", msg);
 		exit(1);
 	}
 	return blob;
@@ -57,47 +60,125 @@ static int validate(const u8 *blob, size_t len, const char **why)
 	return medgate_blob_validate(blob, len, &v, why);
 }
 
-static void test_valid(void)
-{
-	const struct medgate_blob_profile *p;
-	struct medgate_blob_view v;
-	const char *why = "";
+/* The sample policy, compiled twice and validated once. */
+FIXTURE(valid) {
+	u8 *blob, *again;
 	size_t len, len2;
-	u8 *blob = sample(sample_text, &len);
-	u8 *again = sample(sample_text, &len2);
-	u32 i;
+	int err;
+	const char *why;
+	struct medgate_blob_view v;
+};
 
-	tap_ok(medgate_blob_validate(blob, len, &v, &why) == 0, "valid blob accepted (%s)", why);
-	tap_ok(v.hdr->n_profiles == 3 && v.hdr->n_rules == 8 && v.hdr->n_attach == 4,
-	       "view counts");
-	tap_ok(v.hdr->attach_dfa == 0 && v.hdr->attach_states > 0 && v.states && v.trans &&
-	       v.accept, "attachment DFA first, table pointers set");
-	p = medgate_blob_find_profile(&v, medgate_profile_id("helper"));
-	tap_ok(p != NULL && p->n_rules == 2 && p->dfa != MEDGATE_DFA_NONE && p->n_states > 0,
-	       "profile found by id, with its DFA");
-	tap_ok(p && !strcmp(v.strtab + v.rules[p->first_rule].file_off, "second.policy") &&
-	       v.rules[p->first_rule].line == 4 &&
-	       !strcmp(v.strtab + v.rules[p->first_rule].pattern_off, "/tmp/*") &&
-	       v.rules[p->first_rule].flags == MEDGATE_RULE_F_GLOB,
-	       "rule identity: pattern as written, file, line, glob flag");
-	p = medgate_blob_find_profile(&v, medgate_profile_id("idle"));
-	tap_ok(p && p->n_rules == 0 && p->dfa == MEDGATE_DFA_NONE && p->n_states == 0,
-	       "a profile without rules has no DFA");
-	tap_ok(medgate_blob_find_profile(&v, 12345) == NULL, "unknown id not found");
-	for (i = 0; i < v.hdr->n_attach; i++)
-		if (!strcmp(v.strtab + v.attach[i].pattern_off, "/opt/gw/bin/hl7-*"))
-			break;
-	tap_ok(i < v.hdr->n_attach && v.attach[i].flags == MEDGATE_PATTERN_F_GLOB &&
-	       v.attach[i].line == 3 && !strcmp(v.strtab + v.attach[i].file_off, "test.policy"),
-	       "attachment identity: pattern, glob flag, file, line");
-	tap_ok(len == len2 && !memcmp(blob, again, len), "same input, same bytes");
-	tap_ok(v.version == medgate_blob_version(v.hdr->sha256) && v.version != 0,
-	       "version derived from the digest");
-	free(blob);
-	free(again);
+FIXTURE_SETUP(valid)
+{
+	self->blob = sample(sample_text, &self->len);
+	self->again = sample(sample_text, &self->len2);
+	self->why = "";
+	self->err = medgate_blob_validate(self->blob, self->len, &self->v, &self->why);
+	/* blob_accepted reports the result; every other test needs the view it fills in. */
+	if (!strcmp(_metadata->name, "blob_accepted"))
+		return;
+	ASSERT_EQ(0, self->err) TH_LOG("%s", self->why);
 }
 
-static void test_truncations(void)
+FIXTURE_TEARDOWN(valid)
+{
+	free(self->blob);
+	free(self->again);
+}
+
+TEST_F(valid, blob_accepted)
+{
+	EXPECT_EQ(0, self->err) TH_LOG("%s", self->why);
+}
+
+TEST_F(valid, view_counts)
+{
+	EXPECT_EQ(3, self->v.hdr->n_profiles);
+	EXPECT_EQ(8, self->v.hdr->n_rules);
+	EXPECT_EQ(4, self->v.hdr->n_attach);
+}
+
+TEST_F(valid, attachment_dfa_first_table_pointers_set)
+{
+	const struct medgate_blob_view *v = &self->v;
+
+	EXPECT_EQ(0, v->hdr->attach_dfa);
+	EXPECT_LT(0, v->hdr->attach_states);
+	EXPECT_NE(NULL, v->states);
+	EXPECT_NE(NULL, v->trans);
+	EXPECT_NE(NULL, v->accept);
+}
+
+TEST_F(valid, profile_found_by_id_with_its_dfa)
+{
+	const struct medgate_blob_profile *p;
+
+	p = medgate_blob_find_profile(&self->v, medgate_profile_id("helper"));
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(2, p->n_rules);
+	EXPECT_NE(MEDGATE_DFA_NONE, p->dfa);
+	EXPECT_LT(0, p->n_states);
+}
+
+TEST_F(valid, rule_identity_pattern_as_written_file_line_glob_flag)
+{
+	const struct medgate_blob_view *v = &self->v;
+	const struct medgate_blob_profile *p;
+	const struct medgate_blob_rule *r;
+
+	p = medgate_blob_find_profile(v, medgate_profile_id("helper"));
+	ASSERT_NE(NULL, p);
+	r = &v->rules[p->first_rule];
+	EXPECT_STREQ("second.policy", v->strtab + r->file_off);
+	EXPECT_EQ(4, r->line);
+	EXPECT_STREQ("/tmp/*", v->strtab + r->pattern_off);
+	EXPECT_EQ(MEDGATE_RULE_F_GLOB, r->flags);
+}
+
+TEST_F(valid, a_profile_without_rules_has_no_dfa)
+{
+	const struct medgate_blob_profile *p;
+
+	p = medgate_blob_find_profile(&self->v, medgate_profile_id("idle"));
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, p->n_rules);
+	EXPECT_EQ(MEDGATE_DFA_NONE, p->dfa);
+	EXPECT_EQ(0, p->n_states);
+}
+
+TEST_F(valid, unknown_id_not_found)
+{
+	EXPECT_EQ(NULL, medgate_blob_find_profile(&self->v, 12345));
+}
+
+TEST_F(valid, attachment_identity_pattern_glob_flag_file_line)
+{
+	const struct medgate_blob_view *v = &self->v;
+	u32 i;
+
+	for (i = 0; i < v->hdr->n_attach; i++)
+		if (!strcmp(v->strtab + v->attach[i].pattern_off, "/opt/gw/bin/hl7-*"))
+			break;
+	ASSERT_LT(i, v->hdr->n_attach);
+	EXPECT_EQ(MEDGATE_PATTERN_F_GLOB, v->attach[i].flags);
+	EXPECT_EQ(3, v->attach[i].line);
+	EXPECT_STREQ("test.policy", v->strtab + v->attach[i].file_off);
+}
+
+TEST_F(valid, same_input_same_bytes)
+{
+	ASSERT_EQ(self->len, self->len2);
+	EXPECT_EQ(0, memcmp(self->blob, self->again, self->len));
+}
+
+TEST_F(valid, version_derived_from_the_digest)
+{
+	EXPECT_EQ(medgate_blob_version(self->v.hdr->sha256), self->v.version);
+	EXPECT_NE(0, self->v.version);
+}
+
+TEST(all_truncations_rejected)
 {
 	size_t len, cut, accepted = 0;
 	u8 *blob = sample(sample_text, &len);
@@ -106,16 +187,19 @@ static void test_truncations(void)
 	for (cut = 0; cut < len; cut++) {
 		u8 *copy = malloc(cut ? cut : 1);
 
+		ASSERT_NE(NULL, copy);
 		memcpy(copy, blob, cut);
-		if (validate(copy, cut, &why) == 0)
+		if (validate(copy, cut, &why) == 0) {
+			TH_LOG("the first %zu of %zu bytes are accepted", cut, len);
 			accepted++;
+		}
 		free(copy);
 	}
-	tap_ok(accepted == 0, "all %zu truncations rejected (%zu accepted)", len, accepted);
+	EXPECT_EQ(0, accepted) TH_LOG("%zu of %zu truncations accepted", accepted, len);
 	free(blob);
 }
 
-static void test_bit_flips(void)
+TEST(all_single_bit_flips_rejected)
 {
 	size_t len, bit, accepted = 0;
 	u8 *blob = sample(sample_text, &len);
@@ -123,12 +207,13 @@ static void test_bit_flips(void)
 
 	for (bit = 0; bit < len * 8; bit++) {
 		blob[bit / 8] ^= 1u << (bit % 8);
-		if (validate(blob, len, &why) == 0)
+		if (validate(blob, len, &why) == 0) {
+			TH_LOG("flipping bit %zu of byte %zu is accepted", bit % 8, bit / 8);
 			accepted++;
+		}
 		blob[bit / 8] ^= 1u << (bit % 8);
 	}
-	tap_ok(accepted == 0, "all %zu single-bit flips rejected (%zu accepted)", len * 8,
-	       accepted);
+	EXPECT_EQ(0, accepted) TH_LOG("%zu of %zu single-bit flips accepted", accepted, len * 8);
 	free(blob);
 }
 
@@ -372,148 +457,160 @@ struct defect {
 	const char *base;	/* sample_text (default) or solo_text */
 };
 
-static const struct defect defects[] = {
-	{ "bad magic", d_magic, -EINVAL, "bad magic", NULL },
-	{ "unknown format", d_format, -EPROTO, "format version", NULL },
-	{ "header flags", d_flags, -EINVAL, "reserved header", NULL },
-	{ "header reserved", d_hreserved, -EINVAL, "reserved header", NULL },
-	{ "total_len mismatch", d_total, -EINVAL, "header length", NULL },
-	{ "too many profiles", d_profiles, -E2BIG, "too many profiles", NULL },
-	{ "too many attachments", d_attach_max, -E2BIG, "too many attachments", NULL },
-	{ "rule count overflow", d_rules_big, -E2BIG, "too many rules", NULL },
-	{ "too many states", d_states_max, -E2BIG, "too many DFA states", NULL },
-	{ "transition count overflow", d_trans_max, -E2BIG, "too many DFA transitions", NULL },
-	{ "too many accept entries", d_accept_max, -E2BIG, "too many DFA accept entries", NULL },
-	{ "sizes do not add up", d_sizes, -EINVAL, "add up", NULL },
-	{ "state count does not add up", d_sizes_states, -EINVAL, "add up", NULL },
-	{ "string table unterminated", d_strnul, -EINVAL, "not NUL-terminated", NULL },
-	{ "profile name offset out of range", d_name_off, -EINVAL, "profile name", NULL },
-	{ "profile id mismatch", d_id, -EINVAL, "id does not match", NULL },
-	{ "profiles out of order", d_order, -EINVAL, "not sorted", NULL },
-	{ "unknown mode", d_mode, -EINVAL, "unknown profile mode", NULL },
-	{ "profile reserved", d_preserved, -EINVAL, "reserved profile", NULL },
-	{ "rule range past the table", d_rule_range, -EINVAL, "profile rule range", NULL },
-	{ "rule range with a gap", d_rule_gap, -EINVAL, "profile rule range", NULL },
-	{ "attachment range out of order", d_att_range, -EINVAL, "profile attachment range", NULL },
-	{ "rules owned by no profile", d_stray_rules, -EINVAL, "rules not owned", NULL },
-	{ "attachments owned by no profile", d_stray_attach, -EINVAL, "attachments not owned", NULL },
-	{ "attachments without their DFA", d_attach_dfa_none, -EINVAL, "attachment DFA missing", NULL },
-	{ "attachment DFA without states", d_attach_states_0, -EINVAL, "attachment DFA missing", NULL },
-	{ "attachment DFA past the states", d_attach_states_big, -EINVAL, "attachment DFA missing", NULL },
-	{ "attachment DFA without attachments", d_attach_dfa_extra, -EINVAL,
-	  "attachment DFA without attachments", solo_text },
-	{ "profile without rules with a DFA", d_idle_dfa, -EINVAL, "without rules has a DFA", NULL },
-	{ "profile with rules without a DFA", d_no_dfa, -EINVAL, "with rules has no DFA", NULL },
-	{ "profile DFA without states", d_no_states, -EINVAL, "with rules has no DFA", NULL },
-	{ "profile DFA out of order", d_dfa_order, -EINVAL, "profile DFA range", NULL },
-	{ "states owned by no DFA", d_stray_states, -EINVAL, "states not owned", NULL },
-	{ "state transitions out of order", d_tr_range, -EINVAL, "state transition range", NULL },
-	{ "state accept entries out of order", d_acc_range, -EINVAL, "state accept range", NULL },
-	{ "transitions owned by no state", d_stray_trans, -EINVAL, "transitions not owned", NULL },
-	{ "accept entries owned by no state", d_stray_accept, -EINVAL, "accept entries not owned", NULL },
-	{ "reversed transition range", d_tr_reversed, -EINVAL, "reversed", NULL },
-	{ "overlapping transitions", d_tr_overlap, -EINVAL, "not sorted or overlapping", NULL },
-	{ "unsorted transitions", d_tr_unsorted, -EINVAL, "not sorted or overlapping", NULL },
-	{ "transition reserved", d_tr_reserved, -EINVAL, "reserved transition", NULL },
-	{ "transition into the attachment DFA", d_tr_into_attach, -EINVAL, "outside its DFA", NULL },
-	{ "transition past the last state", d_tr_past_end, -EINVAL, "outside its DFA", NULL },
-	{ "attachment DFA transition out of it", d_tr_attach_out, -EINVAL, "outside its DFA", NULL },
-	{ "accept entry of another profile", d_acc_other, -EINVAL, "accept entry outside", NULL },
-	{ "attachment accept past the table", d_acc_attach, -EINVAL, "accept entry outside", NULL },
-	{ "accept entries out of order", d_acc_order, -EINVAL, "not strictly ascending", NULL },
-	{ "accept entry repeated", d_acc_dup, -EINVAL, "not strictly ascending", NULL },
-	{ "relative attachment pattern", d_att_rel, -EINVAL, "attachment pattern", NULL },
-	{ "attachment pattern out of range", d_att_off, -EINVAL, "attachment pattern", NULL },
-	{ "unknown attachment flags", d_att_flags, -EINVAL, "unknown attachment flags", NULL },
-	{ "attachment flag bit 0", d_att_flag0, -EINVAL, "unknown attachment flags", NULL },
-	{ "attachment file out of range", d_att_file, -EINVAL, "attachment source file", NULL },
-	{ "rule pattern offset out of range", d_rule_off, -EINVAL, "rule pattern", NULL },
-	{ "relative rule pattern", d_rule_rel, -EINVAL, "rule pattern", NULL },
-	{ "rule file out of range", d_rule_file, -EINVAL, "rule source file", NULL },
-	{ "unknown rule flags", d_rule_flags, -EINVAL, "unknown rule flags", NULL },
-	{ "empty access", d_rule_access, -EINVAL, "access empty", NULL },
-	{ "unknown access bits", d_rule_bits, -EINVAL, "access empty or with unknown", NULL },
-	{ "unknown exec mode", d_exec_mode, -EINVAL, "unknown exec mode", NULL },
-	{ "exec target not in policy", d_target, -EINVAL, "target names no profile", NULL },
-	{ "move without exec", d_move_noexec, -EINVAL, "does not allow exec", NULL },
-	{ "move on a deny rule", d_move_deny, -EINVAL, "does not allow exec", NULL },
-	{ "target on a stay rule", d_stay_target, -EINVAL, "does not move", NULL },
-	{ "scrub-env and keep-env together", d_env_both, -EINVAL, "both scrub-env and keep-env",
-	  NULL },
-	{ "keep-env on a rule without exec", d_env_noexec, -EINVAL, "environment choice", NULL },
+/*
+ * One row per defect: a name (the fixture variant's), the change, the errno and a part of the
+ * reason the validator must give, and the policy it is made in (NULL: sample_text). The table is
+ * expanded twice: into fixture variants, one result each, and into defects[] for the test that
+ * counts distinct reasons.
+ */
+#define DEFECTS(X) \
+	X(bad_magic, d_magic, -EINVAL, "bad magic", NULL) \
+	X(unknown_format, d_format, -EPROTO, "format version", NULL) \
+	X(header_flags, d_flags, -EINVAL, "reserved header", NULL) \
+	X(header_reserved, d_hreserved, -EINVAL, "reserved header", NULL) \
+	X(total_len_mismatch, d_total, -EINVAL, "header length", NULL) \
+	X(too_many_profiles, d_profiles, -E2BIG, "too many profiles", NULL) \
+	X(too_many_attachments, d_attach_max, -E2BIG, "too many attachments", NULL) \
+	X(rule_count_overflow, d_rules_big, -E2BIG, "too many rules", NULL) \
+	X(too_many_states, d_states_max, -E2BIG, "too many DFA states", NULL) \
+	X(transition_count_overflow, d_trans_max, -E2BIG, "too many DFA transitions", NULL) \
+	X(too_many_accept_entries, d_accept_max, -E2BIG, "too many DFA accept entries", NULL) \
+	X(sizes_do_not_add_up, d_sizes, -EINVAL, "add up", NULL) \
+	X(state_count_does_not_add_up, d_sizes_states, -EINVAL, "add up", NULL) \
+	X(string_table_unterminated, d_strnul, -EINVAL, "not NUL-terminated", NULL) \
+	X(profile_name_offset_out_of_range, d_name_off, -EINVAL, "profile name", NULL) \
+	X(profile_id_mismatch, d_id, -EINVAL, "id does not match", NULL) \
+	X(profiles_out_of_order, d_order, -EINVAL, "not sorted", NULL) \
+	X(unknown_mode, d_mode, -EINVAL, "unknown profile mode", NULL) \
+	X(profile_reserved, d_preserved, -EINVAL, "reserved profile", NULL) \
+	X(rule_range_past_the_table, d_rule_range, -EINVAL, "profile rule range", NULL) \
+	X(rule_range_with_a_gap, d_rule_gap, -EINVAL, "profile rule range", NULL) \
+	X(attachment_range_out_of_order, d_att_range, -EINVAL, "profile attachment range", NULL) \
+	X(rules_owned_by_no_profile, d_stray_rules, -EINVAL, "rules not owned", NULL) \
+	X(attachments_owned_by_no_profile, d_stray_attach, -EINVAL, "attachments not owned", NULL) \
+	X(attachments_without_their_dfa, d_attach_dfa_none, -EINVAL, "attachment DFA missing", NULL) \
+	X(attachment_dfa_without_states, d_attach_states_0, -EINVAL, "attachment DFA missing", NULL) \
+	X(attachment_dfa_past_the_states, d_attach_states_big, -EINVAL, "attachment DFA missing", NULL) \
+	X(attachment_dfa_without_attachments, d_attach_dfa_extra, -EINVAL, "attachment DFA without attachments", solo_text) \
+	X(profile_without_rules_with_a_dfa, d_idle_dfa, -EINVAL, "without rules has a DFA", NULL) \
+	X(profile_with_rules_without_a_dfa, d_no_dfa, -EINVAL, "with rules has no DFA", NULL) \
+	X(profile_dfa_without_states, d_no_states, -EINVAL, "with rules has no DFA", NULL) \
+	X(profile_dfa_out_of_order, d_dfa_order, -EINVAL, "profile DFA range", NULL) \
+	X(states_owned_by_no_dfa, d_stray_states, -EINVAL, "states not owned", NULL) \
+	X(state_transitions_out_of_order, d_tr_range, -EINVAL, "state transition range", NULL) \
+	X(state_accept_entries_out_of_order, d_acc_range, -EINVAL, "state accept range", NULL) \
+	X(transitions_owned_by_no_state, d_stray_trans, -EINVAL, "transitions not owned", NULL) \
+	X(accept_entries_owned_by_no_state, d_stray_accept, -EINVAL, "accept entries not owned", NULL) \
+	X(reversed_transition_range, d_tr_reversed, -EINVAL, "reversed", NULL) \
+	X(overlapping_transitions, d_tr_overlap, -EINVAL, "not sorted or overlapping", NULL) \
+	X(unsorted_transitions, d_tr_unsorted, -EINVAL, "not sorted or overlapping", NULL) \
+	X(transition_reserved, d_tr_reserved, -EINVAL, "reserved transition", NULL) \
+	X(transition_into_the_attachment_dfa, d_tr_into_attach, -EINVAL, "outside its DFA", NULL) \
+	X(transition_past_the_last_state, d_tr_past_end, -EINVAL, "outside its DFA", NULL) \
+	X(attachment_dfa_transition_out_of_it, d_tr_attach_out, -EINVAL, "outside its DFA", NULL) \
+	X(accept_entry_of_another_profile, d_acc_other, -EINVAL, "accept entry outside", NULL) \
+	X(attachment_accept_past_the_table, d_acc_attach, -EINVAL, "accept entry outside", NULL) \
+	X(accept_entries_out_of_order, d_acc_order, -EINVAL, "not strictly ascending", NULL) \
+	X(accept_entry_repeated, d_acc_dup, -EINVAL, "not strictly ascending", NULL) \
+	X(relative_attachment_pattern, d_att_rel, -EINVAL, "attachment pattern", NULL) \
+	X(attachment_pattern_out_of_range, d_att_off, -EINVAL, "attachment pattern", NULL) \
+	X(unknown_attachment_flags, d_att_flags, -EINVAL, "unknown attachment flags", NULL) \
+	X(attachment_flag_bit_0, d_att_flag0, -EINVAL, "unknown attachment flags", NULL) \
+	X(attachment_file_out_of_range, d_att_file, -EINVAL, "attachment source file", NULL) \
+	X(rule_pattern_offset_out_of_range, d_rule_off, -EINVAL, "rule pattern", NULL) \
+	X(relative_rule_pattern, d_rule_rel, -EINVAL, "rule pattern", NULL) \
+	X(rule_file_out_of_range, d_rule_file, -EINVAL, "rule source file", NULL) \
+	X(unknown_rule_flags, d_rule_flags, -EINVAL, "unknown rule flags", NULL) \
+	X(empty_access, d_rule_access, -EINVAL, "access empty", NULL) \
+	X(unknown_access_bits, d_rule_bits, -EINVAL, "access empty or with unknown", NULL) \
+	X(unknown_exec_mode, d_exec_mode, -EINVAL, "unknown exec mode", NULL) \
+	X(exec_target_not_in_policy, d_target, -EINVAL, "target names no profile", NULL) \
+	X(move_without_exec, d_move_noexec, -EINVAL, "does not allow exec", NULL) \
+	X(move_on_a_deny_rule, d_move_deny, -EINVAL, "does not allow exec", NULL) \
+	X(target_on_a_stay_rule, d_stay_target, -EINVAL, "does not move", NULL) \
+	X(scrub_env_and_keep_env_together, d_env_both, -EINVAL, "both scrub-env and keep-env", NULL) \
+	X(keep_env_on_a_rule_without_exec, d_env_noexec, -EINVAL, "environment choice", NULL)
+
+#define DEFECT_ROW(id, fn, e, w, b) { #id, fn, e, w, b },
+static const struct defect defects[] = { DEFECTS(DEFECT_ROW) };
+
+/* The defect made in its policy and resealed; returns the validator's result and reason. */
+static int apply_defect(const struct defect *d, const char **why)
+{
+	size_t len;
+	u8 *blob = sample(d->base ? d->base : sample_text, &len);
+	T t = bb_tables(blob);
+	int err;
+
+	d->apply(&t);
+	if (t.hdr->total_len == len && t.hdr->magic == MEDGATE_BLOB_MAGIC)
+		bb_reseal(blob, len);
+	err = validate(blob, len, why);
+	free(blob);
+	return err;
+}
+
+FIXTURE(defect) {
 };
 
-static void test_defects(void)
+FIXTURE_VARIANT(defect) {
+	struct defect d;
+};
+
+#define DEFECT_VARIANT(id, fn, e, w, b) \
+	FIXTURE_VARIANT_ADD(defect, id) { .d = { #id, fn, e, w, b } };
+DEFECTS(DEFECT_VARIANT)
+
+FIXTURE_SETUP(defect)
 {
-	size_t i;
+}
 
-	for (i = 0; i < sizeof(defects) / sizeof(defects[0]); i++) {
-		const struct defect *d = &defects[i];
-		size_t len;
-		u8 *blob = sample(d->base ? d->base : sample_text, &len);
-		const char *why = "";
-		T t = bb_tables(blob);
-		int err;
+FIXTURE_TEARDOWN(defect)
+{
+}
 
-		d->apply(&t);
-		if (t.hdr->total_len == len && t.hdr->magic == MEDGATE_BLOB_MAGIC)
-			bb_reseal(blob, len);
-		err = validate(blob, len, &why);
-		tap_ok(err == d->err && strstr(why, d->why), "rejects %s (%d, %s)", d->name, err,
-		       why);
-		free(blob);
-	}
+TEST_F(defect, rejected_with_its_reason)
+{
+	const char *why = "";
+	int err = apply_defect(&variant->d, &why);
+
+	EXPECT_EQ(variant->d.err, err) TH_LOG("%s", why);
+	EXPECT_NE(NULL, strstr(why, variant->d.why)) TH_LOG("reason \"%s\", want \"%s\"", why,
+							  variant->d.why);
 }
 
 /* Every rule of the validator has its own reason: count the distinct ones the defects produce. */
-static void test_reasons_distinct(void)
+TEST(every_defect_has_its_own_reason)
 {
 	const char *seen[sizeof(defects) / sizeof(defects[0])];
 	size_t i, j, n = 0;
 
 	for (i = 0; i < sizeof(defects) / sizeof(defects[0]); i++) {
-		const struct defect *d = &defects[i];
-		size_t len;
-		u8 *blob = sample(d->base ? d->base : sample_text, &len);
 		const char *why = "";
-		T t = bb_tables(blob);
 
-		d->apply(&t);
-		if (t.hdr->total_len == len && t.hdr->magic == MEDGATE_BLOB_MAGIC)
-			bb_reseal(blob, len);
-		validate(blob, len, &why);
+		apply_defect(&defects[i], &why);
 		for (j = 0; j < n && strcmp(seen[j], why); j++)
 			;
 		if (j == n)
 			seen[n++] = why;
-		free(blob);
 	}
 	/* 51 reasons in all; truncation, size and checksum failures are tested above. */
-	tap_ok(n == 50, "%zu distinct reasons from %zu defects", n,
-	       sizeof(defects) / sizeof(defects[0]));
+	EXPECT_EQ(50, n) TH_LOG("%zu distinct reasons from %zu defects", n,
+				sizeof(defects) / sizeof(defects[0]));
 }
 
-static void test_empty_policy(void)
+TEST(a_policy_without_profiles_is_valid_without_dfas)
 {
 	struct medgate_blob_view v;
 	const char *why = "";
 	size_t len;
 	u8 *blob = bb_compile("", &len);
 
-	tap_ok(medgate_blob_validate(blob, len, &v, &why) == 0 && v.hdr->n_states == 0 &&
-	       v.hdr->attach_dfa == MEDGATE_DFA_NONE && v.hdr->strtab_len == 1,
-	       "a policy without profiles is valid, without DFAs (%s)", why);
+	ASSERT_EQ(0, medgate_blob_validate(blob, len, &v, &why)) TH_LOG("%s", why);
+	EXPECT_EQ(0, v.hdr->n_states);
+	EXPECT_EQ(MEDGATE_DFA_NONE, v.hdr->attach_dfa);
+	EXPECT_EQ(1, v.hdr->strtab_len);
 	free(blob);
 }
 
-int main(void)
-{
-	tap_start();
-	test_valid();
-	test_empty_policy();
-	test_truncations();
-	test_bit_flips();
-	test_defects();
-	test_reasons_distinct();
-	return tap_end();
-}
+TEST_HARNESS_MAIN
