@@ -10,7 +10,12 @@
 #
 # Counted: top-level lines "ok N name", "not ok N name" (the number is optional); a "# SKIP"
 # directive makes either a skip, "# TODO" makes a "not ok" a skip (TAP: an expected failure).
-# "Bail out!" is a failure. "#" comment lines and indented (nested) lines are ignored.
+# "Bail out!" is a failure. "#" comment lines and indented (nested) lines are ignored: the
+# kselftest harness, which both the host unit tests and the VM selftests use, prints one
+# top-level result per test (per fixture variant), and its own "#  RUN", "#  OK", "# Totals" and
+# TH_LOG lines, as well as subtests a runner nests as "# ok N" or indented "ok N", are comments
+# here. A plan "1..0 # SKIP reason" (a binary that skipped as a whole, ksft_exit_skip()) is one
+# skip.
 #
 # Several TAP streams may be concatenated in one file (the VM log holds one per test binary). A
 # stream starts at "TAP version"; when its plan "1..N" promises more results than it has, the
@@ -61,6 +66,11 @@ for f in "$@"; do
 		BEGIN { plan = -1; results = 0; pass = 0; fail = 0; skip = 0 }
 		{ sub(/\r+$/, "") }
 		/^TAP version/ { end_stream(); next }
+		/^1\.\.0[ \t]*#[ \t]*[Ss][Kk][Ii][Pp]/ {
+			skip++
+			results++
+			next
+		}
 		/^1\.\.[0-9]+/ {
 			plan = substr($0, 4) + 0
 			plan_line = NR

@@ -54,8 +54,25 @@ static int sh(const char *fmt, ...)
 
 #define CTL MG_CTL
 
-/* What a failed check shows: the command's output. */
-#define explain() TH_LOG("output:\n%.2000s", out)
+/*
+ * What a failed check shows: the command's output (its first 2000 bytes), each line a "#" line
+ * so that nothing the command printed can read as a TAP result.
+ */
+static void show_output(void)
+{
+	const char *line = out, *end = out + strnlen(out, 2000);
+
+	fprintf(stderr, "# output:\n");
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		int len = (int)((nl ? nl : end) - line);
+
+		fprintf(stderr, "#   %.*s\n", len, line);
+		line += len + 1;
+	}
+}
+
+#define explain() show_output()
 
 /* Every test runs in a scratch directory of its own, which sh() enters. */
 FIXTURE(cli) {
