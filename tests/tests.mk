@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Tests: host unit tests (TAP on stdout, run here) and kselftest-harness selftests plus their
-# helper programs (static, run inside the VM by tests/vm/init). `make check` runs both and ends
+# Tests: host unit tests (run here) and selftests plus their helper programs (static, run inside
+# the VM by tests/vm/init); both are kselftest-harness programs printing TAP. `make check` runs both and ends
 # with one line "N passed, N failed[, N skipped]" from scripts/tap-summary.sh.
 
 TEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
@@ -18,7 +18,7 @@ include tests/unit/unit.mk
 # fuzz_blob (libFuzzer, ASan, UBSan) feeds arbitrary bytes to medgate_blob_validate(), also with
 # the checksum recomputed so that mutations reach the structural checks, and walks paths through
 # the matcher whenever a blob is accepted. fuzz_seed writes the seed corpus: blobs the compiler
-# makes of a few policies with globs.
+# makes of the unit tests' sample policies (tests/unit/samples.c) and of a larger one.
 
 FUZZ_SECONDS	?= 60
 FUZZ_OUT	:= $(BUILD)/fuzz

@@ -1,43 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Writes the seed corpus of fuzz_blob (make fuzz): blobs the compiler makes of a few policies
- * with exact paths, globs, deny and exec rules, several profiles and attachments.
+ * Writes the seed corpus of fuzz_blob (make fuzz): blobs the compiler makes of the sample
+ * policies the unit tests use (samples.c: exact paths, globs, deny and exec rules, several
+ * profiles and attachments, two files), and of one larger generated policy.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "blob_builder.h"
-
-static const char *const policies[] = {
-	"",
-	"profile solo {\n    file /x/* r\n}\n",
-	"profile a {\n    attach /usr/bin/a\n}\n",
-	"profile hl7-forwarder {\n"
-	"    attach /opt/gw/bin/hl7\n"
-	"    attach /opt/gw/bin/hl7-*\n"
-	"    file /etc/hl7/fwd.conf r\n"
-	"    file /var/log/hl7/** ra\n"
-	"    file /var/log/hl7/*.log rw\n"
-	"    deny file /etc/shadow r\n"
-	"    exec /opt/gw/bin/helper -> helper\n"
-	"    file /dev/tty[0-9] rw\n"
-	"}\n"
-	"profile idle {\n    attach /opt/gw/bin/idle\n}\n"
-	"profile helper {\n"
-	"    mode complain\n"
-	"    attach /opt/gw/bin/h2\n"
-	"    file /tmp/* w\n"
-	"    file /tmp/x?? r\n"
-	"}\n",
-	"profile g {\n"
-	"    file /**/*.so m\n"
-	"    file /usr/lib/** rm\n"
-	"    file /srv/[a-c]?/data* r\n"
-	"    deny file /srv/*/data*/secret r\n"
-	"    file /a\\*b/[!x]/** rwacdls\n"
-	"}\n",
-};
+#include "samples.h"
 
 static int write_blob(const char *dir, unsigned n, const u8 *blob, size_t len)
 {
@@ -64,8 +36,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fuzz_seed DIR\n");
 		return 2;
 	}
-	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
-		blob = bb_compile(policies[i], &len);
+	for (i = 0; i < n_samples; i++) {
+		char msg[512];
+
+		if (bb_compile2(samples[i].text, samples[i].second, 0, &blob, &len, msg,
+				sizeof(msg))) {
+			fprintf(stderr, "fuzz_seed: sample \"%s\" does not compile: %s\n",
+				samples[i].name, msg);
+			return 1;
+		}
 		if (write_blob(argv[1], n++, blob, len))
 			return 1;
 		free(blob);

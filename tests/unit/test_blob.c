@@ -11,32 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blob_builder.h"
+#include "samples.h"
 #include "kselftest_harness.h"
 
-/* Two files, three profiles (one without rules), globs in attachments and rules. */
-static const char sample_text[] =
-	"profile hl7-forwarder {\n"
-	"    attach /opt/gw/bin/hl7\n"
-	"    attach /opt/gw/bin/hl7-*\n"
-	"    file /etc/hl7/fwd.conf r\n"
-	"    file /var/log/hl7/** ra\n"
-	"    file /var/log/hl7/*.log rw\n"
-	"    deny file /etc/shadow r\n"
-	"    exec /opt/gw/bin/helper -> helper\n"
-	"    file /dev/tty[0-9] rw\n"
-	"}\n"
-	"profile idle {\n"
-	"    attach /opt/gw/bin/idle\n"
-	"}\n";
-static const char sample_second[] =
-	"profile helper {\n"
-	"    mode complain\n"
-	"    attach /opt/gw/bin/h2\n"
-	"    file /tmp/* w\n"
-	"    file /tmp/x?? r\n"
-	"}\n";
-/* No attachments at all. */
-static const char solo_text[] = "profile solo {\n    file /x/* r\n}\n";
+/* The samples of samples.c, under the names the tests below use. */
+#define sample_text sample_gateway
+#define sample_second sample_helper
+#define solo_text sample_solo
 
 static u8 *sample(const char *which, size_t *len)
 {
@@ -597,6 +578,29 @@ TEST(every_defect_has_its_own_reason)
 	/* 51 reasons in all; truncation, size and checksum failures are tested above. */
 	EXPECT_EQ(50, n) TH_LOG("%zu distinct reasons from %zu defects", n,
 				sizeof(defects) / sizeof(defects[0]));
+}
+
+/* The samples are also the fuzzer's seeds (fuzz_seed.c): each compiles into a valid blob. */
+TEST(every_sample_compiles_into_a_valid_blob)
+{
+	size_t i;
+
+	for (i = 0; i < n_samples; i++) {
+		struct medgate_blob_view v;
+		const char *why = "";
+		char msg[512];
+		size_t len;
+		u8 *blob;
+		int err;
+
+		err = bb_compile2(samples[i].text, samples[i].second, 0, &blob, &len, msg, sizeof(msg));
+		EXPECT_EQ(0, err) TH_LOG("sample \"%s\": %s", samples[i].name, msg);
+		if (err)
+			continue;
+		EXPECT_EQ(0, medgate_blob_validate(blob, len, &v, &why))
+			TH_LOG("sample \"%s\": %s", samples[i].name, why);
+		free(blob);
+	}
 }
 
 TEST(a_policy_without_profiles_is_valid_without_dfas)

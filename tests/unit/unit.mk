@@ -5,7 +5,8 @@
 # user/user.mk (LIBMEDGATE, MEDGATE_USER_CFLAGS) and after KSFT_DIR is known; tests.mk runs every
 # binary in UNIT_TESTS and collects the TAP.
 #
-# One rule for all of them: each is its own source plus the blob builder of the tests, linked
+# One rule for all of them: each is its own source plus the helpers of the tests (the blob
+# builder, the sample policies shared with the fuzzer's seeds, scratch directories), linked
 # against libmedgate.a only. The library holds the policy compiler and also the module's blob
 # validator and matcher (kmod/blob.c, kmod/match.c, plain C), so the engine tests check the very
 # code the module compiles without building it a second time. No test needs the netlink half of
@@ -20,7 +21,7 @@ UNIT_TESTS	:= $(addprefix $(UNIT_OUT)/,test_blob test_match test_glob test_polic
 UNIT_CFLAGS	:= $(MEDGATE_USER_CFLAGS) -D_GNU_SOURCE -I$(CURDIR)/include/uapi \
 		   -I$(CURDIR)/tests/unit -DMG_TEST_POLICIES='"$(CURDIR)/tests/unit/policies"' \
 		   -DMG_TEST_DATADIR='"$(MEDGATE_DATADIR)"' -DMG_CTL='"$(USER_OUT)/medgatectl"'
-UNIT_HELPERS	:= $(UNIT_OUT)/blob_builder.o $(UNIT_OUT)/scratch.o
+UNIT_HELPERS	:= $(addprefix $(UNIT_OUT)/,blob_builder.o samples.o scratch.o)
 
 $(UNIT_HELPERS): $(UNIT_OUT)/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
