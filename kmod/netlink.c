@@ -178,7 +178,15 @@ static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
 	return done ? reply_version(info, version) : 0;
 }
 
-/* cb->args[0]: the policy being sent (a counted reference); cb->args[1]: next offset. */
+/*
+ * cb->args[0]: the policy being sent (a counted reference), or 0 when none was loaded;
+ * cb->args[1]: next offset.
+ *
+ * "No policy" is not refused here but in the first policy_get_dump() call: on 6.1 the netlink
+ * core calls a dump's .start with cb->extack NULL and answers its error with an ACK that carries
+ * no text, while the extack a .dumpit sets reaches user space (in the NLMSG_DONE that ends the
+ * dump, with the errno). The reference, or its absence, is still taken here, once.
+ */
 static int policy_get_start(struct netlink_callback *cb)
 {
 	struct medgate_policy *pol;
@@ -192,10 +200,6 @@ static int policy_get_start(struct netlink_callback *cb)
 	if (pol)
 		medgate_policy_get(pol);
 	medgate_policy_unlock();
-	if (!pol) {
-		NL_SET_ERR_MSG(cb->extack, "no policy is loaded");
-		return -ENOENT;
-	}
 	cb->args[0] = (long)pol;
 	cb->args[1] = 0;
 	return 0;
@@ -215,6 +219,10 @@ static int policy_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	const struct medgate_policy *pol = (const struct medgate_policy *)cb->args[0];
 	size_t offset = cb->args[1];
 
+	if (!pol) {
+		NL_SET_ERR_MSG(cb->extack, "no policy is loaded");
+		return -ENOENT;
+	}
 	while (offset < pol->len) {
 		int room = skb_tailroom(skb) - POLICY_SLICE_OVERHEAD;
 		size_t len;

@@ -49,7 +49,8 @@
  *     MEDGATE_A_POLICY_VERSION, MEDGATE_A_POLICY_TOTAL_LEN, MEDGATE_A_POLICY_CHUNK_OFFSET and
  *     MEDGATE_A_POLICY_BLOB (a slice).
  *   The dump holds a reference to the policy it started on, so a concurrent load cannot mix two
- *   policies in one answer. Errors: -EPERM, -ENOENT (no policy loaded).
+ *   policies in one answer. Errors: -EPERM, -ENOENT (no policy loaded: it comes, with its
+ *   extack message, in the NLMSG_DONE that ends the dump, not in an NLMSG_ERROR).
  *
  * MEDGATE_CMD_AUDIT_READ (dumpit, CAP_MAC_ADMIN)
  *   Request attributes:
