@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "blob_builder.h"
 #include "glob.h"
@@ -940,19 +939,10 @@ TEST(conflicts_across_files_name_both_files)
 
 /* ---- state budget ---- */
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Each rule can start matching anywhere, and all of them at once: exponential. */
 FIXTURE(budget) {
 	char text[4096], msg[512];
 	int err;
-	double dt;	/* seconds the compiler took to give up */
 };
 
 FIXTURE_VARIANT(budget) {
@@ -972,7 +962,6 @@ FIXTURE_SETUP(budget)
 	char *text = self->text;
 	size_t len;
 	unsigned i;
-	double t0;
 	u8 *blob;
 
 	strcpy(text, "profile boom {\n    file /etc/fine r\n");
@@ -980,10 +969,8 @@ FIXTURE_SETUP(budget)
 		snprintf(text + strlen(text), sizeof(self->text) - strlen(text),
 			 "    file /**/*%c*%c*%c* r\n", 'a' + i, 'a' + (i + 3) % 16, 'a' + (i + 7) % 16);
 	strcat(text, "}\n");
-	t0 = now();
 	self->err = bb_compile2(text, NULL, variant->states, &blob, &len, self->msg,
 				sizeof(self->msg));
-	self->dt = now() - t0;
 	if (!self->err)
 		free(blob);
 }
@@ -1004,12 +991,10 @@ TEST_F(budget, a_blow_up_stops_at_the_state_budget_with_a_diagnostic)
 	}
 }
 
-/* A generous bound against a hang, not a benchmark: 2 s for 5,000 states, 10 s by default. */
-TEST_F(budget, and_in_bounded_time)
-{
-	EXPECT_GT(variant->states ? 2.0 : 10.0, self->dt) TH_LOG("%.3f s", self->dt);
-}
-
+/*
+ * No timing check: a compiler that never gives up is caught by the harness's per-test timeout, and
+ * speed belongs to `make bench`.
+ */
 TEST_F(budget, the_diagnostic_names_glob_rules_not_the_exact_one)
 {
 	EXPECT_EQ(NULL, strstr(self->msg, "test.policy:2,")) TH_LOG("%s", self->msg);
