@@ -3,8 +3,9 @@
 # medgate top-level build. `make` builds the module (with module BTF), the BPF objects and their
 # skeletons, and the user-space tools; `make check` runs the host unit tests and the VM selftests;
 # `make demo` boots the demo gateway VM; `make fuzz` fuzzes the blob validator and matcher for
-# FUZZ_SECONDS (default 60); `make check-kernel KVER=6.12` runs the VM selftests on another Debian
-# kernel (docs/testing.md). Everything generated lands under $(BUILD).
+# FUZZ_SECONDS (default 60); `make check-kernel KVER=6.12 [KARCH=arm64]` runs the VM selftests on
+# another Debian kernel, `make check-matrix` on every kernel of the matrix (docs/testing.md).
+# Everything generated lands under $(BUILD).
 #
 # Cross and Yocto builds: set KERNELDIR (or KERNEL_SRC) to a prepared kernel build tree, ARCH and
 # CROSS_COMPILE as usual; DESTDIR and PREFIX are honoured by `make install`.
@@ -70,7 +71,7 @@ BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps tools module bpf user tests check unit vmtest demo install clean FORCE \
-	_check _demo bench fuzz check-kernel _check-kernel
+	_check _demo bench fuzz check-kernel _check-kernel check-matrix
 
 # Building never installs anything: `make`, `make install` and the cross builds only check that
 # the tools are there and say in one line what is missing. The README's two commands, `make check`
@@ -114,6 +115,12 @@ KCROSS_ARGS	:= ARCH=$(call karch_kbuild,$(KARCH)) CROSS_COMPILE=$(call karch_cro
 		   SYSROOT=$(SYSROOT_DIR)/root PKG_CONFIG=$(SYSROOT_DIR)/pkg-config \
 		   VM_SYSROOT=$(SYSROOT_DIR)/root
 endif
+
+# The whole kernel matrix, ending with one combined "N passed, N failed" line (scripts/check-matrix.sh).
+KMATRIX		?= 6.12:amd64 6.12:arm64
+
+check-matrix:
+	@MAKE="$(MAKE)" scripts/check-matrix.sh $(KMATRIX)
 
 check-kernel:
 	@test -n "$(call karch_kbuild,$(KARCH))" || { echo "medgate: KARCH=$(KARCH) is not in the kernel matrix (amd64 or arm64)"; exit 1; }
