@@ -73,7 +73,7 @@ run_leg() {
 
 # label_leg LABEL: the report line of the leg that just ran.
 label_leg() {
-	report+=("$(printf '%-40s %3dm%02ds  %s' "$1" $((leg_secs / 60)) $((leg_secs % 60)) "$leg_line")")
+	report+=("$(printf '%-58s %3dm%02ds  %s' "$1" $((leg_secs / 60)) $((leg_secs % 60)) "$leg_line")")
 }
 
 # The first leg is the README's `make check` on the installed Debian kernel (6.1 on Debian 12).
