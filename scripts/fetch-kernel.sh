@@ -74,7 +74,7 @@ fi
 # linux-headers-6.12.95+deb12-amd64; the -rt and -cloud flavours do not match); the other
 # packages are named after it.
 krel=$(apt-cache "${apt_opts[@]}" pkgnames "linux-headers-$series" 2>/dev/null |
-	grep -E "^linux-headers-$series[^-]*-$flavour\$" | sed -e 's/^linux-headers-//' |
+	grep -E "^linux-headers-${series}[^-]*-$flavour\$" | sed -e 's/^linux-headers-//' |
 	sort -V | tail -n 1)
 [[ -n $krel ]] || die "no linux-headers-$series*-$flavour package in $suite"
 common=${krel%-"$flavour"}-common

@@ -136,6 +136,8 @@ mv "$tmp.pkg-config" "$outdir/pkg-config"
 trap - EXIT
 {
 	echo "$want"
-	ls "$aptdir"/cache/archives/*.deb | xargs -n 1 basename
+	for deb in "$aptdir"/cache/archives/*.deb; do
+		basename "$deb"
+	done
 } >"$outdir/stamp"
 echo "fetch-sysroot.sh: $n packages for $darch unpacked under $outdir/root" >&2

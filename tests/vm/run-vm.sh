@@ -63,15 +63,15 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 vm_arch=${VM_ARCH:-x86}
 case "$vm_arch" in
 	x86|x86_64)
-		qemu_default=qemu-system-x86_64; qemu_pkg=qemu-system-x86
+		qemu_default="qemu-system-x86_64"; qemu_pkg="qemu-system-x86"
 		machine=(); console=ttyS0; tap_dev=ttyS1
 		tap_args=(-serial @TAP@) ;;
 	arm64|aarch64)
 		# virt has a single UART; the TAP stream goes to a virtio console on PCI (Debian's arm64
 		# kernel has VIRTIO_PCI and VIRTIO_CONSOLE built in, VIRTIO_MMIO only as a module).
-		qemu_default=qemu-system-aarch64; qemu_pkg=qemu-system-arm
+		qemu_default="qemu-system-aarch64"; qemu_pkg="qemu-system-arm"
 		machine=(-M virt); console=ttyAMA0; tap_dev=hvc0
-		tap_args=(-device virtio-serial-pci -device virtconsole,chardev=tap) ;;
+		tap_args=(-device virtio-serial-pci -device "virtconsole,chardev=tap") ;;
 	*)	die "unknown VM_ARCH '$vm_arch' (expected x86 or arm64)" ;;
 esac
 qemu=${QEMU:-$qemu_default}
