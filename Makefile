@@ -3,8 +3,9 @@
 # medgate top-level build. `make` builds the module (with module BTF), the BPF objects and their
 # skeletons, and the user-space tools; `make check` runs the host unit tests and the VM selftests;
 # `make demo` boots the demo gateway VM; `make fuzz` fuzzes the blob validator and matcher for
-# FUZZ_SECONDS (default 60); `make check-kernel KVER=6.12` runs the VM selftests on another Debian
-# kernel (docs/testing.md). Everything generated lands under $(BUILD).
+# FUZZ_SECONDS (default 60); `make check-kernel KVER=6.12 [KARCH=arm64]` runs the VM selftests on
+# another Debian kernel, `make check-matrix` on every kernel of the matrix (docs/testing.md).
+# Everything generated lands under $(BUILD).
 #
 # Cross and Yocto builds: set KERNELDIR (or KERNEL_SRC) to a prepared kernel build tree, ARCH and
 # CROSS_COMPILE as usual; DESTDIR and PREFIX are honoured by `make install`.
@@ -34,10 +35,16 @@ KERNELDIR	:= /lib/modules/$(KREL)/build
 KIMAGE		:= /boot/vmlinuz-$(KREL)
 else
 KREL		:= $(shell $(MAKE) -s -C $(KERNELDIR) kernelrelease 2>/dev/null)
-KARCH		:= $(patsubst x86_64,x86,$(patsubst i386,x86,$(ARCH)))
-KIMAGE_NAME	:= $(if $(filter x86,$(KARCH)),bzImage,$(if $(filter arm,$(KARCH)),zImage,Image))
-KIMAGE		?= $(wildcard $(KERNELDIR)/arch/$(KARCH)/boot/$(KIMAGE_NAME))
+SRCARCH		:= $(patsubst x86_64,x86,$(patsubst i386,x86,$(ARCH)))
+KIMAGE_NAME	:= $(if $(filter x86,$(SRCARCH)),bzImage,$(if $(filter arm,$(SRCARCH)),zImage,Image))
+KIMAGE		?= $(wildcard $(KERNELDIR)/arch/$(SRCARCH)/boot/$(KIMAGE_NAME))
 endif
+
+# A cross build of the user-space tools and tests links the libraries of a sysroot of the target
+# architecture (make check-kernel KARCH=arm64 uses scripts/fetch-sysroot.sh's); PKG_CONFIG should
+# then answer for that sysroot too.
+SYSROOT		?=
+SYSROOT_FLAGS	:= $(if $(SYSROOT),--sysroot=$(SYSROOT))
 
 # Not exported: KREL, KERNELDIR and KIMAGE are recomputed by each make (`make check` re-runs make
 # after installing packages, when the first computation may have found nothing).
@@ -64,7 +71,7 @@ BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps tools module bpf user tests check unit vmtest demo install clean FORCE \
-	_check _demo bench fuzz check-kernel _check-kernel
+	_check _demo bench fuzz check-kernel _check-kernel check-matrix
 
 # Building never installs anything: `make`, `make install` and the cross builds only check that
 # the tools are there and say in one line what is missing. The README's two commands, `make check`
@@ -85,20 +92,45 @@ tools:
 	 KERNELDIR=$(if $(KERNEL_DEBIAN),,$(KERNELDIR)) scripts/check-tools.sh
 
 # The selftests on another Debian kernel than the installed one (the kernel matrix):
-# `make check-kernel KVER=6.12`. scripts/fetch-kernel.sh downloads that series' image, headers
-# and kbuild packages from bookworm-backports and unpacks them under $(BUILD)/kernels/KVER (nothing
-# is installed); everything is then built against them in $(BUILD)/kernels/KVER/build and the VM
-# boots that kernel. `make check` is not affected.
+# `make check-kernel KVER=6.12 [KARCH=arm64]`. scripts/fetch-kernel.sh downloads that series'
+# image, headers and kbuild packages from bookworm-backports and unpacks them under
+# $(BUILD)/kernels/KVER (KVER-KARCH for another architecture than the build host's; nothing is
+# installed); everything is then built against them in that directory's build/ and the VM boots
+# that kernel. KARCH is a Debian architecture: the build host's (default) or arm64, which is
+# cross-built (CROSS_COMPILE=aarch64-linux-gnu-) against the arm64 libraries of a sysroot that
+# scripts/fetch-sysroot.sh unpacks under $(BUILD)/sysroot/arm64, and booted with
+# qemu-system-aarch64 -M virt. `make check` is not affected.
+# `make check-matrix` runs `make check` and then check-kernel for each leg of KMATRIX (docs/testing.md).
 KVER		?= 6.12
-KVER_DIR	:= $(BUILD)/kernels/$(KVER)
+HOST_DEBARCH	:= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+KARCH		?= $(HOST_DEBARCH)
+KVER_DIR	:= $(BUILD)/kernels/$(KVER)$(if $(filter-out $(HOST_DEBARCH),$(KARCH)),-$(KARCH))
+SYSROOT_DIR	:= $(BUILD)/sysroot/$(KARCH)
+# kbuild's ARCH and the cross-compiler prefix of each Debian architecture the matrix knows.
+karch_kbuild	= $(if $(filter amd64,$(1)),x86,$(if $(filter arm64,$(1)),arm64))
+karch_cross	= $(if $(filter amd64,$(1)),x86_64-linux-gnu-,$(if $(filter arm64,$(1)),aarch64-linux-gnu-))
+# What a cross leg adds to the build: compiler, sysroot, and the VM of that architecture.
+ifneq ($(KARCH),$(HOST_DEBARCH))
+KCROSS_ARGS	:= ARCH=$(call karch_kbuild,$(KARCH)) CROSS_COMPILE=$(call karch_cross,$(KARCH)) \
+		   SYSROOT=$(SYSROOT_DIR)/root PKG_CONFIG=$(SYSROOT_DIR)/pkg-config \
+		   VM_SYSROOT=$(SYSROOT_DIR)/root
+endif
+
+# The whole kernel matrix, ending with one combined "N passed, N failed" line (scripts/check-matrix.sh).
+KMATRIX		?= 6.12:amd64 6.12:arm64
+
+check-matrix:
+	@MAKE="$(MAKE)" scripts/check-matrix.sh $(KMATRIX)
 
 check-kernel:
-	@scripts/deps.sh
-	@scripts/fetch-kernel.sh $(KVER) $(KVER_DIR)
+	@test -n "$(call karch_kbuild,$(KARCH))" || { echo "medgate: KARCH=$(KARCH) is not in the kernel matrix (amd64 or arm64)"; exit 1; }
+	@scripts/deps.sh $(if $(KCROSS_ARGS),--cross $(KARCH))
+	@KARCH=$(KARCH) KFLAVOUR=$(KARCH) scripts/fetch-kernel.sh $(KVER) $(KVER_DIR)
+	@$(if $(KCROSS_ARGS),scripts/fetch-sysroot.sh $(KARCH) $(SYSROOT_DIR),:)
 	@krel=$$(cat $(KVER_DIR)/krel) && root=$(KVER_DIR)/root && \
 	$(MAKE) --no-print-directory _check-kernel BUILD=$(KVER_DIR)/build KREL=$$krel \
 		KERNELDIR=$$root/usr/src/linux-headers-$$krel KIMAGE=$$root/boot/vmlinuz-$$krel \
-		VM_MODULES_ROOT=$$root
+		VM_MODULES_ROOT=$$root $(KCROSS_ARGS)
 
 
 # ---- kernel helpers ----

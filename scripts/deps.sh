@@ -13,13 +13,23 @@
 # Usage: deps.sh                        the packages of the build and the tests
 #        deps.sh --optional PACKAGE...  these packages instead, for a target that can do without
 #                                       them (make bench): failing to get them is a warning
+#        deps.sh --cross DEBARCH        the packages of the build and the tests, plus what a cross
+#                                       leg of the kernel matrix needs (make check-kernel
+#                                       KARCH=arm64): the cross compiler and that architecture's
+#                                       QEMU. Its libraries are not installed: they come from
+#                                       scripts/fetch-sysroot.sh, unpacked under build/.
 
 set -euo pipefail
 
 optional=0
+cross=
 if [[ ${1:-} == --optional ]]; then
 	optional=1
 	shift
+elif [[ ${1:-} == --cross ]]; then
+	(($# == 2)) || { echo "deps.sh: usage: deps.sh --cross DEBARCH" >&2; exit 2; }
+	cross=$2
+	shift 2
 fi
 
 arch=$(dpkg --print-architecture 2>/dev/null) || {
@@ -50,6 +60,14 @@ else
 	kernel_note=""
 	pkgs+=("linux-image-$flavour" "linux-headers-$flavour" linux-source-6.1 "$qemu")
 fi
+# A cross leg: the compiler with its C library (the sysroot's libraries link against it; both are
+# Debian 12's glibc 2.36), dpkg-dev for dpkg-architecture, and the target's QEMU.
+case "$cross" in
+	"")	;;
+	arm64)	pkgs+=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross dpkg-dev
+		       qemu-system-arm) ;;
+	*)	echo "deps.sh: no cross build for '$cross' (the kernel matrix knows arm64)" >&2; exit 2 ;;
+esac
 # An optional package that cannot be had is reported and the caller carries on without it.
 fail() {
 	((optional)) && exit 0

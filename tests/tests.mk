@@ -4,7 +4,7 @@
 # the VM by tests/vm/init); both are kselftest-harness programs printing TAP. `make check` runs both and ends
 # with one line "N passed, N failed[, N skipped]" from scripts/tap-summary.sh.
 
-TEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+TEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE $(SYSROOT_FLAGS) \
 		   -I$(CURDIR)/include/uapi -I$(CURDIR)/kmod -I$(CURDIR)/user/lib
 
 # The module's plain-C engine (blob validator, matcher), compiled from source by the fuzz target

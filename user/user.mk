@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # User space: libmedgate.a, medgatectl, medgated. Included by the top Makefile, which provides
-# BUILD, CC, AR and CURDIR (and BPF_SKEL, the target that generates $(BUILD)/bpf/medgate.skel.h).
+# BUILD, CC, AR, CURDIR and SYSROOT_FLAGS (--sysroot= of a cross build, or nothing), and BPF_SKEL,
+# the target that generates $(BUILD)/bpf/medgate.skel.h.
 #
 # The tools are linked statically: they go into a busybox initramfs that has no shared libraries.
 # LIBMEDGATE and MEDGATE_LDLIBS are exported for the selftests, which link the same way:
@@ -13,7 +14,7 @@ PKG_CONFIG	:= pkg-config
 endif
 
 USER_OUT	:= $(BUILD)/user
-MEDGATE_USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -I$(CURDIR)/include \
+MEDGATE_USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 $(SYSROOT_FLAGS) -I$(CURDIR)/include \
 		       -I$(CURDIR)/kmod -I$(CURDIR)/user/lib \
 		       $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c 2>/dev/null)
 USER_CFLAGS	:= $(MEDGATE_USER_CFLAGS)

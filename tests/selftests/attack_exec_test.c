@@ -46,15 +46,32 @@
 #define FIFO		D "/ctl.fifo"
 
 /*
- * A static x86-64 ELF of one PT_LOAD at @base whose code is exit(@code), with a PT_INTERP naming
- * @interp when not NULL: the kernel then opens and maps @interp and starts there.
+ * A static ELF of the build's architecture (x86-64 or arm64) of one PT_LOAD at @base whose code
+ * is exit(@code), with a PT_INTERP naming @interp when not NULL: the kernel then opens and maps
+ * @interp and starts there.
  */
 static int write_tiny_elf(const char *path, unsigned long base, int code, const char *interp)
 {
 	unsigned char buf[512] = { 0 };
+#if defined(__x86_64__)
 	unsigned char text[] = { 0xbf, (unsigned char)code, 0, 0, 0,	/* mov $code, %edi */
 				 0xb8, 60, 0, 0, 0,			/* mov $60, %eax */
 				 0x0f, 0x05 };				/* syscall */
+	const int machine = EM_X86_64;
+#elif defined(__aarch64__)
+	/* A64 instructions, little-endian words; the code must start 4-byte aligned. */
+	uint32_t insn[] = { 0xd2800000u | ((uint32_t)code & 0xffff) << 5,	/* movz x0, #code */
+			    0xd2800000u | 93u << 5 | 8u,			/* movz x8, #93 (exit) */
+			    0xd4000001u };					/* svc #0 */
+	unsigned char text[sizeof(insn)];
+	const int machine = EM_AARCH64;
+
+	memcpy(text, insn, sizeof(insn));
+#else
+	/* No code for this architecture: the tests that need the ELF skip before writing it. */
+	unsigned char text[1] = { 0 };
+	const int machine = EM_NONE;
+#endif
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
 	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(*eh));
 	int nph = interp ? 2 : 1, i = 0, fd;
@@ -66,6 +83,7 @@ static int write_tiny_elf(const char *path, unsigned long base, int code, const 
 		memcpy(buf + off, interp, ilen);
 		off += ilen;
 	}
+	off = (off + 3) & ~(size_t)3;
 	coff = off;
 	memcpy(buf + off, text, sizeof(text));
 	off += sizeof(text);
@@ -74,7 +92,7 @@ static int write_tiny_elf(const char *path, unsigned long base, int code, const 
 	eh->e_ident[EI_DATA] = ELFDATA2LSB;
 	eh->e_ident[EI_VERSION] = EV_CURRENT;
 	eh->e_type = ET_EXEC;
-	eh->e_machine = EM_X86_64;
+	eh->e_machine = machine;
 	eh->e_version = EV_CURRENT;
 	eh->e_entry = base + coff;
 	eh->e_phoff = sizeof(*eh);
@@ -190,8 +208,8 @@ TEST_F(attack, writable_elf_cannot_choose_its_loader)
 	uint64_t from = mg_audit_next();
 	struct mg_event ev;
 
-#if !defined(__x86_64__)
-	SKIP(return, "the crafted ELF is x86-64");
+#if !defined(__x86_64__) && !defined(__aarch64__)
+	SKIP(return, "the crafted ELF is x86-64 or arm64 only");
 #endif
 	ASSERT_EQ(0, write_tiny_elf(TINY, 0x800000, 42, NULL));
 	ASSERT_EQ(0, write_tiny_elf(W "/elf", 0x400000, 7, TINY));

@@ -44,6 +44,13 @@
 #   VM_BENCH_DIR                a directory to ship as /medgate/bench (the benchmark VM)
 #   MKINITRAMFS_ROOT            staging directory (default $BUILD/vm/root), so that two images can
 #                               be built at once
+#   VM_SYSROOT                  a VM of another architecture than the build host (arm64): the
+#                               root of that architecture's Debian packages, unpacked by
+#                               scripts/fetch-sysroot.sh. busybox, VM_HOST_BINS, VM_DEBIAN_PROGS,
+#                               their configuration and the shared libraries of every dynamic
+#                               program are taken from there instead of the build host, and the
+#                               libraries are found from the programs' ELF headers (DT_NEEDED,
+#                               PT_INTERP) instead of the host's ldd, which cannot run them.
 
 set -euo pipefail
 
@@ -66,9 +73,15 @@ allow_missing=${MKINITRAMFS_ALLOW_MISSING:-0}
 vm_modules=${VM_MODULES-veth}
 host_bins=${VM_HOST_BINS-ip bpftool}
 debian_progs=${VM_DEBIAN_PROGS-curl getent openssl}
-busybox=/bin/busybox
+# Where the VM's programs and libraries come from: the build host's / or a foreign sysroot.
+sysroot=${VM_SYSROOT:-}
+if [[ -n $sysroot ]]; then
+	[[ -d $sysroot/usr/lib ]] || die "VM_SYSROOT $sysroot is not a sysroot (no usr/lib); make it with scripts/fetch-sysroot.sh"
+	sysroot=$(cd "$sysroot" && pwd)
+fi
+busybox=$sysroot/bin/busybox
 
-for tool in cpio gzip file ldd; do
+for tool in cpio gzip file ldd readelf; do
 	command -v "$tool" >/dev/null || die "$tool not found; run scripts/deps.sh"
 done
 
@@ -86,17 +99,22 @@ ln -s ../run "$root/var/run"
 chmod 1777 "$root/tmp"
 chmod 0700 "$root/root"
 
-# copy_host_file PATH: copy a file of the build host to the same path in the VM, keeping the
-# symbolic links on the way as links (absolute, to the resolved file), so that the kernel resolves
-# the path in the VM to the same file it resolves here (/lib64/ld-linux-x86-64.so.2 ->
-# /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 on Debian 12).
+# copy_host_file PATH: copy a file of the build host (or of VM_SYSROOT) to the same path in the
+# VM, keeping the symbolic links on the way as links (absolute, to the resolved file), so that the
+# kernel resolves the path in the VM to the same file it resolves here
+# (/lib64/ld-linux-x86-64.so.2 -> /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 on Debian 12).
+# The sysroot's links are relative (fetch-sysroot.sh), so they resolve inside it.
 copy_host_file() {
 	local path=$1 real
-	real=$(readlink -f "$path") || die "cannot resolve $path"
-	[[ -f $real ]] || die "$path is not a file on this host"
+	real=$(readlink -f "$sysroot$path") || die "cannot resolve $sysroot$path"
+	[[ -f $real ]] || die "$path is not a file in ${sysroot:-this host}"
+	if [[ -n $sysroot ]]; then
+		[[ $real == "$sysroot"/* ]] || die "$sysroot$path resolves outside the sysroot, to $real"
+		real=${real#"$sysroot"}
+	fi
 	if [[ ! -e $root$real ]]; then
 		mkdir -p "$root$(dirname "$real")"
-		cp "$real" "$root$real"
+		cp "$sysroot$real" "$root$real"
 	fi
 	if [[ $path != "$real" && ! -e $root$path && ! -L $root$path ]]; then
 		mkdir -p "$root$(dirname "$path")"
@@ -104,11 +122,47 @@ copy_host_file() {
 	fi
 }
 
+# The library directories of the sysroot, in the loader's order (multiarch first).
+sysroot_libdirs=()
+if [[ -n $sysroot ]]; then
+	for d in "$sysroot"/usr/lib/*-linux-gnu*/ "$sysroot"/usr/lib/ "$sysroot"/usr/lib64/; do
+		[[ -d $d ]] && sysroot_libdirs+=("${d%/}")
+	done
+fi
+
+# copy_libs_elf BINARY: copy_libs for a binary of the sysroot's architecture. The loader is the
+# program's PT_INTERP; each DT_NEEDED library is looked up in the sysroot's library directories,
+# and its own DT_NEEDED in turn.
+declare -A libs_done=()
+copy_libs_elf() {
+	local bin=$1 interp lib d found
+	interp=$(readelf -lW "$bin" | sed -n 's/.*\[Requesting program interpreter: \(.*\)\]$/\1/p')
+	[[ -z $interp || -e $root$interp || -L $root$interp ]] || copy_host_file "$interp"
+	while read -r lib; do
+		[[ -n $lib && -z ${libs_done[$lib]:-} ]] || continue
+		libs_done[$lib]=1
+		found=
+		for d in "${sysroot_libdirs[@]}"; do
+			if [[ -e $d/$lib ]]; then
+				found=${d#"$sysroot"}/$lib
+				break
+			fi
+		done
+		[[ -n $found ]] || die "$bin needs $lib, which is not in the sysroot $sysroot (add its package to scripts/fetch-sysroot.sh)"
+		copy_host_file "$found"
+		copy_libs_elf "$(readlink -f "$sysroot$found")"
+	done < <(readelf -dW "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p')
+}
+
 # copy_libs BINARY: copy the shared libraries and the loader a dynamic binary needs, at the paths
 # ldd names, so that it runs in the VM exactly as on the build host.
 copy_libs() {
 	local bin=$1 line lib
 	[[ $(file -L "$bin") == *'dynamically linked'* ]] || return 0
+	if [[ -n $sysroot ]]; then
+		copy_libs_elf "$bin"
+		return 0
+	fi
 	local ldd_out
 	ldd_out=$(ldd "$bin" 2>&1) || die "ldd failed on $bin (a binary for another architecture?): $ldd_out"
 	if grep -q 'not found' <<<"$ldd_out"; then
@@ -155,6 +209,13 @@ require() {
 [[ $(file -L "$busybox") == *'statically linked'* ]] ||
 	die "$busybox is not statically linked; install busybox-static rather than busybox"
 cp "$busybox" "$root/bin/busybox"
+# A foreign busybox cannot run here to list its applets; the host's busybox-static is the same
+# Debian package built for another architecture, with the same applets.
+busybox_list=$busybox
+if [[ -n $sysroot ]]; then
+	busybox_list=/bin/busybox
+	[[ -x $busybox_list ]] || die "$busybox_list not found: it lists the applets of $busybox; install busybox-static"
+fi
 
 # Applets that a real program from VM_HOST_BINS replaces get no busybox symlink.
 declare -A replaced=()
@@ -166,7 +227,7 @@ done
 while read -r applet; do
 	[[ -z $applet || $applet == busybox || -n ${replaced[$applet]:-} ]] && continue
 	ln -s busybox "$root/bin/$applet"
-done < <("$busybox" --list)
+done < <("$busybox_list" --list)
 [[ -L $root/bin/sh ]] || die "busybox has no sh applet"
 
 # ---- init ----
@@ -235,31 +296,48 @@ if [[ -f $repo/tests/vm/demo.sh ]]; then
 	chmod 0755 "$root/medgate/demo.sh"
 fi
 
+# find_program NAME: the path of a program on the build host, or in the sysroot (the path it has
+# there, without the sysroot prefix); empty when it is not found.
+find_program() {
+	local d
+	if [[ -z $sysroot ]]; then
+		command -v "$1" || true
+		return 0
+	fi
+	for d in /usr/sbin /usr/bin; do
+		if [[ -x $sysroot$d/$1 ]]; then
+			echo "$d/$1"
+			return 0
+		fi
+	done
+}
+
 # ---- host programs (iproute2, bpftool) ----
 for b in $host_bins; do
-	path=$(command -v "$b" || true)
+	path=$(find_program "$b")
 	if [[ -z $path ]]; then
-		warn "$b not found on the build host; the VM gets busybox's version or none"
+		warn "$b not found in ${sysroot:-the build host}; the VM gets busybox's version or none"
 		# Fall back to the busybox applet if there is one.
-		if grep -qx "$b" < <("$busybox" --list); then
+		if grep -qx "$b" < <("$busybox_list" --list); then
 			ln -s busybox "$root/bin/$b"
 		fi
 		continue
 	fi
-	add_program "$path" "/usr/sbin/$b"
+	add_program "$sysroot$path" "/usr/sbin/$b"
 done
 
 # ---- Debian programs the selftests confine (tests/selftests/programs_test.c) ----
 # Each at the path it has here, with its libraries and the configuration files it reads (found
 # with strace on Debian 12: docs/abstractions.md).
 for b in $debian_progs; do
-	path=$(command -v "$b" || true)
-	[[ -n $path ]] || die "$b not found on the build host; run scripts/deps.sh (packages curl, libc-bin, openssl)"
-	path=$(readlink -f "$path")
-	add_program "$path" "$path"
+	path=$(find_program "$b")
+	[[ -n $path ]] || die "$b not found in ${sysroot:-the build host}; run scripts/deps.sh (packages curl, libc-bin, openssl)${sysroot:+ or add its package to scripts/fetch-sysroot.sh}"
+	path=$(readlink -f "$sysroot$path")
+	path=${path#"$sysroot"}
+	add_program "$sysroot$path" "$path"
 done
 for f in /etc/ssl/openssl.cnf /usr/lib/ssl/openssl.cnf /etc/gai.conf; do
-	[[ -e $f ]] && copy_host_file "$f"
+	[[ -e $sysroot$f ]] && copy_host_file "$f"
 done
 # A resolver configuration without a name server: lookups use /etc/hosts only.
 echo 'options attempts:1 timeout:1' >"$root/etc/resolv.conf"
@@ -271,7 +349,11 @@ cp "$repo"/abstractions/*.policy "$root/usr/share/medgate/abstractions/"
 
 # ---- the loader cache of what was shipped, as on a real system ----
 printf '/usr/lib/x86_64-linux-gnu\n/usr/lib/aarch64-linux-gnu\n' >"$root/etc/ld.so.conf"
-if command -v ldconfig >/dev/null || [[ -x /sbin/ldconfig ]]; then
+# The host's ldconfig reads only its own architecture's libraries; a foreign VM goes without a
+# cache, and its loader searches the multiarch directories built into it.
+if [[ -n $sysroot ]]; then
+	:
+elif command -v ldconfig >/dev/null || [[ -x /sbin/ldconfig ]]; then
 	"$(command -v ldconfig || echo /sbin/ldconfig)" -X -r "$root" 2>/dev/null ||
 		warn "ldconfig -r failed; the VM has no /etc/ld.so.cache"
 fi

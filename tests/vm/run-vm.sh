@@ -10,7 +10,9 @@
 #   MODE bench  the benchmark (make bench); results in OUTDIR/tap.log, handled like tests mode
 #
 # Serial port 0 (ttyS0, the kernel console) goes to OUTDIR/console.log, serial port 1 (ttyS1, the
-# TAP stream) to OUTDIR/tap.log. The run fails when
+# TAP stream) to OUTDIR/tap.log. On arm64 (VM_ARCH=arm64: qemu-system-aarch64 -M virt) the console
+# is the machine's one PL011 port (ttyAMA0) and the TAP stream a virtio console (hvc0), named to
+# the VM's init with medgate.tap=hvc0. The run fails when
 #   - the VM did not print MEDGATE-VM-DONE (crash, hang, timeout): init prints it last;
 #   - the kernel log shows a bug (BUG, WARNING, Oops, panic, ...): a test that passes while the
 #     kernel warns has not passed. In tests mode it also becomes a "not ok" line in tap.log.
@@ -18,7 +20,8 @@
 #
 # Environment:
 #   KIMAGE          kernel image (default /boot/vmlinuz-$(scripts/kernel-release.sh))
-#   QEMU            QEMU binary (default qemu-system-x86_64)
+#   VM_ARCH         the kernel's architecture, as kbuild's ARCH: x86 (default) or arm64
+#   QEMU            QEMU binary (default qemu-system-x86_64, or qemu-system-aarch64 for arm64)
 #   VM_TIMEOUT      wall-clock limit in seconds (default 900; none in shell mode unless set)
 #   VM_MEM          memory in MiB (default 2048)
 #   VM_SMP          virtual CPUs (default 2)
@@ -55,7 +58,23 @@ stream=0
 [[ $mode == tests || $mode == bench ]] && stream=1
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-qemu=${QEMU:-qemu-system-x86_64}
+# The machine of each architecture: QEMU binary and package, machine options, console device, and
+# how the TAP port is attached (tap_args, with @TAP@ standing for its chardev).
+vm_arch=${VM_ARCH:-x86}
+case "$vm_arch" in
+	x86|x86_64)
+		qemu_default="qemu-system-x86_64"; qemu_pkg="qemu-system-x86"
+		machine=(); console=ttyS0; tap_dev=ttyS1
+		tap_args=(-serial @TAP@) ;;
+	arm64|aarch64)
+		# virt has a single UART; the TAP stream goes to a virtio console on PCI (Debian's arm64
+		# kernel has VIRTIO_PCI and VIRTIO_CONSOLE built in, VIRTIO_MMIO only as a module).
+		qemu_default="qemu-system-aarch64"; qemu_pkg="qemu-system-arm"
+		machine=(-M virt); console=ttyAMA0; tap_dev=hvc0
+		tap_args=(-device virtio-serial-pci -device "virtconsole,chardev=tap") ;;
+	*)	die "unknown VM_ARCH '$vm_arch' (expected x86 or arm64)" ;;
+esac
+qemu=${QEMU:-$qemu_default}
 kimage=${KIMAGE:-}
 if [[ -z $kimage ]]; then
 	krel=$("$repo/scripts/kernel-release.sh") || die "cannot tell which kernel to boot (see above); or set KIMAGE"
@@ -68,7 +87,7 @@ smp=${VM_SMP:-2}
 accel=${VM_ACCEL:-tcg}
 read -r -a extra_args <<<"${VM_QEMU_ARGS:-}"
 
-command -v "$qemu" >/dev/null || die "$qemu not found: install qemu-system-x86 (scripts/deps.sh)"
+command -v "$qemu" >/dev/null || die "$qemu not found: install $qemu_pkg (scripts/deps.sh)"
 [[ -r $kimage ]] || die "kernel image $kimage not readable (install linux-image-amd64, or set KIMAGE)"
 [[ -r $initramfs ]] || die "initramfs $initramfs not found; build it with tests/vm/mkinitramfs.sh"
 
@@ -84,25 +103,28 @@ rm -f "$console_log" "$tap_log"
 # printk.time=1: kernel lines carry a timestamp, which tells them apart from program output.
 # -nic none: the tests need no network card, and its iPXE option ROM slows the boot.
 slub=${VM_SLUB_DEBUG-FZPU}
-append="console=ttyS0 lsm=${VM_LSM:-lockdown,capability,yama,bpf}${slub:+ slub_debug=$slub} panic=-1 oops=panic printk.time=1 medgate.run=$mode"
+append="console=$console lsm=${VM_LSM:-lockdown,capability,yama,bpf}${slub:+ slub_debug=$slub} panic=-1 oops=panic printk.time=1 medgate.run=$mode"
 [[ -n ${VM_EXTRA_APPEND:-} ]] && append+=" $VM_EXTRA_APPEND"
 [[ -n ${VM_TESTS:-} ]] && append+=" medgate.tests=$VM_TESTS"
+[[ $tap_dev != ttyS1 ]] && append+=" medgate.tap=$tap_dev"
 
-args=(-accel "$accel" -cpu max -m "$mem" -smp "$smp"
+args=("${machine[@]}" -accel "$accel" -cpu max -m "$mem" -smp "$smp"
 	-nographic -display none -monitor none -no-reboot -nic none
 	-kernel "$kimage" -initrd "$initramfs" -append "$append")
 case "$mode" in
 	tests|bench)
-		args+=(-serial "file:$console_log" -serial "file:$tap_log") ;;
+		args+=(-serial "file:$console_log") ;;
 	demo)
 		# The console on the terminal and in the log at once; Ctrl-C stops QEMU.
-		args+=(-chardev "stdio,id=con0,logfile=$console_log"
-			-serial chardev:con0 -serial "file:$tap_log") ;;
+		args+=(-chardev "stdio,id=con0,logfile=$console_log" -serial chardev:con0) ;;
 	shell)
 		# Ctrl-C belongs to the guest; the mux's Ctrl-A x quits QEMU.
 		args+=(-chardev "stdio,id=con0,mux=on,signal=off,logfile=$console_log"
-			-serial chardev:con0 -serial "file:$tap_log") ;;
+			-serial chardev:con0) ;;
 esac
+# The TAP port writes to tap.log in every mode.
+args+=(-chardev "file,id=tap,path=$tap_log")
+args+=("${tap_args[@]/@TAP@/chardev:tap}")
 args+=("${extra_args[@]}")
 
 echo "run-vm.sh: booting $kimage in $mode mode (QEMU $accel, ${smp} CPUs, ${mem} MiB, limit ${timeout_s}s)" >&2
