@@ -41,6 +41,20 @@ static int require_mac_admin(struct sk_buff *skb, struct netlink_ext_ack *extack
 	return -EPERM;
 }
 
+/*
+ * A dump's .start decides on the sender's capability, but on 6.1 the netlink core calls it with
+ * cb->extack NULL and answers its error with an ACK without text. So .start only records the
+ * refusal and the dump's first call returns it, with its text (which reaches user space in the
+ * NLMSG_DONE that ends the dump); nothing is read or sent before that.
+ */
+#define DUMP_REFUSED	1
+
+static int refuse_dump(struct netlink_callback *cb)
+{
+	NL_SET_ERR_MSG(cb->extack, "CAP_MAC_ADMIN is required");
+	return -EPERM;
+}
+
 static int put_profiles(struct sk_buff *skb, const struct medgate_policy *pol)
 {
 	const struct medgate_blob_view *v = &pol->view;
@@ -180,28 +194,28 @@ static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * cb->args[0]: the policy being sent (a counted reference), or 0 when none was loaded;
- * cb->args[1]: next offset.
+ * cb->args[1]: next offset; cb->args[2]: DUMP_REFUSED when the sender lacks CAP_MAC_ADMIN.
  *
- * "No policy" is not refused here but in the first policy_get_dump() call: on 6.1 the netlink
- * core calls a dump's .start with cb->extack NULL and answers its error with an ACK that carries
- * no text, while the extack a .dumpit sets reaches user space (in the NLMSG_DONE that ends the
- * dump, with the errno). The reference, or its absence, is still taken here, once.
+ * "No policy" is not refused here but in the first policy_get_dump() call, for the same reason
+ * as DUMP_REFUSED. The reference, or its absence, is still taken here, once.
  */
 static int policy_get_start(struct netlink_callback *cb)
 {
 	struct medgate_policy *pol;
-	int err;
 
-	err = require_mac_admin(cb->skb, cb->extack);
-	if (err)
-		return err;
+	cb->args[0] = 0;
+	cb->args[1] = 0;
+	cb->args[2] = 0;
+	if (!netlink_capable(cb->skb, CAP_MAC_ADMIN)) {
+		cb->args[2] = DUMP_REFUSED;
+		return 0;
+	}
 	medgate_policy_lock();
 	pol = medgate_policy_locked();
 	if (pol)
 		medgate_policy_get(pol);
 	medgate_policy_unlock();
 	cb->args[0] = (long)pol;
-	cb->args[1] = 0;
 	return 0;
 }
 
@@ -219,6 +233,8 @@ static int policy_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	const struct medgate_policy *pol = (const struct medgate_policy *)cb->args[0];
 	size_t offset = cb->args[1];
 
+	if (cb->args[2] == DUMP_REFUSED)
+		return refuse_dump(cb);
 	if (!pol) {
 		NL_SET_ERR_MSG(cb->extack, "no policy is loaded");
 		return -ENOENT;
@@ -314,7 +330,8 @@ static int put_audit_msg(struct sk_buff *skb, struct netlink_callback *cb,
 
 /*
  * cb->args[0]: next sequence number to send; cb->args[1]: the dump's event buffer (too large for
- * the stack); cb->args[2]: set once the closing message is out.
+ * the stack); cb->args[2]: set once the closing message is out; cb->args[3]: DUMP_REFUSED when
+ * the sender lacks CAP_MAC_ADMIN.
  */
 static int audit_read_start(struct netlink_callback *cb)
 {
@@ -326,11 +343,13 @@ static int audit_read_start(struct netlink_callback *cb)
 	struct nlattr *from = info->attrs[MEDGATE_A_AUDIT_FROM_SEQ];
 #endif
 	struct medgate_event *ev;
-	int err;
 
-	err = require_mac_admin(cb->skb, cb->extack);
-	if (err)
-		return err;
+	cb->args[1] = 0;
+	cb->args[3] = 0;
+	if (!netlink_capable(cb->skb, CAP_MAC_ADMIN)) {
+		cb->args[3] = DUMP_REFUSED;
+		return 0;
+	}
 	ev = kmalloc(sizeof(*ev), GFP_KERNEL);
 	if (!ev)
 		return -ENOMEM;
@@ -345,6 +364,8 @@ static int audit_read_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct medgate_event *ev = (struct medgate_event *)cb->args[1];
 	u64 cursor = cb->args[0];
 
+	if (cb->args[3] == DUMP_REFUSED)
+		return refuse_dump(cb);
 	if (cb->args[2])
 		return 0;
 	for (;;) {

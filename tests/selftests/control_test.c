@@ -471,12 +471,20 @@ static int drop_caps(int keep_net_admin)
 	return 0;
 }
 
-/* Runs a load (and an audit read) in a child with reduced capabilities; returns its errnos. */
-static int try_as(int keep_net_admin, uint16_t fam, char *msg)
+struct refused {
+	int load, audit, get;
+	char msg[256], audit_msg[256], get_msg[256];
+};
+
+/*
+ * Runs a load, an audit read and a policy read in a child with reduced capabilities; returns 0
+ * when all three were refused with -EPERM, and their extack texts in @out.
+ */
+static int try_as(int keep_net_admin, uint16_t fam, struct refused *out)
 {
 	int pipefd[2], status, fd, err;
 	pid_t pid;
-	struct { int load, audit; char msg[256]; } res = { 0 };
+	struct refused res = { 0 };
 
 	if (pipe(pipefd))
 		return -errno;
@@ -493,7 +501,9 @@ static int try_as(int keep_net_admin, uint16_t fam, char *msg)
 			_exit(1);
 		res.load = load(fd, fam, blob, len, res.msg);
 		start(&r, fam, MEDGATE_CMD_AUDIT_READ, NLM_F_DUMP);
-		res.audit = transact(fd, &r, msg, 256);
+		res.audit = transact(fd, &r, res.audit_msg, sizeof(res.audit_msg));
+		start(&r, fam, MEDGATE_CMD_POLICY_GET, NLM_F_DUMP);
+		res.get = transact(fd, &r, res.get_msg, sizeof(res.get_msg));
 		if (write(pipefd[1], &res, sizeof(res)) != sizeof(res))
 			_exit(2);
 		_exit(0);
@@ -503,20 +513,31 @@ static int try_as(int keep_net_admin, uint16_t fam, char *msg)
 		res.load = 1;
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
-	strcpy(msg, res.msg);
-	return res.load == -EPERM && res.audit == -EPERM ? 0 : (res.load ? res.load : -1);
+	*out = res;
+	if (res.load == -EPERM && res.audit == -EPERM && res.get == -EPERM)
+		return 0;
+	return res.load ? res.load : -1;
 }
 
 TEST_F(control, cap_net_admin_without_cap_mac_admin_cannot_load)
 {
 	uint64_t before = mg_policy_version();
-	char msg[256];
+	struct refused res;
 
-	EXPECT_EQ(0, try_as(1, self->family, msg));
-	EXPECT_NE(NULL, strstr(msg, "CAP_MAC_ADMIN")) {
-		TH_LOG("extack: '%s'", msg);
+	EXPECT_EQ(0, try_as(1, self->family, &res)) {
+		TH_LOG("load %d, audit read %d, policy read %d", res.load, res.audit, res.get);
 	}
-	EXPECT_EQ(0, try_as(0, self->family, msg));
+	/* The reason reaches the caller for the doit and for both dumps. */
+	EXPECT_NE(NULL, strstr(res.msg, "CAP_MAC_ADMIN")) {
+		TH_LOG("load extack: '%s'", res.msg);
+	}
+	EXPECT_NE(NULL, strstr(res.audit_msg, "CAP_MAC_ADMIN")) {
+		TH_LOG("audit read extack: '%s'", res.audit_msg);
+	}
+	EXPECT_NE(NULL, strstr(res.get_msg, "CAP_MAC_ADMIN")) {
+		TH_LOG("policy read extack: '%s'", res.get_msg);
+	}
+	EXPECT_EQ(0, try_as(0, self->family, &res));
 	EXPECT_EQ(before, mg_policy_version());
 }
 
