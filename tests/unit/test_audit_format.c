@@ -90,6 +90,34 @@ static void test_event(void)
 	free(json);
 }
 
+/* A summary record of the flood limiter: its counts, labelled as their JSON keys. */
+static void test_summary(void)
+{
+	struct mg_event ev = {
+		.seq = 4121, .time_real_ns = 1700000000000000000ULL,
+		.policy_version = 0x6b15d2b55c62dbb7ULL, .profile = "flooding",
+		.verdict = MEDGATE_VERDICT_DENY, .op = MEDGATE_OP_SUPPRESSED,
+		.rule = MEDGATE_RULE_NONE, .suppressed = 59990, .rate_limited = 3,
+	};
+	char *text = malloc(MG_EVENT_LINE_MAX), *json = malloc(MG_EVENT_LINE_MAX);
+	bool ok = text && json && !mg_event_format_text(&ev, text, MG_EVENT_LINE_MAX) &&
+		  !mg_event_format_json(&ev, json, MG_EVENT_LINE_MAX);
+
+	tap_ok(ok && strstr(text, " suppressed - \"\" rule default ") &&
+	       strstr(text, " suppressed 59990 rate_limited 3") &&
+	       strstr(json, "\"op\":\"suppressed\"") && strstr(json, "\"suppressed\":59990") &&
+	       strstr(json, "\"rate_limited\":3"),
+	       "summary record: op suppressed with its counts, in text and JSON");
+	if (ok)
+		printf("# %s\n", text);
+	ev.op = MEDGATE_OP_FILE_OPEN;
+	ok = text && json && !mg_event_format_text(&ev, text, MG_EVENT_LINE_MAX);
+	tap_ok(ok && !strstr(text, "rate_limited"),
+	       "other records carry no counts in the text form");
+	free(text);
+	free(json);
+}
+
 /* Every operation name the tools can print is explained in docs/cli.md. */
 static void test_ops_documented(void)
 {
@@ -117,6 +145,7 @@ int main(void)
 	tap_start();
 	test_cap_names();
 	test_event();
+	test_summary();
 	test_ops_documented();
 	return tap_end();
 }
