@@ -64,6 +64,8 @@ extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 extern int medgate_task_op(__u32 op, __u32 detail, __u64 profile) __ksym;
 extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
+extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
+extern int medgate_uring_receive(struct file *file, __u64 profile) __ksym;
 
 /*
  * What a program returns becomes the hook's result. 6.1 does not check it (a positive value from
@@ -142,10 +144,13 @@ int BPF_PROG(hook_file_open, struct file *file)
 	return clamp(medgate_file_open(file, label->profile, label->flags));
 }
 
+/* An io_uring instance received would run its operations under its creator's label. */
 SEC("lsm/file_receive")
 int BPF_PROG(hook_file_receive, struct file *file)
 {
-	return CONFINED_CALL(medgate_file_receive(file, profile));
+	int ret = CONFINED_CALL(medgate_uring_receive(file, profile));
+
+	return ret ? ret : CONFINED_CALL(medgate_file_receive(file, profile));
 }
 
 SEC("lsm/file_fcntl")
@@ -332,6 +337,15 @@ int BPF_PROG(hook_bprm_creds_for_exec, struct linux_binprm *bprm)
 	/* The module decides when LD_PRELOAD and friends must not reach the new program. */
 	if (decision.flags & MEDGATE_LABEL_F_SECURE_EXEC)
 		bpf_bprm_opts_set(bprm, BPF_F_BPRM_SECUREEXEC);
+	/*
+	 * Entering another profile with an io_uring instance made under the old label would run
+	 * the ring's operations under that label (kmod/uring.c). A refused exec never reaches
+	 * bprm_committing_creds, so the pending profile set above is not committed; the next exec
+	 * decides it anew. Checked again at bprm_committing_creds, where no other thread can add a
+	 * descriptor any more.
+	 */
+	if (decision.pending && decision.pending != decision.profile)
+		return clamp(medgate_exec_keeps_uring(bprm, decision.pending));
 	return 0;
 }
 
@@ -354,6 +368,14 @@ int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
 	}
 	if (!(label->flags & MEDGATE_LABEL_F_PENDING))
 		return 0;
+	/*
+	 * The descriptor table is private now and close-on-exec has run: an io_uring instance
+	 * still held was added after bprm_creds_for_exec looked (by a thread sharing the table).
+	 * The exec cannot fail any more; the task is killed, in its new profile.
+	 */
+	if (label->pending && label->pending != label->profile &&
+	    medgate_exec_keeps_uring(bprm, label->pending))
+		bpf_send_signal(SIGKILL);
 	label->profile = label->pending;
 	label->pending = 0;
 	label->flags &= ~(MEDGATE_LABEL_F_PENDING | MEDGATE_LABEL_F_CHECK_INTERP);

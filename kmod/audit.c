@@ -6,6 +6,11 @@
  * oldest event is overwritten; if nobody had read it yet it is counted as lost, and readers also
  * see the gap in sequence numbers, so loss is never silent.
  *
+ * Before a denial takes a slot it passes the flood limiter (kmod/audit_limit.c): repeats inside
+ * a one-second window and records beyond a profile's token bucket are counted instead, and the
+ * counts reach the stream as summary records (op MEDGATE_OP_SUPPRESSED), written when a reader
+ * pulls (medgate_audit_flush()) or when a profile's slot in the limiter is given to another.
+ *
  * Emitting runs inside LSM hooks: no allocation, no sleeping, no netlink. The doorbell (a function
  * the control plane gives medgate_audit_init()) is rung from a work item, outside the hook and
  * outside the confined task. This file knows nothing of netlink: readers copy events out
@@ -20,6 +25,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include "audit.h"
+#include "audit_limit.h"
 
 #define RING_SIZE	256	/* events; a power of two */
 
@@ -28,6 +34,7 @@ static DEFINE_SPINLOCK(ring_lock);
 static u64 next_seq;	/* seq the next event gets */
 static u64 read_seq;	/* events below it were handed to a reader, read in order */
 static u64 lost;
+static struct medgate_limiter limiter;	/* under ring_lock */
 static struct work_struct doorbell_work;
 static void (*doorbell_fn)(void);
 
@@ -53,21 +60,116 @@ u64 medgate_audit_lost(void)
 	return v;
 }
 
-void medgate_audit_emit(const struct medgate_audit_req *req)
+u64 medgate_audit_suppressed(void)
 {
-	char comm[TASK_COMM_LEN];
-	struct medgate_event *ev;
 	unsigned long flags;
+	u64 v;
 
-	/* get_task_comm() takes the task lock: not under the ring's lock. */
-	get_task_comm(comm, current);
 	spin_lock_irqsave(&ring_lock, flags);
-	ev = &ring[next_seq % RING_SIZE];
+	v = limiter.suppressed;
+	spin_unlock_irqrestore(&ring_lock, flags);
+	return v;
+}
+
+u64 medgate_audit_rate_limited(void)
+{
+	unsigned long flags;
+	u64 v;
+
+	spin_lock_irqsave(&ring_lock, flags);
+	v = limiter.rate_limited;
+	spin_unlock_irqrestore(&ring_lock, flags);
+	return v;
+}
+
+/* The next slot of the ring, with its sequence number; called under ring_lock. */
+static struct medgate_event *take_slot(void)
+{
+	struct medgate_event *ev = &ring[next_seq % RING_SIZE];
+
 	if (next_seq >= RING_SIZE && ev->seq >= read_seq)
 		lost++;
 	ev->seq = next_seq++;
 	ev->real_ns = ktime_get_real_ns();
 	ev->boot_ns = ktime_get_boottime_ns();
+	return ev;
+}
+
+/*
+ * A summary record: what the limiter counted for one profile since its previous summary. It has
+ * no task and no object; called under ring_lock.
+ */
+static void put_summary(const struct medgate_limit_profile *p)
+{
+	struct medgate_event *ev = take_slot();
+	u64 seq = ev->seq, real_ns = ev->real_ns, boot_ns = ev->boot_ns;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->seq = seq;
+	ev->real_ns = real_ns;
+	ev->boot_ns = boot_ns;
+	ev->policy_version = p->policy_version;
+	ev->profile_id = p->id;
+	ev->mode = p->mode;
+	ev->verdict = p->denied ? MEDGATE_VERDICT_DENY : MEDGATE_VERDICT_WOULD_DENY;
+	ev->op = MEDGATE_OP_SUPPRESSED;
+	ev->rule = MEDGATE_RULE_NONE;
+	ev->suppressed = p->suppressed;
+	ev->rate_limited = p->rate_limited;
+	strscpy(ev->profile, p->name, sizeof(ev->profile));
+}
+
+/*
+ * What makes two records repeats of each other: everything in them but the time and the thread
+ * (threads of one process are one actor; another process is another).
+ */
+static u64 limit_key(const struct medgate_audit_req *req, u32 tgid)
+{
+	u32 fields[] = { tgid, req->op, req->access, req->verdict, req->rule, req->dev,
+			 req->unnamed };
+	u64 h = MEDGATE_LIMIT_HASH_INIT;
+
+	h = medgate_limit_hash(h, &req->profile_id, sizeof(req->profile_id));
+	h = medgate_limit_hash(h, &req->ino, sizeof(req->ino));
+	h = medgate_limit_hash(h, fields, sizeof(fields));
+	if (req->path)
+		h = medgate_limit_hash(h, req->path, strnlen(req->path, MEDGATE_PATH_MAX));
+	return h;
+}
+
+void medgate_audit_emit(const struct medgate_audit_req *req)
+{
+	struct medgate_limit_event lev = {
+		.key = limit_key(req, task_tgid_nr(current)),
+		.profile_id = req->profile_id,
+		.explicit_deny = req->verdict == MEDGATE_VERDICT_DENY &&
+				 req->rule != MEDGATE_RULE_NONE,
+		.deny = req->verdict == MEDGATE_VERDICT_DENY,
+		.policy_version = req->policy_version,
+		.mode = req->mode,
+		.name = req->profile,
+	};
+	struct medgate_limit_profile evicted;
+	enum medgate_limit_result admitted;
+	char comm[TASK_COMM_LEN];
+	struct medgate_event *ev;
+	unsigned long flags;
+	bool has_evicted;
+
+	/* get_task_comm() takes the task lock: not under the ring's lock. */
+	get_task_comm(comm, current);
+	spin_lock_irqsave(&ring_lock, flags);
+	admitted = medgate_limit_admit(&limiter, &lev, ktime_get_boottime_ns(), &evicted,
+				       &has_evicted);
+	if (has_evicted)
+		put_summary(&evicted);
+	if (admitted != MEDGATE_LIMIT_RECORD) {
+		spin_unlock_irqrestore(&ring_lock, flags);
+		if (has_evicted)
+			schedule_work(&doorbell_work);
+		return;
+	}
+	ev = take_slot();
 	ev->policy_version = req->policy_version;
 	ev->profile_id = req->profile_id;
 	ev->mode = req->mode;
@@ -83,6 +185,8 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->dev = req->dev;
 	ev->ino = req->ino;
 	ev->unnamed = req->unnamed;
+	ev->suppressed = 0;
+	ev->rate_limited = 0;
 	strscpy(ev->profile, req->profile ? req->profile : "", sizeof(ev->profile));
 	strscpy(ev->rule_file, req->rule_file ? req->rule_file : "", sizeof(ev->rule_file));
 	memcpy(ev->comm, comm, sizeof(ev->comm));
@@ -90,6 +194,45 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	spin_unlock_irqrestore(&ring_lock, flags);
 
 	schedule_work(&doorbell_work);
+}
+
+/**
+ * medgate_audit_flush() - write the limiter's unreported counts as summary records.
+ * @from: the sequence number the reader asking for it reads from: summaries are written only
+ *        while they overwrite nothing at or after it (the rest waits for the next read).
+ *
+ * Called by readers before they copy: what was counted since the last read reaches them now.
+ */
+void medgate_audit_flush(u64 from)
+{
+	struct medgate_limit_profile p;
+	unsigned long flags;
+	bool wrote = false;
+
+	spin_lock_irqsave(&ring_lock, flags);
+	for (;;) {
+		u64 oldest = next_seq > RING_SIZE ? next_seq - RING_SIZE : 0;
+
+		if (next_seq - max(from, oldest) >= RING_SIZE)
+			break;
+		if (!medgate_limit_take_summary(&limiter, &p))
+			break;
+		put_summary(&p);
+		wrote = true;
+	}
+	spin_unlock_irqrestore(&ring_lock, flags);
+	if (wrote)
+		schedule_work(&doorbell_work);
+}
+
+/* A new policy: the limiter records the first denial of each kind again. */
+void medgate_audit_new_policy(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring_lock, flags);
+	medgate_limit_new_policy(&limiter, ktime_get_boottime_ns());
+	spin_unlock_irqrestore(&ring_lock, flags);
 }
 
 /**
@@ -149,6 +292,7 @@ int medgate_audit_init(void (*ring_doorbell)(void))
 	ring = vzalloc(array_size(RING_SIZE, sizeof(*ring)));
 	if (!ring)
 		return -ENOMEM;
+	medgate_limit_init(&limiter);
 	doorbell_fn = ring_doorbell;
 	INIT_WORK(&doorbell_work, doorbell);
 	return 0;

@@ -49,6 +49,9 @@ struct medgate_audit_req {
  * The other fields are those of struct medgate_audit_req, plus the sequence number, the clocks
  * and the task (pid and tgid in the initial pid namespace, real uid in the initial user
  * namespace, comm).
+ * @suppressed: in a summary record (op MEDGATE_OP_SUPPRESSED), repeats counted instead of
+ *              recorded since the profile's previous summary; 0 in other records.
+ * @rate_limited: in a summary record, records dropped for want of tokens likewise.
  */
 struct medgate_event {
 	u64 seq;
@@ -57,6 +60,8 @@ struct medgate_event {
 	u64 policy_version;
 	u64 profile_id;
 	u64 ino;
+	u64 suppressed;
+	u64 rate_limited;
 	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed;
 	char profile[MEDGATE_NAME_MAX];
 	char rule_file[256];
@@ -70,6 +75,10 @@ void medgate_audit_uninit(void);
 void medgate_audit_emit(const struct medgate_audit_req *req);
 u64 medgate_audit_next_seq(void);
 u64 medgate_audit_lost(void);
+u64 medgate_audit_suppressed(void);
+u64 medgate_audit_rate_limited(void);
+void medgate_audit_flush(u64 from);
+void medgate_audit_new_policy(void);
 int medgate_audit_copy(u64 *cursor, struct medgate_event *ev);
 void medgate_audit_delivered(u64 seq);
 

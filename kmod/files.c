@@ -97,6 +97,21 @@ static u32 open_access(const struct file *file)
 }
 
 /*
+ * Since 6.9 a pidfd is a regular file of pidfs, and pidfd_open() opens it through file_open: it
+ * names a process, not a file, and has no path a rule could name (6.1's pidfds are anonymous
+ * inodes that never pass file_open). What a pidfd is used for (signals, pidfd_getfd) is decided
+ * by the hooks of those uses.
+ */
+static bool is_pidfd(const struct file *file)
+{
+#ifdef PID_FS_MAGIC
+	return file_inode(file)->i_sb->s_magic == PID_FS_MAGIC;
+#else
+	return false;
+#endif
+}
+
+/*
  * Files a policy names; pipes, sockets and anonymous inodes are not among them. A named FIFO is:
  * it has a path, opening it is decided on that path, and a descriptor of it received or inherited
  * must not reach a task that could not open it (only pipe(2)'s pipes live on pipefs).
@@ -108,6 +123,8 @@ static bool policy_object(const struct file *file)
 
 	if (S_ISFIFO(mode))
 		return inode->i_sb->s_magic != PIPEFS_MAGIC;
+	if (is_pidfd(file))
+		return false;
 	return S_ISREG(mode) || S_ISDIR(mode) || S_ISCHR(mode) || S_ISBLK(mode);
 }
 
@@ -195,6 +212,8 @@ noinline int medgate_file_open(struct file *file, u64 profile, u32 label_flags)
 		       decide_file(file, profile, MEDGATE_OP_EXEC, MEDGATE_ACCESS_EXEC) : 0;
 	if (file->f_flags & __O_TMPFILE)
 		return decide_tmpfile(file, profile);
+	if (is_pidfd(file))
+		return 0;
 	return decide_file(file, profile, MEDGATE_OP_FILE_OPEN, open_access(file));
 }
 

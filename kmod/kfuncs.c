@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Registration of the decisions exported to the BPF-LSM hook programs as kfuncs. Each kfunc is
- * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c) and named after the
+ * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/uring.c) and named after the
  * hook it serves.
  *
  * Any tracing program may call a kfunc registered for BPF_PROG_TYPE_LSM (on 6.1 LSM and tracing
@@ -44,6 +44,8 @@ BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
 BTF_ID_FLAGS(func, medgate_task_op)
 BTF_ID_FLAGS(func, medgate_path_task_op)
 BTF_ID_FLAGS(func, medgate_sb_umount)
+BTF_ID_FLAGS(func, medgate_exec_keeps_uring)
+BTF_ID_FLAGS(func, medgate_uring_receive)
 #ifdef BTF_KFUNCS_END
 BTF_KFUNCS_END(medgate_kfunc_ids)
 #else

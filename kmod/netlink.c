@@ -81,7 +81,7 @@ static size_t status_size(const struct medgate_policy *pol)
 			     nla_total_size(MEDGATE_NAME_MAX) + 2 * nla_total_size(4);
 	size_t n = pol ? pol->view.hdr->n_profiles : 0;
 
-	return 2 * nla_total_size(4) + 4 * nla_total_size_64bit(8) + n * per_profile;
+	return 2 * nla_total_size(4) + 6 * nla_total_size_64bit(8) + n * per_profile;
 }
 
 static int cmd_status_get(struct sk_buff *skb, struct genl_info *info)
@@ -109,7 +109,11 @@ static int cmd_status_get(struct sk_buff *skb, struct genl_info *info)
 			      MEDGATE_A_PAD) ||
 	    nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_NEXT_SEQ, medgate_audit_next_seq(),
 			      MEDGATE_A_PAD) ||
-	    nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_LOST, medgate_audit_lost(), MEDGATE_A_PAD))
+	    nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_LOST, medgate_audit_lost(), MEDGATE_A_PAD) ||
+	    nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_SUPPRESSED, medgate_audit_suppressed(),
+			      MEDGATE_A_PAD) ||
+	    nla_put_u64_64bit(msg, MEDGATE_A_AUDIT_RATE_LIMITED, medgate_audit_rate_limited(),
+			      MEDGATE_A_PAD))
 		goto err_free;
 	if (pol && put_profiles(msg, pol))
 		goto err_free;
@@ -297,7 +301,11 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    nla_put_u32(skb, MEDGATE_EA_ERRNO, ev->err) ||
 	    nla_put_u32(skb, MEDGATE_EA_DEV, ev->dev) ||
 	    nla_put_u64_64bit(skb, MEDGATE_EA_INO, ev->ino, MEDGATE_EA_PAD) ||
-	    (ev->unnamed && nla_put_flag(skb, MEDGATE_EA_UNNAMED))) {
+	    (ev->unnamed && nla_put_flag(skb, MEDGATE_EA_UNNAMED)) ||
+	    (ev->op == MEDGATE_OP_SUPPRESSED &&
+	     (nla_put_u64_64bit(skb, MEDGATE_EA_SUPPRESSED, ev->suppressed, MEDGATE_EA_PAD) ||
+	      nla_put_u64_64bit(skb, MEDGATE_EA_RATE_LIMITED, ev->rate_limited,
+				MEDGATE_EA_PAD)))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -320,6 +328,10 @@ static int put_audit_msg(struct sk_buff *skb, struct netlink_callback *cb,
 	if (ev ? put_event_attrs(skb, ev) :
 		 nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_NEXT_SEQ, end, MEDGATE_A_PAD) ||
 		 nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_LOST, medgate_audit_lost(),
+				   MEDGATE_A_PAD) ||
+		 nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_SUPPRESSED, medgate_audit_suppressed(),
+				   MEDGATE_A_PAD) ||
+		 nla_put_u64_64bit(skb, MEDGATE_A_AUDIT_RATE_LIMITED, medgate_audit_rate_limited(),
 				   MEDGATE_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -354,6 +366,8 @@ static int audit_read_start(struct netlink_callback *cb)
 	if (!ev)
 		return -ENOMEM;
 	cb->args[0] = from ? nla_get_u64(from) : 0;
+	/* What the flood limiter counted since the last read reaches this reader as records. */
+	medgate_audit_flush(cb->args[0]);
 	cb->args[1] = (long)ev;
 	cb->args[2] = 0;
 	return 0;

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/timekeeping.h>
+#include "audit.h"
 #include "policy.h"
 
 static struct medgate_policy __rcu *current_policy;
@@ -114,6 +115,7 @@ int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *ex
 	mutex_unlock(&load_mutex);
 
 	medgate_policy_put(old);
+	medgate_audit_new_policy();
 	if (version)
 		*version = pol->version;
 	pr_info("policy %016llx loaded: %u profiles, %u rules\n", pol->version,

@@ -3,6 +3,11 @@
  * The audit stream as its readers see it: the module rings the doorbell after a denial; every
  * AUDIT_READ dump ends with the counters, an empty one too; events overwritten before anyone
  * read them are reported as one loss, and events plus loss account for every sequence number.
+ *
+ * The flood limiter (kmod/audit_limit.c) records a repeated denial once per window and at most a
+ * burst of distinct ones per profile at a time, so overflowing the ring takes distinct denials
+ * from several profiles: 8 profiles of 50 distinct objects each (audit_flood_test tests the
+ * limiter itself).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +21,9 @@
 #define PROBE	D "/probe"
 #define SECRET	D "/secret"
 #define RING	256	/* events the module keeps (kmod/audit.c) */
+#define FLOOD	"/medgate/helpers/mg-flood"
+#define PROFILES 8	/* overflowing the ring: 8 profiles ... */
+#define OBJECTS	50	/* ... of 50 distinct denials each, fewer than a profile's burst */
 
 FIXTURE(audit) {
 	struct mg_client *c;
@@ -80,14 +88,37 @@ TEST_F(audit, overwritten_events_are_one_loss)
 {
 	struct tally t = { 0 };
 	struct mg_audit_reader r = { .event = count_event, .loss = count_loss, .arg = &t };
-	uint64_t from = mg_audit_next(), cursor, total;
-	char *argv[] = { PROBE, "open-times", "400", SECRET, "r", NULL };
+	uint64_t from, cursor, total;
+	char policy[4096] = "", path[256], exe[256], prefix[256], count[16];
+	size_t used = 0;
+	int i, j;
 
-	EXPECT_EQ(EACCES, mg_run(argv));
+	ASSERT_EQ(0, system("mkdir -p " D "/obj"));
+	for (i = 0; i < PROFILES; i++) {
+		snprintf(exe, sizeof(exe), D "/flood%d", i);
+		ASSERT_EQ(0, mg_copy_file(FLOOD, exe, 0755));
+		used += snprintf(policy + used, sizeof(policy) - used,
+				 "profile p%d {\n    attach %s\n}\n", i, exe);
+		ASSERT_LT(used, sizeof(policy));
+		for (j = 0; j < OBJECTS; j++) {
+			snprintf(path, sizeof(path), D "/obj/%d-%d", i, j);
+			ASSERT_EQ(0, mg_write_file(path, "o\n", 0644));
+		}
+	}
+	ASSERT_EQ(0, mg_load_textf("%s", policy));
+	from = mg_audit_next();
+	snprintf(count, sizeof(count), "%d", OBJECTS);
+	for (i = 0; i < PROFILES; i++) {
+		char *argv[] = { exe, "open-each", prefix, count, NULL };
+
+		snprintf(exe, sizeof(exe), D "/flood%d", i);
+		snprintf(prefix, sizeof(prefix), D "/obj/%d-", i);
+		EXPECT_EQ(0, mg_run(argv));
+	}
 	cursor = from;
 	ASSERT_EQ(0, mg_audit_follow(self->c, &cursor, &r, NULL));
 	total = cursor - from;
-	EXPECT_LE(400, total);
+	EXPECT_LE(PROFILES * OBJECTS, total);
 	/* Every sequence number is accounted for: returned, or reported lost. */
 	EXPECT_EQ(total, t.events + t.lost);
 	EXPECT_LE(total - RING, t.lost);

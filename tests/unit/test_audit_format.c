@@ -137,6 +137,40 @@ TEST_F(event, an_unnamed_object_is_named_by_directory_device_and_inode)
 		TH_LOG("%s", self->json);
 }
 
+/* A summary record of the flood limiter: its counts, labelled as their JSON keys. */
+TEST(summary_record_carries_its_counts_in_text_and_json)
+{
+	struct mg_event ev = {
+		.seq = 4121, .time_real_ns = 1700000000000000000ULL,
+		.policy_version = 0x6b15d2b55c62dbb7ULL, .profile = "flooding",
+		.verdict = MEDGATE_VERDICT_DENY, .op = MEDGATE_OP_SUPPRESSED,
+		.rule = MEDGATE_RULE_NONE, .suppressed = 59990, .rate_limited = 3,
+	};
+	char text[MG_EVENT_LINE_MAX], json[MG_EVENT_LINE_MAX];
+
+	ASSERT_EQ(0, mg_event_format_text(&ev, text, sizeof(text)));
+	ASSERT_EQ(0, mg_event_format_json(&ev, json, sizeof(json)));
+	EXPECT_NE(NULL, strstr(text, " suppressed - \"\" rule default ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(text, " suppressed 59990 rate_limited 3")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(json, "\"op\":\"suppressed\"")) TH_LOG("%s", json);
+	EXPECT_NE(NULL, strstr(json, "\"suppressed\":59990")) TH_LOG("%s", json);
+	EXPECT_NE(NULL, strstr(json, "\"rate_limited\":3")) TH_LOG("%s", json);
+}
+
+TEST(other_records_carry_no_counts_in_the_text_form)
+{
+	struct mg_event ev = {
+		.seq = 4122, .profile = "flooding", .verdict = MEDGATE_VERDICT_DENY,
+		.op = MEDGATE_OP_FILE_OPEN, .rule = MEDGATE_RULE_NONE, .path = "/etc/shadow",
+		.access = MEDGATE_ACCESS_READ,
+	};
+	char text[MG_EVENT_LINE_MAX];
+
+	ASSERT_EQ(0, mg_event_format_text(&ev, text, sizeof(text)));
+	EXPECT_EQ(NULL, strstr(text, "rate_limited")) TH_LOG("%s", text);
+	EXPECT_EQ(NULL, strstr(text, "suppressed")) TH_LOG("%s", text);
+}
+
 /* Every operation name the tools can print is explained in docs/cli.md. */
 TEST(docs_cli_md_explains_every_operation_name)
 {

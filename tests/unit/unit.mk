@@ -41,3 +41,12 @@ $(UNIT_TESTS): $(UNIT_OUT)/%: tests/unit/%.c $(UNIT_HELPERS) $(LIBMEDGATE) \
 $(UNIT_OUT)/test_cli: $(USER_OUT)/medgatectl
 
 -include $(UNIT_TESTS:=.d) $(UNIT_HELPERS:.o=.d)
+
+# The audit flood limiter is module code that libmedgate does not need: this test compiles it
+# from kmod/ itself (plain C, kmod/compat.h), so it checks exactly what the module runs.
+UNIT_TESTS	+= $(UNIT_OUT)/test_audit_limit
+
+$(UNIT_OUT)/test_audit_limit: tests/unit/test_audit_limit.c kmod/audit_limit.c kmod/audit_limit.h \
+			      kmod/compat.h | $(KSFT_DIR)/kselftest_harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) $(UNIT_KSFT_CFLAGS) -I$(CURDIR)/kmod -o $@ $< kmod/audit_limit.c

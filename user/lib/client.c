@@ -579,6 +579,8 @@ static int parse_status(struct nlmsghdr *nlh, void *arg)
 		[MEDGATE_A_POLICY_LOADED_NS] = { NLA_U64, 0 },
 		[MEDGATE_A_AUDIT_NEXT_SEQ] = { NLA_U64, 0 },
 		[MEDGATE_A_AUDIT_LOST] = { NLA_U64, 0 },
+		[MEDGATE_A_AUDIT_SUPPRESSED] = { NLA_U64, 0 },
+		[MEDGATE_A_AUDIT_RATE_LIMITED] = { NLA_U64, 0 },
 		[MEDGATE_A_PROFILE] = { NLA_NESTED, 0 },
 	};
 	struct nlattr *tb[MEDGATE_A_MAX + 1], *head, *a;
@@ -601,6 +603,10 @@ static int parse_status(struct nlmsghdr *nlh, void *arg)
 		st->audit_next_seq = nla_get_u64(tb[MEDGATE_A_AUDIT_NEXT_SEQ]);
 	if (tb[MEDGATE_A_AUDIT_LOST])
 		st->audit_lost = nla_get_u64(tb[MEDGATE_A_AUDIT_LOST]);
+	if (tb[MEDGATE_A_AUDIT_SUPPRESSED])
+		st->audit_suppressed = nla_get_u64(tb[MEDGATE_A_AUDIT_SUPPRESSED]);
+	if (tb[MEDGATE_A_AUDIT_RATE_LIMITED])
+		st->audit_rate_limited = nla_get_u64(tb[MEDGATE_A_AUDIT_RATE_LIMITED]);
 
 	/* MEDGATE_A_PROFILE repeats; nla_parse() kept only the last one. */
 	nla_for_each_attr(a, head, len, rem) {
@@ -667,6 +673,8 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_DEV] = { NLA_U32, 0 },
 		[MEDGATE_EA_INO] = { NLA_U64, 0 },
 		[MEDGATE_EA_UNNAMED] = { NLA_FLAG, 0 },
+		[MEDGATE_EA_SUPPRESSED] = { NLA_U64, 0 },
+		[MEDGATE_EA_RATE_LIMITED] = { NLA_U64, 0 },
 	};
 	struct nlattr *tb[MEDGATE_EA_MAX + 1];
 	int err;
@@ -703,6 +711,8 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(dev, MEDGATE_EA_DEV);
 	U64(ino, MEDGATE_EA_INO);
 	ev->unnamed = tb[MEDGATE_EA_UNNAMED] != NULL;
+	U64(suppressed, MEDGATE_EA_SUPPRESSED);
+	U64(rate_limited, MEDGATE_EA_RATE_LIMITED);
 #undef U64
 #undef U32
 #undef STR

@@ -39,6 +39,8 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_CHROOT:		return "chroot";
 	case MEDGATE_OP_USERNS:		return "userns";
 	case MEDGATE_OP_BPF:		return "bpf";
+	case MEDGATE_OP_URING:		return "uring";
+	case MEDGATE_OP_SUPPRESSED:	return "suppressed";
 	}
 	return "unknown";
 }
@@ -259,7 +261,7 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 {
-	char when[64], acc[32], rule[256 * 6 + 64], object[64] = "";
+	char when[64], acc[32], rule[256 * 6 + 64], object[64] = "", counts[64] = "";
 	struct esc *e;
 	int r;
 
@@ -284,14 +286,18 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	if (ev->ino)
 		snprintf(object, sizeof(object), " dev %u:%u ino %" PRIu64 "%s", major(ev->dev),
 			 minor(ev->dev), ev->ino, ev->unnamed ? " unnamed" : "");
+	/* A summary record says what the flood limiter counted instead of recording. */
+	if (ev->op == MEDGATE_OP_SUPPRESSED)
+		snprintf(counts, sizeof(counts), " suppressed %" PRIu64 " rate_limited %" PRIu64,
+			 ev->suppressed, ev->rate_limited);
 	/* Labels are the JSON keys (docs/cli.md lists both forms of every field). */
 	r = snprintf(buf, len,
 		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " comm \"%s\" %s %s"
 		     " \"%s\"%s rule %s"
-		     " policy_version %016" PRIx64,
+		     " policy_version %016" PRIx64 "%s",
 		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
 		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, e->comm, mg_op_name(ev->op),
-		     acc, e->path, object, rule, ev->policy_version);
+		     acc, e->path, object, rule, ev->policy_version, counts);
 	free(e);
 	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 }
@@ -341,6 +347,8 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "rule_line", json_object_new_uint64(ev->rule_line));
 	json_object_object_add(o, "rule_file", mg_json_string(s->rule_file));
 	json_object_object_add(o, "errno", json_object_new_uint64(ev->err));
+	json_object_object_add(o, "suppressed", json_object_new_uint64(ev->suppressed));
+	json_object_object_add(o, "rate_limited", json_object_new_uint64(ev->rate_limited));
 	err = mg_json_format(o, buf, len);
 	json_object_put(o);
 	free(s);

@@ -148,6 +148,8 @@ struct mg_profile_info {
 struct mg_status {
 	uint32_t abi_version, policy_loads;
 	uint64_t policy_version, loaded_ns, audit_next_seq, audit_lost;
+	/* The flood limiter's totals: repeats counted instead of recorded, records dropped. */
+	uint64_t audit_suppressed, audit_rate_limited;
 	size_t n_profiles;
 	struct mg_profile_info profiles[1024];
 };
@@ -165,6 +167,9 @@ struct mg_event {
 	uint32_t dev;		/* the object's device (st_dev encoding), 0 if it does not exist */
 	uint64_t ino;		/* its inode number, 0 likewise */
 	bool unnamed;		/* the object has no name any more: path is its directory */
+	/* Summary records (op MEDGATE_OP_SUPPRESSED) only: what the flood limiter counted for the
+	 * profile since its previous summary. */
+	uint64_t suppressed, rate_limited;
 };
 
 /*

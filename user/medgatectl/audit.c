@@ -23,7 +23,9 @@ void audit_help(FILE *f)
 		"(letters, or a capability's name), path, the deciding rule with its source line, and\n"
 		"the policy version. docs/cli.md explains every field and op. Missing sequence numbers\n"
 		"are reported as\n"
-		"\"N events lost before seq X\". With -j: JSON lines (the medgated log format).\n"
+		"\"N events lost before seq X\". Repeated denials the module counted instead of\n"
+		"recording appear as \"suppressed\" records (per profile, with the counts), and the\n"
+		"totals end the output. With -j: JSON lines (the medgated log format).\n"
 		"Needs CAP_MAC_ADMIN.\n");
 }
 
@@ -76,6 +78,7 @@ static int cmd_show(int argc, char **argv)
 	struct mg_audit_reader reader = { .event = print_event, .loss = print_loss, .arg = &s };
 	struct mg_client *c = NULL;
 	uint64_t from = 0, next = 0, lost = 0;
+	struct mg_status *st = NULL;
 	int i, ret = EXIT_OK, err;
 
 	for (i = 0; i < argc; i++) {
@@ -107,12 +110,23 @@ static int cmd_show(int argc, char **argv)
 		ret = EXIT_FAIL;
 		goto out;
 	}
+	/* The flood limiter's totals: what the summary records report, counted since load. */
+	st = calloc(1, sizeof(*st));
+	err = st ? mg_status_get(c, st) : -ENOMEM;
+	if (err) {
+		errmsg("status read failed: %s", strerror(-err));
+		ret = EXIT_FAIL;
+		goto out;
+	}
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "type", json_object_new_string("end"));
 		json_object_object_add(o, "next_seq", json_object_new_uint64(next));
 		json_object_object_add(o, "lost", json_object_new_uint64(lost));
+		json_object_object_add(o, "suppressed", json_object_new_uint64(st->audit_suppressed));
+		json_object_object_add(o, "rate_limited",
+				       json_object_new_uint64(st->audit_rate_limited));
 		mg_json_print(stdout, o);
 	} else {
 		if (!s.events)
@@ -120,9 +134,16 @@ static int cmd_show(int argc, char **argv)
 		if (lost)
 			printf("the module overwrote %" PRIu64 " event%s in total before anyone read them\n",
 			       lost, lost == 1 ? "" : "s");
+		if (st->audit_suppressed || st->audit_rate_limited)
+			printf("the module counted %" PRIu64 " repeated denial%s instead of recording them"
+			       " and dropped %" PRIu64 " record%s over a profile's rate, in total"
+			       " (the suppressed records say which profile)\n",
+			       st->audit_suppressed, st->audit_suppressed == 1 ? "" : "s",
+			       st->audit_rate_limited, st->audit_rate_limited == 1 ? "" : "s");
 	}
 out:
 	mg_client_close(c);
+	free(st);
 	free(s.line);
 	return ret;
 }

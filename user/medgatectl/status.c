@@ -266,8 +266,9 @@ static void print_text(const struct report *r)
 		} else {
 			printf("policy:        none loaded\n");
 		}
-		printf("audit:         next seq %" PRIu64 ", %" PRIu64 " lost\n", st->audit_next_seq,
-		       st->audit_lost);
+		printf("audit:         next seq %" PRIu64 ", %" PRIu64 " lost, %" PRIu64
+		       " repeats suppressed, %" PRIu64 " rate-limited\n", st->audit_next_seq,
+		       st->audit_lost, st->audit_suppressed, st->audit_rate_limited);
 		if (st->policy_version && !st->n_profiles)
 			printf("profiles:      0 (the loaded policy has no profiles: nothing is confined)\n");
 		else
@@ -354,6 +355,10 @@ static void print_json(const struct report *r)
 		json_object_object_add(o, "policy", policy);
 		json_object_object_add(audit, "next_seq", json_object_new_uint64(st->audit_next_seq));
 		json_object_object_add(audit, "lost", json_object_new_uint64(st->audit_lost));
+		json_object_object_add(audit, "suppressed",
+				       json_object_new_uint64(st->audit_suppressed));
+		json_object_object_add(audit, "rate_limited",
+				       json_object_new_uint64(st->audit_rate_limited));
 		json_object_object_add(o, "audit", audit);
 		for (i = 0; i < st->n_profiles; i++) {
 			struct json_object *p = json_object_new_object();

@@ -21,6 +21,8 @@
  *     MEDGATE_A_POLICY_LOADED_NS   u64  CLOCK_REALTIME of the last successful load
  *     MEDGATE_A_AUDIT_NEXT_SEQ     u64  sequence number the next audit event will get
  *     MEDGATE_A_AUDIT_LOST         u64  events that were overwritten before anyone read them
+ *     MEDGATE_A_AUDIT_SUPPRESSED   u64  repeats the flood limiter counted instead of recording
+ *     MEDGATE_A_AUDIT_RATE_LIMITED u64  records it dropped for want of a profile's tokens
  *     MEDGATE_A_PROFILE            nested, repeated: one MEDGATE_PA_* set per loaded profile
  *   Errors: -EMSGSIZE (reply did not fit), -ENOMEM.
  *
@@ -60,6 +62,12 @@
  *     MEDGATE_A_AUDIT_NEXT_SEQ     u64  where the dump ended: every sequence number below it was
  *                                       either returned or lost
  *     MEDGATE_A_AUDIT_LOST         u64  events overwritten before anyone read them, in all
+ *     MEDGATE_A_AUDIT_SUPPRESSED   u64  as in STATUS_GET
+ *     MEDGATE_A_AUDIT_RATE_LIMITED u64  as in STATUS_GET
+ *   Before the dump, what the flood limiter counted since the last read is written to the ring
+ *   as summary records (MEDGATE_OP_SUPPRESSED, one per profile, carrying MEDGATE_EA_SUPPRESSED
+ *   and MEDGATE_EA_RATE_LIMITED), as far as that overwrites nothing at or after FROM_SEQ; so
+ *   every suppressed repeat and dropped record is reported in the stream as well as counted.
  *   A gap in the sequence numbers (before the first event, between two, or up to the closing
  *   NEXT_SEQ) means events were lost; the reader records that as a loss, never silently.
  *   Errors: -EPERM, -ENOMEM.
@@ -143,6 +151,8 @@ enum medgate_attr {
 	MEDGATE_A_AUDIT_NEXT_SEQ	= 33,	/* u64 */
 	MEDGATE_A_AUDIT_LOST		= 34,	/* u64 */
 	MEDGATE_A_EVENT			= 35,	/* nested MEDGATE_EA_* */
+	MEDGATE_A_AUDIT_SUPPRESSED	= 36,	/* u64 */
+	MEDGATE_A_AUDIT_RATE_LIMITED	= 37,	/* u64 */
 
 	__MEDGATE_A_MAX
 };
@@ -199,6 +209,11 @@ enum medgate_event_attr {
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
 	MEDGATE_EA_NET_PORT		= 35,	/* u32, reserved */
 	MEDGATE_EA_LOST			= 48,	/* u64, reserved: loss record */
+	MEDGATE_EA_SUPPRESSED		= 49,	/* u64, summary records only: repeats of the
+						 * profile's records counted, not recorded, since
+						 * its previous summary */
+	MEDGATE_EA_RATE_LIMITED		= 50,	/* u64, summary records only: records of the
+						 * profile dropped for want of tokens, likewise */
 	__MEDGATE_EA_MAX
 };
 #define MEDGATE_EA_MAX (__MEDGATE_EA_MAX - 1)
@@ -244,6 +259,13 @@ enum medgate_op {
 	MEDGATE_OP_CHROOT	= 35,
 	MEDGATE_OP_USERNS	= 36,	/* creating a user namespace */
 	MEDGATE_OP_BPF		= 37,	/* the bpf() system call */
+	MEDGATE_OP_URING	= 48,	/* 48..63: helpers acting for a task. An io_uring
+					 * instance refused: kept across an exec that changes
+					 * the profile (PATH: the program) or received (no PATH) */
+	MEDGATE_OP_SUPPRESSED	= 64,	/* 64..: records about the audit stream itself. A summary
+					 * of what the flood limiter counted for a profile
+					 * (MEDGATE_EA_SUPPRESSED, MEDGATE_EA_RATE_LIMITED); no
+					 * task, no object */
 	__MEDGATE_OP_MAX
 };
 

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mg-uring: io_uring actions for the selftests (escape_uring_test), with raw system calls (no
+ * liburing needed). Like mg-probe, it reports the outcome as its exit status: 0 on success, the
+ * errno of the first operation that failed otherwise (a completion's negative result counts as
+ * that errno).
+ *
+ *   own-read inline|async|sqpoll PATH
+ *       makes its own ring (with IORING_SETUP_SQPOLL for sqpoll), then opens PATH and reads
+ *       from it through the ring; async sets IOSQE_ASYNC, so that both run in an io-wq worker
+ *   ring-read RINGFD PATHADDR BUFADDR
+ *       uses the ring it inherited on descriptor RINGFD (made by another process with 4 entries
+ *       and an SQPOLL thread): opens the path at PATHADDR and reads up to 64 bytes to BUFADDR.
+ *       Both addresses are in the memory of the ring's creator, where its SQPOLL thread runs.
+ *       This is what an attacker does with a ring an unconfined launcher left open across the
+ *       exec into a profile.
+ *   getfd PID FD
+ *       takes descriptor FD of process PID with pidfd_getfd() (a received descriptor, as far as
+ *       the LSM hooks are concerned)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/io_uring.h>
+
+struct ring {
+	int fd;
+	unsigned int flags;
+	unsigned int *sq_tail, *sq_mask, *sq_array, *sq_flags;
+	unsigned int *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+};
+
+/* Maps the rings of @fd, made with @p (as io_uring_setup() returned it). 0 or an errno. */
+static int ring_map(struct ring *r, int fd, const struct io_uring_params *p)
+{
+	size_t sq_len = p->sq_off.array + p->sq_entries * sizeof(unsigned int);
+	size_t cq_len = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+	char *sq, *cq;
+
+	if (!(p->features & IORING_FEAT_SINGLE_MMAP))
+		return ENOTSUP;
+	if (cq_len > sq_len)
+		sq_len = cq_len;
+	sq = mmap(NULL, sq_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd,
+		  IORING_OFF_SQ_RING);
+	if (sq == MAP_FAILED)
+		return errno;
+	cq = sq;
+	r->sqes = mmap(NULL, p->sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (r->sqes == MAP_FAILED)
+		return errno;
+	r->fd = fd;
+	r->flags = p->flags;
+	r->sq_tail = (unsigned int *)(sq + p->sq_off.tail);
+	r->sq_mask = (unsigned int *)(sq + p->sq_off.ring_mask);
+	r->sq_array = (unsigned int *)(sq + p->sq_off.array);
+	r->sq_flags = (unsigned int *)(sq + p->sq_off.flags);
+	r->cq_head = (unsigned int *)(cq + p->cq_off.head);
+	r->cq_tail = (unsigned int *)(cq + p->cq_off.tail);
+	r->cq_mask = (unsigned int *)(cq + p->cq_off.ring_mask);
+	r->cqes = (struct io_uring_cqe *)(cq + p->cq_off.cqes);
+	return 0;
+}
+
+/*
+ * Queues @sqe, submits it and waits for its completion; returns the completion's result (a
+ * negative errno for a failed operation) in *@res. 0 or an errno of the system call.
+ */
+static int ring_run(struct ring *r, const struct io_uring_sqe *sqe, int *res)
+{
+	unsigned int tail = *r->sq_tail, head, enter = IORING_ENTER_GETEVENTS;
+	unsigned int idx = tail & *r->sq_mask;
+	int submit = 1;
+
+	r->sqes[idx] = *sqe;
+	r->sq_array[idx] = idx;
+	__atomic_store_n(r->sq_tail, tail + 1, __ATOMIC_RELEASE);
+	if (r->flags & IORING_SETUP_SQPOLL) {
+		/* The SQPOLL thread submits; it only has to be woken when it went to sleep. */
+		submit = 0;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (__atomic_load_n(r->sq_flags, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)
+			enter |= IORING_ENTER_SQ_WAKEUP;
+	}
+	for (;;) {
+		head = *r->cq_head;
+		if (head != __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE))
+			break;
+		if (syscall(__NR_io_uring_enter, r->fd, submit, 1, enter, NULL, 0) < 0 &&
+		    errno != EINTR && errno != EBUSY)
+			return errno;
+		submit = 0;
+		if ((r->flags & IORING_SETUP_SQPOLL) &&
+		    (__atomic_load_n(r->sq_flags, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP))
+			enter |= IORING_ENTER_SQ_WAKEUP;
+	}
+	*res = r->cqes[head & *r->cq_mask].res;
+	__atomic_store_n(r->cq_head, head + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Opens @path and reads up to @len bytes into @buf through @r. 0 or an errno. */
+static int open_and_read(struct ring *r, uint64_t path, uint64_t buf, unsigned int len,
+			 unsigned char sqe_flags)
+{
+	struct io_uring_sqe sqe;
+	int res, err;
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.flags = sqe_flags;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = path;
+	sqe.open_flags = O_RDONLY;
+	err = ring_run(r, &sqe, &res);
+	if (err)
+		return err;
+	if (res < 0)
+		return -res;
+
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_READ;
+	sqe.flags = sqe_flags;
+	sqe.fd = res;
+	sqe.addr = buf;
+	sqe.len = len;
+	err = ring_run(r, &sqe, &res);
+	if (err)
+		return err;
+	if (res < 0)
+		return -res;
+	return res > 0 ? 0 : ENODATA;
+}
+
+static int own_read(const char *mode, const char *path)
+{
+	struct io_uring_params p;
+	unsigned char sqe_flags = 0;
+	struct ring r;
+	char buf[64];
+	int fd, err;
+
+	memset(&p, 0, sizeof(p));
+	if (!strcmp(mode, "sqpoll")) {
+		p.flags = IORING_SETUP_SQPOLL;
+		p.sq_thread_idle = 1000;
+	} else if (!strcmp(mode, "async")) {
+		sqe_flags = IOSQE_ASYNC;
+	} else if (strcmp(mode, "inline")) {
+		return EINVAL;
+	}
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (fd < 0)
+		return errno;
+	err = ring_map(&r, fd, &p);
+	if (!err)
+		err = open_and_read(&r, (uintptr_t)path, (uintptr_t)buf, sizeof(buf), sqe_flags);
+	close(fd);
+	return err;
+}
+
+/*
+ * The ring on @fd was made elsewhere, and io_uring_setup() told its creator the offsets of its
+ * rings. They are the same for every ring of this kernel with as many entries, so a throwaway
+ * ring of 4 entries tells them here.
+ */
+static int inherited_read(int fd, uint64_t path, uint64_t buf)
+{
+	struct io_uring_params p;
+	struct ring r;
+	int probe, err;
+
+	memset(&p, 0, sizeof(p));
+	probe = syscall(__NR_io_uring_setup, 4, &p);
+	if (probe < 0)
+		return errno;
+	close(probe);
+	p.flags = IORING_SETUP_SQPOLL;
+	err = ring_map(&r, fd, &p);
+	return err ? err : open_and_read(&r, path, buf, 64, 0);
+}
+
+static int getfd(int pid, int fd)
+{
+	int pidfd = syscall(__NR_pidfd_open, pid, 0), got;
+
+	if (pidfd < 0)
+		return errno;
+	got = syscall(__NR_pidfd_getfd, pidfd, fd, 0);
+	if (got < 0)
+		return errno;
+	close(got);
+	close(pidfd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "getfd"))
+		return getfd(atoi(argv[2]), atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "own-read"))
+		return own_read(argv[2], argv[3]);
+	if (argc >= 5 && !strcmp(argv[1], "ring-read"))
+		return inherited_read(atoi(argv[2]), strtoull(argv[3], NULL, 0),
+				      strtoull(argv[4], NULL, 0));
+	fprintf(stderr, "usage: mg-uring own-read inline|async|sqpoll PATH | "
+		"ring-read RINGFD PATHADDR BUFADDR | getfd PID FD\n");
+	return 2;
+}
