@@ -39,6 +39,14 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_CHROOT:		return "chroot";
 	case MEDGATE_OP_USERNS:		return "userns";
 	case MEDGATE_OP_BPF:		return "bpf";
+	case MEDGATE_OP_PTRACE:		return "ptrace";
+	case MEDGATE_OP_SIGNAL:		return "signal";
+	case MEDGATE_OP_IOCTL:		return "ioctl";
+	case MEDGATE_OP_NAMESPACE:	return "namespace";
+	case MEDGATE_OP_KERNEL_LOAD:	return "kernel_load";
+	case MEDGATE_OP_CONTROL:	return "control";
+	case MEDGATE_OP_DEVICE_NODE:	return "device_node";
+	case MEDGATE_OP_XATTR:		return "xattr";
 	case MEDGATE_OP_URING:		return "uring";
 	case MEDGATE_OP_SUPPRESSED:	return "suppressed";
 	}

@@ -259,6 +259,15 @@ enum medgate_op {
 	MEDGATE_OP_CHROOT	= 35,
 	MEDGATE_OP_USERNS	= 36,	/* creating a user namespace */
 	MEDGATE_OP_BPF		= 37,	/* the bpf() system call */
+	MEDGATE_OP_PTRACE	= 38,	/* ptrace, /proc/PID/mem, process_vm_*, pidfd_getfd of
+					 * another task */
+	MEDGATE_OP_SIGNAL	= 39,	/* a signal to another task */
+	MEDGATE_OP_IOCTL	= 40,	/* an ioctl of a refused request class */
+	MEDGATE_OP_NAMESPACE	= 41,	/* setns or unshare of a namespace */
+	MEDGATE_OP_KERNEL_LOAD	= 42,	/* kernel module, firmware or kexec image */
+	MEDGATE_OP_CONTROL	= 43,	/* medgate's own control plane */
+	MEDGATE_OP_DEVICE_NODE	= 44,	/* creating a character or block device node */
+	MEDGATE_OP_XATTR	= 45,	/* setting or removing an extended attribute */
 	MEDGATE_OP_URING	= 48,	/* 48..63: helpers acting for a task. An io_uring
 					 * instance refused: kept across an exec that changes
 					 * the profile (PATH: the program) or received (no PATH) */
