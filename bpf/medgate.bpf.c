@@ -28,6 +28,14 @@
 #define CAP_MAC_OVERRIDE 32
 #define CAP_MAC_ADMIN	33
 #define CAP_BPF		39
+/* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
+#define TIOCSTI			0x5412
+#define TIOCLINUX		0x541c
+#define FS_IOC_SETFLAGS		0x40086602
+#define FS_IOC32_SETFLAGS	0x40046602
+#define FS_IOC_SETVERSION	0x40087602
+#define FS_IOC32_SETVERSION	0x40047602
+#define FS_IOC_FSSETXATTR	0x401c5820
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -66,6 +74,15 @@ extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
 extern int medgate_uring_receive(struct file *file, __u64 profile) __ksym;
+extern int medgate_path_mknod(const struct path *dir, struct dentry *dentry, __u32 mode,
+			      __u64 profile) __ksym;
+extern int medgate_file_ioctl(struct file *file, __u32 cmd, __u64 profile) __ksym;
+extern int medgate_ptrace_access_check(struct task_struct *child, __u32 mode, __u64 peer,
+				       __u64 profile) __ksym;
+extern int medgate_ptrace_traceme(struct task_struct *parent, __u64 peer, __u64 profile) __ksym;
+extern int medgate_task_kill(struct task_struct *p, __u32 sig, __u64 peer, __u64 profile) __ksym;
+extern int medgate_inode_xattr(struct dentry *dentry, __u32 class, __u64 profile) __ksym;
+extern int medgate_sb_reconfigure(struct super_block *sb, __u64 profile) __ksym;
 
 /*
  * What a program returns becomes the hook's result. 6.1 does not check it (a positive value from
@@ -205,7 +222,7 @@ int BPF_PROG(hook_path_mknod, const struct path *dir, struct dentry *dentry, umo
 	 */
 	if (!bpf_core_type_exists(struct dentry))
 		return -EPERM;
-	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+	return CONFINED_CALL(medgate_path_mknod(dir, dentry, mode, profile));
 }
 
 SEC("lsm/path_mkdir")
@@ -457,4 +474,207 @@ int BPF_PROG(hook_capable, const struct cred *cred, struct user_namespace *ns, i
 	if (ret || !profile)
 		return ret;
 	return clamp(medgate_task_op(MEDGATE_OP_CAPABILITY, cap, profile));
+}
+
+/*
+ * Another task's profile in *profile (0: unconfined). Returns -EPERM when the label of a task
+ * that has BPF storage could not be read; the hook then denies.
+ */
+static __always_inline int other_profile(struct task_struct *task, __u64 *profile)
+{
+	struct medgate_task_label *label;
+
+	*profile = 0;
+	if (!task->bpf_storage)
+		return 0;
+	label = bpf_task_storage_get(&task_labels, task, 0, 0);
+	if (!label)
+		return -EPERM;
+	*profile = label->profile;
+	return 0;
+}
+
+/*
+ * One task acting on another (kmod/peer.c): a confined task may act on the tasks of its own
+ * profile at once; anything else, unconfined targets included, is asked of the module. Sets
+ * *profile and *peer; returns 1 when the module must decide, else 0 or -EPERM.
+ */
+static __always_inline int peer_needs_decision(struct task_struct *other, __u64 *profile,
+					       __u64 *peer)
+{
+	int ret;
+
+	ret = task_profile(bpf_get_current_task_btf(), profile);
+	if (ret || !*profile)
+		return ret;
+	ret = other_profile(other, peer);
+	if (ret)
+		return ret;
+	return *peer != *profile;
+}
+
+/* Attach, /proc/PID/mem, process_vm_readv/writev, pidfd_getfd, kcmp, /proc/PID/{environ,fd,…} */
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(hook_ptrace_access_check, struct task_struct *child, unsigned int mode)
+{
+	__u64 profile, peer;
+	int ret = peer_needs_decision(child, &profile, &peer);
+
+	if (ret != 1)
+		return ret;
+	return clamp(medgate_ptrace_access_check(child, mode, peer, profile));
+}
+
+/*
+ * PTRACE_TRACEME: asked by the tracee, about its parent, the tracer to be. An unconfined parent
+ * could attach anyway (unconfined tasks are never asked about), so it is let through.
+ */
+SEC("lsm/ptrace_traceme")
+int BPF_PROG(hook_ptrace_traceme, struct task_struct *parent)
+{
+	__u64 profile, peer;
+	int ret = peer_needs_decision(parent, &profile, &peer);
+
+	if (ret != 1)
+		return ret;
+	if (!peer)
+		return 0;
+	return clamp(medgate_ptrace_traceme(parent, peer, profile));
+}
+
+/*
+ * Signals a task sends (kill, tkill, pidfd_send_signal, sigqueue). @cred is set when the signal
+ * is sent for other credentials (USB asynchronous I/O completing): not this task's request.
+ * Signal 0 only tests that the target exists and is let through.
+ */
+SEC("lsm/task_kill")
+int BPF_PROG(hook_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred)
+{
+	__u64 profile, peer;
+	int ret;
+
+	if (cred || !sig)
+		return 0;
+	ret = peer_needs_decision(p, &profile, &peer);
+	if (ret != 1)
+		return ret;
+	return clamp(medgate_task_kill(p, sig, peer, profile));
+}
+
+/* The requests kmod/ioctl.c decides; every other ioctl is allowed here at once. */
+static __always_inline bool ioctl_decided(unsigned int cmd)
+{
+	switch (cmd) {
+	case TIOCSTI:
+	case TIOCLINUX:
+	case FS_IOC_SETFLAGS:
+	case FS_IOC32_SETFLAGS:
+	case FS_IOC_SETVERSION:
+	case FS_IOC32_SETVERSION:
+	case FS_IOC_FSSETXATTR:
+		return true;
+	}
+	return false;
+}
+
+SEC("lsm/file_ioctl")
+int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (!ioctl_decided(cmd))
+		return 0;
+	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
+}
+
+/* A 32-bit task's ioctl (6.1 stable and later kernels; the loader skips it where missing). */
+SEC("lsm/file_ioctl_compat")
+int BPF_PROG(hook_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg)
+{
+	if (!ioctl_decided(cmd))
+		return 0;
+	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
+}
+
+/* Whether the NUL-terminated @s starts with @prefix (a literal). */
+#define HAS_PREFIX(s, prefix) has_prefix(s, prefix, sizeof(prefix) - 1)
+static __always_inline bool has_prefix(const char *s, const char *prefix, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != prefix[i])
+			return false;
+	return true;
+}
+
+static __always_inline __u32 xattr_class(const char *name)
+{
+	char buf[24] = {};
+
+	if (bpf_probe_read_kernel_str(buf, sizeof(buf), name) < 0)
+		return MEDGATE_XATTR_OTHER;
+	if (HAS_PREFIX(buf, "user."))
+		return MEDGATE_XATTR_USER;
+	if (HAS_PREFIX(buf, "trusted."))
+		return MEDGATE_XATTR_TRUSTED;
+	if (HAS_PREFIX(buf, "security."))
+		return MEDGATE_XATTR_SECURITY;
+	if (HAS_PREFIX(buf, "system.posix_acl_"))
+		return MEDGATE_XATTR_ACL;
+	return MEDGATE_XATTR_OTHER;
+}
+
+/*
+ * Extended attributes (kmod/xattr.c). A change made while the task's credentials are overridden
+ * is the kernel's (overlayfs copying a file up, under the mounter's credentials), not the task's.
+ */
+static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (task->cred != task->real_cred)
+		return 0;
+	return CONFINED_CALL(medgate_inode_xattr(dentry, class, profile));
+}
+
+/* The first argument is a user namespace on 6.1 and an idmap on 6.12: not used. */
+SEC("lsm/inode_setxattr")
+int BPF_PROG(hook_inode_setxattr, void *idmap, struct dentry *dentry, const char *name)
+{
+	return xattr_call(dentry, xattr_class(name));
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(hook_inode_removexattr, void *idmap, struct dentry *dentry, const char *name)
+{
+	return xattr_call(dentry, xattr_class(name));
+}
+
+/* POSIX ACLs have hooks of their own from 6.2 (the loader skips these where missing). */
+SEC("lsm/inode_set_acl")
+int BPF_PROG(hook_inode_set_acl, void *idmap, struct dentry *dentry)
+{
+	return xattr_call(dentry, MEDGATE_XATTR_ACL);
+}
+
+SEC("lsm/inode_remove_acl")
+int BPF_PROG(hook_inode_remove_acl, void *idmap, struct dentry *dentry)
+{
+	return xattr_call(dentry, MEDGATE_XATTR_ACL);
+}
+
+/* Remounts (mount -o remount, fspick + fsconfig reconfigure) and new superblocks (fsmount). */
+SEC("lsm/sb_remount")
+int BPF_PROG(hook_sb_remount, struct super_block *sb, void *mnt_opts)
+{
+	/* As in hook_path_mknod: have clang emit struct super_block in full for libbpf 1.1. */
+	if (!bpf_core_type_exists(struct super_block))
+		return -EPERM;
+	return CONFINED_CALL(medgate_sb_reconfigure(sb, profile));
+}
+
+SEC("lsm/sb_kern_mount")
+int BPF_PROG(hook_sb_kern_mount, struct super_block *sb)
+{
+	return CONFINED_CALL(medgate_sb_reconfigure(sb, profile));
 }

@@ -126,7 +126,7 @@ static void put_summary(const struct medgate_limit_profile *p)
 static u64 limit_key(const struct medgate_audit_req *req, u32 tgid)
 {
 	u32 fields[] = { tgid, req->op, req->access, req->verdict, req->rule, req->dev,
-			 req->unnamed };
+			 req->unnamed, req->peer_pid };
 	u64 h = MEDGATE_LIMIT_HASH_INIT;
 
 	h = medgate_limit_hash(h, &req->profile_id, sizeof(req->profile_id));
@@ -185,6 +185,10 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->dev = req->dev;
 	ev->ino = req->ino;
 	ev->unnamed = req->unnamed;
+	ev->peer_pid = req->peer_pid;
+	ev->peer_profile_id = req->peer_profile_id;
+	strscpy(ev->peer_profile, req->peer_profile ? req->peer_profile : "",
+		sizeof(ev->peer_profile));
 	ev->suppressed = 0;
 	ev->rate_limited = 0;
 	strscpy(ev->profile, req->profile ? req->profile : "", sizeof(ev->profile));

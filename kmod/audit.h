@@ -24,6 +24,9 @@
  * @unnamed: @path names the directory the object was in, not the object.
  * @dev: device of the object (new_encode_dev()), 0 when there is no object yet.
  * @ino: inode number of the object, 0 when there is no object yet.
+ * @peer_pid: ptrace and signal records: the other task's thread id (0 in other records).
+ * @peer_profile_id: its profile id, 0 when unconfined.
+ * @peer_profile: its profile's name, or NULL (unconfined, or not in the policy).
  */
 struct medgate_audit_req {
 	u64 policy_version;
@@ -41,6 +44,9 @@ struct medgate_audit_req {
 	bool unnamed;
 	u32 dev;
 	u64 ino;
+	u32 peer_pid;
+	u64 peer_profile_id;
+	const char *peer_profile;
 };
 
 /**
@@ -52,6 +58,7 @@ struct medgate_audit_req {
  * @suppressed: in a summary record (op MEDGATE_OP_SUPPRESSED), repeats counted instead of
  *              recorded since the profile's previous summary; 0 in other records.
  * @rate_limited: in a summary record, records dropped for want of tokens likewise.
+ * @peer_pid, @peer_profile_id, @peer_profile: the other task of a ptrace or signal record.
  */
 struct medgate_event {
 	u64 seq;
@@ -62,8 +69,10 @@ struct medgate_event {
 	u64 ino;
 	u64 suppressed;
 	u64 rate_limited;
-	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed;
+	u64 peer_profile_id;
+	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed, peer_pid;
 	char profile[MEDGATE_NAME_MAX];
+	char peer_profile[MEDGATE_NAME_MAX];
 	char rule_file[256];
 	char comm[TASK_COMM_LEN];
 	char path[MEDGATE_PATH_MAX];

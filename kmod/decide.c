@@ -66,6 +66,14 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 		.unnamed = no_path && req->dir,
 	};
 
+	if (req->has_peer) {
+		const struct medgate_blob_profile *peer =
+			pol && req->peer ? medgate_blob_find_profile(&pol->view, req->peer) : NULL;
+
+		a.peer_pid = req->peer_pid;
+		a.peer_profile_id = req->peer;
+		a.peer_profile = peer ? pol->view.strtab + peer->name_off : NULL;
+	}
 	if (req->inode) {
 		a.dev = new_encode_dev(req->inode->i_sb->s_dev);
 		a.ino = req->inode->i_ino;

@@ -34,14 +34,20 @@ struct medgate_decision {
  *         record identifies it by device and inode even when it has no path.
  * @dir: when @path is an error because the object has no name any more, the directory it was
  *       in (for the audit record only), or NULL.
+ * @has_peer: the request is about another task (ptrace, signals): @peer and @peer_pid are set.
+ * @peer: that task's profile id, 0 when it is unconfined.
+ * @peer_pid: its thread id in the initial pid namespace.
  */
 struct medgate_request {
 	u32 op;
 	u32 access;
 	bool any;
+	bool has_peer;
 	const char *path;
 	const struct inode *inode;
 	const char *dir;
+	u64 peer;
+	u32 peer_pid;
 };
 
 /*

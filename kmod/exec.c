@@ -9,7 +9,8 @@
  *    an unconfined task enters the profile whose attachment names the file, if any.
  * The BPF side keeps the answer as pending and commits it at bprm_committing_creds.
  * A profile change is refused while the task is being traced, so a debugger cannot carry its
- * control into another profile.
+ * control into another profile, and while a task outside the thread group shares its file
+ * system information (CLONE_FS).
  *
  * Secure-exec (AT_SECURE: the loader ignores LD_PRELOAD, LD_LIBRARY_PATH and friends) is asked
  * for when a confined task moves to another profile: the caller's environment must not inject
@@ -22,6 +23,7 @@
 #include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
+#include <linux/security.h>
 #include <medgate/label.h>
 #include "decide.h"
 
@@ -81,7 +83,15 @@ static int decide_exec(const struct medgate_decision *d, struct linux_binprm *bp
 		to = p ? p->id : 0;
 	}
 
-	if (to != from && current->ptrace) {
+	/*
+	 * A profile change is refused while another task could act inside the new profile with
+	 * the old one's rights: a tracer (ptrace), or a task outside this thread group sharing
+	 * the file system information (clone(CLONE_FS): it could move the new profile's cwd and
+	 * root, which every path decision is relative to). The kernel reports both in
+	 * bprm->unsafe before this hook runs; AppArmor and SELinux refuse the same transitions.
+	 */
+	if (to != from &&
+	    (current->ptrace || (bprm->unsafe & (LSM_UNSAFE_SHARE | LSM_UNSAFE_PTRACE)))) {
 		memset(&m, 0, sizeof(m));
 		m.rule = MEDGATE_RULE_NONE;
 		medgate_report(d, &req, &m, MEDGATE_VERDICT_DENY, -EPERM);

@@ -344,6 +344,21 @@ noinline int medgate_path_create(const struct path *dir, struct dentry *dentry, 
 	return decide_entry(dir, dentry, MEDGATE_OP_CREATE, MEDGATE_ACCESS_CREATE, profile);
 }
 
+/*
+ * mknod: a character or block device node is a new name for a device, whatever the path says
+ * (a lock file made into major 1, minor 1 reads physical memory), so it needs n as well as c.
+ */
+noinline int medgate_path_mknod(const struct path *dir, struct dentry *dentry, u32 mode,
+				u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, dir && dentry))
+		return -EPERM;
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return decide_entry(dir, dentry, MEDGATE_OP_DEVICE_NODE,
+				    MEDGATE_ACCESS_CREATE | MEDGATE_ACCESS_DEVICE_NODE, profile);
+	return decide_entry(dir, dentry, MEDGATE_OP_CREATE, MEDGATE_ACCESS_CREATE, profile);
+}
+
 /* unlink and rmdir. */
 noinline int medgate_path_delete(const struct path *dir, struct dentry *dentry, u64 profile)
 {

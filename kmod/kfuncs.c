@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Registration of the decisions exported to the BPF-LSM hook programs as kfuncs. Each kfunc is
- * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/uring.c) and named after the
+ * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/uring.c,
+ * kmod/peer.c, kmod/ioctl.c, kmod/xattr.c) and named after the
  * hook it serves.
  *
  * Any tracing program may call a kfunc registered for BPF_PROG_TYPE_LSM (on 6.1 LSM and tracing
@@ -46,6 +47,13 @@ BTF_ID_FLAGS(func, medgate_path_task_op)
 BTF_ID_FLAGS(func, medgate_sb_umount)
 BTF_ID_FLAGS(func, medgate_exec_keeps_uring)
 BTF_ID_FLAGS(func, medgate_uring_receive)
+BTF_ID_FLAGS(func, medgate_path_mknod)
+BTF_ID_FLAGS(func, medgate_file_ioctl)
+BTF_ID_FLAGS(func, medgate_ptrace_access_check)
+BTF_ID_FLAGS(func, medgate_ptrace_traceme)
+BTF_ID_FLAGS(func, medgate_task_kill)
+BTF_ID_FLAGS(func, medgate_inode_xattr)
+BTF_ID_FLAGS(func, medgate_sb_reconfigure)
 #ifdef BTF_KFUNCS_END
 BTF_KFUNCS_END(medgate_kfunc_ids)
 #else

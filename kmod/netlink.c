@@ -302,6 +302,11 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    nla_put_u32(skb, MEDGATE_EA_DEV, ev->dev) ||
 	    nla_put_u64_64bit(skb, MEDGATE_EA_INO, ev->ino, MEDGATE_EA_PAD) ||
 	    (ev->unnamed && nla_put_flag(skb, MEDGATE_EA_UNNAMED)) ||
+	    (ev->peer_pid &&
+	     (nla_put_u32(skb, MEDGATE_EA_PEER_PID, ev->peer_pid) ||
+	      nla_put_u64_64bit(skb, MEDGATE_EA_PEER_PROFILE_ID, ev->peer_profile_id,
+				MEDGATE_EA_PAD) ||
+	      nla_put_string(skb, MEDGATE_EA_PEER_PROFILE, ev->peer_profile))) ||
 	    (ev->op == MEDGATE_OP_SUPPRESSED &&
 	     (nla_put_u64_64bit(skb, MEDGATE_EA_SUPPRESSED, ev->suppressed, MEDGATE_EA_PAD) ||
 	      nla_put_u64_64bit(skb, MEDGATE_EA_RATE_LIMITED, ev->rate_limited,

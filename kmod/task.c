@@ -10,6 +10,7 @@
  * Each kfunc returns 0 (complain mode) or -EPERM.
  */
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/mount.h>
 #include "decide.h"
 
@@ -53,6 +54,28 @@ noinline int medgate_path_task_op(const struct path *path, u32 op, u64 profile)
 						      op == MEDGATE_OP_CHROOT)))
 		return -EPERM;
 	return decide_task_op(profile, op, 0, path);
+}
+
+/*
+ * A superblock reconfigured (remount: mount -o remount, fsconfig(FSCONFIG_CMD_RECONFIGURE) after
+ * fspick) or a new one about to be mounted (sb_kern_mount: mount(2) of a new file system, fsmount
+ * after fsopen). Neither hook has a path: the record names the file system by its root's device
+ * and inode.
+ */
+noinline int medgate_sb_reconfigure(struct super_block *sb, u64 profile)
+{
+	struct medgate_request req = { .op = MEDGATE_OP_MOUNT };
+	struct medgate_decision d;
+	int ret;
+
+	if (!medgate_kfunc_callable(profile, sb && sb->s_root))
+		return -EPERM;
+	req.inode = d_inode(sb->s_root);
+	if (!medgate_decision_enter(&d, profile))
+		return -EPERM;
+	ret = medgate_decide_always(&d, &req);
+	medgate_decision_exit(&d);
+	return ret;
 }
 
 /* umount: the mount point of @mnt. */

@@ -34,7 +34,7 @@ LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c
 MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
 
-MEDGATED_SRCS	:= medgated.c
+MEDGATED_SRCS	:= medgated.c hooks.c
 MEDGATED_OBJS	:= $(addprefix $(USER_OUT)/obj/medgated/,$(MEDGATED_SRCS:.c=.o))
 
 USER_SKEL	:= $(BUILD)/bpf/medgate.skel.h

@@ -574,7 +574,7 @@ TEST_F(valid, starstar_is_kept_as_written_all_nine_access_letters_the_root_itsel
 {
 	const struct mg_decoded *d;
 
-	d = self->d = compile_dec("profile a {\n file /** r\n file /opt/** rwaxcdlsm\n file / r\n}\n",
+	d = self->d = compile_dec("profile a {\n file /** r\n file /opt/** rwaxcdlsmn\n file / r\n}\n",
 				  NULL, NULL);
 	EXPECT_TRUE(d && !strcmp(d->profiles[0].rules[0].pattern, "/**") &&
 		    d->profiles[0].rules[0].flags == MEDGATE_RULE_F_GLOB &&
@@ -1028,10 +1028,10 @@ TEST(access_letters_parse_and_canonical_format)
 	uint32_t acc = 0;
 	size_t bad;
 
-	EXPECT_EQ(0, mg_access_parse("rwaxcdlsm", &acc, &bad));
+	EXPECT_EQ(0, mg_access_parse("rwaxcdlsmn", &acc, &bad));
 	EXPECT_EQ(MEDGATE_ACCESS_ALL, acc);
 	EXPECT_EQ(0, mg_access_format(acc, buf, sizeof(buf)));
-	EXPECT_STREQ("rwaxcdlsm", buf);
+	EXPECT_STREQ("rwaxcdlsmn", buf);
 	EXPECT_EQ(0, mg_access_parse("mr", &acc, &bad));
 	EXPECT_EQ(0, mg_access_format(acc, buf, sizeof(buf)));
 	EXPECT_STREQ("rm", buf);

@@ -673,6 +673,9 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_DEV] = { NLA_U32, 0 },
 		[MEDGATE_EA_INO] = { NLA_U64, 0 },
 		[MEDGATE_EA_UNNAMED] = { NLA_FLAG, 0 },
+		[MEDGATE_EA_PEER_PID] = { NLA_U32, 0 },
+		[MEDGATE_EA_PEER_PROFILE_ID] = { NLA_U64, 0 },
+		[MEDGATE_EA_PEER_PROFILE] = { NLA_STRING, MEDGATE_NAME_MAX },
 		[MEDGATE_EA_SUPPRESSED] = { NLA_U64, 0 },
 		[MEDGATE_EA_RATE_LIMITED] = { NLA_U64, 0 },
 	};
@@ -711,6 +714,9 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(dev, MEDGATE_EA_DEV);
 	U64(ino, MEDGATE_EA_INO);
 	ev->unnamed = tb[MEDGATE_EA_UNNAMED] != NULL;
+	U32(peer_pid, MEDGATE_EA_PEER_PID);
+	U64(peer_profile_id, MEDGATE_EA_PEER_PROFILE_ID);
+	STR(peer_profile, MEDGATE_EA_PEER_PROFILE);
 	U64(suppressed, MEDGATE_EA_SUPPRESSED);
 	U64(rate_limited, MEDGATE_EA_RATE_LIMITED);
 #undef U64

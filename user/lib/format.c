@@ -3,9 +3,13 @@
  * Names of uapi values and the one formatter of audit events, shared by medgatectl and medgated
  * so that the log and the CLI never disagree about what an event looks like.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* sigabbrev_np() */
+#endif
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 
@@ -257,6 +261,26 @@ const char *mg_cap_name(uint32_t cap)
  */
 static int event_access(const struct mg_event *ev, char *buf, size_t len)
 {
+	static const char *const ptrace_modes[] = { "read", "trace" };
+	static const char *const ioctl_classes[] = { "terminal-injection", "file-attributes" };
+	const char *word = NULL;
+	int r;
+
+	if (ev->op == MEDGATE_OP_PTRACE && ev->access < 2)
+		word = ptrace_modes[ev->access];
+	else if (ev->op == MEDGATE_OP_IOCTL && ev->access < 2)
+		word = ioctl_classes[ev->access];
+	else if (ev->op == MEDGATE_OP_SIGNAL)
+		word = sigabbrev_np((int)ev->access);
+	if (word) {
+		r = snprintf(buf, len, "%s", word);
+		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+	}
+	if (ev->op == MEDGATE_OP_PTRACE || ev->op == MEDGATE_OP_IOCTL ||
+	    ev->op == MEDGATE_OP_SIGNAL) {
+		r = snprintf(buf, len, "%" PRIu32, ev->access);
+		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+	}
 	if (ev->op == MEDGATE_OP_CAPABILITY) {
 		const char *name = mg_cap_name(ev->access);
 		int r = name ? snprintf(buf, len, "%s", name)
@@ -270,6 +294,7 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 {
 	char when[64], acc[32], rule[256 * 6 + 64], object[64] = "", counts[64] = "";
+	char peer[128] = "";
 	struct esc *e;
 	int r;
 
@@ -294,6 +319,11 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	if (ev->ino)
 		snprintf(object, sizeof(object), " dev %u:%u ino %" PRIu64 "%s", major(ev->dev),
 			 minor(ev->dev), ev->ino, ev->unnamed ? " unnamed" : "");
+	/* ptrace and signals: the other task and its profile (names are checked by the module). */
+	if (ev->peer_pid)
+		snprintf(peer, sizeof(peer), " peer %" PRIu32 " (%s)", ev->peer_pid,
+			 ev->peer_profile_id ? (ev->peer_profile[0] ? ev->peer_profile : "-")
+					     : "unconfined");
 	/* A summary record says what the flood limiter counted instead of recording. */
 	if (ev->op == MEDGATE_OP_SUPPRESSED)
 		snprintf(counts, sizeof(counts), " suppressed %" PRIu64 " rate_limited %" PRIu64,
@@ -301,11 +331,11 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	/* Labels are the JSON keys (docs/cli.md lists both forms of every field). */
 	r = snprintf(buf, len,
 		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " comm \"%s\" %s %s"
-		     " \"%s\"%s rule %s"
+		     " \"%s\"%s%s rule %s"
 		     " policy_version %016" PRIx64 "%s",
 		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
 		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, e->comm, mg_op_name(ev->op),
-		     acc, e->path, object, rule, ev->policy_version, counts);
+		     acc, e->path, object, peer, rule, ev->policy_version, counts);
 	free(e);
 	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 }
@@ -349,6 +379,9 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "dev", json_object_new_string(dev));
 	json_object_object_add(o, "ino", json_object_new_uint64(ev->ino));
 	json_object_object_add(o, "unnamed", json_object_new_boolean(ev->unnamed));
+	json_object_object_add(o, "peer_pid", json_object_new_uint64(ev->peer_pid));
+	json_object_object_add(o, "peer_profile_id", mg_json_hex64(ev->peer_profile_id));
+	json_object_object_add(o, "peer_profile", mg_json_string(ev->peer_profile));
 	/* No rule: the profile's default decided (null). */
 	json_object_object_add(o, "rule", ev->rule == MEDGATE_RULE_NONE ? NULL :
 				  json_object_new_uint64(ev->rule));

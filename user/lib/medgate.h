@@ -102,8 +102,8 @@ bool mg_is_blob(const void *buf, size_t len);
  * Does not validate the blob. */
 int mg_blob_version(const void *blob, size_t len, uint64_t *version);
 
-/* Access letters "rwaxcdlsm" <-> MEDGATE_ACCESS_* bits. */
-#define MG_ACCESS_LETTERS "rwaxcdlsm"
+/* Access letters "rwaxcdlsmn" <-> MEDGATE_ACCESS_* bits. */
+#define MG_ACCESS_LETTERS "rwaxcdlsmn"
 /* Parses letters; on an unknown or repeated letter returns -EINVAL with *bad at its index. */
 int mg_access_parse(const char *s, uint32_t *access, size_t *bad);
 /* Letters in canonical order, "-" for no access, unknown bits as "+0x..."; -ENOSPC if too small. */
@@ -167,6 +167,11 @@ struct mg_event {
 	uint32_t dev;		/* the object's device (st_dev encoding), 0 if it does not exist */
 	uint64_t ino;		/* its inode number, 0 likewise */
 	bool unnamed;		/* the object has no name any more: path is its directory */
+	/* ptrace and signal records: the other task (0 in other records), its profile id (0:
+	 * unconfined) and name (empty when unconfined or no longer in the policy). */
+	uint32_t peer_pid;
+	uint64_t peer_profile_id;
+	char peer_profile[64];
 	/* Summary records (op MEDGATE_OP_SUPPRESSED) only: what the flood limiter counted for the
 	 * profile since its previous summary. */
 	uint64_t suppressed, rate_limited;

@@ -40,6 +40,7 @@
 
 #include "medgate.h"
 #include "medgate.skel.h"
+#include "hooks.h"
 
 #define LSM_FILE	"/sys/kernel/security/lsm"
 #define SECURITYFS_DIR	"/sys/kernel/security"
@@ -240,7 +241,7 @@ static void remove_stale(struct medgate_bpf *skel)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		bpf_object__for_each_program(prog, skel->obj)
-			if (!strcmp(bpf_program__name(prog), de->d_name))
+			if (hooks_used(prog) && !strcmp(bpf_program__name(prog), de->d_name))
 				ours = true;
 		bpf_object__for_each_map(map, skel->obj)
 			if (!bpf_map__is_internal(map) && !strcmp(bpf_map__name(map), de->d_name))
@@ -265,9 +266,15 @@ static int count_pinned(int *total)
 	skel = medgate_bpf__open();
 	if (!skel)
 		return -1;
+	if (hooks_skip_missing(skel->obj, NULL)) {
+		medgate_bpf__destroy(skel);
+		return -1;
+	}
 	bpf_object__for_each_program(prog, skel->obj) {
 		char path[512];
 
+		if (!hooks_used(prog))
+			continue;
 		(*total)++;
 		pin_path(path, sizeof(path), bpf_program__name(prog));
 		if (exists(path))
@@ -290,6 +297,11 @@ static int attach(bool replace)
 	if (!skel) {
 		say("cannot open the BPF object: %s", strerror(errno));
 		return -1;
+	}
+	err = hooks_skip_missing(skel->obj, say);
+	if (err) {
+		say("cannot read the kernel's BTF: %s", strerror(-err));
+		goto out;
 	}
 	/*
 	 * Reuse the pinned maps (libbpf does when a pin path is set and the map there is
@@ -321,6 +333,8 @@ static int attach(bool replace)
 	bpf_object__for_each_program(prog, skel->obj) {
 		struct bpf_link *link;
 
+		if (!hooks_used(prog))
+			continue;
 		if (n == cap) {
 			struct bpf_link **nl;
 
@@ -342,6 +356,8 @@ static int attach(bool replace)
 
 	i = 0;
 	bpf_object__for_each_program(prog, skel->obj) {
+		if (!hooks_used(prog))
+			continue;
 		err = pin_link(links[i], bpf_program__name(prog));
 		if (err) {
 			say("cannot pin %s under " MEDGATE_BPFFS_DIR ": %s", bpf_program__name(prog),

@@ -204,6 +204,11 @@ enum medgate_event_attr {
 						 * with DEV, what names an object that has no path */
 	MEDGATE_EA_UNNAMED		= 24,	/* flag: the object has no name any more (deleted
 						 * while open); PATH names the directory it was in */
+	MEDGATE_EA_PEER_PID		= 25,	/* u32, ptrace and signal records: the other task
+						 * (thread id in the initial pid namespace) */
+	MEDGATE_EA_PEER_PROFILE_ID	= 26,	/* u64, its profile id, 0 when unconfined */
+	MEDGATE_EA_PEER_PROFILE		= 27,	/* string, its profile's name; empty when
+						 * unconfined or no longer in the policy */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
@@ -288,7 +293,26 @@ enum medgate_op {
 #define MEDGATE_ACCESS_LINK	(1U << 6)	/* l: rename, hard link */
 #define MEDGATE_ACCESS_SETATTR	(1U << 7)	/* s: chmod, chown, truncate */
 #define MEDGATE_ACCESS_MMAP_EXEC (1U << 8)	/* m: executable memory mapping */
-#define MEDGATE_ACCESS_ALL	((1U << 9) - 1)
+#define MEDGATE_ACCESS_DEVICE_NODE (1U << 9)	/* n: create a character or block device node
+						 * (with c) */
+#define MEDGATE_ACCESS_ALL	((1U << 10) - 1)
+
+/*
+ * The access field of the records of operations that are not file accesses.
+ * MEDGATE_OP_PTRACE: what the other task is asked for.
+ */
+#define MEDGATE_PTRACE_READ	0	/* read its memory, descriptors, /proc files */
+#define MEDGATE_PTRACE_TRACE	1	/* attach, write its memory, PTRACE_TRACEME */
+/* MEDGATE_OP_SIGNAL: the signal number. MEDGATE_OP_IOCTL: the request's class. */
+#define MEDGATE_IOCTL_TERMINAL_INJECTION 0	/* TIOCSTI, TIOCLINUX */
+/* MEDGATE_OP_XATTR: the attribute's namespace. */
+enum medgate_xattr_class {
+	MEDGATE_XATTR_USER	= 0,	/* user.* */
+	MEDGATE_XATTR_TRUSTED	= 1,	/* trusted.* */
+	MEDGATE_XATTR_SECURITY	= 2,	/* security.* */
+	MEDGATE_XATTR_ACL	= 3,	/* system.posix_acl_access, system.posix_acl_default */
+	MEDGATE_XATTR_OTHER	= 4,	/* anything else */
+};
 
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
