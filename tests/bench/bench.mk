@@ -35,9 +35,10 @@ $(BENCH_DIR)/mg-bench: tests/bench/mg-bench.c $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
 	$(CC) $(MEDGATE_USER_CFLAGS) -D_GNU_SOURCE -o $@ $< $(LIBMEDGATE) $(MEDGATE_LDLIBS)
 
-$(BENCH_DIR)/mg-bench-load: tests/bench/mg-bench-load.c
+$(BENCH_DIR)/mg-bench-load: tests/bench/mg-bench-load.c user/medgated/hooks.c user/medgated/hooks.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -Wall -Wextra -Werror -std=gnu11 -static -o $@ $< -lbpf -lelf -lz
+	$(CC) -O2 -g -Wall -Wextra -Werror -std=gnu11 -Iuser/medgated -static -o $@ $< \
+		user/medgated/hooks.c -lbpf -lelf -lz
 
 # (a'): one empty program per hook of bpf/medgate.bpf.c, compiled like the real object.
 $(BENCH_DIR)/empty.bpf.c: bpf/medgate.bpf.c tests/bench/gen-empty-bpf.sh

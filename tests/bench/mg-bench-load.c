@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
+#include "hooks.h"
 
 #define MAX_LINKS 128
 
@@ -77,13 +78,18 @@ static int attach(const char *file, const char *dir)
 		fprintf(stderr, "mg-bench-load: cannot open %s: %s\n", file, strerror(errno));
 		return 1;
 	}
-	err = bpf_object__load(obj);
+	/* As medgated does: the optional hooks this kernel lacks are left out. */
+	err = hooks_skip_missing(obj, NULL);
+	if (!err)
+		err = bpf_object__load(obj);
 	if (err) {
 		fprintf(stderr, "mg-bench-load: cannot load %s: %s\n", file, strerror(-err));
 		goto cleanup;
 	}
 	/* Attach everything before pinning anything: all programs or none. */
 	bpf_object__for_each_program(prog, obj) {
+		if (!hooks_used(prog))
+			continue;
 		if (n == MAX_LINKS) {
 			fprintf(stderr, "mg-bench-load: more than %d programs\n", MAX_LINKS);
 			goto cleanup;
@@ -102,6 +108,8 @@ static int attach(const char *file, const char *dir)
 	}
 	i = 0;
 	bpf_object__for_each_program(prog, obj) {
+		if (!hooks_used(prog))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, bpf_program__name(prog));
 		err = bpf_link__pin(links[i], path);
 		if (err) {
