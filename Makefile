@@ -71,7 +71,7 @@ BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps tools module bpf user tests check unit vmtest demo install clean FORCE \
-	_check _demo bench fuzz check-kernel _check-kernel check-matrix
+	_check _demo bench fuzz check-kernel _check-kernel check-matrix bench-kernel
 
 # Building never installs anything: `make`, `make install` and the cross builds only check that
 # the tools are there and say in one line what is missing. The README's two commands, `make check`
@@ -132,6 +132,17 @@ check-kernel:
 		KERNELDIR=$$root/usr/src/linux-headers-$$krel KIMAGE=$$root/boot/vmlinuz-$$krel \
 		VM_MODULES_ROOT=$$root $(KCROSS_ARGS)
 
+# `make bench-kernel KVER=6.12`: `make bench` in a VM booted with that kernel (x86_64 only: the
+# benchmark needs the build host's architecture for -icount timing under TCG to compare with
+# `make bench`'s numbers).
+bench-kernel:
+	@test "$(KARCH)" = "$(HOST_DEBARCH)" || { echo "medgate: make bench-kernel runs on the build host's architecture ($(HOST_DEBARCH)) only"; exit 1; }
+	@scripts/deps.sh
+	@KARCH=$(KARCH) KFLAVOUR=$(KARCH) scripts/fetch-kernel.sh $(KVER) $(KVER_DIR)
+	@krel=$$(cat $(KVER_DIR)/krel) && root=$$(realpath $(KVER_DIR)/root) && \
+	$(MAKE) --no-print-directory bench BUILD=$(KVER_DIR)/build KREL=$$krel \
+		KERNELDIR=$$root/usr/src/linux-headers-$$krel KIMAGE=$$root/boot/vmlinuz-$$krel \
+		VM_MODULES_ROOT=$$root
 
 # ---- kernel helpers ----
 

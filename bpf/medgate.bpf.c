@@ -80,7 +80,8 @@ extern int medgate_file_ioctl(struct file *file, __u32 cmd, __u64 profile) __ksy
 extern int medgate_ptrace_access_check(struct task_struct *child, __u32 mode, __u64 peer,
 				       __u64 profile) __ksym;
 extern int medgate_ptrace_traceme(struct task_struct *parent, __u64 peer, __u64 profile) __ksym;
-extern int medgate_task_kill(struct task_struct *p, __u32 sig, __u64 peer, __u64 profile) __ksym;
+extern int medgate_task_kill(struct task_struct *p, __u32 sig, const struct cred *cred,
+			     __u64 peer, __u64 profile) __ksym;
 extern int medgate_inode_xattr(struct dentry *dentry, __u32 class, __u64 profile) __ksym;
 extern int medgate_sb_reconfigure(struct super_block *sb, __u64 profile) __ksym;
 
@@ -543,9 +544,10 @@ int BPF_PROG(hook_ptrace_traceme, struct task_struct *parent)
 }
 
 /*
- * Signals a task sends (kill, tkill, pidfd_send_signal, sigqueue). @cred is set when the signal
- * is sent for other credentials (USB asynchronous I/O completing): not this task's request.
- * Signal 0 only tests that the target exists and is let through.
+ * Signals a task sends (kill, tkill, pidfd_send_signal, sigqueue). Signal 0 only tests that the
+ * target exists and is let through. @cred, set when the signal is sent for other credentials, is
+ * tested by the module, not here: 6.12's verifier takes an LSM hook's pointer arguments for
+ * non-NULL and drops a branch on "cred != NULL" as always taken, which let every signal through.
  */
 SEC("lsm/task_kill")
 int BPF_PROG(hook_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
@@ -554,12 +556,15 @@ int BPF_PROG(hook_task_kill, struct task_struct *p, struct kernel_siginfo *info,
 	__u64 profile, peer;
 	int ret;
 
-	if (cred || !sig)
+	/* As in hook_path_mknod: have clang emit struct cred in full for libbpf 1.1. */
+	if (!bpf_core_type_exists(struct cred))
+		return -EPERM;
+	if (!sig)
 		return 0;
 	ret = peer_needs_decision(p, &profile, &peer);
 	if (ret != 1)
 		return ret;
-	return clamp(medgate_task_kill(p, sig, peer, profile));
+	return clamp(medgate_task_kill(p, sig, cred, peer, profile));
 }
 
 /* The requests kmod/ioctl.c decides; every other ioctl is allowed here at once. */
