@@ -58,7 +58,7 @@ BENCH_ENGINE_SRC := $(filter-out kmod/blob.c user/lib/sha256.c,$(ENGINE_SRC))
 $(BENCH_DIR)/match-bench: tests/bench/match-bench.c $(BENCH_ENGINE_SRC) $(LIBMEDGATE) \
 			  $(wildcard kmod/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(BENCH_ENGINE_SRC) $(LIBMEDGATE) -lm
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(BENCH_ENGINE_SRC) $(LIBMEDGATE) $(MEDGATE_JSON_LIBS) -lm
 
 bench: all bench-bins
 	@BUILD=$(BUILD) BENCH_DIR=$(BENCH_DIR) MODULE=$(MODULE) KREL=$(KREL) KIMAGE=$(KIMAGE) \
