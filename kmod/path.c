@@ -13,6 +13,7 @@
  * refuse to run outside task context, so nothing else on the CPU can reach them meanwhile.
  */
 #include <linux/dcache.h>
+#include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/mount.h>
 #include <linux/percpu.h>
@@ -46,12 +47,22 @@ void medgate_path_buffers_put(void)
  * @path: mount and dentry to resolve.
  * @buf: MEDGATE_PATH_MAX bytes from medgate_path_buffers_get().
  *
+ * A name is only trusted for an object the task could reach by walking from its root: d_path()
+ * names anything, including objects no walk from the root reaches, and those names lie. The
+ * root of a detached mount (open_tree(OPEN_TREE_CLONE), fsmount()) is named "/", so a clone of
+ * /etc has "/shadow" and a fresh procfs escapes rules on /proc; a mount outside a chrooted
+ * task's root is named from the global root; a dentry reached through a file handle on a bind
+ * mount may lie outside that mount's subtree and is named by a climb past the mount's root. Each
+ * of these is refused as unreachable; the caller denies and records the object by device and
+ * inode.
+ *
  * Return: a pointer into @buf, or an ERR_PTR: -ENOENT when the task has no fs context any more
  * (after exit_fs()), the dentry is unlinked or disconnected, -ENAMETOOLONG, -EINVAL when the result is not an
- * absolute path (pseudo files, detached mounts).
+ * absolute path (pseudo files), -EXDEV when the object is not reachable from the task's root.
  */
 const char *medgate_path_resolve(const struct path *path, char *buf)
 {
+	struct path root;
 	char *p;
 
 	if (!path || !path->dentry || !path->mnt)
@@ -72,6 +83,16 @@ const char *medgate_path_resolve(const struct path *path, char *buf)
 		return p;
 	if (p[0] != '/')
 		return ERR_PTR(-EINVAL);
+	/*
+	 * The root is copied without a reference: dentries and mounts are freed after an RCU grace
+	 * period, and every decision runs under rcu_read_lock() (medgate_decision_enter()), as
+	 * d_path() itself reads it.
+	 */
+	spin_lock(&current->fs->lock);
+	root = current->fs->root;
+	spin_unlock(&current->fs->lock);
+	if (!is_subdir(path->dentry, path->mnt->mnt_root) || !path_is_under(path, &root))
+		return ERR_PTR(-EXDEV);
 	return p;
 }
 

@@ -20,6 +20,9 @@
  *   fsopen-tmpfs            fsopen("tmpfs") and FSCONFIG_CMD_CREATE: a new superblock
  *   clone-fs-exec PROG      a child made with clone(CLONE_FS) executes PROG; its errno is ours
  *   sleep SECONDS           sleeps (a target for the others)
+ *   openat-read FD NAME     opens NAME relative to the inherited directory descriptor FD (a
+ *                           detached mount made by the caller) and reads from it
+ *   execveat FD NAME        executes NAME relative to the inherited descriptor FD
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -158,6 +161,16 @@ static int fsopen_tmpfs(void)
 	return syscall(SYS_fsconfig, fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) ? FAIL() : 0;
 }
 
+static int openat_read(int dir, const char *name)
+{
+	char buf[64];
+	int fd = openat(dir, name, O_RDONLY);
+
+	if (fd < 0)
+		return FAIL();
+	return read(fd, buf, sizeof(buf)) < 0 ? FAIL() : 0;
+}
+
 static char clone_stack[64 * 1024] __attribute__((aligned(16)));
 
 static int exec_child(void *prog)
@@ -214,6 +227,14 @@ int main(int argc, char **argv)
 		return fsopen_tmpfs();
 	if (argc >= 3 && !strcmp(cmd, "clone-fs-exec"))
 		return clone_fs_exec(argv[2]);
+	if (argc >= 4 && !strcmp(cmd, "openat-read"))
+		return openat_read(num(argv[2]), argv[3]);
+	if (argc >= 4 && !strcmp(cmd, "execveat")) {
+		char *args[] = { argv[3], NULL }, *env[] = { NULL };
+
+		syscall(SYS_execveat, (int)num(argv[2]), argv[3], args, env, 0);
+		return FAIL();
+	}
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");
