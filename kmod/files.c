@@ -368,28 +368,70 @@ noinline int medgate_path_delete(const struct path *dir, struct dentry *dentry, 
 }
 
 /*
+ * A new name may not give the profile more access to an object than its old name did: with a
+ * rule that denies r under /data/secret, a hard link /data/key-link to /data/secret/key, or
+ * renaming /data/secret to /data/pub, would make the key readable. The access to the object
+ * itself (r w a x m s: what its content and attributes are open to) through @to must be a
+ * subset of that through @from; the bits about names (c d l n) are decided on each name as they
+ * are. A directory carries every name under it, so the rules must also treat everything below
+ * its two names alike (medgate_match_same_below()). Refused as the default denies (complain mode
+ * reports and allows), recorded on the new name with the bits it would add (l when only the
+ * names below the directory differ).
+ */
+#define OBJECT_ACCESS	(MEDGATE_ACCESS_READ | MEDGATE_ACCESS_WRITE | MEDGATE_ACCESS_APPEND | \
+			 MEDGATE_ACCESS_EXEC | MEDGATE_ACCESS_MMAP_EXEC | MEDGATE_ACCESS_SETATTR)
+
+static int decide_no_widening(const struct medgate_decision *d, u32 op, const char *from,
+			      const char *to, const struct dentry *src)
+{
+	struct medgate_request req = { .op = op, .path = to, .inode = d_inode(src) };
+	const struct medgate_blob_view *v = &d->pol->view;
+	struct medgate_match m = { .rule = MEDGATE_RULE_NONE };
+
+	req.access = medgate_match_effective(v, d->prof, to) &
+		     ~medgate_match_effective(v, d->prof, from) & OBJECT_ACCESS;
+	if (!req.access && d_is_dir(src) && !medgate_match_same_below(v, d->prof, from, to))
+		req.access = MEDGATE_ACCESS_LINK;
+	if (!req.access)
+		return 0;
+	if (d->prof->mode == MEDGATE_MODE_COMPLAIN) {
+		medgate_report(d, &req, &m, MEDGATE_VERDICT_WOULD_DENY, 0);
+		return 0;
+	}
+	medgate_report(d, &req, &m, MEDGATE_VERDICT_DENY, -EACCES);
+	return -EACCES;
+}
+
+/*
  * Rename and link: l on the source, c on the destination (and d when it exists: replacing an
- * entry deletes it). Both are decided and audited. The source is either an entry of @src_dir or,
- * for a link, the existing file @src_path.
+ * entry deletes it), and no access gained through the new name. Each is decided and audited. The
+ * source is either an entry of @src_dir or, for a link, the existing file @src_path. @own: the
+ * source is a nameless O_TMPFILE file the task made; its content is its own and giving it a name
+ * exposes nothing, so the new name is not compared with the made-up old one.
  */
 static int decide_move(const struct path *src_dir, struct dentry *src, const struct path *src_path,
-		       const struct path *dst_dir, struct dentry *dst, u32 op, u64 profile)
+		       const struct path *dst_dir, struct dentry *dst, u32 op, bool own,
+		       u64 profile)
 {
+	struct dentry *object = src_path ? src_path->dentry : src;
 	struct medgate_decision d;
-	const char *from;
+	const char *from, *to;
 	int ret;
 
 	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
 	from = src_path ? medgate_path_resolve(src_path, d.bufs->src) :
 			  medgate_path_resolve_entry(src_dir, src, d.bufs->src);
-	ret = decide_object(&d, op, MEDGATE_ACCESS_LINK, from,
-			    d_inode(src_path ? src_path->dentry : src));
-	if (!ret)
+	ret = decide_object(&d, op, MEDGATE_ACCESS_LINK, from, d_inode(object));
+	if (!ret) {
+		to = medgate_path_resolve_entry(dst_dir, dst, d.bufs->dst);
 		ret = decide_object(&d, op, MEDGATE_ACCESS_CREATE |
 				    (d_is_positive(dst) ? MEDGATE_ACCESS_DELETE : 0),
-				    medgate_path_resolve_entry(dst_dir, dst, d.bufs->dst),
-				    d_inode(dst));
+				    to, d_inode(dst));
+		/* Both names resolved and the profile exists: medgate_decide() allowed them. */
+		if (!ret && !own)
+			ret = decide_no_widening(&d, op, from, to, object);
+	}
 	medgate_decision_exit(&d);
 	return ret;
 }
@@ -402,7 +444,7 @@ noinline int medgate_path_rename(const struct path *old_dir, struct dentry *old_
 	if (!medgate_kfunc_callable(profile, old_dir && old_dentry && new_dir && new_dentry))
 		return -EPERM;
 	return decide_move(old_dir, old_dentry, NULL, new_dir, new_dentry, MEDGATE_OP_RENAME,
-			   profile);
+			   false, profile);
 }
 
 /*
@@ -424,9 +466,10 @@ noinline int medgate_path_link(struct dentry *old_dentry, const struct path *new
 		struct path dir = { .mnt = new_dir->mnt, .dentry = READ_ONCE(old_dentry->d_parent) };
 
 		return decide_move(&dir, old_dentry, NULL, new_dir, new_dentry, MEDGATE_OP_LINK,
-				   profile);
+				   true, profile);
 	}
-	return decide_move(NULL, NULL, &src, new_dir, new_dentry, MEDGATE_OP_LINK, profile);
+	return decide_move(NULL, NULL, &src, new_dir, new_dentry, MEDGATE_OP_LINK, false,
+			   profile);
 }
 
 /* chmod, chown (s), and truncate, which w allows as well as s. */

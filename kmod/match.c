@@ -125,6 +125,69 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 }
 
 /**
+ * medgate_match_effective() - every access bit @p grants on @path: the bits of the allow rules
+ * that match (with their implied bits), less every bit a matching deny rule covers.
+ * @v: the validated blob.
+ * @p: a profile of @v.
+ * @path: absolute path, NUL-terminated.
+ *
+ * Return: MEDGATE_ACCESS_* bits.
+ */
+u32 medgate_match_effective(const struct medgate_blob_view *v,
+			    const struct medgate_blob_profile *p, const char *path)
+{
+	u32 granted = 0, denied = 0, n = 0, i, s;
+	const u32 *acc = NULL;
+
+	if (p->dfa != MEDGATE_DFA_NONE) {
+		s = walk(v, p->dfa, path);
+		if (s != MEDGATE_DFA_NONE) {
+			acc = &v->accept[v->states[s].first_accept];
+			n = v->states[s].n_accept;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct medgate_blob_rule *r = &v->rules[acc[i]];
+		u32 bits = r->access | medgate_access_implied(r->access);
+
+		if (r->flags & MEDGATE_RULE_F_DENY)
+			denied |= bits;
+		else
+			granted |= bits;
+	}
+	return granted & ~denied;
+}
+
+/**
+ * medgate_match_same_below() - whether @p's rules treat every name under the directory @a as
+ * they treat the same name under @b.
+ * @v: the validated blob.
+ * @p: a profile of @v.
+ * @a: absolute path.
+ * @b: absolute path.
+ *
+ * The profile's DFA is deterministic: when the walks over "@a/" and "@b/" end in the same state
+ * (or both stop), every continuation of the two ends in the same state too, and so matches the
+ * same rules. Different states may still behave alike (the answer is then "no", which refuses
+ * more than needed, never less).
+ */
+bool medgate_match_same_below(const struct medgate_blob_view *v,
+			      const struct medgate_blob_profile *p, const char *a, const char *b)
+{
+	u32 sa, sb;
+
+	if (p->dfa == MEDGATE_DFA_NONE)
+		return true;
+	sa = walk(v, p->dfa, a);
+	sb = walk(v, p->dfa, b);
+	if (sa != MEDGATE_DFA_NONE)
+		sa = walk(v, sa, "/");
+	if (sb != MEDGATE_DFA_NONE)
+		sb = walk(v, sb, "/");
+	return sa == sb;
+}
+
+/**
  * medgate_match_attach() - the profile an unconfined task enters by executing @path.
  * @v: the validated blob.
  * @path: the executable actually run, absolute.

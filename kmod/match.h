@@ -31,6 +31,10 @@ struct medgate_match {
 
 void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
 			const char *path, u32 access, struct medgate_match *m);
+u32 medgate_match_effective(const struct medgate_blob_view *v,
+			    const struct medgate_blob_profile *p, const char *path);
+bool medgate_match_same_below(const struct medgate_blob_view *v,
+			      const struct medgate_blob_profile *p, const char *a, const char *b);
 const struct medgate_blob_profile *medgate_match_attach(const struct medgate_blob_view *v,
 							const char *path);
 

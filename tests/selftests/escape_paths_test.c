@@ -7,6 +7,10 @@
  * policy denies and ran programs under exec rules meant for others. Now an object that the task
  * cannot reach from its root is refused, whatever its name, and recorded by device and inode.
  *
+ * Hard links and renames (escape 12): a new name may not give a profile more access to an object
+ * than its old name did, and a directory's new name must not change what the rules say about
+ * anything below it.
+ *
  * The clones are made here, unconfined, and passed to the confined program as inherited
  * descriptors (a confined task cannot make them itself: the new mount API needs CAP_SYS_ADMIN and
  * a new superblock passes sb_kern_mount).
@@ -134,6 +138,73 @@ TEST_F(paths, reachable_objects_keep_their_names)
 {
 	EXPECT_EQ(0, run("openat-read", "-100", ALLOWED));
 	EXPECT_EQ(EACCES, run("openat-read", "-100", SECRET));
+}
+
+#define DATA		D "/data"
+#define DATA_PROG	D "/data-prog"		/* mg-probe, attached to paths_data */
+#define MG_PROBE_BIN	"/medgate/helpers/mg-probe"
+
+FIXTURE(moves) {
+};
+
+FIXTURE_SETUP(moves)
+{
+	mkdir(MG_WORKDIR, 0755);
+	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " DATA "/secret " DATA "/dir1"));
+	ASSERT_EQ(0, mg_copy_file(MG_PROBE_BIN, DATA_PROG, 0755));
+	ASSERT_EQ(0, mg_write_file(DATA "/secret/key", "key\n", 0644));
+	ASSERT_EQ(0, mg_write_file(DATA "/a", "a\n", 0644));
+	ASSERT_EQ(0, mg_load_textf("profile paths_data {\n"
+				   "    attach " DATA_PROG "\n"
+				   "    file " DATA "/** rwcdl\n"
+				   "    deny file " DATA "/secret/** r\n"
+				   "}\n"));
+}
+
+FIXTURE_TEARDOWN(moves)
+{
+}
+
+static int probe(const char *action, const char *a, const char *b)
+{
+	return mg_run_probe(DATA_PROG, action, a, b);
+}
+
+TEST_F(moves, hard_link_out_of_denied_tree_is_refused)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+	struct stat st;
+
+	EXPECT_EQ(EACCES, probe("link", DATA "/secret/key", DATA "/key-link"));
+	EXPECT_NE(0, lstat(DATA "/key-link", &st));
+	ASSERT_EQ(0, mg_find_event(from, DATA "/key-link", MEDGATE_OP_LINK, MEDGATE_VERDICT_DENY,
+				   &ev));
+	EXPECT_EQ(MEDGATE_ACCESS_READ, ev.access);
+	EXPECT_EQ(MEDGATE_RULE_NONE, ev.rule);
+}
+
+TEST_F(moves, directory_rename_out_of_denied_tree_is_refused)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+	struct stat st;
+
+	EXPECT_EQ(EACCES, probe("rename", DATA "/secret", DATA "/pub"));
+	EXPECT_EQ(0, lstat(DATA "/secret/key", &st));
+	ASSERT_EQ(0, mg_find_event(from, DATA "/pub", MEDGATE_OP_RENAME, MEDGATE_VERDICT_DENY,
+				   &ev));
+	EXPECT_EQ(EACCES, probe("open", DATA "/secret/key", "r"));
+}
+
+/* The allowed forms: links and renames within the same access still work. */
+TEST_F(moves, moves_within_the_same_access_still_work)
+{
+	EXPECT_EQ(0, probe("link", DATA "/a", DATA "/b"));
+	EXPECT_EQ(0, probe("rename", DATA "/b", DATA "/c"));
+	EXPECT_EQ(0, probe("rename", DATA "/dir1", DATA "/dir2"));
+	/* Into the denied tree: the new name gives less, never more. */
+	EXPECT_EQ(0, probe("rename", DATA "/c", DATA "/secret/c"));
 }
 
 TEST_HARNESS_MAIN
