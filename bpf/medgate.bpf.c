@@ -24,10 +24,7 @@
 #define ENOMEM		12
 #define SIGKILL		9
 #define RENAME_EXCHANGE	(1 << 1)
-#define CAP_SYS_MODULE	16
-#define CAP_MAC_OVERRIDE 32
-#define CAP_MAC_ADMIN	33
-#define CAP_BPF		39
+#define CAP_OPT_NOAUDIT	(1 << 1)
 /* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
 #define TIOCSTI			0x5412
 #define TIOCLINUX		0x541c
@@ -69,7 +66,7 @@ extern int medgate_path_setattr(const struct path *path, __u64 profile) __ksym;
 extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
-extern int medgate_task_op(__u32 op, __u32 detail, __u64 profile) __ksym;
+extern int medgate_task_op(__u32 op, __u32 detail, __u32 quiet, __u64 profile) __ksym;
 extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
@@ -444,18 +441,20 @@ int BPF_PROG(hook_path_chroot, const struct path *path)
 SEC("lsm/userns_create")
 int BPF_PROG(hook_userns_create, const struct cred *cred)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_USERNS, 0, profile));
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_USERNS, 0, 0, profile));
 }
 
 SEC("lsm/bpf")
 int BPF_PROG(hook_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_BPF, 0, profile));
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_BPF, 0, 0, profile));
 }
 
 /*
- * Called very often, for every task: the capability number is tested before anything else, and
- * only checks of the current task's own credentials are confinement matters.
+ * Every capability a confined task uses is decided by its profile's capability rules. Called
+ * very often, for every task: unconfined tasks cost the storage test; only checks of the current
+ * task's own credentials are confinement matters. CAP_OPT_NOAUDIT marks a probe (the kernel
+ * choosing a path by whether the task has the capability): decided without a record.
  */
 SEC("lsm/capable")
 int BPF_PROG(hook_capable, const struct cred *cred, struct user_namespace *ns, int cap,
@@ -465,16 +464,14 @@ int BPF_PROG(hook_capable, const struct cred *cred, struct user_namespace *ns, i
 	__u64 profile;
 	int ret;
 
-	if (cap != CAP_MAC_ADMIN && cap != CAP_MAC_OVERRIDE && cap != CAP_SYS_MODULE &&
-	    cap != CAP_BPF)
-		return 0;
 	task = bpf_get_current_task_btf();
-	if (cred != task->cred)
-		return 0;
 	ret = task_profile(task, &profile);
 	if (ret || !profile)
 		return ret;
-	return clamp(medgate_task_op(MEDGATE_OP_CAPABILITY, cap, profile));
+	if (cred != task->cred)
+		return 0;
+	return clamp(medgate_task_op(MEDGATE_OP_CAPABILITY, cap, opts & CAP_OPT_NOAUDIT,
+				     profile));
 }
 
 /*

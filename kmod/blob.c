@@ -114,7 +114,7 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 		return fail(why, "bad magic: not a medgate policy blob", -EINVAL);
 	if (h->format != MEDGATE_BLOB_FORMAT)
 		return fail(why, "unsupported blob format version", -EPROTO);
-	if (h->flags || h->reserved[0] || h->reserved[1] || h->reserved[2] || h->reserved[3])
+	if (h->flags || h->reserved[0] || h->reserved[1] || h->reserved[2])
 		return fail(why, "reserved header fields are not zero", -EINVAL);
 	if (len > MEDGATE_BLOB_MAX_SIZE)
 		return fail(why, "blob larger than MEDGATE_BLOB_MAX_SIZE", -E2BIG);
@@ -132,6 +132,8 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 		return fail(why, "too many DFA transitions", -E2BIG);
 	if (h->n_accept > MEDGATE_MAX_ACCEPT)
 		return fail(why, "too many DFA accept entries", -E2BIG);
+	if (h->n_classes > MEDGATE_MAX_CLASSES)
+		return fail(why, "too many class rules", -E2BIG);
 
 	/* 64-bit arithmetic: each term is bounded above, so the sum cannot wrap. */
 	need = (u64)sizeof(*h) +
@@ -141,6 +143,7 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 	       (u64)h->n_states * sizeof(struct medgate_blob_state) +
 	       (u64)h->n_trans * sizeof(struct medgate_blob_trans) +
 	       (u64)h->n_accept * sizeof(u32) +
+	       (u64)h->n_classes * sizeof(struct medgate_blob_class) +
 	       (u64)h->strtab_len;
 	if (need != len)
 		return fail(why, "table sizes do not add up to the blob length", -EINVAL);
@@ -154,7 +157,8 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 	v->states = (const void *)(v->rules + h->n_rules);
 	v->trans = (const void *)(v->states + h->n_states);
 	v->accept = (const void *)(v->trans + h->n_trans);
-	v->strtab = (const char *)(v->accept + h->n_accept);
+	v->classes = (const void *)(v->accept + h->n_accept);
+	v->strtab = (const char *)(v->classes + h->n_classes);
 	return 0;
 }
 
@@ -177,7 +181,7 @@ static int check_checksum(const void *blob, size_t len, struct medgate_blob_view
 static int check_profiles(const struct medgate_blob_view *v, const char **why)
 {
 	const struct medgate_blob_header *h = v->hdr;
-	u32 next_attach = 0, next_rule = 0, next_state = 0, i;
+	u32 next_attach = 0, next_rule = 0, next_state = 0, next_class = 0, i;
 
 	if (h->n_attach) {
 		if (h->attach_dfa != 0 || h->attach_states == 0 || h->attach_states > h->n_states)
@@ -200,8 +204,9 @@ static int check_profiles(const struct medgate_blob_view *v, const char **why)
 			return fail(why, "profiles not sorted by id, or duplicated", -EINVAL);
 		if (p->mode >= __MEDGATE_MODE_MAX)
 			return fail(why, "unknown profile mode", -EINVAL);
-		if (p->reserved[0] || p->reserved[1])
-			return fail(why, "reserved profile fields are not zero", -EINVAL);
+		if (p->first_class != next_class || p->n_classes > h->n_classes - next_class)
+			return fail(why, "profile class-rule range out of bounds or out of order",
+				    -EINVAL);
 		if (p->first_attach != next_attach || p->n_attach > h->n_attach - next_attach)
 			return fail(why, "profile attachment range out of bounds or out of order",
 				    -EINVAL);
@@ -218,7 +223,10 @@ static int check_profiles(const struct medgate_blob_view *v, const char **why)
 		next_attach += p->n_attach;
 		next_rule += p->n_rules;
 		next_state += p->n_states;
+		next_class += p->n_classes;
 	}
+	if (next_class != h->n_classes)
+		return fail(why, "class rules not owned by any profile", -EINVAL);
 	if (next_attach != h->n_attach)
 		return fail(why, "attachments not owned by any profile", -EINVAL);
 	if (next_rule != h->n_rules)
@@ -281,6 +289,70 @@ static int check_rules(const struct medgate_blob_view *v, const char **why)
 			if ((r->flags & MEDGATE_RULE_F_SCRUB_ENV) && (r->flags & MEDGATE_RULE_F_KEEP_ENV))
 				return fail(why, "both scrub-env and keep-env on one rule", -EINVAL);
 		}
+	}
+	return 0;
+}
+
+/* The operations class rules decide. */
+bool medgate_class_op(u32 op)
+{
+	switch (op) {
+	case MEDGATE_OP_CAPABILITY:
+	case MEDGATE_OP_PTRACE:
+	case MEDGATE_OP_SIGNAL:
+	case MEDGATE_OP_IOCTL:
+	case MEDGATE_OP_XATTR:
+	case MEDGATE_OP_BPF:
+	case MEDGATE_OP_USERNS:
+		return true;
+	}
+	return false;
+}
+
+/* The detail bits a class rule of @op may cover (0 for an operation that is not a class). */
+u64 medgate_class_details(u32 op)
+{
+	switch (op) {
+	case MEDGATE_OP_CAPABILITY:
+		return (1ULL << (MEDGATE_CAP_LAST + 1)) - 1;
+	case MEDGATE_OP_PTRACE:
+		return (1ULL << MEDGATE_PTRACE_READ) | (1ULL << MEDGATE_PTRACE_TRACE);
+	case MEDGATE_OP_SIGNAL:
+		return ~0ULL;
+	case MEDGATE_OP_IOCTL:
+		return 1ULL << MEDGATE_IOCTL_TERMINAL_INJECTION;
+	case MEDGATE_OP_XATTR:
+		return (1ULL << (MEDGATE_XATTR_OTHER + 1)) - 1;
+	case MEDGATE_OP_BPF:
+	case MEDGATE_OP_USERNS:
+		return 1;
+	}
+	return 0;
+}
+
+static int check_classes(const struct medgate_blob_view *v, const char **why)
+{
+	struct file_cache files = { false, 0 };
+	u32 i;
+
+	for (i = 0; i < v->hdr->n_classes; i++) {
+		const struct medgate_blob_class *c = &v->classes[i];
+		bool peered = c->op == MEDGATE_OP_PTRACE || c->op == MEDGATE_OP_SIGNAL;
+
+		if (!medgate_class_op(c->op))
+			return fail(why, "class rule for an operation that has no class", -EINVAL);
+		if (c->flags & ~MEDGATE_RULE_F_DENY)
+			return fail(why, "unknown class rule flags", -EINVAL);
+		if (!c->detail || (c->detail & ~medgate_class_details(c->op)))
+			return fail(why, "class rule details empty or unknown for its operation",
+				    -EINVAL);
+		if (!peered && c->peer)
+			return fail(why, "peer set on a class rule that has none", -EINVAL);
+		if (peered && c->peer != MEDGATE_PEER_UNCONFINED && c->peer != MEDGATE_PEER_ANY &&
+		    !medgate_blob_find_profile(v, c->peer))
+			return fail(why, "class rule peer names no profile of this policy", -EINVAL);
+		if (!valid_file(v, c->file_off, &files))
+			return fail(why, "class rule source file name missing or too long", -EINVAL);
 	}
 	return 0;
 }
@@ -395,6 +467,8 @@ int medgate_blob_validate(const void *blob, size_t len, struct medgate_blob_view
 		err = check_rules(&v, why);
 	if (!err)
 		err = check_dfas(&v, why);
+	if (!err)
+		err = check_classes(&v, why);
 	if (err)
 		return err;
 	*view = v;

@@ -19,6 +19,7 @@
  * @states: DFA state table (the attachment DFA, then one DFA per profile with rules).
  * @trans: DFA transition table.
  * @accept: accept entries (rule or attachment indices).
+ * @classes: class-rule table.
  * @strtab: string table.
  * @version: the policy version (first 8 bytes of the SHA-256, little-endian).
  */
@@ -30,11 +31,14 @@ struct medgate_blob_view {
 	const struct medgate_blob_state *states;
 	const struct medgate_blob_trans *trans;
 	const u32 *accept;
+	const struct medgate_blob_class *classes;
 	const char *strtab;
 	u64 version;
 };
 
 u64 medgate_profile_id(const char *name);
+bool medgate_class_op(u32 op);
+u64 medgate_class_details(u32 op);
 u64 medgate_blob_version(const u8 sha256[32]);
 int medgate_blob_validate(const void *blob, size_t len, struct medgate_blob_view *view,
 			  const char **why);

@@ -12,7 +12,9 @@
  */
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/capability.h>
 #include <linux/kdev_t.h>
+#include <linux/magic.h>
 #include <linux/rcupdate.h>
 #include "audit.h"
 #include "decide.h"
@@ -78,9 +80,46 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 		a.dev = new_encode_dev(req->inode->i_sb->s_dev);
 		a.ino = req->inode->i_ino;
 	}
-	if (pol && m && m->rule < pol->view.hdr->n_rules)
-		a.rule_file = pol->view.strtab + pol->view.rules[m->rule].file_off;
+	if (m && m->rule != MEDGATE_RULE_NONE)
+		a.rule_file = m->file;
 	medgate_audit_emit(&a);
+}
+
+/*
+ * What would let a confined task change or switch off medgate: loading policy (CAP_MAC_ADMIN),
+ * bpf() (detaching the programs, writing the labels), module unloading, the capabilities that
+ * write kernel memory or replace the kernel, mounts (unmounting the BPF file system drops the
+ * pinned programs), and changes under the BPF file system. Complain mode does not allow these:
+ * one complain-mode profile could otherwise turn enforcement off for every profile. Only an
+ * explicit rule grants them.
+ */
+static bool control_plane(const struct medgate_request *req)
+{
+	switch (req->op) {
+	case MEDGATE_OP_BPF:
+	case MEDGATE_OP_MOUNT:
+		return true;
+	case MEDGATE_OP_CAPABILITY:
+		switch (req->access) {
+		case CAP_MAC_ADMIN:
+		case CAP_MAC_OVERRIDE:
+		case CAP_SYS_MODULE:
+		case CAP_BPF:
+		case CAP_SYS_ADMIN:
+		case CAP_SYS_RAWIO:
+		case CAP_SYS_BOOT:
+			return true;
+		}
+		return false;
+	}
+	if (req->access & (MEDGATE_ACCESS_READ | MEDGATE_ACCESS_EXEC | MEDGATE_ACCESS_MMAP_EXEC))
+		if (!(req->access & ~(MEDGATE_ACCESS_READ | MEDGATE_ACCESS_EXEC |
+				      MEDGATE_ACCESS_MMAP_EXEC)))
+			return false;
+	if (req->inode && req->inode->i_sb->s_magic == BPF_FS_MAGIC)
+		return true;
+	return !IS_ERR_OR_NULL(req->path) && !strncmp(req->path, "/sys/fs/bpf", 11) &&
+	       (req->path[11] == '/' || !req->path[11]);
 }
 
 /**
@@ -116,7 +155,7 @@ int medgate_decide(const struct medgate_decision *d, const struct medgate_reques
 	}
 	if (m->allowed)
 		return 0;
-	if (d->prof->mode == MEDGATE_MODE_COMPLAIN && !m->explicit_deny) {
+	if (d->prof->mode == MEDGATE_MODE_COMPLAIN && !m->explicit_deny && !control_plane(req)) {
 		medgate_report(d, req, m, MEDGATE_VERDICT_WOULD_DENY, 0);
 		return 0;
 	}
@@ -125,22 +164,35 @@ int medgate_decide(const struct medgate_decision *d, const struct medgate_reques
 }
 
 /**
- * medgate_decide_always() - a request no rule can grant yet (the task-level operations of
- * kmod/task.c): refused and audited, except in complain mode, which reports and allows.
+ * medgate_decide_class() - decide a request of a class (the task-level operations, ptrace,
+ * signals, ioctl and extended-attribute classes) by the profile's class rules, and audit a
+ * refusal.
  * @d: the decision entered with medgate_decision_enter().
- * @req: the request; @req->path, when set, is only recorded.
+ * @req: the request: @req->op, @req->access (the detail), @req->peer; @req->path, when set, is
+ *       only recorded.
+ * @quiet: the kernel only probes (PTRACE_MODE_NOAUDIT, CAP_OPT_NOAUDIT): decide without a record.
  *
- * Return: 0 (complain mode) or -EPERM.
+ * An explicit deny refuses in every mode; without an allow rule complain mode reports and allows,
+ * except for the control plane.
+ *
+ * Return: 0 or -EPERM.
  */
-int medgate_decide_always(const struct medgate_decision *d,
-			  const struct medgate_request *req)
+int medgate_decide_class(const struct medgate_decision *d, const struct medgate_request *req,
+			 bool quiet)
 {
 	struct medgate_match m = { .rule = MEDGATE_RULE_NONE };
 
-	if (d->prof && d->prof->mode == MEDGATE_MODE_COMPLAIN) {
-		medgate_report(d, req, &m, MEDGATE_VERDICT_WOULD_DENY, 0);
+	if (d->prof)
+		medgate_match_class(&d->pol->view, d->prof, req->op, req->access, req->peer, &m);
+	if (m.allowed)
+		return 0;
+	if (d->prof && d->prof->mode == MEDGATE_MODE_COMPLAIN && !m.explicit_deny &&
+	    !control_plane(req)) {
+		if (!quiet)
+			medgate_report(d, req, &m, MEDGATE_VERDICT_WOULD_DENY, 0);
 		return 0;
 	}
-	medgate_report(d, req, &m, MEDGATE_VERDICT_DENY, -EPERM);
+	if (!quiet)
+		medgate_report(d, req, &m, MEDGATE_VERDICT_DENY, -EPERM);
 	return -EPERM;
 }

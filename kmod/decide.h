@@ -63,8 +63,8 @@ bool medgate_decision_enter(struct medgate_decision *d, u64 profile_id);
 void medgate_decision_exit(struct medgate_decision *d);
 int medgate_decide(const struct medgate_decision *d, const struct medgate_request *req,
 		   struct medgate_match *m);
-int medgate_decide_always(const struct medgate_decision *d,
-			  const struct medgate_request *req);
+int medgate_decide_class(const struct medgate_decision *d, const struct medgate_request *req,
+			 bool quiet);
 void medgate_report(const struct medgate_decision *d, const struct medgate_request *req,
 		    const struct medgate_match *m, u32 verdict, int err);
 

@@ -79,7 +79,7 @@ noinline int medgate_file_ioctl(struct file *file, u32 cmd, u64 profile)
 		req.access = MEDGATE_IOCTL_TERMINAL_INJECTION;
 		if (IS_ERR(req.path))
 			req.path = NULL;
-		ret = medgate_decide_always(&d, &req);
+		ret = medgate_decide_class(&d, &req, false);
 	}
 	medgate_decision_exit(&d);
 	return ret;

@@ -24,6 +24,7 @@ static void __init build_check_abi(void)
 	struct medgate_blob_profile prof;
 	struct medgate_blob_attach att;
 	struct medgate_blob_rule rule;
+	struct medgate_blob_class cls;
 	struct medgate_blob_state state;
 	struct medgate_blob_trans trans;
 	struct medgate_task_label label;
@@ -33,12 +34,16 @@ static void __init build_check_abi(void)
 	    sizeof(hdr.n_profiles) + sizeof(hdr.n_attach) + sizeof(hdr.n_rules) +
 	    sizeof(hdr.n_states) + sizeof(hdr.n_trans) + sizeof(hdr.n_accept) +
 	    sizeof(hdr.strtab_len) + sizeof(hdr.attach_dfa) + sizeof(hdr.attach_states) +
-	    sizeof(hdr.reserved) + sizeof(hdr.sha256);
+	    sizeof(hdr.n_classes) + sizeof(hdr.reserved) + sizeof(hdr.sha256);
 	BUILD_BUG_ON(sizeof(hdr) != n);
 	n = sizeof(prof.id) + sizeof(prof.name_off) + sizeof(prof.mode) + sizeof(prof.first_attach) +
 	    sizeof(prof.n_attach) + sizeof(prof.first_rule) + sizeof(prof.n_rules) +
-	    sizeof(prof.dfa) + sizeof(prof.n_states) + sizeof(prof.reserved);
+	    sizeof(prof.dfa) + sizeof(prof.n_states) + sizeof(prof.first_class) +
+	    sizeof(prof.n_classes);
 	BUILD_BUG_ON(sizeof(prof) != n);
+	n = sizeof(cls.op) + sizeof(cls.flags) + sizeof(cls.detail) + sizeof(cls.peer) +
+	    sizeof(cls.line) + sizeof(cls.file_off);
+	BUILD_BUG_ON(sizeof(cls) != n);
 	n = sizeof(att.pattern_off) + sizeof(att.flags) + sizeof(att.line) + sizeof(att.file_off);
 	BUILD_BUG_ON(sizeof(att) != n);
 	n = sizeof(rule.pattern_off) + sizeof(rule.flags) + sizeof(rule.access) +

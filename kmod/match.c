@@ -188,6 +188,54 @@ bool medgate_match_same_below(const struct medgate_blob_view *v,
 }
 
 /**
+ * medgate_match_class() - decide a request of a class (capability, ptrace, signal, ...) for
+ * profile @p by its class rules.
+ * @v: the validated blob.
+ * @p: a profile of @v.
+ * @op: the request's enum medgate_op.
+ * @detail: its detail (capability number, MEDGATE_PTRACE_*, signal number, class).
+ * @peer: ptrace and signals: the other task's profile id (0 unconfined); ignored otherwise.
+ * @m: the outcome: the first deny rule that covers the request decides (explicit deny),
+ *     otherwise the first allow rule that covers it; no rule: the default deny.
+ */
+void medgate_match_class(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+			 u32 op, u32 detail, u64 peer, struct medgate_match *m)
+{
+	bool peered = op == MEDGATE_OP_PTRACE || op == MEDGATE_OP_SIGNAL;
+	u32 i, allow = MEDGATE_DFA_NONE;
+	u64 bit;
+
+	memset(m, 0, sizeof(*m));
+	m->rule = MEDGATE_RULE_NONE;
+	if (op == MEDGATE_OP_SIGNAL)
+		detail &= 63;
+	if (detail > 63)
+		return;
+	bit = 1ULL << detail;
+	for (i = p->first_class; i < p->first_class + p->n_classes; i++) {
+		const struct medgate_blob_class *c = &v->classes[i];
+
+		if (c->op != op || !(c->detail & bit))
+			continue;
+		if (peered && c->peer != MEDGATE_PEER_ANY && c->peer != peer)
+			continue;
+		if (c->flags & MEDGATE_RULE_F_DENY) {
+			allow = i;
+			m->explicit_deny = true;
+			break;
+		}
+		if (allow == MEDGATE_DFA_NONE)
+			allow = i;
+	}
+	if (allow == MEDGATE_DFA_NONE)
+		return;
+	m->allowed = !m->explicit_deny;
+	m->rule = v->hdr->n_rules + allow;
+	m->line = v->classes[allow].line;
+	m->file = v->strtab + v->classes[allow].file_off;
+}
+
+/**
  * medgate_match_attach() - the profile an unconfined task enters by executing @path.
  * @v: the validated blob.
  * @path: the executable actually run, absolute.

@@ -35,6 +35,8 @@ u32 medgate_match_effective(const struct medgate_blob_view *v,
 			    const struct medgate_blob_profile *p, const char *path);
 bool medgate_match_same_below(const struct medgate_blob_view *v,
 			      const struct medgate_blob_profile *p, const char *a, const char *b);
+void medgate_match_class(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+			 u32 op, u32 detail, u64 peer, struct medgate_match *m);
 const struct medgate_blob_profile *medgate_match_attach(const struct medgate_blob_view *v,
 							const char *path);
 

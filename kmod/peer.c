@@ -8,8 +8,8 @@
  * one) would act with the other's rights: read its files through its memory, or make it run
  * what the first could not. The BPF side lets a task act on tasks of its own profile at once
  * (same rights, nothing to gain), and unconfined tasks are never asked about; everything else
- * comes here, with the other task's profile as the peer. No rule can grant it yet: refused and
- * audited, complain mode reports and allows.
+ * comes here, with the other task's profile as the peer, and is decided by the profile's ptrace
+ * and signal rules (kmod/decide.c, medgate_decide_class()).
  *
  * PTRACE_TRACEME is asked from the tracee's side: the request is the tracee's, and the relation
  * (tracer and tracee in different profiles) is the one a tracer's attach would make.
@@ -22,7 +22,7 @@
 
 /*
  * @other is the other task, @peer its profile id (0: unconfined), read by the BPF side from its
- * label; @quiet: the kernel only probes, a refusal is not recorded.
+ * label; @quiet: the kernel only probes, the decision is not recorded.
  */
 static int decide_peer(struct task_struct *other, u32 op, u32 detail, u64 peer, bool quiet,
 		       u64 profile)
@@ -33,12 +33,10 @@ static int decide_peer(struct task_struct *other, u32 op, u32 detail, u64 peer, 
 	struct medgate_decision d;
 	int ret;
 
-	if (quiet)
-		return -EPERM;
 	req.peer_pid = task_pid_nr(other);
 	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	ret = medgate_decide_always(&d, &req);
+	ret = medgate_decide_class(&d, &req, quiet);
 	medgate_decision_exit(&d);
 	return ret;
 }
@@ -51,7 +49,7 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  * @profile: the current task's.
  *
  * ptrace_access_check: @mode is the kernel's PTRACE_MODE_*. PTRACE_MODE_NOAUDIT marks a probe
- * (which fields of /proc/PID/stat to show, for example): refused without a record.
+ * (which fields of /proc/PID/stat to show, for example): decided without a record.
  */
 noinline int medgate_ptrace_access_check(struct task_struct *child, u32 mode, u64 peer,
 					 u64 profile)

@@ -2,12 +2,12 @@
 /*
  * Task-level operations, exported as the kfuncs of their hooks: changing the task's view of the
  * file system (mount, umount, move_mount, pivot_root, chroot, and user namespaces, which would
- * allow them without privilege), the bpf() system call (labels are BPF storage), and the
- * capabilities that reach medgate itself or the kernel (MAC admin and override, module loading,
- * BPF). No rule can grant them yet: a confined task is refused them and the refusal is audited
- * (complain mode reports and allows). The confinement-of-root work turns them into policy classes.
+ * allow them without privilege), the bpf() system call (labels are BPF storage), and every
+ * capability. Each is decided by the profile's class rules (kmod/decide.c,
+ * medgate_decide_class()): capabilities by name, bpf() and user namespaces by a rule of their
+ * own; mounts and chroot have no rule yet and are refused in a profile.
  *
- * Each kfunc returns 0 (complain mode) or -EPERM.
+ * Each kfunc returns 0 (allowed, or complain mode) or -EPERM.
  */
 #include <linux/err.h>
 #include <linux/fs.h>
@@ -15,7 +15,7 @@
 #include "decide.h"
 
 /* @path, when given, is what the operation acts on: recorded, not matched. */
-static int decide_task_op(u64 profile, u32 op, u32 detail, const struct path *path)
+static int decide_task_op(u64 profile, u32 op, u32 detail, const struct path *path, bool quiet)
 {
 	struct medgate_request req = { .op = op, .access = detail };
 	struct medgate_decision d;
@@ -28,7 +28,7 @@ static int decide_task_op(u64 profile, u32 op, u32 detail, const struct path *pa
 		if (IS_ERR(req.path))
 			req.path = NULL;
 	}
-	ret = medgate_decide_always(&d, &req);
+	ret = medgate_decide_class(&d, &req, quiet);
 	medgate_decision_exit(&d);
 	return ret;
 }
@@ -38,13 +38,15 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
 
 /*
  * userns_create (MEDGATE_OP_USERNS), bpf (MEDGATE_OP_BPF) and capable (MEDGATE_OP_CAPABILITY,
- * @detail the capability number).
+ * @detail the capability number). @quiet: a capability the kernel only probes (CAP_OPT_NOAUDIT),
+ * decided without a record.
  */
-noinline int medgate_task_op(u32 op, u32 detail, u64 profile)
+noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 {
-	if (!medgate_kfunc_callable(profile, op >= MEDGATE_OP_CAPABILITY && op <= MEDGATE_OP_BPF))
+	if (!medgate_kfunc_callable(profile, op == MEDGATE_OP_CAPABILITY ||
+					     op == MEDGATE_OP_USERNS || op == MEDGATE_OP_BPF))
 		return -EPERM;
-	return decide_task_op(profile, op, detail, NULL);
+	return decide_task_op(profile, op, detail, NULL, quiet);
 }
 
 /* mount and move_mount (the mount point), pivot_root (the new root), chroot (the directory). */
@@ -53,7 +55,7 @@ noinline int medgate_path_task_op(const struct path *path, u32 op, u64 profile)
 	if (!medgate_kfunc_callable(profile, path && (op == MEDGATE_OP_MOUNT ||
 						      op == MEDGATE_OP_CHROOT)))
 		return -EPERM;
-	return decide_task_op(profile, op, 0, path);
+	return decide_task_op(profile, op, 0, path, false);
 }
 
 /*
@@ -73,7 +75,7 @@ noinline int medgate_sb_reconfigure(struct super_block *sb, u64 profile)
 	req.inode = d_inode(sb->s_root);
 	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	ret = medgate_decide_always(&d, &req);
+	ret = medgate_decide_class(&d, &req, false);
 	medgate_decision_exit(&d);
 	return ret;
 }
@@ -87,7 +89,7 @@ noinline int medgate_sb_umount(struct vfsmount *mnt, u64 profile)
 		return -EPERM;
 	path.mnt = mnt;
 	path.dentry = mnt->mnt_root;
-	return decide_task_op(profile, MEDGATE_OP_MOUNT, 0, &path);
+	return decide_task_op(profile, MEDGATE_OP_MOUNT, 0, &path, false);
 }
 
 __diag_pop();

@@ -40,7 +40,7 @@ noinline int medgate_inode_xattr(struct dentry *dentry, u32 class, u64 profile)
 	req.inode = d_inode(dentry);
 	if (!medgate_decision_enter(&d, profile))
 		return -EPERM;
-	ret = medgate_decide_always(&d, &req);
+	ret = medgate_decide_class(&d, &req, false);
 	medgate_decision_exit(&d);
 	return ret;
 }

@@ -26,7 +26,7 @@ MEDGATE_JSON_LIBS := $(shell $(PKG_CONFIG) --libs --static json-c 2>/dev/null ||
 MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz $(MEDGATE_JSON_LIBS) -lpthread -lm
 export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS
 
-LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c glob.c dfa.c compile.c \
+LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c glob.c dfa.c compile.c \
 		   decompile.c format.c json.c sha256.c client.c doorbell.c input.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o

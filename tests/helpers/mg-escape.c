@@ -23,6 +23,11 @@
  *   openat-read FD NAME     opens NAME relative to the inherited directory descriptor FD (a
  *                           detached mount made by the caller) and reads from it
  *   execveat FD NAME        executes NAME relative to the inherited descriptor FD
+ *   bind-tcp PORT           binds a TCP socket to 127.0.0.1:PORT (below 1024: a capability)
+ *   kexec                   kexec_load() with no segments (CAP_SYS_BOOT)
+ *   iopl                    iopl(3) (CAP_SYS_RAWIO; x86 only: ENOSYS elsewhere)
+ *   open-by-handle PATH     name_to_handle_at(PATH), then open_by_handle_at() (needs
+ *                           CAP_DAC_READ_SEARCH)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -44,6 +49,9 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <linux/fs.h>
 #include <linux/mount.h>
 
@@ -171,6 +179,42 @@ static int openat_read(int dir, const char *name)
 	return read(fd, buf, sizeof(buf)) < 0 ? FAIL() : 0;
 }
 
+static int bind_tcp(unsigned int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (s < 0)
+		return FAIL();
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return bind(s, (struct sockaddr *)&a, sizeof(a)) ? FAIL() : 0;
+}
+
+static int open_by_handle(const char *path)
+{
+	struct { struct file_handle h; unsigned char data[MAX_HANDLE_SZ]; } fh;
+	int mount_id, mnt, fd;
+
+	fh.h.handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, &fh.h, &mount_id, 0))
+		return FAIL();
+	mnt = open("/", O_RDONLY | O_DIRECTORY);
+	if (mnt < 0)
+		return FAIL();
+	fd = open_by_handle_at(mnt, &fh.h, O_RDONLY);
+	return fd < 0 ? FAIL() : 0;
+}
+
+static int iopl_3(void)
+{
+#ifdef SYS_iopl
+	return syscall(SYS_iopl, 3) ? FAIL() : 0;
+#else
+	return ENOSYS;
+#endif
+}
+
 static char clone_stack[64 * 1024] __attribute__((aligned(16)));
 
 static int exec_child(void *prog)
@@ -235,6 +279,14 @@ int main(int argc, char **argv)
 		syscall(SYS_execveat, (int)num(argv[2]), argv[3], args, env, 0);
 		return FAIL();
 	}
+	if (argc >= 3 && !strcmp(cmd, "bind-tcp"))
+		return bind_tcp(num(argv[2]));
+	if (!strcmp(cmd, "kexec"))
+		return syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL) ? FAIL() : 0;
+	if (!strcmp(cmd, "iopl"))
+		return iopl_3();
+	if (argc >= 3 && !strcmp(cmd, "open-by-handle"))
+		return open_by_handle(argv[2]);
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

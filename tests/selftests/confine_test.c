@@ -23,6 +23,8 @@ static const char policy[] =
 	"    attach " PROBE "\n"
 	"    exec " PROBE "\n"
 	"    file " D "/** r\n"
+	/* The capabilities chroot and bpf() check first: the hooks themselves must refuse. */
+	"    capability sys_chroot bpf\n"
 	"}\n";
 
 FIXTURE(confine) {

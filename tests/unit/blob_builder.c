@@ -62,7 +62,8 @@ struct bb_tables bb_tables(u8 *blob)
 	t.st = (void *)(t.rule + t.hdr->n_rules);
 	t.tr = (void *)(t.st + t.hdr->n_states);
 	t.acc = (void *)(t.tr + t.hdr->n_trans);
-	t.str = (void *)(t.acc + t.hdr->n_accept);
+	t.cls = (void *)(t.acc + t.hdr->n_accept);
+	t.str = (void *)(t.cls + t.hdr->n_classes);
 	return t;
 }
 

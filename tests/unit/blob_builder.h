@@ -32,6 +32,7 @@ struct bb_tables {
 	struct medgate_blob_state *st;
 	struct medgate_blob_trans *tr;
 	u32 *acc;
+	struct medgate_blob_class *cls;
 	char *str;
 };
 struct bb_tables bb_tables(u8 *blob);

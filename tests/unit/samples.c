@@ -12,6 +12,9 @@ const char sample_gateway[] =
 	"    deny file /etc/shadow r\n"
 	"    exec /opt/gw/bin/helper -> helper\n"
 	"    file /dev/tty[0-9] rw\n"
+	"    capability net_bind_service setuid\n"
+	"    signal helper term\n"
+	"    deny ptrace trace any\n"
 	"}\n"
 	"profile idle {\n"
 	"    attach /opt/gw/bin/idle\n"
@@ -23,6 +26,7 @@ const char sample_helper[] =
 	"    attach /opt/gw/bin/h2\n"
 	"    file /tmp/* w\n"
 	"    file /tmp/x?? r\n"
+	"    ptrace read hl7-forwarder\n"
 	"}\n";
 
 const char sample_solo[] = "profile solo {\n    file /x/* r\n}\n";

@@ -279,7 +279,31 @@ D(d_order)
 	t->prof[1].name_off = a.name_off;
 }
 D(d_mode) { t->prof[0].mode = 7; }
-D(d_preserved) { t->prof[1].reserved[1] = 1; }
+D(d_class_range) { prof(t, "helper")->n_classes += 1; }
+D(d_class_gap)
+{
+	struct medgate_blob_profile *p = prof(t, "hl7-forwarder");
+
+	p->first_class += 1;
+	p->n_classes -= 1;
+}
+D(d_stray_classes)
+{
+	u32 i = t->hdr->n_profiles;
+
+	/* The last class rule is left to no profile: the profiles after its owner start earlier. */
+	while (i-- > 0 && !t->prof[i].n_classes)
+		t->prof[i].first_class -= 1;
+	t->prof[i].n_classes -= 1;
+}
+D(d_classes_max) { t->hdr->n_classes = MEDGATE_MAX_CLASSES + 1; }
+D(d_class_op) { t->cls[0].op = MEDGATE_OP_FILE_OPEN; }
+D(d_class_flags) { t->cls[0].flags = MEDGATE_RULE_F_GLOB; }
+D(d_class_detail_0) { t->cls[0].detail = 0; }
+D(d_class_detail) { t->cls[0].detail = 1ULL << (MEDGATE_CAP_LAST + 1); }
+D(d_class_peer_where_none) { t->cls[0].peer = MEDGATE_PEER_ANY; }
+D(d_class_peer) { t->cls[t->hdr->n_classes - 1].peer = 12345; }
+D(d_class_file) { t->cls[0].file_off = t->hdr->strtab_len; }
 D(d_rule_range) { prof(t, "helper")->n_rules += 1; }
 D(d_rule_gap)
 {
@@ -463,7 +487,17 @@ struct defect {
 	X(profile_id_mismatch, d_id, -EINVAL, "id does not match", NULL) \
 	X(profiles_out_of_order, d_order, -EINVAL, "not sorted", NULL) \
 	X(unknown_mode, d_mode, -EINVAL, "unknown profile mode", NULL) \
-	X(profile_reserved, d_preserved, -EINVAL, "reserved profile", NULL) \
+	X(class_range_past_the_table, d_class_range, -EINVAL, "profile class-rule range", NULL) \
+	X(class_range_with_a_gap, d_class_gap, -EINVAL, "profile class-rule range", NULL) \
+	X(classes_owned_by_no_profile, d_stray_classes, -EINVAL, "class rules not owned", NULL) \
+	X(too_many_class_rules, d_classes_max, -E2BIG, "too many class rules", NULL) \
+	X(class_rule_for_a_file_operation, d_class_op, -EINVAL, "operation that has no class", NULL) \
+	X(unknown_class_rule_flags, d_class_flags, -EINVAL, "unknown class rule flags", NULL) \
+	X(class_rule_without_details, d_class_detail_0, -EINVAL, "details empty or unknown", NULL) \
+	X(unknown_capability_in_class_rule, d_class_detail, -EINVAL, "details empty or unknown", NULL) \
+	X(peer_on_a_capability_rule, d_class_peer_where_none, -EINVAL, "peer set on a class rule", NULL) \
+	X(peer_naming_no_profile, d_class_peer, -EINVAL, "peer names no profile", NULL) \
+	X(class_rule_file_out_of_range, d_class_file, -EINVAL, "class rule source file", NULL) \
 	X(rule_range_past_the_table, d_rule_range, -EINVAL, "profile rule range", NULL) \
 	X(rule_range_with_a_gap, d_rule_gap, -EINVAL, "profile rule range", NULL) \
 	X(attachment_range_out_of_order, d_att_range, -EINVAL, "profile attachment range", NULL) \
@@ -575,8 +609,8 @@ TEST(every_defect_has_its_own_reason)
 		if (j == n)
 			seen[n++] = why;
 	}
-	/* 51 reasons in all; truncation, size and checksum failures are tested above. */
-	EXPECT_EQ(50, n) TH_LOG("%zu distinct reasons from %zu defects", n,
+	/* 59 reasons in all; truncation, size and checksum failures are tested above. */
+	EXPECT_EQ(58, n) TH_LOG("%zu distinct reasons from %zu defects", n,
 				sizeof(defects) / sizeof(defects[0]));
 }
 

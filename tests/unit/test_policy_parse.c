@@ -1615,22 +1615,64 @@ FIXTURE_VARIANT_ADD(invalid, network_rules_later) {
 	.msg = "network rules are not supported yet",
 };
 
-FIXTURE_VARIANT_ADD(invalid, capability_rules_later) {
-	.text = P(" capability net_admin\n"),
-	.line = 2, .col = 2, .n = 1,
-	.msg = "capability rules are not supported yet",
+FIXTURE_VARIANT_ADD(invalid, unknown_capability) {
+	.text = P(" capability net_admin cap_sys_admin\n"),
+	.line = 2, .col = 23, .n = 1,
+	.msg = "unknown capability \"cap_sys_admin\"",
 };
 
-FIXTURE_VARIANT_ADD(invalid, signal_rules_later) {
-	.text = P(" signal send\n"),
-	.line = 2, .col = 2, .n = 1,
-	.msg = "signal rules are not supported yet",
+FIXTURE_VARIANT_ADD(invalid, capability_without_names) {
+	.text = P(" deny capability\n"),
+	.line = 2, .col = 17, .n = 1,
+	.msg = "missing capability names after 'capability'",
 };
 
-FIXTURE_VARIANT_ADD(invalid, ptrace_rules_later) {
+FIXTURE_VARIANT_ADD(invalid, signal_name_in_upper_case) {
+	.text = P(" signal any term TERM\n"),
+	.line = 2, .col = 18, .n = 1,
+	.msg = "unknown signal \"TERM\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, signal_number_out_of_range) {
+	.text = P(" signal any 65\n"),
+	.line = 2, .col = 13, .n = 1,
+	.msg = "unknown signal \"65\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, signal_peer_naming_no_profile) {
+	.text = P(" signal nobody term\n"),
+	.line = 2, .col = 9, .n = 1,
+	.msg = "peer \"nobody\" names no profile",
+};
+
+FIXTURE_VARIANT_ADD(invalid, ptrace_without_mode) {
+	.text = P(" ptrace write b\n"),
+	.line = 2, .col = 9, .n = 1,
+	.msg = "expected read or trace after 'ptrace'",
+};
+
+FIXTURE_VARIANT_ADD(invalid, ptrace_without_peer) {
 	.text = P(" ptrace read\n"),
-	.line = 2, .col = 2, .n = 1,
-	.msg = "ptrace rules are not supported yet",
+	.line = 2, .col = 13, .n = 1,
+	.msg = "missing peer after 'ptrace read'",
+};
+
+FIXTURE_VARIANT_ADD(invalid, unknown_xattr_class) {
+	.text = P(" xattr user system\n"),
+	.line = 2, .col = 13, .n = 1,
+	.msg = "unknown extended attribute class \"system\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, unknown_ioctl_class) {
+	.text = P(" ioctl tiocsti\n"),
+	.line = 2, .col = 8, .n = 1,
+	.msg = "unknown ioctl class \"tiocsti\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, bpf_takes_no_argument) {
+	.text = P(" bpf map_create\n"),
+	.line = 2, .col = 6, .n = 1,
+	.msg = "unexpected \"map_create\"",
 };
 
 FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {
@@ -1900,7 +1942,7 @@ FIXTURE_VARIANT_ADD(invalid, extra_word_after_access) {
 FIXTURE_VARIANT_ADD(invalid, deny_on_a_non_rule) {
 	.text = P(" deny mode enforce\n"),
 	.line = 2, .col = 7, .n = 1,
-	.msg = "'deny' applies to file and exec rules",
+	.msg = "'deny' applies to file, exec and class rules",
 };
 
 FIXTURE_VARIANT_ADD(invalid, deny_deny) {

@@ -171,6 +171,13 @@ static void resolve(struct mg_policy *p, struct mg_profile **sorted)
 				mg_error(p, r->target_loc, "exec target \"%s\" names no profile",
 					 r->target);
 		}
+		for (j = 0; j < prof->n_classes; j++) {
+			const struct mg_rule *r = &prof->classes[j];
+			size_t t;
+
+			if (r->peer_kind == MG_PEER_PROFILE && !mg_index_get(&p->by_name, r->target, &t))
+				mg_error(p, r->target_loc, "peer \"%s\" names no profile", r->target);
+		}
 	}
 
 	/* Distinct names with the same 64-bit id would be indistinguishable in task labels. */
@@ -220,10 +227,11 @@ static const char *file_name(const struct mg_policy *p, struct mg_loc loc)
 /* Everything emit() builds, in blob order. */
 struct out {
 	struct mg_profile **sorted;
-	size_t np, na, nr;
+	size_t np, na, nr, nc;
 	struct medgate_blob_profile *bp;
 	struct medgate_blob_attach *ba;
 	struct medgate_blob_rule *br;
+	struct medgate_blob_class *bc;
 	const struct mg_attach **attach;	/* blob order */
 	const struct mg_rule **rules;		/* blob order */
 	u32 *attach_owner;			/* index in sorted */
@@ -460,6 +468,29 @@ static int build_tables(struct mg_policy *p, struct out *o)
 		if (r->target && mg_index_get(&p->by_name, r->target, &t))
 			o->br[i].target = p->profiles[t]->id;
 	}
+	for (i = 0, nr = 0; i < o->np; i++) {
+		const struct mg_profile *prof = o->sorted[i];
+
+		o->bp[i].first_class = (u32)nr;
+		o->bp[i].n_classes = (u32)prof->n_classes;
+		for (j = 0; j < prof->n_classes; j++, nr++) {
+			const struct mg_rule *r = &prof->classes[j];
+			struct medgate_blob_class *c = &o->bc[nr];
+			size_t t;
+
+			if ((err = str_add(&o->st, file_name(p, r->loc), &c->file_off)))
+				return err;
+			c->op = r->class_op;
+			c->flags = r->flags & MEDGATE_RULE_F_DENY;
+			c->detail = r->detail;
+			c->line = r->loc.line;
+			if (r->peer_kind == MG_PEER_ANY)
+				c->peer = MEDGATE_PEER_ANY;
+			else if (r->peer_kind == MG_PEER_PROFILE &&
+				 mg_index_get(&p->by_name, r->target, &t))
+				c->peer = p->profiles[t]->id;
+		}
+	}
 	if (!o->st.len) {
 		if (mg_grow((void **)&o->st.buf, &o->st.cap, 1, 1))
 			return -ENOMEM;
@@ -554,15 +585,18 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	for (i = 0; i < o.np; i++) {
 		o.na += sorted[i]->n_attach;
 		o.nr += sorted[i]->n_rules;
+		o.nc += sorted[i]->n_classes;
 	}
 	o.bp = calloc(o.np ? o.np : 1, sizeof(*o.bp));
 	o.ba = calloc(o.na ? o.na : 1, sizeof(*o.ba));
 	o.br = calloc(o.nr ? o.nr : 1, sizeof(*o.br));
+	o.bc = calloc(o.nc ? o.nc : 1, sizeof(*o.bc));
 	o.attach = calloc(o.na ? o.na : 1, sizeof(*o.attach));
 	o.attach_owner = calloc(o.na ? o.na : 1, sizeof(*o.attach_owner));
 	o.rules = calloc(o.nr ? o.nr : 1, sizeof(*o.rules));
 	o.dfa = calloc(o.np ? o.np : 1, sizeof(*o.dfa));
-	if (!o.bp || !o.ba || !o.br || !o.attach || !o.attach_owner || !o.rules || !o.dfa)
+	if (!o.bp || !o.ba || !o.br || !o.bc || !o.attach || !o.attach_owner || !o.rules ||
+	    !o.dfa)
 		goto out;
 	err = build_tables(p, &o);
 	if (!err && p->n_diags)
@@ -573,7 +607,7 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	total = sizeof(hdr) + o.np * sizeof(*o.bp) + o.na * sizeof(*o.ba) +
 		o.nr * sizeof(*o.br) + (size_t)o.n_states * sizeof(struct medgate_blob_state) +
 		(size_t)o.n_trans * sizeof(struct medgate_blob_trans) +
-		(size_t)o.n_accept * sizeof(u32) + o.st.len;
+		(size_t)o.n_accept * sizeof(u32) + o.nc * sizeof(*o.bc) + o.st.len;
 	if (total > MEDGATE_BLOB_MAX_SIZE) {
 		err = -E2BIG;
 		goto out;
@@ -596,6 +630,7 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	hdr.strtab_len = (u32)o.st.len;
 	hdr.attach_dfa = o.na ? 0 : MEDGATE_DFA_NONE;
 	hdr.attach_states = o.attach_dfa.n_states;
+	hdr.n_classes = (u32)o.nc;
 
 	q = out + sizeof(hdr);
 	memcpy(q, o.bp, o.np * sizeof(*o.bp));
@@ -616,6 +651,8 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 				put_dfa(&o.dfa[i], st, tr, acc, &ns, &nt, &nacc);
 		q = (u8 *)(acc + o.n_accept);
 	}
+	memcpy(q, o.bc, o.nc * sizeof(*o.bc));
+	q += o.nc * sizeof(*o.bc);
 	memcpy(q, o.st.buf, o.st.len);
 	medgate_sha256(out + sizeof(hdr), total - sizeof(hdr), hdr.sha256);
 	memcpy(out, &hdr, sizeof(hdr));
@@ -626,6 +663,7 @@ out:
 	free(o.bp);
 	free(o.ba);
 	free(o.br);
+	free(o.bc);
 	free(o.attach);
 	free(o.attach_owner);
 	free(o.rules);

@@ -93,7 +93,8 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 	pd->pub.profiles = calloc(hdr->n_profiles ? hdr->n_profiles : 1,
 				  sizeof(*pd->pub.profiles));
 	pd->attach = calloc(hdr->n_attach ? hdr->n_attach : 1, sizeof(*pd->attach));
-	pd->rules = calloc(hdr->n_rules ? hdr->n_rules : 1, sizeof(*pd->rules));
+	/* Each profile's file rules, then its class rules, in one list per profile. */
+	pd->rules = calloc(hdr->n_rules + hdr->n_classes + 1, sizeof(*pd->rules));
 	if (!pd->pub.profiles || !pd->attach || !pd->rules) {
 		err = -ENOMEM;
 		goto fail;
@@ -108,8 +109,8 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 		p->name = view.strtab + bp[i].name_off;
 		p->attach = pd->attach + bp[i].first_attach;
 		p->n_attach = bp[i].n_attach;
-		p->rules = pd->rules + bp[i].first_rule;
-		p->n_rules = bp[i].n_rules;
+		p->rules = pd->rules + bp[i].first_rule + bp[i].first_class;
+		p->n_rules = bp[i].n_rules + bp[i].n_classes;
 	}
 	for (i = 0; i < hdr->n_attach; i++) {
 		struct mg_dec_attach *a = &pd->attach[i];
@@ -120,10 +121,37 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 		a->pattern = view.strtab + ba[i].pattern_off;
 		a->file = view.strtab + ba[i].file_off;
 	}
-	for (i = 0; i < hdr->n_rules; i++) {
-		struct mg_dec_rule *r = &pd->rules[i];
-		const struct mg_dec_profile *t;
+	for (i = 0; i < hdr->n_profiles; i++) {
+		struct mg_dec_rule *r = (struct mg_dec_rule *)pd->pub.profiles[i].rules +
+					bp[i].n_rules;
 
+		for (j = 0; j < bp[i].n_classes; j++, r++) {
+			const struct medgate_blob_class *c = &view.classes[bp[i].first_class + j];
+			const struct mg_dec_profile *t;
+
+			r->index = hdr->n_rules + bp[i].first_class + (u32)j;
+			r->op = c->op;
+			r->flags = c->flags;
+			r->detail = c->detail;
+			r->peer = c->peer;
+			r->line = c->line;
+			r->pattern = "";
+			r->file = view.strtab + c->file_off;
+			if (c->peer && c->peer != MEDGATE_PEER_ANY) {
+				t = mg_decoded_find(&pd->pub, c->peer);
+				r->peer_name = t ? t->name : NULL;
+			}
+		}
+	}
+	for (i = 0; i < hdr->n_rules; i++) {
+		struct mg_dec_rule *r;
+		const struct mg_dec_profile *t;
+		size_t owner = 0;
+
+		/* File rule i sits after the class rules of the profiles before its own. */
+		while (owner + 1 < hdr->n_profiles && i >= bp[owner + 1].first_rule)
+			owner++;
+		r = &pd->rules[i + (hdr->n_profiles ? bp[owner].first_class : 0)];
 		r->index = (u32)i;
 		r->flags = br[i].flags;
 		r->access = br[i].access;
@@ -144,7 +172,7 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 		for (j = 0; j < p->n_attach; j++)
 			pd->attach[bp[i].first_attach + j].profile = p;
 		for (j = 0; j < p->n_rules; j++)
-			pd->rules[bp[i].first_rule + j].profile = p;
+			((struct mg_dec_rule *)p->rules)[j].profile = p;
 	}
 	*out = &pd->pub;
 	return 0;
@@ -216,12 +244,56 @@ bool mg_dec_rule_is_exec(const struct mg_dec_rule *r)
 	       (r->access & MEDGATE_ACCESS_MMAP_EXEC);
 }
 
+/* A class rule as its statement: "capability net_bind_service sys_chroot", "signal b term". */
+static int class_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
+{
+	const char *kw = mg_class_keyword(r->op);
+	size_t n = 0;
+	unsigned int bit;
+	char word[64];
+	int k;
+
+#define PUT(...) do {							\
+		k = snprintf(buf + n, len - n, __VA_ARGS__);		\
+		if (k < 0 || (size_t)k >= len - n)			\
+			return -ENOSPC;					\
+		n += (size_t)k;						\
+	} while (0)
+	PUT("%s%s", r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", kw ? kw : "class");
+	if (r->op == MEDGATE_OP_PTRACE)
+		PUT(" %s", r->detail & (1ULL << MEDGATE_PTRACE_TRACE) ? "trace" : "read");
+	if (r->op == MEDGATE_OP_PTRACE || r->op == MEDGATE_OP_SIGNAL) {
+		if (r->peer == MEDGATE_PEER_ANY)
+			PUT(" any");
+		else if (r->peer == MEDGATE_PEER_UNCONFINED)
+			PUT(" unconfined");
+		else if (r->peer_name)
+			PUT(" %s", r->peer_name);
+		else
+			PUT(" %016" PRIx64, r->peer);
+	}
+	if (r->op == MEDGATE_OP_PTRACE || r->op == MEDGATE_OP_BPF || r->op == MEDGATE_OP_USERNS ||
+	    (r->op == MEDGATE_OP_SIGNAL && r->detail == ~0ULL))
+		return 0;
+	if (r->op != MEDGATE_OP_IOCTL && r->detail == medgate_class_details(r->op)) {
+		PUT(" all");
+		return 0;
+	}
+	for (bit = 0; bit < 64; bit++)
+		if (r->detail & (1ULL << bit))
+			PUT(" %s", mg_class_detail_name(r->op, bit, word, sizeof(word)));
+#undef PUT
+	return 0;
+}
+
 int mg_dec_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 {
 	char *pat, acc[48], target[MEDGATE_NAME_MAX + 32] = "";
 	size_t plen = strlen(r->pattern) * 4 + 3;
 	int n, err;
 
+	if (r->op)
+		return class_rule_format(r, buf, len);
 	pat = malloc(plen);
 	if (!pat)
 		return -ENOMEM;
@@ -261,6 +333,12 @@ static int cmp_rule_content(const struct mg_dec_rule *a, const struct mg_dec_rul
 
 	if ((a->flags & MEDGATE_RULE_F_DENY) != (b->flags & MEDGATE_RULE_F_DENY))
 		return (a->flags & MEDGATE_RULE_F_DENY) ? 1 : -1;
+	if (a->op != b->op)
+		return a->op < b->op ? -1 : 1;
+	if (a->detail != b->detail)
+		return a->detail < b->detail ? -1 : 1;
+	if (a->peer != b->peer)
+		return a->peer < b->peer ? -1 : 1;
 	c = strcmp(a->pattern, b->pattern);
 	if (c)
 		return c;

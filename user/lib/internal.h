@@ -46,6 +46,15 @@ struct mg_pdiag {
 
 enum mg_rule_kind {
 	MG_RULE_FILE,		/* file and exec statements */
+	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, bpf, userns */
+};
+
+/* Whom a ptrace or signal rule names. */
+enum mg_peer_kind {
+	MG_PEER_NONE,		/* the class has no peer */
+	MG_PEER_PROFILE,	/* the profile named by target */
+	MG_PEER_UNCONFINED,
+	MG_PEER_ANY,
 };
 
 /*
@@ -65,9 +74,13 @@ struct mg_rule {
 	u32 flags;		/* MEDGATE_RULE_F_DENY, _GLOB, _SCRUB_ENV, _KEEP_ENV */
 	u32 access;		/* MEDGATE_ACCESS_*, implied bits included (w gives a, x gives m) */
 	u32 exec_mode;		/* enum medgate_exec_mode */
-	char *target;		/* profile name for MEDGATE_EXEC_MOVE, else NULL */
+	char *target;		/* profile name for MEDGATE_EXEC_MOVE or MG_PEER_PROFILE, else NULL */
 	struct mg_loc loc;	/* the statement */
 	struct mg_loc target_loc;
+	/* Class rules (MG_RULE_CLASS) only: */
+	u32 class_op;		/* enum medgate_op */
+	u64 detail;		/* struct medgate_blob_class's detail bits */
+	enum mg_peer_kind peer_kind;
 };
 
 struct mg_profile {
@@ -81,6 +94,8 @@ struct mg_profile {
 	size_t n_attach, cap_attach;
 	struct mg_rule *rules;
 	size_t n_rules, cap_rules;
+	struct mg_rule *classes;	/* class rules, in source order */
+	size_t n_classes, cap_classes;
 };
 
 /* A string-keyed hash index into an array, for duplicate checks in O(1). */

@@ -222,7 +222,11 @@ void mg_doorbell_close(struct mg_doorbell *db);
 const char *mg_op_name(uint32_t op);		/* "file_open", ...; "unknown" */
 const char *mg_verdict_name(uint32_t v);	/* "allow", "deny", "would_deny"; "unknown" */
 const char *mg_mode_name(uint32_t m);		/* "enforce", "complain"; "unknown" */
-const char *mg_cap_name(uint32_t cap);		/* "cap_sys_module", ...; NULL if unknown */
+const char *mg_cap_name(uint32_t cap);
+/* Class rules: the statement keyword of @op ("capability"), NULL if @op has no class. */
+const char *mg_class_keyword(uint32_t op);
+/* The policy word of detail @bit of class @op ("sys_admin", "term", "user", "read"). */
+const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_t len);		/* "cap_sys_module", ...; NULL if unknown */
 
 /* "2024-05-01T10:00:00.123456789Z"; -ENOSPC if too small. */
 int mg_time_format(uint64_t real_ns, char *buf, size_t len);
@@ -291,7 +295,10 @@ struct mg_dec_attach {
  * Other fields are those of struct medgate_blob_rule, strings resolved.
  */
 struct mg_dec_rule {
-	const char *pattern;
+	uint32_t op;		/* MEDGATE_OP_NONE for file rules; a class rule's operation */
+	uint64_t detail, peer;	/* class rules: struct medgate_blob_class's */
+	const char *peer_name;	/* class rules: the peer profile's name, NULL if none */
+	const char *pattern;	/* "" for class rules */
 	uint32_t flags, access, exec_mode;
 	uint64_t target;
 	const char *target_name;

@@ -88,7 +88,7 @@ static bool name_char(char c)
 	       c == '.' || c == '_' || c == '-';
 }
 
-static bool check_name(struct parser *ps, const struct word *w, const char *what)
+bool mg_check_name(struct parser *ps, const struct word *w, const char *what)
 {
 	size_t i;
 
@@ -341,7 +341,7 @@ static char *exec_target(struct parser *ps, const struct stmt *st, size_t i, siz
 		return NULL;
 	}
 	*next = i + 2;
-	if (!check_name(ps, &w[i + 1], "profile name"))
+	if (!mg_check_name(ps, &w[i + 1], "profile name"))
 		return NULL;
 	t = strdup(w[i + 1].text);
 	if (!t)
@@ -596,12 +596,20 @@ static void st_deny(struct body_ctx *bc, const struct stmt *st, size_t first)
 		st_file(bc, st, first + 1, true);
 	else if (word_is(&w[first], "exec"))
 		st_exec(bc, st, first + 1, true);
+	else if (mg_is_class_keyword(&w[first]))
+		mg_parse_class(bc, st, first, true);
 	else if (w[first].text)
 		mg_error(ps->p, w[first].loc,
-			 "'deny' applies to file and exec rules, not to \"%s\"", w[first].text);
+			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, bpf, userns), not to \"%s\"",
+			 w[first].text);
 	else
 		mg_error(ps->p, w[first].loc, "expected file or exec after 'deny', found %s",
 			 mg_tok_name(w[first].type));
+}
+
+static void st_class_allow(struct body_ctx *bc, const struct stmt *st, size_t first)
+{
+	mg_parse_class(bc, st, first - 1, false);
 }
 
 static void st_file_allow(struct body_ctx *bc, const struct stmt *st, size_t first)
@@ -634,9 +642,13 @@ static const struct body_keyword body_keywords[] = {
 	{ "deny",	st_deny,	NULL },
 	{ "include",	st_include_body, NULL },
 	{ "network",	NULL,	"network rules are not supported yet" },
-	{ "capability",	NULL,	"capability rules are not supported yet" },
-	{ "signal",	NULL,	"signal rules are not supported yet" },
-	{ "ptrace",	NULL,	"ptrace rules are not supported yet" },
+	{ "capability",	st_class_allow,	NULL },
+	{ "signal",	st_class_allow,	NULL },
+	{ "ptrace",	st_class_allow,	NULL },
+	{ "ioctl",	st_class_allow,	NULL },
+	{ "xattr",	st_class_allow,	NULL },
+	{ "bpf",	st_class_allow,	NULL },
+	{ "userns",	st_class_allow,	NULL },
 	{ "mount",	NULL,	"mount rules are not supported yet" },
 	{ "syscalls",	NULL,	"syscall allowlists are not supported yet" },
 };
@@ -783,8 +795,11 @@ static void free_profile(struct mg_profile *prof)
 		free(prof->rules[i].path);
 		free(prof->rules[i].target);
 	}
+	for (i = 0; i < prof->n_classes; i++)
+		free(prof->classes[i].target);
 	free(prof->attach);
 	free(prof->rules);
+	free(prof->classes);
 	free(prof->name);
 	free(prof);
 }
@@ -894,7 +909,7 @@ static void profile(struct parser *ps)
 			return;
 		}
 		memcpy(name.cols, ps->tok.cols, ps->tok.len * sizeof(*name.cols));
-		name_ok = check_name(ps, &name, "profile name");
+		name_ok = mg_check_name(ps, &name, "profile name");
 		free(name.cols);
 		prof->loc = name.loc;
 		advance(ps);

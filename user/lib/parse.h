@@ -173,6 +173,11 @@ void mg_parse_top(struct parser *ps);
 void mg_parse_body(struct body_ctx *bc, bool opened, struct mg_loc open_loc);
 /* Reports the words from @w on as unexpected, @after saying where they are. */
 void mg_extra_words(struct parser *ps, const struct word *w, const char *after);
+/* Whether @w is a valid profile name (or other name: @what names it in the error). */
+bool mg_check_name(struct parser *ps, const struct word *w, const char *what);
+/* Class rules (parse_class.c): @st->w[@kw] is the keyword, after "deny" when @deny. */
+bool mg_is_class_keyword(const struct word *w);
+void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool deny);
 
 /* parse_var.c */
 bool mg_expand_word(struct parser *ps, const struct word *w, const char *self, expand_fn fn,

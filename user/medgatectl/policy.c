@@ -823,6 +823,14 @@ static void json_rule(struct json_object *o, const struct mg_dec_rule *r)
 		stmt[0] = '\0';
 	json_object_object_add(o, "statement", mg_json_string(stmt));
 	json_object_object_add(o, "deny", json_object_new_boolean(r->flags & MEDGATE_RULE_F_DENY));
+	/* Class rules: their keyword, details and peer; null, 0 and null for file rules. */
+	json_object_object_add(o, "class", r->op ? mg_json_string(mg_class_keyword(r->op)) : NULL);
+	json_object_object_add(o, "detail", mg_json_hex64(r->detail));
+	json_object_object_add(o, "peer", r->peer_name ? mg_json_string(r->peer_name) :
+				  !r->op || (r->op != MEDGATE_OP_PTRACE && r->op != MEDGATE_OP_SIGNAL) ?
+				  NULL :
+				  json_object_new_string(r->peer == MEDGATE_PEER_ANY ? "any" :
+							 r->peer ? "?" : "unconfined"));
 	json_object_object_add(o, "pattern", mg_json_string(r->pattern));
 	json_object_object_add(o, "glob", json_object_new_boolean(r->flags & MEDGATE_RULE_F_GLOB));
 	mg_access_format(r->access, acc, sizeof(acc));

@@ -299,8 +299,10 @@ enum medgate_op {
 
 /*
  * The access field of the records of operations that are not file accesses.
- * MEDGATE_OP_PTRACE: what the other task is asked for.
+ * MEDGATE_OP_CAPABILITY: the capability number, at most MEDGATE_CAP_LAST for class rules.
  */
+#define MEDGATE_CAP_LAST	40	/* CAP_CHECKPOINT_RESTORE, the last one of 6.1 and 6.12 */
+/* MEDGATE_OP_PTRACE: what the other task is asked for. */
 #define MEDGATE_PTRACE_READ	0	/* read its memory, descriptors, /proc files */
 #define MEDGATE_PTRACE_TRACE	1	/* attach, write its memory, PTRACE_TRACEME */
 /* MEDGATE_OP_SIGNAL: the signal number. MEDGATE_OP_IOCTL: the request's class. */
@@ -358,8 +360,12 @@ enum medgate_xattr_class {
  * @strtab_len: bytes in the string table, which ends the blob.
  * @attach_dfa: first state of the attachment DFA, or MEDGATE_DFA_NONE without attachments.
  * @attach_states: number of states of the attachment DFA.
+ * @n_classes: entries in the class-rule table.
  * @reserved: must be 0.
  * @sha256: SHA-256 of every byte after this header.
+ *
+ * The tables follow the header in this order: profiles, attachments, rules, DFA states,
+ * transitions, accept entries, class rules, strings.
  */
 struct medgate_blob_header {
 	__u32 magic;
@@ -375,7 +381,8 @@ struct medgate_blob_header {
 	__u32 strtab_len;
 	__u32 attach_dfa;
 	__u32 attach_states;
-	__u32 reserved[4];
+	__u32 n_classes;
+	__u32 reserved[3];
 	__u8  sha256[32];
 };
 
@@ -390,7 +397,8 @@ struct medgate_blob_header {
  * @n_rules: rules of this profile (contiguous, in source order).
  * @dfa: first state of this profile's file-rule DFA, or MEDGATE_DFA_NONE when @n_rules is 0.
  * @n_states: states of that DFA (contiguous from @dfa).
- * @reserved: must be 0.
+ * @first_class: index of the first class rule in the class-rule table.
+ * @n_classes: class rules of this profile (contiguous, in source order).
  */
 struct medgate_blob_profile {
 	__u64 id;
@@ -402,8 +410,41 @@ struct medgate_blob_profile {
 	__u32 n_rules;
 	__u32 dfa;
 	__u32 n_states;
-	__u32 reserved[2];
+	__u32 first_class;
+	__u32 n_classes;
 };
+
+/**
+ * struct medgate_blob_class - a class rule: what a profile may do beyond files, for one operation
+ * (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(), user namespaces).
+ * Inside a profile every such request that no class rule allows is denied.
+ * @op: the enum medgate_op it decides: MEDGATE_OP_CAPABILITY, _PTRACE, _SIGNAL, _IOCTL, _XATTR,
+ *      _BPF or _USERNS.
+ * @flags: 0 or MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode).
+ * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
+ *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
+ *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); bit 0 for
+ *          bpf() and user namespaces, which have no detail.
+ * @peer: ptrace and signals: the other task's profile id, MEDGATE_PEER_UNCONFINED or
+ *        MEDGATE_PEER_ANY; 0 for the other operations.
+ * @line: source line.
+ * @file_off: string table offset of the source file name.
+ *
+ * A class rule's index in audit records (MEDGATE_EA_RULE) is its index in this table plus the
+ * header's n_rules: file rules and class rules are numbered in one sequence.
+ */
+struct medgate_blob_class {
+	__u32 op;
+	__u32 flags;
+	__u64 detail;
+	__u64 peer;
+	__u32 line;
+	__u32 file_off;
+};
+
+#define MEDGATE_PEER_UNCONFINED	0ULL		/* the other task is unconfined */
+#define MEDGATE_PEER_ANY	(~0ULL)		/* any other task, unconfined or confined */
+#define MEDGATE_MAX_CLASSES	65536U
 
 /* Bit 1 in both tables: bit 0 of a rule's flags is MEDGATE_RULE_F_DENY. */
 #define MEDGATE_PATTERN_F_GLOB	(1U << 1)	/* the pattern has glob characters */

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Class rules (issue 9, "Policy classes", escapes 5 and 14): what a profile may do beyond files.
+ * A confined root keeps only the capabilities its profile names; an explicit deny beats an allow;
+ * complain mode reports and allows an ordinary capability but never the control plane (policy
+ * loads, detaching the BPF programs, kexec); ptrace and signal rules open exactly the peers they
+ * name. Every refusal is recorded with the capability by name and the deciding rule.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "mg_util.h"
+
+#define D		MG_WORKDIR "/classes"
+#define PLAIN		D "/plain"	/* mg-escape in cls_plain: no class rule at all */
+#define BIND		D "/bind"	/* mg-escape in cls_bind: capability net_bind_service */
+#define DENIED		D "/denied"	/* mg-escape in cls_denied: all but net_bind_service */
+#define PEERS		D "/peers"	/* mg-escape in cls_peers: ptrace and signal rules */
+#define LAX		D "/lax"	/* mg-escape in cls_lax, complain mode */
+#define LAX_CTL		D "/lax-ctl"	/* medgatectl in cls_lax */
+#define LAX_DAEMON	D "/lax-daemon"	/* medgated in cls_lax */
+#define POLICY_FILE	D "/empty.policy"
+#define MG_ESCAPE	"/medgate/helpers/mg-escape"
+#define CAP_NET_BIND_SERVICE	10
+#define CAP_SYS_BOOT		22
+#define CAP_SYS_RAWIO		17
+#define CAP_DAC_READ_SEARCH	2
+
+static const char policy[] =
+	"profile cls_plain {\n    attach " PLAIN "\n    file /** r\n}\n"
+	"profile cls_bind {\n    attach " BIND "\n    capability net_bind_service\n}\n"
+	"profile cls_denied {\n    attach " DENIED "\n    capability all\n"
+	"    deny capability net_bind_service\n}\n"
+	"profile cls_peers {\n    attach " PEERS "\n    ptrace trace unconfined\n"
+	"    signal unconfined term\n}\n"
+	"profile cls_lax {\n    attach " LAX "\n    attach " LAX_CTL "\n    attach " LAX_DAEMON "\n"
+	"    mode complain\n}\n";
+
+FIXTURE(classes) {
+	pid_t victim;
+};
+
+FIXTURE_SETUP(classes)
+{
+	mkdir(MG_WORKDIR, 0755);
+	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " D));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PLAIN, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, BIND, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, DENIED, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PEERS, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, LAX, 0755));
+	ASSERT_EQ(0, mg_copy_file("/usr/sbin/medgatectl", LAX_CTL, 0755));
+	ASSERT_EQ(0, mg_copy_file("/usr/sbin/medgated", LAX_DAEMON, 0755));
+	ASSERT_EQ(0, mg_write_file(POLICY_FILE, "profile nothing {\n}\n", 0644));
+	ASSERT_EQ(0, mg_load_textf("%s", policy));
+	self->victim = fork();
+	ASSERT_LE(0, self->victim);
+	if (self->victim == 0) {
+		pause();
+		_exit(0);
+	}
+}
+
+FIXTURE_TEARDOWN(classes)
+{
+	kill(self->victim, SIGKILL);
+	waitpid(self->victim, NULL, 0);
+}
+
+static int run(const char *exe, const char *a1, const char *a2, const char *a3)
+{
+	char *argv[] = { (char *)exe, (char *)a1, (char *)a2, (char *)a3, NULL };
+
+	return mg_run(argv);
+}
+
+/* The first capability record for @cap since @from. */
+static int cap_event(uint64_t from, uint32_t cap, uint32_t verdict, struct mg_event *ev)
+{
+	uint64_t seq = from;
+
+	while (!mg_find_event(seq, NULL, MEDGATE_OP_CAPABILITY, verdict, ev)) {
+		if (ev->access == cap)
+			return 0;
+		seq = ev->seq + 1;
+	}
+	return -1;
+}
+
+/* A confined root keeps no capability its profile does not name. */
+TEST_F(classes, capability_without_rule_is_refused)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	EXPECT_EQ(EACCES, run(PLAIN, "bind-tcp", "80", NULL));
+	ASSERT_EQ(0, cap_event(from, CAP_NET_BIND_SERVICE, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_STREQ("cls_plain", ev.profile);
+	EXPECT_EQ(MEDGATE_RULE_NONE, ev.rule);
+	/* The allowed form: the profile that names it binds. */
+	EXPECT_EQ(0, run(BIND, "bind-tcp", "80", NULL));
+}
+
+/* The capabilities the review found usable from a confined root (escape 14). */
+TEST_F(classes, dangerous_capabilities_are_refused)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+	int ret;
+
+	EXPECT_EQ(EPERM, run(PLAIN, "kexec", NULL, NULL));
+	EXPECT_EQ(0, cap_event(from, CAP_SYS_BOOT, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(EPERM, run(PLAIN, "open-by-handle", POLICY_FILE, NULL));
+	EXPECT_EQ(0, cap_event(from, CAP_DAC_READ_SEARCH, MEDGATE_VERDICT_DENY, &ev));
+	ret = run(PLAIN, "iopl", NULL, NULL);
+	if (ret == ENOSYS)
+		SKIP(return, "iopl() exists on x86 only");
+	EXPECT_EQ(EPERM, ret);
+	EXPECT_EQ(0, cap_event(from, CAP_SYS_RAWIO, MEDGATE_VERDICT_DENY, &ev));
+}
+
+TEST_F(classes, explicit_deny_beats_allow_and_names_its_rule)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	EXPECT_EQ(EACCES, run(DENIED, "bind-tcp", "81", NULL));
+	ASSERT_EQ(0, cap_event(from, CAP_NET_BIND_SERVICE, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_NE(MEDGATE_RULE_NONE, ev.rule);
+	EXPECT_EQ(12, ev.rule_line);	/* "deny capability net_bind_service" */
+	EXPECT_STREQ("cls_denied", ev.profile);
+}
+
+/* Complain mode allows an ordinary capability and reports it. */
+TEST_F(classes, complain_mode_reports_ordinary_capability)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	EXPECT_EQ(0, run(LAX, "bind-tcp", "82", NULL));
+	EXPECT_EQ(0, cap_event(from, CAP_NET_BIND_SERVICE, MEDGATE_VERDICT_WOULD_DENY, &ev));
+}
+
+/*
+ * Escape 5: a complain-mode profile cannot load a policy, detach the BPF programs or replace the
+ * kernel; each is refused and recorded as a denial.
+ */
+TEST_F(classes, complain_mode_never_grants_the_control_plane)
+{
+	uint64_t version = mg_policy_version(), from = mg_audit_next();
+	struct mg_event ev;
+	struct stat st;
+
+	EXPECT_NE(0, run(LAX_CTL, "policy", "load", POLICY_FILE));
+	EXPECT_EQ(version, mg_policy_version()) TH_LOG("the complain-mode profile loaded a policy");
+	EXPECT_EQ(0, cap_event(from, 33 /* CAP_MAC_ADMIN */, MEDGATE_VERDICT_DENY, &ev));
+
+	EXPECT_NE(0, run(LAX_DAEMON, "--detach", NULL, NULL));
+	EXPECT_EQ(0, stat("/sys/fs/bpf/medgate/hook_file_open", &st))
+		TH_LOG("the complain-mode profile detached the BPF programs");
+	/* Still enforcing: a profile without the capability is refused. */
+	EXPECT_EQ(EACCES, run(PLAIN, "bind-tcp", "83", NULL));
+
+	EXPECT_EQ(EPERM, run(LAX, "kexec", NULL, NULL));
+	EXPECT_EQ(0, cap_event(from, CAP_SYS_BOOT, MEDGATE_VERDICT_DENY, &ev));
+}
+
+/* ptrace and signal rules open the peers and signals they name, nothing else. */
+TEST_F(classes, peer_rules_allow_what_they_name)
+{
+	char pid[16];
+
+	snprintf(pid, sizeof(pid), "%d", self->victim);
+	EXPECT_EQ(0, run(PEERS, "ptrace-attach", pid, NULL));
+	EXPECT_EQ(EPERM, run(PLAIN, "ptrace-attach", pid, NULL));
+	EXPECT_EQ(EPERM, run(PEERS, "kill", pid, "1"));	/* SIGHUP: not named */
+	EXPECT_EQ(0, waitpid(self->victim, NULL, WNOHANG));
+	EXPECT_EQ(0, run(PEERS, "kill", pid, "15"));
+	EXPECT_EQ(self->victim, waitpid(self->victim, NULL, 0));
+	self->victim = fork();
+	ASSERT_LE(0, self->victim);
+	if (self->victim == 0) {
+		pause();
+		_exit(0);
+	}
+}
+
+TEST_HARNESS_MAIN

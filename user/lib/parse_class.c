@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Class rules: what a profile may do beyond files (docs/policy-language.md, "Class rules").
+ *
+ *   [deny] capability NAME...            NAME as in capabilities(7) without CAP_, or all
+ *   [deny] ptrace read|trace PEER...     PEER: a profile name, unconfined or any
+ *   [deny] signal PEER [SIGNAL...]       SIGNAL: term, hup, usr1, ... or a number; none: all
+ *   [deny] ioctl terminal-injection
+ *   [deny] xattr CLASS...                user, trusted, security, acl, other, or all
+ *   [deny] bpf
+ *   [deny] userns
+ *
+ * Each statement becomes one class rule per peer (struct medgate_blob_class), kept in the
+ * profile's class table in source order; the compiler resolves peer profile names.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* sigabbrev_np() */
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "blob.h"
+#include "internal.h"
+#include "parse.h"
+
+static const char *const xattr_classes[] = {
+	[MEDGATE_XATTR_USER] = "user", [MEDGATE_XATTR_TRUSTED] = "trusted",
+	[MEDGATE_XATTR_SECURITY] = "security", [MEDGATE_XATTR_ACL] = "acl",
+	[MEDGATE_XATTR_OTHER] = "other",
+};
+
+static const char *const ioctl_classes[] = {
+	[MEDGATE_IOCTL_TERMINAL_INJECTION] = "terminal-injection",
+};
+
+struct class_kw {
+	const char *kw;
+	u32 op;
+};
+
+static const struct class_kw class_kws[] = {
+	{ "capability", MEDGATE_OP_CAPABILITY }, { "ptrace", MEDGATE_OP_PTRACE },
+	{ "signal", MEDGATE_OP_SIGNAL }, { "ioctl", MEDGATE_OP_IOCTL },
+	{ "xattr", MEDGATE_OP_XATTR }, { "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
+};
+
+bool mg_is_class_keyword(const struct word *w)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(class_kws); i++)
+		if (word_is(w, class_kws[i].kw))
+			return true;
+	return false;
+}
+
+/* A name of @names (an array of @n, NULL holes allowed); -1 when none. */
+static int lookup(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return (int)i;
+	return -1;
+}
+
+/* A capability name without "cap_" ("sys_admin"), as mg_cap_name() spells them with it. */
+static int capability_number(const char *s)
+{
+	u32 cap;
+
+	for (cap = 0; cap <= MEDGATE_CAP_LAST; cap++) {
+		const char *name = mg_cap_name(cap);
+
+		if (name && !strcmp(name + 4, s))
+			return (int)cap;
+	}
+	return -1;
+}
+
+/* A signal by its abbreviation in lower case ("term") or its number (1..64). */
+static int signal_number(const char *s)
+{
+	char *end;
+	long n;
+	int sig;
+
+	for (sig = 1; sig < 65; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+		size_t k;
+
+		if (!abbrev || strlen(abbrev) != strlen(s))
+			continue;
+		for (k = 0; s[k]; k++) {
+			char c = s[k];
+			char upper = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') :
+				     c >= '0' && c <= '9' ? c : 0;
+
+			if (!upper || upper != abbrev[k])
+				break;
+		}
+		if (!s[k])
+			return sig;
+	}
+	n = strtol(s, &end, 10);
+	if (*s >= '1' && *s <= '9' && !*end && n >= 1 && n <= 64)
+		return (int)n;
+	return -1;
+}
+
+/* The details named by the words [@i, @st->n), for the ops that take a list; 0 on an error. */
+static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 op)
+{
+	const struct word *w = st->w;
+	u64 detail = 0;
+	bool ok = true;
+
+	for (; i < st->n; i++) {
+		int bit = -1;
+
+		if (w[i].type != T_WORD) {
+			mg_extra_words(ps, &w[i], "in the list");
+			return 0;
+		}
+		if (!strcmp(w[i].text, "all") && op != MEDGATE_OP_IOCTL) {
+			detail |= medgate_class_details(op);
+			continue;
+		}
+		switch (op) {
+		case MEDGATE_OP_CAPABILITY:
+			bit = capability_number(w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown capability \"%s\" (names as in capabilities(7) without CAP_, in lower case: net_bind_service, sys_admin, ...; or all)",
+					 w[i].text);
+			break;
+		case MEDGATE_OP_SIGNAL:
+			bit = signal_number(w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown signal \"%s\" (names in lower case without SIG: term, hup, usr1, ...; a number from 1 to 64; or all)",
+					 w[i].text);
+			else
+				bit &= 63;
+			break;
+		case MEDGATE_OP_IOCTL:
+			bit = lookup(ioctl_classes, ARRAY_SIZE(ioctl_classes), w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown ioctl class \"%s\" (expected terminal-injection)",
+					 w[i].text);
+			break;
+		case MEDGATE_OP_XATTR:
+			bit = lookup(xattr_classes, ARRAY_SIZE(xattr_classes), w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown extended attribute class \"%s\" (expected user, trusted, security, acl, other or all)",
+					 w[i].text);
+			break;
+		}
+		if (bit < 0)
+			ok = false;
+		else
+			detail |= 1ULL << bit;
+	}
+	return ok ? detail : 0;
+}
+
+static void add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const struct word *peer)
+{
+	struct parser *ps = bc->ps;
+	struct mg_profile *prof = bc->prof;
+	struct mg_rule r = *tmpl;
+
+	if (peer) {
+		if (!strcmp(peer->text, "unconfined")) {
+			r.peer_kind = MG_PEER_UNCONFINED;
+		} else if (!strcmp(peer->text, "any")) {
+			r.peer_kind = MG_PEER_ANY;
+		} else {
+			if (!mg_check_name(ps, peer, "profile name"))
+				return;
+			r.peer_kind = MG_PEER_PROFILE;
+			r.target = strdup(peer->text);
+			r.target_loc = peer->loc;
+			if (!r.target) {
+				nomem(ps);
+				return;
+			}
+		}
+	}
+	if (prof->n_classes >= MEDGATE_MAX_CLASSES) {
+		mg_error(ps->p, r.loc, "too many class rules in one profile (the limit is %u)",
+			 MEDGATE_MAX_CLASSES);
+		free(r.target);
+		return;
+	}
+	if (mg_grow((void **)&prof->classes, &prof->cap_classes, prof->n_classes + 1,
+		    sizeof(*prof->classes))) {
+		free(r.target);
+		nomem(ps);
+		return;
+	}
+	prof->classes[prof->n_classes++] = r;
+}
+
+void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool deny)
+{
+	struct parser *ps = bc->ps;
+	const struct word *w = st->w;
+	struct mg_rule r = {
+		.kind = MG_RULE_CLASS, .loc = w[0].loc, .flags = deny ? MEDGATE_RULE_F_DENY : 0,
+	};
+	size_t i = kw + 1, k;
+
+	for (k = 0; k < ARRAY_SIZE(class_kws); k++)
+		if (word_is(&w[kw], class_kws[k].kw))
+			r.class_op = class_kws[k].op;
+
+	switch (r.class_op) {
+	case MEDGATE_OP_BPF:
+	case MEDGATE_OP_USERNS:
+		if (i < st->n) {
+			mg_extra_words(ps, &w[i], "after the keyword (it takes no arguments)");
+			return;
+		}
+		r.detail = 1;
+		add_class(bc, &r, NULL);
+		return;
+	case MEDGATE_OP_PTRACE:
+		if (i >= st->n || (!word_is(&w[i], "read") && !word_is(&w[i], "trace"))) {
+			mg_error(ps->p, i < st->n ? w[i].loc : st->end,
+				 "expected read or trace after 'ptrace'");
+			return;
+		}
+		r.detail = 1ULL << MEDGATE_PTRACE_READ;
+		if (word_is(&w[i], "trace"))
+			r.detail |= 1ULL << MEDGATE_PTRACE_TRACE;
+		if (++i >= st->n) {
+			mg_error(ps->p, st->end,
+				 "missing peer after 'ptrace %s' (a profile name, unconfined or any)",
+				 w[i - 1].text);
+			return;
+		}
+		for (; i < st->n; i++)
+			add_class(bc, &r, &w[i]);
+		return;
+	case MEDGATE_OP_SIGNAL:
+		if (i >= st->n) {
+			mg_error(ps->p, st->end,
+				 "missing peer after 'signal' (a profile name, unconfined or any)");
+			return;
+		}
+		r.detail = i + 1 < st->n ? detail_words(ps, st, i + 1, r.class_op) : ~0ULL;
+		if (r.detail)
+			add_class(bc, &r, &w[i]);
+		return;
+	default:
+		if (i >= st->n) {
+			mg_error(ps->p, st->end, "missing %s after '%s'",
+				 r.class_op == MEDGATE_OP_CAPABILITY ? "capability names" :
+				 r.class_op == MEDGATE_OP_IOCTL ? "an ioctl class" :
+				 "extended attribute classes", w[kw].text);
+			return;
+		}
+		r.detail = detail_words(ps, st, i, r.class_op);
+		if (r.detail)
+			add_class(bc, &r, NULL);
+	}
+}
+
+/* The name of detail @bit of class @op as a policy word ("sys_admin", "term", "user"). */
+const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_t len)
+{
+	const char *name = NULL;
+	size_t k;
+
+	switch (op) {
+	case MEDGATE_OP_CAPABILITY:
+		name = mg_cap_name(bit);
+		if (name)
+			name += 4;
+		break;
+	case MEDGATE_OP_PTRACE:
+		name = bit == MEDGATE_PTRACE_READ ? "read" : bit == MEDGATE_PTRACE_TRACE ? "trace" : NULL;
+		break;
+	case MEDGATE_OP_SIGNAL:
+		name = sigabbrev_np(bit ? (int)bit : 64);
+		if (name) {
+			for (k = 0; name[k] && k + 1 < len; k++)
+				buf[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a' :
+						name[k]);
+			buf[k] = '\0';
+			return buf;
+		}
+		snprintf(buf, len, "%u", bit ? bit : 64);
+		return buf;
+	case MEDGATE_OP_IOCTL:
+		if (bit < ARRAY_SIZE(ioctl_classes))
+			name = ioctl_classes[bit];
+		break;
+	case MEDGATE_OP_XATTR:
+		if (bit < ARRAY_SIZE(xattr_classes))
+			name = xattr_classes[bit];
+		break;
+	}
+	if (!name) {
+		snprintf(buf, len, "%u", bit);
+		return buf;
+	}
+	snprintf(buf, len, "%s", name);
+	return buf;
+}
+
+const char *mg_class_keyword(uint32_t op)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(class_kws); i++)
+		if (class_kws[i].op == op)
+			return class_kws[i].kw;
+	return NULL;
+}
