@@ -28,6 +28,9 @@
  *   iopl                    iopl(3) (CAP_SYS_RAWIO; x86 only: ENOSYS elsewhere)
  *   open-by-handle PATH     name_to_handle_at(PATH), then open_by_handle_at() (needs
  *                           CAP_DAC_READ_SEARCH)
+ *   unshare FLAGS           unshare(FLAGS), FLAGS a number (CLONE_NEW*)
+ *   setns-self              setns(pidfd_open(self), CLONE_NEWNS): back to the mount namespace's
+ *                           root, out of a chroot
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -287,6 +290,15 @@ int main(int argc, char **argv)
 		return iopl_3();
 	if (argc >= 3 && !strcmp(cmd, "open-by-handle"))
 		return open_by_handle(argv[2]);
+	if (argc >= 3 && !strcmp(cmd, "unshare"))
+		return unshare((int)num(argv[2])) ? FAIL() : 0;
+	if (!strcmp(cmd, "setns-self")) {
+		int pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+
+		if (pidfd < 0)
+			return FAIL();
+		return setns(pidfd, CLONE_NEWNS) ? FAIL() : 0;
+	}
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

@@ -171,6 +171,26 @@ TEST_F(classes, complain_mode_never_grants_the_control_plane)
 	EXPECT_EQ(0, cap_event(from, CAP_SYS_BOOT, MEDGATE_VERDICT_DENY, &ev));
 }
 
+/*
+ * Escape 8: namespaces. 6.1 has no setns or unshare hook; every namespace but a user namespace
+ * needs CAP_SYS_ADMIN (setns of a mount namespace CAP_SYS_CHROOT too), which a profile does not
+ * have unless it names it. A new user namespace has a hook of its own (userns_create).
+ */
+TEST_F(classes, namespaces_need_their_capabilities)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	EXPECT_EQ(EPERM, run(PLAIN, "unshare", "0x20000", NULL));	/* CLONE_NEWNS */
+	EXPECT_EQ(EPERM, run(PLAIN, "unshare", "0x40000000", NULL));	/* CLONE_NEWNET */
+	EXPECT_EQ(EPERM, run(PLAIN, "setns-self", NULL, NULL));
+	EXPECT_EQ(0, cap_event(from, 21 /* CAP_SYS_ADMIN */, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(EPERM, run(PLAIN, "unshare", "0x10000000", NULL));	/* CLONE_NEWUSER */
+	EXPECT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_USERNS, MEDGATE_VERDICT_DENY, &ev));
+	/* The allowed form: unconfined, the same program unshares. */
+	EXPECT_EQ(0, run(MG_ESCAPE, "unshare", "0x20000", NULL));
+}
+
 /* ptrace and signal rules open the peers and signals they name, nothing else. */
 TEST_F(classes, peer_rules_allow_what_they_name)
 {
