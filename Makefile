@@ -71,7 +71,8 @@ BPF_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps tools module bpf user tests check unit vmtest demo install clean FORCE \
-	_check _demo bench fuzz check-kernel _check-kernel check-matrix bench-kernel
+	_check _demo bench fuzz check-kernel _check-kernel check-matrix bench-kernel \
+	install-module install-tools
 
 # Building never installs anything: `make`, `make install` and the cross builds only check that
 # the tools are there and say in one line what is missing. The README's two commands, `make check`
@@ -210,14 +211,25 @@ $(BPF_SKEL): $(BPF_OBJ)
 include user/user.mk
 include tests/tests.mk
 
-install: all
+# `make install` installs everything; a packager that builds the module and the tools apart (the
+# Yocto recipes in meta-medgate/) uses install-module and install-tools.
+SYSTEMD_UNITDIR	?= /lib/systemd/system
+SYSCONFDIR	?= /etc
+
+install: install-module install-tools
+	install -D -m 0644 examples/gateway.policy $(DESTDIR)$(SYSCONFDIR)/medgate/policy.d/gateway.policy
+
+install-module: module
 	install -D -m 0644 $(MODULE) $(DESTDIR)/lib/modules/$(KREL)/extra/medgate.ko
+
+install-tools: bpf user
 	install -D -m 0755 $(BUILD)/user/medgatectl $(DESTDIR)$(PREFIX)/sbin/medgatectl
 	install -D -m 0755 $(BUILD)/user/medgated $(DESTDIR)$(PREFIX)/sbin/medgated
 	install -D -m 0644 include/uapi/linux/medgate.h $(DESTDIR)$(PREFIX)/include/linux/medgate.h
-	install -D -m 0644 examples/gateway.policy $(DESTDIR)/etc/medgate/policy.d/gateway.policy
 	install -d $(DESTDIR)$(PREFIX)/share/medgate/abstractions
 	install -m 0644 abstractions/*.policy $(DESTDIR)$(PREFIX)/share/medgate/abstractions/
+	install -D -m 0644 user/medgated/medgated.service $(DESTDIR)$(SYSTEMD_UNITDIR)/medgated.service
+	install -d $(DESTDIR)$(SYSCONFDIR)/medgate/policy.d
 
 clean:
 	rm -rf $(BUILD)

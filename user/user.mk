@@ -23,7 +23,11 @@ LIBMEDGATE	:= $(USER_OUT)/libmedgate.a
 # JSON output (libmedgate's json.c) is json-c's; MEDGATE_JSON_LIBS is what a program that uses
 # only the compiler and formatter half of libmedgate needs besides libc.
 MEDGATE_JSON_LIBS := $(shell $(PKG_CONFIG) --libs --static json-c 2>/dev/null || echo -ljson-c)
+# STATIC=0 links the tools against the shared libraries of the target (a Yocto image has them);
+# the selftests and the VM's tools always link statically.
+STATIC		?= 1
 MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz $(MEDGATE_JSON_LIBS) -lpthread -lm
+TOOLS_LDLIBS	:= $(if $(filter 0,$(STATIC)),$(filter-out -static,$(MEDGATE_LDLIBS)),$(MEDGATE_LDLIBS))
 export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS
 
 LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c glob.c dfa.c compile.c \
@@ -65,13 +69,13 @@ $(USER_OUT)/obj/medgatectl/%.o: user/medgatectl/%.c
 	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
 $(USER_OUT)/medgatectl: $(MEDGATECTL_OBJS) $(LIBMEDGATE)
-	$(CC) $(USER_CFLAGS) -o $@ $(MEDGATECTL_OBJS) $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+	$(CC) $(USER_CFLAGS) $(LDFLAGS) -o $@ $(MEDGATECTL_OBJS) $(LIBMEDGATE) $(TOOLS_LDLIBS)
 
 $(USER_OUT)/obj/medgated/%.o: user/medgated/%.c $(USER_SKEL)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -I$(BUILD)/bpf -MMD -MP -c $< -o $@
 
 $(USER_OUT)/medgated: $(MEDGATED_OBJS) $(LIBMEDGATE)
-	$(CC) $(USER_CFLAGS) -o $@ $(MEDGATED_OBJS) $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+	$(CC) $(USER_CFLAGS) $(LDFLAGS) -o $@ $(MEDGATED_OBJS) $(LIBMEDGATE) $(TOOLS_LDLIBS)
 
 -include $(LIBMEDGATE_OBJS:.o=.d) $(MEDGATECTL_OBJS:.o=.d) $(MEDGATED_OBJS:.o=.d)
