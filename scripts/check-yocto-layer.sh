@@ -45,7 +45,8 @@ check() {	# check DESCRIPTION COMMAND...
 	if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
 
-recipes=$(find "$layer" \( -name '*.bb' -o -name '*.bbappend' -o -name '*.bbclass' \) | sort)
+mapfile -t recipes < <(find "$layer" \( -name '*.bb' -o -name '*.bbappend' -o -name '*.bbclass' \) |
+	sort)
 echo "TAP version 13"
 
 # ---- layer.conf ----
@@ -68,27 +69,28 @@ while read -r path sum; do
 		echo "# LIC_FILES_CHKSUM: $path does not have md5 $sum" >&2
 		lic_ok=0
 	fi
-done < <(grep -ho 'file://[^;"]*;md5=[0-9a-f]*' $recipes | sed -e 's|file://||' -e 's|;md5=| |')
+done < <(grep -ho 'file://[^;"]*;md5=[0-9a-f]*' "${recipes[@]}" | sed -e 's|file://||' -e 's|;md5=| |')
 check "every LIC_FILES_CHKSUM md5 matches the repository's file ($lic_count entries)" \
 	test "$lic_ok" = 1 -a "$lic_count" -gt 0
 
 # ---- SRC_URI files ----
 src_ok=1
-for r in $recipes; do
+for r in "${recipes[@]}"; do
 	dir=$(dirname "$r")
-	for f in $(grep -h 'SRC_URI' "$r" | grep -v '^ *#' | grep -o 'file://[^ ";]*' |
-		grep -v '\${' | sed 's|file://||' | sort -u); do
+	# shellcheck disable=SC2016 # a literal ${: paths made of BitBake variables are not files
+	while read -r f; do
 		found=0
 		for base in "$dir/files" "$dir" "$repo/examples"; do
 			[[ -e $base/$f ]] && found=1
 		done
 		((found)) || { echo "# $r: SRC_URI file $f not found" >&2; src_ok=0; }
-	done
+	done < <(grep -h 'SRC_URI' "$r" | grep -v '^ *#' | grep -o 'file://[^ ";]*' |
+		grep -v '\${' | sed 's|file://||' | sort -u)
 done
 check "every file:// of a SRC_URI exists" test "$src_ok" = 1
 
 # ---- make targets and variables ----
-targets=$(grep -ho 'oe_runmake.*\|MAKE_TARGETS = "[^"]*"' $recipes |
+targets=$(grep -ho 'oe_runmake.*\|MAKE_TARGETS = "[^"]*"' "${recipes[@]}" |
 	sed -e 's/MAKE_TARGETS = //' -e 's/oe_runmake//' -e 's/"//g' |
 	tr ' ' '\n' | grep -E '^[a-z][a-z-]*$' | sort -u)
 tgt_ok=1
@@ -96,17 +98,17 @@ for t in $targets; do
 	grep -Eq "^$t:" "$repo/Makefile" "$repo/user/user.mk" "$repo/tests/tests.mk" ||
 		{ echo "# make target $t is not in the Makefile" >&2; tgt_ok=0; }
 done
-check "the make targets the recipes run exist ($(echo $targets | tr '\n' ' '))" test "$tgt_ok" = 1
+check "the make targets the recipes run exist ($(echo "$targets" | tr '\n' ' '))" test "$tgt_ok" = 1
 
-vars=$(grep -ho "[A-Z_][A-Z_]*=[^ ]" $recipes | grep -v '^[A-Z_]*_[a-z]' | cut -d= -f1 | sort -u |
+vars=$(grep -ho "[A-Z_][A-Z_]*=[^ ]" "${recipes[@]}" | grep -v '^[A-Z_]*_[a-z]' | cut -d= -f1 | sort -u |
 	grep -vx -e LIC_FILES_CHKSUM -e MEDGATE_INCLUDE_PATH)
 var_ok=1
 for v in $vars; do
 	# Read with $(V), or a knob the Makefile defaults (V ?= 0) and exports to kbuild.
-	grep -Eq "\\\$\($v\)|^$v[[:space:]]*\?=" "$repo/Makefile" "$repo/user/user.mk" ||
+	grep -Eq "\\\$\(${v}\)|^${v}[[:space:]]*\?=" "$repo/Makefile" "$repo/user/user.mk" ||
 		{ echo "# variable $v is passed by a recipe but the Makefile never reads it" >&2; var_ok=0; }
 done
-check "every variable the recipes pass to make is read by it ($(echo $vars | tr '\n' ' '))" \
+check "every variable the recipes pass to make is read by it ($(echo "$vars" | tr '\n' ' '))" \
 	test "$var_ok" = 1
 
 # ---- what install puts where, against what the packages hold ----
