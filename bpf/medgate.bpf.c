@@ -25,6 +25,7 @@
 #define SIGKILL		9
 #define RENAME_EXCHANGE	(1 << 1)
 #define CAP_OPT_NOAUDIT	(1 << 1)
+#define PF_IO_WORKER	0x00000010	/* an io_uring SQPOLL thread or io-wq worker */
 /* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
 #define TIOCSTI			0x5412
 #define TIOCLINUX		0x541c
@@ -71,6 +72,7 @@ extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
 extern int medgate_uring_receive(struct file *file, __u64 profile) __ksym;
+extern int medgate_uring_override_creds(__u64 profile) __ksym;
 extern int medgate_path_mknod(const struct path *dir, struct dentry *dentry, __u32 mode,
 			      __u64 profile) __ksym;
 extern int medgate_file_ioctl(struct file *file, __u32 cmd, __u64 profile) __ksym;
@@ -493,6 +495,23 @@ static __always_inline int other_profile(struct task_struct *task, __u64 *profil
 }
 
 /*
+ * An io_uring request submitted with a registered personality runs under the credentials that
+ * were registered, not the task's current ones. A confined task may use a personality only while
+ * it still has those very credentials (nothing is overridden then); anything else would run
+ * requests under credentials it gave up, and with overridden credentials, which the hooks treat
+ * as the kernel's own (xattr_call()). Refused in every mode (kmod/uring.c).
+ */
+SEC("lsm/uring_override_creds")
+int BPF_PROG(hook_uring_override_creds, const struct cred *new)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (new == task->cred)
+		return 0;
+	return CONFINED_CALL(medgate_uring_override_creds(profile));
+}
+
+/*
  * One task acting on another (kmod/peer.c): a confined task may act on the tasks of its own
  * profile at once; anything else, unconfined targets included, is asked of the module. Sets
  * *profile and *peer; returns 1 when the module must decide, else 0 or -EPERM.
@@ -629,12 +648,17 @@ static __always_inline __u32 xattr_class(const char *name)
 /*
  * Extended attributes (kmod/xattr.c). A change made while the task's credentials are overridden
  * is the kernel's (overlayfs copying a file up, under the mounter's credentials), not the task's.
+ * Not in an io_uring thread: an io-wq worker overrides its credentials with the submitter's
+ * whenever they differ from its own (the submitter got new ones after the worker was made), and
+ * the SQPOLL thread with the ring creator's; what such a thread runs is a request of the task
+ * whose label it carries. A ring personality overrides them in the submitter itself, and is
+ * refused in a profile (hook_uring_override_creds).
  */
 static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (task->cred != task->real_cred)
+	if (task->cred != task->real_cred && !(task->flags & PF_IO_WORKER))
 		return 0;
 	return CONFINED_CALL(medgate_inode_xattr(dentry, class, profile));
 }
