@@ -34,6 +34,14 @@
 #define FS_IOC_SETVERSION	0x40087602
 #define FS_IOC32_SETVERSION	0x40047602
 #define FS_IOC_FSSETXATTR	0x401c5820
+/* Who gets a descriptor's I/O signals (kmod/sigio.c); the same numbers for 32-bit tasks. */
+#define FIOSETOWN		0x8901
+#define SIOCSPGRP		0x8902
+#define FIOASYNC		0x5452
+#define F_SETFL			4
+#define F_SETOWN		8
+#define F_SETSIG		10
+#define F_SETOWN_EX		15
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -51,6 +59,7 @@ struct {
 extern int medgate_file_open(struct file *file, __u64 profile, __u32 label_flags) __ksym;
 extern int medgate_file_receive(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_fcntl(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
+extern int medgate_file_sigio(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
 extern int medgate_file_permission(struct file *file, int mask, __u64 profile) __ksym;
 extern int medgate_mmap_file(struct file *file, __u64 prot, __u64 flags, __u64 profile) __ksym;
 extern int medgate_file_mprotect(struct vm_area_struct *vma, __u64 prot, __u64 profile) __ksym;
@@ -170,10 +179,18 @@ int BPF_PROG(hook_file_receive, struct file *file)
 	return ret ? ret : CONFINED_CALL(medgate_file_receive(file, profile));
 }
 
+/*
+ * F_SETFL may clear O_APPEND (kmod/files.c) or turn O_ASYNC on; F_SETOWN, F_SETOWN_EX and
+ * F_SETSIG choose who gets the descriptor's I/O signals and which (kmod/sigio.c).
+ */
 SEC("lsm/file_fcntl")
 int BPF_PROG(hook_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
+	int ret = CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
+
+	if (ret || (cmd != F_SETFL && cmd != F_SETOWN && cmd != F_SETOWN_EX && cmd != F_SETSIG))
+		return ret;
+	return CONFINED_CALL(medgate_file_sigio(file, cmd, arg, profile));
 }
 
 /*
@@ -599,9 +616,17 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	return false;
 }
 
+/* The ioctl forms of F_SETOWN and O_ASYNC (kmod/sigio.c). */
+static __always_inline bool ioctl_sets_sigio(unsigned int cmd)
+{
+	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC;
+}
+
 SEC("lsm/file_ioctl")
 int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg)
 {
+	if (ioctl_sets_sigio(cmd))
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -611,6 +636,8 @@ int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long
 SEC("lsm/file_ioctl_compat")
 int BPF_PROG(hook_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg)
 {
+	if (ioctl_sets_sigio(cmd))
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));

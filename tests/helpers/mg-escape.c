@@ -42,7 +42,9 @@
  *                           F_SETOWN_EX) or of a unix socket (ioctl FIOSETOWN), sets the
  *                           signal to SIG with
  *                           F_SETSIG, turns on O_ASYNC and writes to the pipe: the kernel then
- *                           sends SIG to PID for the caller
+ *                           sends SIG to PID for the caller (PID "self": the caller)
+ *   fcntl-setsig FD SIG     F_SETSIG on the inherited descriptor FD
+ *   fcntl-async FD          turns O_ASYNC on for the inherited descriptor FD
  *   open-read PATH          opens PATH read-only and reads from it (/proc/PID/root/..., ...)
  *   rename-exchange A B     renameat2(A, B, RENAME_EXCHANGE)
  */
@@ -400,7 +402,15 @@ int main(int argc, char **argv)
 		return sigqueue(num(argv[2]), num(argv[3]), v) ? FAIL() : 0;
 	}
 	if (argc >= 5 && !strcmp(cmd, "sigio"))
-		return sigio(num(argv[2]), num(argv[3]), argv[4]);
+		return sigio(strcmp(argv[2], "self") ? (pid_t)num(argv[2]) : getpid(),
+			     num(argv[3]), argv[4]);
+	if (argc >= 4 && !strcmp(cmd, "fcntl-setsig"))
+		return fcntl(num(argv[2]), F_SETSIG, (int)num(argv[3])) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "fcntl-async")) {
+		int fl = fcntl(num(argv[2]), F_GETFL);
+
+		return fl < 0 || fcntl(num(argv[2]), F_SETFL, fl | O_ASYNC) ? FAIL() : 0;
+	}
 	if (argc >= 3 && !strcmp(cmd, "open-read"))
 		return open_read(argv[2]);
 	if (argc >= 4 && !strcmp(cmd, "rename-exchange"))

@@ -9,10 +9,12 @@
  *    kcmp, /proc/PID/root, /proc/PID/cwd and /proc/PID/fd of an unconfined process;
  *  - the other ways to signal it: pidfd_send_signal, sigqueue, and a signal the kernel sends
  *    for the attacker (a descriptor's owner set with F_SETOWN, F_SETOWN_EX or FIOSETOWN, any
- *    signal chosen with F_SETSIG, then I/O on the descriptor);
+ *    signal chosen with F_SETSIG, then I/O on the descriptor; found open, closed in
+ *    kmod/sigio.c), also for an owner the unconfined parent chose (F_SETSIG, O_ASYNC);
  *  - io_uring doing what the hooks refuse on the system call: IORING_OP_SETXATTR, also under
  *    credentials the ring overrides (a registered personality, an io-wq worker older than the
- *    task's credentials), IORING_OP_LINKAT and IORING_OP_RENAMEAT out from under a deny rule;
+ *    task's credentials: both found open, the xattr hook took overridden credentials for the
+ *    kernel's own work), IORING_OP_LINKAT and IORING_OP_RENAMEAT out from under a deny rule;
  *  - renameat2(RENAME_EXCHANGE) of a denied directory with an allowed one.
  * Every case first shows, where it can, that the same action unconfined succeeds, so that a
  * refusal proves the confinement and not a kernel that refuses anyway.
@@ -244,10 +246,34 @@ TEST_F(attack, sigqueue_is_refused)
 }
 
 /*
+ * An owner someone else chose: the unconfined parent made itself the owner of a pipe the
+ * program inherits. Choosing the signal, or turning O_ASYNC on (SIGIO's default action ends the
+ * parent), would signal the parent for the program: both refused.
+ */
+TEST_F(attack, signal_choice_for_an_inherited_owner_is_refused)
+{
+	char fd[16];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, fcntl(p[0], F_SETOWN, getpid()));
+	snprintf(fd, sizeof(fd), "%d", p[0]);
+	EXPECT_EQ(EPERM, act(PROG_A, "fcntl-setsig", fd, "10", NULL));
+	EXPECT_EQ(EPERM, act(PROG_A, "fcntl-async", fd, NULL, NULL));
+	EXPECT_EQ(0, fcntl(p[0], F_GETSIG));
+	EXPECT_FALSE(fcntl(p[0], F_GETFL) & O_ASYNC);
+	/* The same program unconfined may. */
+	EXPECT_EQ(0, act(MG_ESCAPE, "fcntl-setsig", fd, "10", NULL));
+	EXPECT_EQ(10, fcntl(p[0], F_GETSIG));
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
  * The kernel sends a descriptor's owner its F_SETSIG signal when I/O becomes possible; the
- * owner is whoever the caller named. Unconfined, SIGUSR2 reaches the victim that way (the
- * baseline); from the profile, SIGUSR1 must not. Whether the owner is refused when set or the
- * signal when sent, the victim must not get it.
+ * owner is whoever the caller named, and no task_kill hook runs. Unconfined, SIGUSR2 reaches
+ * the victim that way (the baseline); from the profile, naming the victim is refused and SIGUSR1
+ * never arrives. The allowed form: the task names itself (and gets SIGCHLD, which it ignores).
  */
 FIXTURE(sigio) {
 	struct victim v;
@@ -274,13 +300,22 @@ FIXTURE_TEARDOWN(sigio)
 
 TEST_F(sigio, signal_through_a_descriptor_owner_is_refused)
 {
-	int ret;
+	uint64_t from;
+	struct mg_event ev;
 
 	EXPECT_EQ(0, act(MG_ESCAPE, "sigio", self->v.pid_s, "12", variant->how));
 	ASSERT_EQ(1, pending(self->v.pid, SIGUSR2)) TH_LOG("the baseline sent nothing");
-	ret = act(PROG_A, "sigio", self->v.pid_s, "10", variant->how);
-	TH_LOG("the confined sender's result: %s", ret ? strerror(ret) : "success");
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, act(PROG_A, "sigio", self->v.pid_s, "10", variant->how));
 	EXPECT_EQ(0, pending(self->v.pid, SIGUSR1)) TH_LOG("the signal reached the victim");
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_SIGNAL, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_STREQ("atk", ev.profile);
+	if (strcmp(variant->how, "setown")) {
+		/* The owner is in user memory: refused whatever it names, the task itself too. */
+		EXPECT_EQ(EPERM, act(PROG_A, "sigio", "self", "17", variant->how));
+	} else {
+		EXPECT_EQ(0, act(PROG_A, "sigio", "self", "17", variant->how));
+	}
 }
 
 /* ---- io_uring ---- */
@@ -300,8 +335,12 @@ TEST_F(attack, uring_setxattr_is_refused)
  */
 TEST_F(attack, uring_setxattr_under_a_personality_is_refused)
 {
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
 	EXPECT_EQ(EPERM, act(PROG_U, "setxattr", "personality", XFILE, XNAME));
 	EXPECT_FALSE(has_xattr(XFILE));
+	EXPECT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_URING, MEDGATE_VERDICT_DENY, &ev));
 	EXPECT_EQ(0, act(MG_URING, "setxattr", "personality", XFILE, XNAME));
 	EXPECT_TRUE(has_xattr(XFILE));
 }
