@@ -15,7 +15,8 @@
  *    credentials the ring overrides (a registered personality, an io-wq worker older than the
  *    task's credentials: both found open, the xattr hook took overridden credentials for the
  *    kernel's own work), IORING_OP_LINKAT and IORING_OP_RENAMEAT out from under a deny rule;
- *  - renameat2(RENAME_EXCHANGE) of a denied directory with an allowed one.
+ *  - renameat2(RENAME_EXCHANGE) of a denied directory with an allowed one;
+ *  - TIOCSTI from a 32-bit program (the compat ioctl entry).
  * Every case first shows, where it can, that the same action unconfined succeeds, so that a
  * refusal proves the confinement and not a kernel that refuses anyway.
  *
@@ -31,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
@@ -39,6 +41,7 @@
 #define D		MG_WORKDIR "/attack"
 #define PROG_A		D "/a"		/* mg-escape, attached to atk */
 #define PROG_U		D "/u"		/* mg-uring, attached to atk */
+#define PROG_T		D "/t"		/* mg-tiocsti32 (x86 only), attached to atk */
 #define DATA		D "/data"
 #define PUB		DATA "/pub"
 #define SECRET		DATA "/secret"
@@ -48,6 +51,7 @@
 #define XNAME		"security.mg_attack"
 #define MG_ESCAPE	"/medgate/helpers/mg-escape"
 #define MG_URING	"/medgate/helpers/mg-uring"
+#define MG_TIOCSTI32	"/medgate/helpers/mg-tiocsti32"
 #define VICTIM_FD	7		/* the victim's descriptor of PUB_FILE */
 
 /* Where the attacker writes in the victim, a fork of this process: the same address there. */
@@ -60,7 +64,8 @@ static int setup_files(void)
 	    mg_copy_file(MG_ESCAPE, PROG_A, 0755) || mg_copy_file(MG_URING, PROG_U, 0755) ||
 	    mg_write_file(PUB_FILE, "public\n", 0644) ||
 	    mg_write_file(SECRET_KEY, "the secret key\n", 0600) ||
-	    mg_write_file(XFILE, "x\n", 0644))
+	    mg_write_file(XFILE, "x\n", 0644) ||
+	    (!access(MG_TIOCSTI32, X_OK) && mg_copy_file(MG_TIOCSTI32, PROG_T, 0755)))
 		return -1;
 	/*
 	 * The profile may do everything under DATA except read below SECRET; /proc is readable
@@ -69,7 +74,9 @@ static int setup_files(void)
 	return mg_load_textf("profile atk {\n"
 			     "    attach " PROG_A "\n"
 			     "    attach " PROG_U "\n"
+			     "    attach " PROG_T "\n"
 			     "    file /proc/** r\n"
+			     "    file /dev/pts/* rw\n"
 			     "    file " DATA " rwcdls\n"
 			     "    file " DATA "/** rwcdls\n"
 			     "    deny file " SECRET "/** r\n"
@@ -316,6 +323,59 @@ TEST_F(sigio, signal_through_a_descriptor_owner_is_refused)
 	} else {
 		EXPECT_EQ(0, act(PROG_A, "sigio", "self", "17", variant->how));
 	}
+}
+
+/* ---- terminal injection from a 32-bit program ---- */
+
+/* A new terminal, raw, its slave on descriptor 3 (what the confined program inherits). */
+static int open_terminal(void)
+{
+	struct termios tio;
+	char name[64];
+	int master, slave;
+
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0 || grantpt(master) || unlockpt(master) ||
+	    ptsname_r(master, name, sizeof(name)))
+		return -1;
+	slave = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (slave < 0 || tcgetattr(slave, &tio))
+		return -1;
+	cfmakeraw(&tio);
+	if (tcsetattr(slave, TCSANOW, &tio))
+		return -1;
+	if (slave != 3 && (dup2(slave, 3) != 3 || close(slave)))
+		return -1;
+	return 3;
+}
+
+/*
+ * A 32-bit task's ioctl enters through compat_sys_ioctl(), which passes file_ioctl_compat, not
+ * file_ioctl: TIOCSTI must be refused there too.
+ */
+TEST_F(attack, compat_terminal_injection_is_refused)
+{
+	char *base_argv[] = { MG_TIOCSTI32, NULL }, *argv[] = { PROG_T, NULL };
+	uint64_t from;
+	struct mg_event ev;
+	int base;
+	char c;
+
+	MG_SKIP_WITHOUT_PROGRAM(MG_TIOCSTI32);
+	ASSERT_EQ(3, open_terminal());
+	base = mg_run(base_argv);
+	if (base == ENOEXEC)
+		SKIP(return, "this kernel does not run 32-bit programs");
+	if (base)
+		TH_LOG("unconfined TIOCSTI fails here (%s): only the refusal is checked",
+		       strerror(base));
+	else
+		EXPECT_EQ(1, read(3, &c, 1));
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, mg_run(argv));
+	EXPECT_EQ(-1, read(3, &c, 1)) TH_LOG("a character was injected");
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_IOCTL, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_STREQ("atk", ev.profile);
 }
 
 /* ---- io_uring ---- */
