@@ -42,6 +42,9 @@
 #define F_SETOWN		8
 #define F_SETSIG		10
 #define F_SETOWN_EX		15
+#define F_SETLEASE		1024
+#define F_NOTIFY		1026
+#define PTRACE_MODE_ATTACH	0x02
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -179,16 +182,28 @@ int BPF_PROG(hook_file_receive, struct file *file)
 	return ret ? ret : CONFINED_CALL(medgate_file_receive(file, profile));
 }
 
-/*
- * F_SETFL may clear O_APPEND (kmod/files.c) or turn O_ASYNC on; F_SETOWN, F_SETOWN_EX and
- * F_SETSIG choose who gets the descriptor's I/O signals and which (kmod/sigio.c).
- */
+/* The fcntl commands that choose who gets a descriptor's I/O signals, and which (kmod/sigio.c). */
+static __always_inline bool fcntl_sets_sigio(unsigned int cmd)
+{
+	switch (cmd) {
+	case F_SETFL:
+	case F_SETOWN:
+	case F_SETOWN_EX:
+	case F_SETSIG:
+	case F_SETLEASE:
+	case F_NOTIFY:
+		return true;
+	}
+	return false;
+}
+
+/* F_SETFL may also clear O_APPEND (kmod/files.c). */
 SEC("lsm/file_fcntl")
 int BPF_PROG(hook_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	int ret = CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
 
-	if (ret || (cmd != F_SETFL && cmd != F_SETOWN && cmd != F_SETOWN_EX && cmd != F_SETSIG))
+	if (ret || !fcntl_sets_sigio(cmd))
 		return ret;
 	return CONFINED_CALL(medgate_file_sigio(file, cmd, arg, profile));
 }
@@ -574,6 +589,47 @@ int BPF_PROG(hook_ptrace_traceme, struct task_struct *parent)
 	if (!peer)
 		return 0;
 	return clamp(medgate_ptrace_traceme(parent, peer, profile));
+}
+
+/*
+ * Changing another task's resource limits (prlimit: RLIMIT_CPU has the kernel kill it,
+ * RLIMIT_NOFILE starves it), its nice value, I/O priority, scheduling policy or CPU affinity.
+ * The kernel lets a root task do it to every other root task without a capability (same uid),
+ * and no ptrace or signal check runs: decided as tracing the other task (kmod/peer.c), which is
+ * what it amounts to. The task's own threads and its profile's tasks pass at once.
+ */
+static __always_inline int act_on_task(struct task_struct *p)
+{
+	__u64 profile, peer;
+	int ret = peer_needs_decision(p, &profile, &peer);
+
+	if (ret != 1)
+		return ret;
+	return clamp(medgate_ptrace_access_check(p, PTRACE_MODE_ATTACH, peer, profile));
+}
+
+SEC("lsm/task_setrlimit")
+int BPF_PROG(hook_task_setrlimit, struct task_struct *p)
+{
+	return act_on_task(p);
+}
+
+SEC("lsm/task_setnice")
+int BPF_PROG(hook_task_setnice, struct task_struct *p)
+{
+	return act_on_task(p);
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(hook_task_setioprio, struct task_struct *p)
+{
+	return act_on_task(p);
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(hook_task_setscheduler, struct task_struct *p)
+{
+	return act_on_task(p);
 }
 
 /*

@@ -20,7 +20,9 @@
  *    are decided as a signal to another task whatever they name;
  *  - F_SETSIG, F_SETFL turning O_ASYNC on and FIOASYNC make an owner someone else chose receive
  *    a signal the task picks, or a SIGIO it never asked for (SIGIO's default action ends a
- *    process): allowed while the descriptor has no owner or the task's own process is the
+ *    process), and so do a lease (F_SETLEASE) and a directory notification (F_NOTIFY): they make
+ *    the task the owner only where the descriptor has none, and signal the existing owner
+ *    otherwise. Allowed while the descriptor has no owner or the task's own process is the
  *    owner, decided as a signal otherwise.
  * A signal to another task is decided by the profile's signal rules with the peer unknown: only
  * a rule for any peer grants it; complain mode reports and allows.
@@ -62,6 +64,10 @@ static bool request_is_safe(struct file *file, u32 cmd, u64 arg)
 	case F_SETSIG:
 	case FIOASYNC:
 		return owner_is_self_or_none(file);
+	case F_SETLEASE:
+		return arg == F_UNLCK || owner_is_self_or_none(file);
+	case F_NOTIFY:
+		return !arg || owner_is_self_or_none(file);
 	case F_SETFL:
 		return !(arg & FASYNC) || (file->f_flags & FASYNC) ||
 		       owner_is_self_or_none(file);
@@ -75,7 +81,8 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
 /**
  * medgate_file_sigio() - may the current task set who gets the signals of @file, or which?
  * @file: the descriptor's file.
- * @cmd: the fcntl command (F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETFL) or ioctl request
+ * @cmd: the fcntl command (F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETFL, F_SETLEASE, F_NOTIFY)
+ *       or ioctl request
  *       (FIOSETOWN, SIOCSPGRP, FIOASYNC); anything else is allowed.
  * @arg: the fcntl argument (the ioctls' arguments are in user memory and not read).
  * @profile: the task's profile.

@@ -45,6 +45,10 @@
  *                           sends SIG to PID for the caller (PID "self": the caller)
  *   fcntl-setsig FD SIG     F_SETSIG on the inherited descriptor FD
  *   fcntl-async FD          turns O_ASYNC on for the inherited descriptor FD
+ *   fcntl-notify FD         F_NOTIFY (DN_CREATE) on the inherited directory descriptor FD
+ *   prlimit-nofile PID      lowers PID's RLIMIT_NOFILE to 3 with prlimit()
+ *   renice PID              setpriority(PRIO_PROCESS, PID, 19)
+ *   sched-idle PID          sched_setscheduler(PID, SCHED_IDLE)
  *   open-read PATH          opens PATH read-only and reads from it (/proc/PID/root/..., ...)
  *   rename-exchange A B     renameat2(A, B, RENAME_EXCHANGE)
  */
@@ -61,6 +65,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -410,6 +415,20 @@ int main(int argc, char **argv)
 		int fl = fcntl(num(argv[2]), F_GETFL);
 
 		return fl < 0 || fcntl(num(argv[2]), F_SETFL, fl | O_ASYNC) ? FAIL() : 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "fcntl-notify"))
+		return fcntl(num(argv[2]), F_NOTIFY, DN_CREATE) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "prlimit-nofile")) {
+		struct rlimit lim = { 3, 3 };
+
+		return prlimit(num(argv[2]), RLIMIT_NOFILE, &lim, NULL) ? FAIL() : 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "renice"))
+		return setpriority(PRIO_PROCESS, num(argv[2]), 19) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "sched-idle")) {
+		struct sched_param sp = { 0 };
+
+		return sched_setscheduler(num(argv[2]), SCHED_IDLE, &sp) ? FAIL() : 0;
 	}
 	if (argc >= 3 && !strcmp(cmd, "open-read"))
 		return open_read(argv[2]);

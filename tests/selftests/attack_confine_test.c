@@ -6,11 +6,14 @@
  * Each case does what an attacker would, as a real process in a real profile, against an
  * unconfined victim (a fork of this test, same uid) or the profile's own denied files:
  *  - the other ways into another task: PTRACE_SEIZE, process_vm_writev, writing /proc/PID/mem,
- *    kcmp, /proc/PID/root, /proc/PID/cwd and /proc/PID/fd of an unconfined process;
+ *    kcmp, /proc/PID/root, /proc/PID/cwd and /proc/PID/fd of an unconfined process; its
+ *    resource limits (prlimit), nice value and scheduling policy (found open: root changes them
+ *    for every root task without a capability, and RLIMIT_CPU has the kernel kill it);
  *  - the other ways to signal it: pidfd_send_signal, sigqueue, and a signal the kernel sends
  *    for the attacker (a descriptor's owner set with F_SETOWN, F_SETOWN_EX or FIOSETOWN, any
  *    signal chosen with F_SETSIG, then I/O on the descriptor; found open, closed in
- *    kmod/sigio.c), also for an owner the unconfined parent chose (F_SETSIG, O_ASYNC);
+ *    kmod/sigio.c), also for an owner the unconfined parent chose (F_SETSIG, O_ASYNC,
+ *    F_NOTIFY);
  *  - io_uring doing what the hooks refuse on the system call: IORING_OP_SETXATTR, also under
  *    credentials the ring overrides (a registered personality, an io-wq worker older than the
  *    task's credentials: both found open, the xattr hook took overridden credentials for the
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -234,6 +238,35 @@ TEST_F(attack, proc_pid_root_cwd_and_fd_of_another_task_are_refused)
 	EXPECT_EQ(EACCES, act(PROG_A, "open-read", path, NULL, NULL));
 }
 
+/*
+ * Limits and scheduling of another task: the kernel lets root change them for every root task
+ * without a capability, and RLIMIT_CPU has the kernel kill the task (found open, now decided as
+ * tracing the other task). The allowed form: the task's own.
+ */
+TEST_F(attack, limits_and_scheduling_of_another_task_are_refused)
+{
+	struct rlimit before, after;
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	ASSERT_EQ(0, prlimit(self->v.pid, RLIMIT_NOFILE, NULL, &before));
+	EXPECT_EQ(EPERM, act(PROG_A, "prlimit-nofile", self->v.pid_s, NULL, NULL));
+	ASSERT_EQ(0, prlimit(self->v.pid, RLIMIT_NOFILE, NULL, &after));
+	EXPECT_EQ(before.rlim_cur, after.rlim_cur);
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_PTRACE, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ((uint32_t)self->v.pid, ev.peer_pid);
+	EXPECT_EQ(EPERM, act(PROG_A, "renice", self->v.pid_s, NULL, NULL));
+	EXPECT_EQ(EPERM, act(PROG_A, "sched-idle", self->v.pid_s, NULL, NULL));
+	EXPECT_EQ(0, act(PROG_A, "renice", "0", NULL, NULL));
+	EXPECT_EQ(0, act(PROG_A, "sched-idle", "0", NULL, NULL));
+	/* The baselines last: they change the victim. */
+	EXPECT_EQ(0, act(MG_ESCAPE, "renice", self->v.pid_s, NULL, NULL));
+	EXPECT_EQ(0, act(MG_ESCAPE, "sched-idle", self->v.pid_s, NULL, NULL));
+	EXPECT_EQ(0, act(MG_ESCAPE, "prlimit-nofile", self->v.pid_s, NULL, NULL));
+	ASSERT_EQ(0, prlimit(self->v.pid, RLIMIT_NOFILE, NULL, &after));
+	EXPECT_EQ(3, after.rlim_cur);
+}
+
 /* ---- other ways to signal it ---- */
 
 TEST_F(attack, pidfd_send_signal_is_refused)
@@ -274,6 +307,23 @@ TEST_F(attack, signal_choice_for_an_inherited_owner_is_refused)
 	EXPECT_EQ(10, fcntl(p[0], F_GETSIG));
 	close(p[0]);
 	close(p[1]);
+}
+
+/*
+ * A directory notification makes the caller the owner only where the descriptor has none, and
+ * signals the existing owner otherwise: the unconfined parent here.
+ */
+TEST_F(attack, directory_notification_for_an_inherited_owner_is_refused)
+{
+	char fd[16];
+	int dir = open(DATA, O_RDONLY | O_DIRECTORY);
+
+	ASSERT_LE(0, dir);
+	ASSERT_EQ(0, fcntl(dir, F_SETOWN, getpid()));
+	snprintf(fd, sizeof(fd), "%d", dir);
+	EXPECT_EQ(EPERM, act(PROG_A, "fcntl-notify", fd, NULL, NULL));
+	EXPECT_EQ(0, act(MG_ESCAPE, "fcntl-notify", fd, NULL, NULL));
+	close(dir);
 }
 
 /*
