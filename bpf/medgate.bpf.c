@@ -25,6 +25,7 @@
 #define SIGKILL		9
 #define RENAME_EXCHANGE	(1 << 1)
 #define CAP_OPT_NOAUDIT	(1 << 1)
+#define PF_IO_WORKER	0x00000010	/* an io_uring SQPOLL thread or io-wq worker */
 /* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
 #define TIOCSTI			0x5412
 #define TIOCLINUX		0x541c
@@ -33,6 +34,17 @@
 #define FS_IOC_SETVERSION	0x40087602
 #define FS_IOC32_SETVERSION	0x40047602
 #define FS_IOC_FSSETXATTR	0x401c5820
+/* Who gets a descriptor's I/O signals (kmod/sigio.c); the same numbers for 32-bit tasks. */
+#define FIOSETOWN		0x8901
+#define SIOCSPGRP		0x8902
+#define FIOASYNC		0x5452
+#define F_SETFL			4
+#define F_SETOWN		8
+#define F_SETSIG		10
+#define F_SETOWN_EX		15
+#define F_SETLEASE		1024
+#define F_NOTIFY		1026
+#define PTRACE_MODE_ATTACH	0x02
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -50,6 +62,7 @@ struct {
 extern int medgate_file_open(struct file *file, __u64 profile, __u32 label_flags) __ksym;
 extern int medgate_file_receive(struct file *file, __u64 profile) __ksym;
 extern int medgate_file_fcntl(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
+extern int medgate_file_sigio(struct file *file, __u32 cmd, __u64 arg, __u64 profile) __ksym;
 extern int medgate_file_permission(struct file *file, int mask, __u64 profile) __ksym;
 extern int medgate_mmap_file(struct file *file, __u64 prot, __u64 flags, __u64 profile) __ksym;
 extern int medgate_file_mprotect(struct vm_area_struct *vma, __u64 prot, __u64 profile) __ksym;
@@ -71,6 +84,7 @@ extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
 extern int medgate_uring_receive(struct file *file, __u64 profile) __ksym;
+extern int medgate_uring_override_creds(__u64 profile) __ksym;
 extern int medgate_path_mknod(const struct path *dir, struct dentry *dentry, __u32 mode,
 			      __u64 profile) __ksym;
 extern int medgate_file_ioctl(struct file *file, __u32 cmd, __u64 profile) __ksym;
@@ -168,10 +182,30 @@ int BPF_PROG(hook_file_receive, struct file *file)
 	return ret ? ret : CONFINED_CALL(medgate_file_receive(file, profile));
 }
 
+/* The fcntl commands that choose who gets a descriptor's I/O signals, and which (kmod/sigio.c). */
+static __always_inline bool fcntl_sets_sigio(unsigned int cmd)
+{
+	switch (cmd) {
+	case F_SETFL:
+	case F_SETOWN:
+	case F_SETOWN_EX:
+	case F_SETSIG:
+	case F_SETLEASE:
+	case F_NOTIFY:
+		return true;
+	}
+	return false;
+}
+
+/* F_SETFL may also clear O_APPEND (kmod/files.c). */
 SEC("lsm/file_fcntl")
 int BPF_PROG(hook_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg)
 {
-	return CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
+	int ret = CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
+
+	if (ret || !fcntl_sets_sigio(cmd))
+		return ret;
+	return CONFINED_CALL(medgate_file_sigio(file, cmd, arg, profile));
 }
 
 /*
@@ -493,6 +527,23 @@ static __always_inline int other_profile(struct task_struct *task, __u64 *profil
 }
 
 /*
+ * An io_uring request submitted with a registered personality runs under the credentials that
+ * were registered, not the task's current ones. A confined task may use a personality only while
+ * it still has those very credentials (nothing is overridden then); anything else would run
+ * requests under credentials it gave up, and with overridden credentials, which the hooks treat
+ * as the kernel's own (xattr_call()). Refused in every mode (kmod/uring.c).
+ */
+SEC("lsm/uring_override_creds")
+int BPF_PROG(hook_uring_override_creds, const struct cred *new)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (new == task->cred)
+		return 0;
+	return CONFINED_CALL(medgate_uring_override_creds(profile));
+}
+
+/*
  * One task acting on another (kmod/peer.c): a confined task may act on the tasks of its own
  * profile at once; anything else, unconfined targets included, is asked of the module. Sets
  * *profile and *peer; returns 1 when the module must decide, else 0 or -EPERM.
@@ -541,6 +592,47 @@ int BPF_PROG(hook_ptrace_traceme, struct task_struct *parent)
 }
 
 /*
+ * Changing another task's resource limits (prlimit: RLIMIT_CPU has the kernel kill it,
+ * RLIMIT_NOFILE starves it), its nice value, I/O priority, scheduling policy or CPU affinity.
+ * The kernel lets a root task do it to every other root task without a capability (same uid),
+ * and no ptrace or signal check runs: decided as tracing the other task (kmod/peer.c), which is
+ * what it amounts to. The task's own threads and its profile's tasks pass at once.
+ */
+static __always_inline int act_on_task(struct task_struct *p)
+{
+	__u64 profile, peer;
+	int ret = peer_needs_decision(p, &profile, &peer);
+
+	if (ret != 1)
+		return ret;
+	return clamp(medgate_ptrace_access_check(p, PTRACE_MODE_ATTACH, peer, profile));
+}
+
+SEC("lsm/task_setrlimit")
+int BPF_PROG(hook_task_setrlimit, struct task_struct *p)
+{
+	return act_on_task(p);
+}
+
+SEC("lsm/task_setnice")
+int BPF_PROG(hook_task_setnice, struct task_struct *p)
+{
+	return act_on_task(p);
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(hook_task_setioprio, struct task_struct *p)
+{
+	return act_on_task(p);
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(hook_task_setscheduler, struct task_struct *p)
+{
+	return act_on_task(p);
+}
+
+/*
  * Signals a task sends (kill, tkill, pidfd_send_signal, sigqueue). Signal 0 only tests that the
  * target exists and is let through. @cred, set when the signal is sent for other credentials, is
  * tested by the module, not here: 6.12's verifier takes an LSM hook's pointer arguments for
@@ -580,9 +672,17 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	return false;
 }
 
+/* The ioctl forms of F_SETOWN and O_ASYNC (kmod/sigio.c). */
+static __always_inline bool ioctl_sets_sigio(unsigned int cmd)
+{
+	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC;
+}
+
 SEC("lsm/file_ioctl")
 int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg)
 {
+	if (ioctl_sets_sigio(cmd))
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -592,6 +692,8 @@ int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long
 SEC("lsm/file_ioctl_compat")
 int BPF_PROG(hook_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg)
 {
+	if (ioctl_sets_sigio(cmd))
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -629,12 +731,17 @@ static __always_inline __u32 xattr_class(const char *name)
 /*
  * Extended attributes (kmod/xattr.c). A change made while the task's credentials are overridden
  * is the kernel's (overlayfs copying a file up, under the mounter's credentials), not the task's.
+ * Not in an io_uring thread: an io-wq worker overrides its credentials with the submitter's
+ * whenever they differ from its own (the submitter got new ones after the worker was made), and
+ * the SQPOLL thread with the ring creator's; what such a thread runs is a request of the task
+ * whose label it carries. A ring personality overrides them in the submitter itself, and is
+ * refused in a profile (hook_uring_override_creds).
  */
 static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (task->cred != task->real_cred)
+	if (task->cred != task->real_cred && !(task->flags & PF_IO_WORKER))
 		return 0;
 	return CONFINED_CALL(medgate_inode_xattr(dentry, class, profile));
 }

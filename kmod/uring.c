@@ -19,6 +19,11 @@
  *    from bprm_committing_creds, where the descriptor table is private and close-on-exec has run
  *    (no thread sharing the table can add one in between; the BPF side kills the task then);
  *  - receiving one: SCM_RIGHTS and pidfd_getfd() both pass file_receive, medgate_uring_receive().
+ * A ring personality is a third way to act under another authority: requests submitted with it
+ * run under the credentials registered, which the task may have given up since (and overridden
+ * credentials are what the extended-attribute hook takes for the kernel's own work). The BPF side
+ * lets a personality through when it equals the task's current credentials, and asks
+ * medgate_uring_override_creds() otherwise.
  * Both are refused in every mode (complain mode too): the ring's operations would not even be
  * reported, since they run under the creator's label.
  *
@@ -122,6 +127,20 @@ noinline int medgate_uring_receive(struct file *file, u64 profile)
 	if (!medgate_kfunc_callable(profile, file))
 		return -EPERM;
 	return is_io_uring(file) ? refuse(profile, NULL) : 0;
+}
+
+/**
+ * medgate_uring_override_creds() - a task in @profile submits an io_uring request with a
+ * personality whose credentials are not its current ones.
+ * @profile: the submitter's profile.
+ *
+ * Return: -EPERM (audited, op uring, in every mode).
+ */
+noinline int medgate_uring_override_creds(u64 profile)
+{
+	if (!medgate_kfunc_callable(profile, true))
+		return -EPERM;
+	return refuse(profile, NULL);
 }
 
 __diag_pop();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mg-escape: what an attacker in a profile does to other tasks and to files' metadata, for the
- * selftests (escape_peer_test, escape_attr_test). Like mg-probe, it reports the outcome as its
- * exit status: 0 on success, the errno of the first operation that failed otherwise.
+ * selftests (escape_peer_test, escape_attr_test, attack_confine_test). Like mg-probe, it reports
+ * the outcome as its exit status: 0 on success, the errno of the first operation that failed
+ * otherwise.
  *
  *   ptrace-attach PID       PTRACE_ATTACH (then detaches)
  *   ptrace-seize-read PID ADDR
@@ -31,6 +32,25 @@
  *   unshare FLAGS           unshare(FLAGS), FLAGS a number (CLONE_NEW*)
  *   setns-self              setns(pidfd_open(self), CLONE_NEWNS): back to the mount namespace's
  *                           root, out of a chroot
+ *   vm-write PID ADDR       writes 8 bytes at ADDR with process_vm_writev()
+ *   proc-mem-write PID ADDR writes 8 bytes at ADDR through /proc/PID/mem
+ *   kcmp PID                kcmp(self, PID, KCMP_FILES): compares descriptor tables
+ *   pidfd-signal PID SIG    pidfd_send_signal()
+ *   sigqueue PID SIG        sigqueue() (rt_sigqueueinfo with SI_QUEUE)
+ *   sigio PID SIG setown|setown-ex|fiosetown
+ *                           makes PID the owner of a pipe's read end (fcntl F_SETOWN,
+ *                           F_SETOWN_EX) or of a unix socket (ioctl FIOSETOWN), sets the
+ *                           signal to SIG with
+ *                           F_SETSIG, turns on O_ASYNC and writes to the pipe: the kernel then
+ *                           sends SIG to PID for the caller (PID "self": the caller)
+ *   fcntl-setsig FD SIG     F_SETSIG on the inherited descriptor FD
+ *   fcntl-async FD          turns O_ASYNC on for the inherited descriptor FD
+ *   fcntl-notify FD         F_NOTIFY (DN_CREATE) on the inherited directory descriptor FD
+ *   prlimit-nofile PID      lowers PID's RLIMIT_NOFILE to 3 with prlimit()
+ *   renice PID              setpriority(PRIO_PROCESS, PID, 19)
+ *   sched-idle PID          sched_setscheduler(PID, SCHED_IDLE)
+ *   open-read PATH          opens PATH read-only and reads from it (/proc/PID/root/..., ...)
+ *   rename-exchange A B     renameat2(A, B, RENAME_EXCHANGE)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -45,6 +65,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -56,6 +77,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/fs.h>
+#include <linux/kcmp.h>
 #include <linux/mount.h>
 
 #define FAIL()	(errno ? errno : EIO)
@@ -209,6 +231,77 @@ static int open_by_handle(const char *path)
 	return fd < 0 ? FAIL() : 0;
 }
 
+static int vm_write(pid_t pid, unsigned long addr)
+{
+	char buf[8] = "injected";
+	struct iovec local = { buf, sizeof(buf) }, remote = { (void *)addr, sizeof(buf) };
+
+	return process_vm_writev(pid, &local, 1, &remote, 1, 0) == sizeof(buf) ? 0 : FAIL();
+}
+
+static int proc_mem_write(pid_t pid, unsigned long addr)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDWR);
+	if (fd < 0)
+		return FAIL();
+	if (pwrite(fd, "injected", 8, (off_t)addr) != 8)
+		return FAIL();
+	close(fd);
+	return 0;
+}
+
+static int pidfd_signal(pid_t pid, int sig)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+
+	if (pidfd < 0)
+		return FAIL();
+	return syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) ? FAIL() : 0;
+}
+
+/*
+ * The kernel sends SIGIO (or the F_SETSIG signal) to a descriptor's owner when I/O becomes
+ * possible; the caller only arranges it. sigio_perm() lets root's descriptors signal anyone.
+ */
+static int sigio(pid_t pid, int sig, const char *how)
+{
+	struct f_owner_ex owner = { .type = F_OWNER_PID, .pid = pid };
+	int p[2], ret;
+
+	/* FIOSETOWN is a socket ioctl; the fcntl forms work on a pipe. */
+	if (!strcmp(how, "fiosetown") ? socketpair(AF_UNIX, SOCK_STREAM, 0, p) : pipe(p))
+		return FAIL();
+	if (!strcmp(how, "setown"))
+		ret = fcntl(p[0], F_SETOWN, pid);
+	else if (!strcmp(how, "setown-ex"))
+		ret = fcntl(p[0], F_SETOWN_EX, &owner);
+	else if (!strcmp(how, "fiosetown"))
+		ret = ioctl(p[0], FIOSETOWN, &pid);
+	else
+		return EINVAL;
+	if (ret)
+		return FAIL();
+	if (fcntl(p[0], F_SETSIG, sig) || fcntl(p[0], F_SETFL, O_ASYNC | O_NONBLOCK))
+		return FAIL();
+	if (write(p[1], "x", 1) != 1)
+		return FAIL();
+	return 0;
+}
+
+static int open_read(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return FAIL();
+	return read(fd, buf, sizeof(buf)) < 0 ? FAIL() : 0;
+}
+
 static int iopl_3(void)
 {
 #ifdef SYS_iopl
@@ -299,6 +392,49 @@ int main(int argc, char **argv)
 			return FAIL();
 		return setns(pidfd, CLONE_NEWNS) ? FAIL() : 0;
 	}
+	if (argc >= 4 && !strcmp(cmd, "vm-write"))
+		return vm_write(num(argv[2]), num(argv[3]));
+	if (argc >= 4 && !strcmp(cmd, "proc-mem-write"))
+		return proc_mem_write(num(argv[2]), num(argv[3]));
+	if (argc >= 3 && !strcmp(cmd, "kcmp"))
+		return syscall(SYS_kcmp, getpid(), (pid_t)num(argv[2]), KCMP_FILES, 0, 0) < 0 ?
+		       FAIL() : 0;
+	if (argc >= 4 && !strcmp(cmd, "pidfd-signal"))
+		return pidfd_signal(num(argv[2]), num(argv[3]));
+	if (argc >= 4 && !strcmp(cmd, "sigqueue")) {
+		union sigval v = { .sival_int = 1 };
+
+		return sigqueue(num(argv[2]), num(argv[3]), v) ? FAIL() : 0;
+	}
+	if (argc >= 5 && !strcmp(cmd, "sigio"))
+		return sigio(strcmp(argv[2], "self") ? (pid_t)num(argv[2]) : getpid(),
+			     num(argv[3]), argv[4]);
+	if (argc >= 4 && !strcmp(cmd, "fcntl-setsig"))
+		return fcntl(num(argv[2]), F_SETSIG, (int)num(argv[3])) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "fcntl-async")) {
+		int fl = fcntl(num(argv[2]), F_GETFL);
+
+		return fl < 0 || fcntl(num(argv[2]), F_SETFL, fl | O_ASYNC) ? FAIL() : 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "fcntl-notify"))
+		return fcntl(num(argv[2]), F_NOTIFY, DN_CREATE) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "prlimit-nofile")) {
+		struct rlimit lim = { 3, 3 };
+
+		return prlimit(num(argv[2]), RLIMIT_NOFILE, &lim, NULL) ? FAIL() : 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "renice"))
+		return setpriority(PRIO_PROCESS, num(argv[2]), 19) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "sched-idle")) {
+		struct sched_param sp = { 0 };
+
+		return sched_setscheduler(num(argv[2]), SCHED_IDLE, &sp) ? FAIL() : 0;
+	}
+	if (argc >= 3 && !strcmp(cmd, "open-read"))
+		return open_read(argv[2]);
+	if (argc >= 4 && !strcmp(cmd, "rename-exchange"))
+		return syscall(SYS_renameat2, AT_FDCWD, argv[2], AT_FDCWD, argv[3],
+			       RENAME_EXCHANGE) ? FAIL() : 0;
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

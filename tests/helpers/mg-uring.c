@@ -17,6 +17,17 @@
  *   getfd PID FD
  *       takes descriptor FD of process PID with pidfd_getfd() (a received descriptor, as far as
  *       the LSM hooks are concerned)
+ *   setxattr plain|personality|newcred PATH NAME
+ *       sets the extended attribute NAME of PATH to "v" with IORING_OP_SETXATTR (which always
+ *       runs in an io-wq worker). personality: registers the task's credentials as a ring
+ *       personality, gets new ones (prctl(PR_SET_KEEPCAPS), which needs no privilege) and
+ *       submits with the old ones; newcred: starts a worker first (a NOP with IOSQE_ASYNC),
+ *       then gets new credentials, so that the worker runs the request under credentials
+ *       overridden to the submitter's. Either way the operation runs with current->cred
+ *       different from current->real_cred.
+ *   linkat OLD NEW
+ *   renameat OLD NEW FLAGS
+ *       IORING_OP_LINKAT and IORING_OP_RENAMEAT (FLAGS as renameat2(), a number)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/io_uring.h>
@@ -203,8 +215,100 @@ static int getfd(int pid, int fd)
 	return 0;
 }
 
+/* Runs one request on @r; 0 or an errno (of the system call, or the request's result). */
+static int run_one(struct ring *r, struct io_uring_sqe *sqe)
+{
+	int err, res;
+
+	err = ring_run(r, sqe, &res);
+	if (err)
+		return err;
+	return res < 0 ? -res : 0;
+}
+
+/* A new ring of 4 entries, mapped. 0 or an errno. */
+static int ring_new(struct ring *r)
+{
+	struct io_uring_params p;
+	int fd;
+
+	memset(&p, 0, sizeof(p));
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	if (fd < 0)
+		return errno;
+	return ring_map(r, fd, &p);
+}
+
+/* New credentials for the task, equal to the old ones: the kernel makes a new struct cred. */
+static int new_creds(void)
+{
+	return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) ? errno : 0;
+}
+
+static int uring_setxattr(const char *mode, const char *path, const char *name)
+{
+	struct io_uring_sqe sqe;
+	struct ring r;
+	int err, id = 0;
+
+	err = ring_new(&r);
+	if (err)
+		return err;
+	if (!strcmp(mode, "personality")) {
+		id = syscall(__NR_io_uring_register, r.fd, IORING_REGISTER_PERSONALITY, NULL, 0);
+		if (id < 0)
+			return errno;
+		err = new_creds();
+	} else if (!strcmp(mode, "newcred")) {
+		memset(&sqe, 0, sizeof(sqe));
+		sqe.opcode = IORING_OP_NOP;
+		sqe.flags = IOSQE_ASYNC;
+		err = run_one(&r, &sqe);
+		if (!err)
+			err = new_creds();
+	} else if (strcmp(mode, "plain")) {
+		return EINVAL;
+	}
+	if (err)
+		return err;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_SETXATTR;
+	sqe.addr = (uintptr_t)name;
+	sqe.addr2 = (uintptr_t)"v";
+	sqe.addr3 = (uintptr_t)path;
+	sqe.len = 1;
+	sqe.personality = id;
+	return run_one(&r, &sqe);
+}
+
+static int uring_link_or_rename(unsigned char op, const char *from, const char *to,
+				unsigned int flags)
+{
+	struct io_uring_sqe sqe;
+	struct ring r;
+	int err = ring_new(&r);
+
+	if (err)
+		return err;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = op;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (uintptr_t)from;
+	sqe.len = AT_FDCWD;
+	sqe.addr2 = (uintptr_t)to;
+	sqe.rename_flags = flags;	/* the same field as hardlink_flags */
+	return run_one(&r, &sqe);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 5 && !strcmp(argv[1], "setxattr"))
+		return uring_setxattr(argv[2], argv[3], argv[4]);
+	if (argc >= 4 && !strcmp(argv[1], "linkat"))
+		return uring_link_or_rename(IORING_OP_LINKAT, argv[2], argv[3], 0);
+	if (argc >= 5 && !strcmp(argv[1], "renameat"))
+		return uring_link_or_rename(IORING_OP_RENAMEAT, argv[2], argv[3],
+					    strtoul(argv[4], NULL, 0));
 	if (argc >= 4 && !strcmp(argv[1], "getfd"))
 		return getfd(atoi(argv[2]), atoi(argv[3]));
 	if (argc >= 4 && !strcmp(argv[1], "own-read"))
@@ -213,6 +317,8 @@ int main(int argc, char **argv)
 		return inherited_read(atoi(argv[2]), strtoull(argv[3], NULL, 0),
 				      strtoull(argv[4], NULL, 0));
 	fprintf(stderr, "usage: mg-uring own-read inline|async|sqpoll PATH | "
-		"ring-read RINGFD PATHADDR BUFADDR | getfd PID FD\n");
+		"ring-read RINGFD PATHADDR BUFADDR | getfd PID FD | "
+		"setxattr plain|personality|newcred PATH NAME | linkat OLD NEW | "
+		"renameat OLD NEW FLAGS\n");
 	return 2;
 }
