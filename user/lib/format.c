@@ -257,8 +257,8 @@ const char *mg_cap_name(uint32_t cap)
 
 /*
  * The access field: access letters, or for a capability event the capability's name (its
- * number, "cap41", when this table is older than the kernel); for a namespace or an
- * extended-attribute event the class's name as policies write it ("net", "trusted").
+ * number, "cap41", when this table is older than the kernel); for a namespace, kernel-load or
+ * extended-attribute event the class's name as policies write it ("net", "module", "trusted").
  */
 static int event_access(const struct mg_event *ev, char *buf, size_t len)
 {
@@ -273,7 +273,8 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 		word = ioctl_classes[ev->access];
 	else if (ev->op == MEDGATE_OP_SIGNAL)
 		word = sigabbrev_np((int)ev->access);
-	else if ((ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_XATTR) && ev->access < 64)
+	else if ((ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_XATTR ||
+		  ev->op == MEDGATE_OP_KERNEL_LOAD) && ev->access < 64)
 		word = mg_class_detail_name(ev->op, ev->access, buf, len);
 	if (word == buf)
 		return 0;
