@@ -4,15 +4,18 @@
  * file system (mount, umount, move_mount, pivot_root, chroot, and user namespaces, which would
  * allow them without privilege), the bpf() system call (labels are BPF storage), and every
  * capability. Each is decided by the profile's class rules (kmod/decide.c,
- * medgate_decide_class()): capabilities by name, bpf() and user namespaces by a rule of their
- * own; mounts and chroot have no rule yet and are refused in a profile.
+ * medgate_decide_class()): capabilities by name, namespaces by type, bpf() and user namespaces
+ * by a rule of their own; mounts and chroot have no rule yet and are refused in a profile.
  *
  * Each kfunc returns 0 (allowed, or complain mode) or -EPERM.
  */
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/kernel_read_file.h>
+#include <linux/security.h>
 #include <linux/mount.h>
 #include "decide.h"
+#include "namespace.h"
 
 /* @path, when given, is what the operation acts on: recorded, not matched. */
 static int decide_task_op(u64 profile, u32 op, u32 detail, const struct path *path, bool quiet)
@@ -40,13 +43,69 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  * userns_create (MEDGATE_OP_USERNS), bpf (MEDGATE_OP_BPF) and capable (MEDGATE_OP_CAPABILITY,
  * @detail the capability number). @quiet: a capability the kernel only probes (CAP_OPT_NOAUDIT),
  * decided without a record.
+ *
+ * A capability checked because the task enters or makes namespaces (kmod/namespace.c) is
+ * decided by the namespace rules instead, every type it asks for; the first refused type is
+ * recorded and refuses the check.
  */
 noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 {
+	u32 types, type;
+	int ret;
+
 	if (!medgate_kfunc_callable(profile, op == MEDGATE_OP_CAPABILITY ||
 					     op == MEDGATE_OP_USERNS || op == MEDGATE_OP_BPF))
 		return -EPERM;
-	return decide_task_op(profile, op, detail, NULL, quiet);
+	types = op == MEDGATE_OP_CAPABILITY ? medgate_namespace_request(detail) : 0;
+	if (!types)
+		return decide_task_op(profile, op, detail, NULL, quiet);
+	for (type = 0; type <= MEDGATE_NS_LAST; type++) {
+		if (!(types & (1U << type)))
+			continue;
+		ret = decide_task_op(profile, MEDGATE_OP_NAMESPACE, type, NULL, quiet);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* enum kernel_read_file_id or enum kernel_load_data_id (kept in step) to enum medgate_kernel_load. */
+static int kernel_load_class(u32 id, bool data)
+{
+	if (data) {
+		switch (id) {
+		case LOADING_MODULE:		return MEDGATE_KLOAD_MODULE;
+		case LOADING_FIRMWARE:		return MEDGATE_KLOAD_FIRMWARE;
+		case LOADING_KEXEC_IMAGE:
+		case LOADING_KEXEC_INITRAMFS:	return MEDGATE_KLOAD_KEXEC;
+		}
+		return -1;
+	}
+	switch (id) {
+	case READING_MODULE:		return MEDGATE_KLOAD_MODULE;
+	case READING_FIRMWARE:		return MEDGATE_KLOAD_FIRMWARE;
+	case READING_KEXEC_IMAGE:
+	case READING_KEXEC_INITRAMFS:	return MEDGATE_KLOAD_KEXEC;
+	}
+	return -1;
+}
+
+/*
+ * kernel_read_file (@data 0: a module, firmware or kexec image read from a file) and
+ * kernel_load_data (@data 1: from a buffer), @id the kernel's enum. These run after the
+ * capability check (CAP_SYS_MODULE, CAP_SYS_BOOT), so a profile needs both the capability and
+ * the kernel rule. Other ids (an IMA policy, a certificate) are not loaded code; they are left to
+ * the file rules and capabilities that guard them.
+ */
+noinline int medgate_kernel_load(u32 id, u32 data, u64 profile)
+{
+	int class = kernel_load_class(id, data);
+
+	if (!medgate_kfunc_callable(profile, true))
+		return -EPERM;
+	if (class < 0)
+		return 0;
+	return decide_task_op(profile, MEDGATE_OP_KERNEL_LOAD, class, NULL, false);
 }
 
 /* mount and move_mount (the mount point), pivot_root (the new root), chroot (the directory). */
