@@ -26,8 +26,9 @@
  *   bind-tcp PORT           binds a TCP socket to 127.0.0.1:PORT (below 1024: a capability)
  *   kexec                   kexec_load() with no segments (CAP_SYS_BOOT)
  *   iopl                    iopl(3) (CAP_SYS_RAWIO; x86 only: ENOSYS elsewhere)
- *   open-by-handle PATH     name_to_handle_at(PATH), then open_by_handle_at() (needs
- *                           CAP_DAC_READ_SEARCH)
+ *   open-by-handle PATH [MOUNTDIR]
+ *                           name_to_handle_at(PATH), then open_by_handle_at() on the mount of
+ *                           MOUNTDIR ("/" by default) and a read (needs CAP_DAC_READ_SEARCH)
  *   unshare FLAGS           unshare(FLAGS), FLAGS a number (CLONE_NEW*)
  *   setns-self              setns(pidfd_open(self), CLONE_NEWNS): back to the mount namespace's
  *                           root, out of a chroot
@@ -194,19 +195,22 @@ static int bind_tcp(unsigned int port)
 	return bind(s, (struct sockaddr *)&a, sizeof(a)) ? FAIL() : 0;
 }
 
-static int open_by_handle(const char *path)
+static int open_by_handle(const char *path, const char *mountdir)
 {
 	struct { struct file_handle h; unsigned char data[MAX_HANDLE_SZ]; } fh;
 	int mount_id, mnt, fd;
+	char byte;
 
 	fh.h.handle_bytes = MAX_HANDLE_SZ;
 	if (name_to_handle_at(AT_FDCWD, path, &fh.h, &mount_id, 0))
 		return FAIL();
-	mnt = open("/", O_RDONLY | O_DIRECTORY);
+	mnt = open(mountdir, O_RDONLY | O_DIRECTORY);
 	if (mnt < 0)
 		return FAIL();
 	fd = open_by_handle_at(mnt, &fh.h, O_RDONLY);
-	return fd < 0 ? FAIL() : 0;
+	if (fd < 0)
+		return FAIL();
+	return read(fd, &byte, 1) < 0 ? FAIL() : 0;
 }
 
 static int iopl_3(void)
@@ -289,7 +293,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "iopl"))
 		return iopl_3();
 	if (argc >= 3 && !strcmp(cmd, "open-by-handle"))
-		return open_by_handle(argv[2]);
+		return open_by_handle(argv[2], argc >= 4 ? argv[3] : "/");
 	if (argc >= 3 && !strcmp(cmd, "unshare"))
 		return unshare((int)num(argv[2])) ? FAIL() : 0;
 	if (!strcmp(cmd, "setns-self")) {

@@ -33,7 +33,11 @@
 #define SECRET		TREE "/secret"
 #define GWCTL		TREE "/opt/gw/bin/gwctl"
 #define ALLOWED		D "/allowed"
+#define PROBE		D "/probe"		/* mg-probe, attached to paths_a too */
+#define FS		D "/fs"			/* a tmpfs of the test's own (file handles) */
+#define BOUND		D "/bound"		/* a bind mount of FS/sub */
 #define MG_ESCAPE	"/medgate/helpers/mg-escape"
+#define MG_PROBE	"/medgate/helpers/mg-probe"
 
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE	1
@@ -43,24 +47,39 @@ FIXTURE(paths) {
 	int clone;
 };
 
+static void unmount_fs(void)
+{
+	if (system("umount " BOUND " 2>/dev/null; umount " FS " 2>/dev/null"))
+		return;	/* nothing was mounted */
+}
+
 FIXTURE_SETUP(paths)
 {
 	self->clone = -1;
 	mkdir(MG_WORKDIR, 0755);
+	unmount_fs();
 	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " TREE "/opt/gw/bin"));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PROG, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_PROBE, PROBE, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, GWCTL, 0755));
 	ASSERT_EQ(0, mg_write_file(SECRET, "secret\n", 0600));
 	ASSERT_EQ(0, mg_write_file(ALLOWED, "allowed\n", 0644));
 	/*
 	 * The rules a careless or malicious author could have: the names a clone's objects get
-	 * are allowed, the real ones denied.
+	 * are allowed, the real ones denied. /version is what a fresh procfs calls the file
+	 * that is /proc/version in the task's view. The capability lets the profile open files
+	 * by handle, as a root service may be allowed to.
 	 */
 	ASSERT_EQ(0, mg_load_textf("profile paths_a {\n"
 				   "    attach " PROG "\n"
+				   "    attach " PROBE "\n"
+				   "    capability dac_read_search\n"
 				   "    file / r\n"
 				   "    file /secret r\n"
+				   "    file /version r\n"
 				   "    file " ALLOWED " r\n"
+				   "    file " BOUND " r\n"
+				   "    file " BOUND "/** r\n"
 				   "    exec /opt/gw/bin/gwctl -> paths_admin\n"
 				   "    deny file " TREE "/** r\n"
 				   "}\n"
@@ -73,6 +92,7 @@ FIXTURE_TEARDOWN(paths)
 {
 	if (self->clone >= 0)
 		close(self->clone);
+	unmount_fs();
 }
 
 /* A detached clone of @path, inherited by the programs this process runs. */
@@ -133,11 +153,83 @@ TEST_F(paths, exec_from_cloned_tree_is_refused)
 	EXPECT_STREQ("paths_a", ev.profile);
 }
 
+/*
+ * A fresh procfs (fsopen + fsmount) is a detached mount too: its "version" is named "/version",
+ * which the profile allows, while the same file in the task's view is /proc/version.
+ */
+TEST_F(paths, fresh_procfs_is_refused)
+{
+	char fd[16];
+	int fs;
+
+	fs = syscall(SYS_fsopen, "proc", 0);
+	ASSERT_LE(0, fs) TH_LOG("fsopen: %s", strerror(errno));
+	ASSERT_EQ(0, syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0));
+	self->clone = syscall(SYS_fsmount, fs, 0, 0);
+	close(fs);
+	ASSERT_LE(0, self->clone) TH_LOG("fsmount: %s", strerror(errno));
+	snprintf(fd, sizeof(fd), "%d", self->clone);
+	EXPECT_EQ(EACCES, run("openat-read", fd, "version"));
+}
+
+/*
+ * open_by_handle_at() on a bind mount returns the file's dentry with the bind mount, even when
+ * the file lies outside the subtree the bind mount shows: d_path() climbs past the mount's root
+ * to its file system's root and names FS/secret "/secret". The bind mount is made here,
+ * unconfined, as the system would before the service starts.
+ */
+TEST_F(paths, handle_outside_bind_mount_is_refused)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	ASSERT_EQ(0, system("mkdir -p " FS " " BOUND " && mount -t tmpfs none " FS
+			    " && mkdir " FS "/sub && echo s > " FS "/secret && echo v > " FS
+			    "/sub/visible && mount -o bind " FS "/sub " BOUND));
+	EXPECT_EQ(EACCES, run("open-by-handle", FS "/secret", BOUND));
+	ASSERT_EQ(0, mg_find_event(from, "", MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_STREQ("paths_a", ev.profile);
+	EXPECT_NE(0, ev.ino);
+	/* The allowed forms: the bind mount's own files, by name and by handle. */
+	EXPECT_EQ(0, run("openat-read", "-100", BOUND "/visible"));
+	EXPECT_EQ(0, run("open-by-handle", BOUND "/visible", BOUND));
+}
+
+/*
+ * A descriptor of a file in a detached mount, opened by an unconfined task and handed over,
+ * inherited or received over SCM_RIGHTS: each use is decided again, on a name that must be
+ * reachable.
+ */
+TEST_F(paths, descriptor_into_clone_is_refused)
+{
+	char fd[16];
+	int file;
+
+	self->clone = clone_tree(TREE);
+	ASSERT_LE(0, self->clone) TH_LOG("open_tree: %s", strerror(-self->clone));
+	file = openat(self->clone, "secret", O_RDONLY);
+	ASSERT_LE(0, file) TH_LOG("openat: %s", strerror(errno));
+	EXPECT_EQ(EACCES, mg_run_recv_fd(PROBE, file));
+	snprintf(fd, sizeof(fd), "%d", file);
+	EXPECT_EQ(EACCES, mg_run_probe(PROBE, "read-fd", fd, NULL));
+	close(file);
+	/* The allowed form: a descriptor of a file the profile may read, by its real name. */
+	file = open(ALLOWED, O_RDONLY);
+	ASSERT_LE(0, file);
+	EXPECT_EQ(0, mg_run_recv_fd(PROBE, file));
+	snprintf(fd, sizeof(fd), "%d", file);
+	EXPECT_EQ(0, mg_run_probe(PROBE, "read-fd", fd, NULL));
+	close(file);
+}
+
 /* The allowed forms: files and programs reached from the root keep their names and rules. */
 TEST_F(paths, reachable_objects_keep_their_names)
 {
 	EXPECT_EQ(0, run("openat-read", "-100", ALLOWED));
 	EXPECT_EQ(EACCES, run("openat-read", "-100", SECRET));
+	/* /proc/self/root is the task's own root: the same names, the same rules. */
+	EXPECT_EQ(0, run("openat-read", "-100", "/proc/self/root" ALLOWED));
+	EXPECT_EQ(EACCES, run("openat-read", "-100", "/proc/self/root" SECRET));
 }
 
 #define DATA		D "/data"
@@ -150,7 +242,9 @@ FIXTURE(moves) {
 FIXTURE_SETUP(moves)
 {
 	mkdir(MG_WORKDIR, 0755);
-	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " DATA "/secret " DATA "/dir1"));
+	unmount_fs();
+	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " DATA "/secret " DATA "/dir1 " DATA
+			    "/dir3"));
 	ASSERT_EQ(0, mg_copy_file(MG_PROBE_BIN, DATA_PROG, 0755));
 	ASSERT_EQ(0, mg_write_file(DATA "/secret/key", "key\n", 0644));
 	ASSERT_EQ(0, mg_write_file(DATA "/a", "a\n", 0644));
@@ -195,6 +289,20 @@ TEST_F(moves, directory_rename_out_of_denied_tree_is_refused)
 	ASSERT_EQ(0, mg_find_event(from, DATA "/pub", MEDGATE_OP_RENAME, MEDGATE_VERDICT_DENY,
 				   &ev));
 	EXPECT_EQ(EACCES, probe("open", DATA "/secret/key", "r"));
+}
+
+/* An exchange moves both names: the key would be named DATA/key, which the deny does not cover. */
+TEST_F(moves, exchange_with_denied_tree_is_refused)
+{
+	struct stat st;
+
+	EXPECT_EQ(EACCES, probe("exchange", DATA "/secret", DATA "/dir1"));
+	EXPECT_EQ(0, lstat(DATA "/secret/key", &st));
+	EXPECT_EQ(EACCES, probe("exchange", DATA "/a", DATA "/secret/key"));
+	EXPECT_EQ(EACCES, probe("exchange", DATA "/secret/key", DATA "/a"));
+	EXPECT_EQ(EACCES, probe("open", DATA "/secret/key", "r"));
+	/* The allowed form: two directories under the same rules. */
+	EXPECT_EQ(0, probe("exchange", DATA "/dir1", DATA "/dir3"));
 }
 
 /* The allowed forms: links and renames within the same access still work. */
