@@ -23,6 +23,9 @@
  *   openat-read FD NAME     opens NAME relative to the inherited directory descriptor FD (a
  *                           detached mount made by the caller) and reads from it
  *   execveat FD NAME        executes NAME relative to the inherited descriptor FD
+ *   clone-read PATH NAME    clones PATH with open_tree(OPEN_TREE_CLONE) itself (CAP_SYS_ADMIN),
+ *                           then opens NAME in the clone and reads from it
+ *   unshare-read FLAGS PATH unshare(FLAGS), then opens PATH and reads from it
  *   bind-tcp PORT           binds a TCP socket to 127.0.0.1:PORT (below 1024: a capability)
  *   kexec                   kexec_load() with no segments (CAP_SYS_BOOT)
  *   iopl                    iopl(3) (CAP_SYS_RAWIO; x86 only: ENOSYS elsewhere)
@@ -213,6 +216,13 @@ static int open_by_handle(const char *path, const char *mountdir)
 	return read(fd, &byte, 1) < 0 ? FAIL() : 0;
 }
 
+static int clone_read(const char *path, const char *name)
+{
+	int clone = syscall(SYS_open_tree, AT_FDCWD, path, 1 /* OPEN_TREE_CLONE */);
+
+	return clone < 0 ? FAIL() : openat_read(clone, name);
+}
+
 static int iopl_3(void)
 {
 #ifdef SYS_iopl
@@ -294,6 +304,10 @@ int main(int argc, char **argv)
 		return iopl_3();
 	if (argc >= 3 && !strcmp(cmd, "open-by-handle"))
 		return open_by_handle(argv[2], argc >= 4 ? argv[3] : "/");
+	if (argc >= 4 && !strcmp(cmd, "clone-read"))
+		return clone_read(argv[2], argv[3]);
+	if (argc >= 4 && !strcmp(cmd, "unshare-read"))
+		return unshare((int)num(argv[2])) ? FAIL() : openat_read(AT_FDCWD, argv[3]);
 	if (argc >= 3 && !strcmp(cmd, "unshare"))
 		return unshare((int)num(argv[2])) ? FAIL() : 0;
 	if (!strcmp(cmd, "setns-self")) {

@@ -33,6 +33,7 @@
 #define SECRET		TREE "/secret"
 #define GWCTL		TREE "/opt/gw/bin/gwctl"
 #define ALLOWED		D "/allowed"
+#define PROG_SA		D "/prog-sa"		/* mg-escape, attached to paths_sa */
 #define PROBE		D "/probe"		/* mg-probe, attached to paths_a too */
 #define FS		D "/fs"			/* a tmpfs of the test's own (file handles) */
 #define BOUND		D "/bound"		/* a bind mount of FS/sub */
@@ -61,6 +62,7 @@ FIXTURE_SETUP(paths)
 	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " TREE "/opt/gw/bin"));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PROG, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_PROBE, PROBE, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PROG_SA, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, GWCTL, 0755));
 	ASSERT_EQ(0, mg_write_file(SECRET, "secret\n", 0600));
 	ASSERT_EQ(0, mg_write_file(ALLOWED, "allowed\n", 0644));
@@ -81,6 +83,17 @@ FIXTURE_SETUP(paths)
 				   "    file " BOUND " r\n"
 				   "    file " BOUND "/** r\n"
 				   "    exec /opt/gw/bin/gwctl -> paths_admin\n"
+				   "    deny file " TREE "/** r\n"
+				   "}\n"
+				   /*
+				    * A root service granted CAP_SYS_ADMIN can make detached mounts
+				    * and mount namespaces itself (6.1 has no hook for open_tree).
+				    */
+				   "profile paths_sa {\n"
+				   "    attach " PROG_SA "\n"
+				   "    capability sys_admin\n"
+				   "    file /secret r\n"
+				   "    file " ALLOWED " r\n"
 				   "    deny file " TREE "/** r\n"
 				   "}\n"
 				   "profile paths_admin {\n"
@@ -220,6 +233,30 @@ TEST_F(paths, descriptor_into_clone_is_refused)
 	snprintf(fd, sizeof(fd), "%d", file);
 	EXPECT_EQ(0, mg_run_probe(PROBE, "read-fd", fd, NULL));
 	close(file);
+}
+
+/*
+ * The same, made by the confined task itself: a profile granted CAP_SYS_ADMIN may clone a tree
+ * (nothing on 6.1 decides open_tree), and the clone's names are refused all the same.
+ */
+TEST_F(paths, own_clone_is_refused)
+{
+	char *argv[] = { PROG_SA, "clone-read", TREE, "secret", NULL };
+
+	EXPECT_EQ(EACCES, mg_run(argv));
+}
+
+/*
+ * A mount namespace of its own (unshare(CLONE_NEWNS), granted by CAP_SYS_ADMIN) moves the
+ * task's root to the copy of its old root: the names, and the rules on them, stay the same.
+ */
+TEST_F(paths, own_mount_namespace_keeps_names)
+{
+	char *allowed[] = { PROG_SA, "unshare-read", "131072" /* CLONE_NEWNS */, ALLOWED, NULL };
+	char *secret[] = { PROG_SA, "unshare-read", "131072", SECRET, NULL };
+
+	EXPECT_EQ(0, mg_run(allowed));
+	EXPECT_EQ(EACCES, mg_run(secret));
 }
 
 /* The allowed forms: files and programs reached from the root keep their names and rules. */
