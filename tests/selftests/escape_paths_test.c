@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/mount.h>
 #include "kselftest_harness.h"
@@ -37,6 +38,8 @@
 #define PROBE		D "/probe"		/* mg-probe, attached to paths_a too */
 #define FS		D "/fs"			/* a tmpfs of the test's own (file handles) */
 #define BOUND		D "/bound"		/* a bind mount of FS/sub */
+#define JAIL		D "/jail"		/* a chroot made by the launcher */
+#define JAIL_PROG	"/paths-jail-prog"	/* mg-escape in JAIL, attached to paths_jail */
 #define MG_ESCAPE	"/medgate/helpers/mg-escape"
 #define MG_PROBE	"/medgate/helpers/mg-probe"
 
@@ -63,6 +66,9 @@ FIXTURE_SETUP(paths)
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PROG, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_PROBE, PROBE, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PROG_SA, 0755));
+	ASSERT_EQ(0, mkdir(JAIL, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, JAIL JAIL_PROG, 0755));
+	ASSERT_EQ(0, mg_write_file(JAIL "/allowed", "jail\n", 0644));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, GWCTL, 0755));
 	ASSERT_EQ(0, mg_write_file(SECRET, "secret\n", 0600));
 	ASSERT_EQ(0, mg_write_file(ALLOWED, "allowed\n", 0644));
@@ -95,6 +101,15 @@ FIXTURE_SETUP(paths)
 				   "    file /secret r\n"
 				   "    file " ALLOWED " r\n"
 				   "    deny file " TREE "/** r\n"
+				   "}\n"
+				   /*
+				    * A service its launcher chrooted into JAIL: its names are the
+				    * jail's, so ALLOWED names the jail's file of that name.
+				    */
+				   "profile paths_jail {\n"
+				   "    attach " JAIL_PROG "\n"
+				   "    file /allowed r\n"
+				   "    file " ALLOWED " r\n"
 				   "}\n"
 				   "profile paths_admin {\n"
 				   "    file /** r\n"
@@ -257,6 +272,48 @@ TEST_F(paths, own_mount_namespace_keeps_names)
 
 	EXPECT_EQ(0, mg_run(allowed));
 	EXPECT_EQ(EACCES, mg_run(secret));
+}
+
+/*
+ * Runs JAIL_PROG ACTION ARG NAME as a launcher would start a chrooted service: chroot(JAIL),
+ * then exec. With @outside, ARG is a descriptor of D opened before the chroot and inherited,
+ * the classic way out of a chroot.
+ */
+static int run_in_jail(const char *action, const char *name, int outside)
+{
+	char arg[16] = "-100";
+	char *argv[] = { JAIL_PROG, (char *)action, arg, (char *)name, NULL };
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int dir = outside ? open(D, O_RDONLY | O_DIRECTORY) : -1;
+
+		if (outside && dir < 0)
+			_exit(250);
+		if (outside)
+			snprintf(arg, sizeof(arg), "%d", dir);
+		if (chroot(JAIL) || chdir("/"))
+			_exit(251);
+		execv(argv[0], argv);
+		_exit(252);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+/*
+ * A chrooted service's names are its own view's, as before; a directory outside its root,
+ * reached through a descriptor opened before the chroot, has no name in that view (d_path()
+ * would give the name from the global root, which the jail's rules could mean for another file).
+ */
+TEST_F(paths, chroot_keeps_names_and_refuses_the_outside)
+{
+	EXPECT_EQ(0, run_in_jail("openat-read", "/allowed", 0));
+	EXPECT_EQ(EACCES, run_in_jail("openat-read", "allowed", 1));
 }
 
 /* The allowed forms: files and programs reached from the root keep their names and rules. */
