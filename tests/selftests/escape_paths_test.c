@@ -338,14 +338,24 @@ FIXTURE_SETUP(moves)
 	mkdir(MG_WORKDIR, 0755);
 	unmount_fs();
 	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " DATA "/secret " DATA "/dir1 " DATA
-			    "/dir3"));
+			    "/dir3 " DATA "/bin " DATA "/jobs"));
 	ASSERT_EQ(0, mg_copy_file(MG_PROBE_BIN, DATA_PROG, 0755));
 	ASSERT_EQ(0, mg_write_file(DATA "/secret/key", "key\n", 0644));
 	ASSERT_EQ(0, mg_write_file(DATA "/a", "a\n", 0644));
+	ASSERT_EQ(0, mg_write_file(DATA "/bin/tool", "#!/bin/sh\n", 0755));
+	/*
+	 * Programs in bin run in the profile; programs in jobs run in paths_runner: x on both,
+	 * but not the same x.
+	 */
 	ASSERT_EQ(0, mg_load_textf("profile paths_data {\n"
 				   "    attach " DATA_PROG "\n"
 				   "    file " DATA "/** rwcdl\n"
 				   "    deny file " DATA "/secret/** r\n"
+				   "    exec " DATA "/bin/*\n"
+				   "    exec " DATA "/jobs/* -> paths_runner\n"
+				   "}\n"
+				   "profile paths_runner {\n"
+				   "    file " DATA "/jobs/* r\n"
 				   "}\n"));
 }
 
@@ -397,6 +407,26 @@ TEST_F(moves, exchange_with_denied_tree_is_refused)
 	EXPECT_EQ(EACCES, probe("open", DATA "/secret/key", "r"));
 	/* The allowed form: two directories under the same rules. */
 	EXPECT_EQ(0, probe("exchange", DATA "/dir1", DATA "/dir3"));
+}
+
+/*
+ * A program may not get a name whose exec rule runs it in another profile: the letters are the
+ * same (x), what x does is not.
+ */
+TEST_F(moves, link_into_another_exec_transition_is_refused)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+	struct stat st;
+
+	EXPECT_EQ(EACCES, probe("link", DATA "/bin/tool", DATA "/jobs/tool"));
+	ASSERT_EQ(0, mg_find_event(from, DATA "/jobs/tool", MEDGATE_OP_LINK,
+				   MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(MEDGATE_ACCESS_EXEC, ev.access);
+	EXPECT_EQ(EACCES, probe("rename", DATA "/bin/tool", DATA "/jobs/tool"));
+	EXPECT_NE(0, lstat(DATA "/jobs/tool", &st));
+	/* The allowed form: a new name under the same exec rule. */
+	EXPECT_EQ(0, probe("link", DATA "/bin/tool", DATA "/bin/tool2"));
 }
 
 /* The allowed forms: links and renames within the same access still work. */
