@@ -373,13 +373,42 @@ noinline int medgate_path_delete(const struct path *dir, struct dentry *dentry, 
  * renaming /data/secret to /data/pub, would make the key readable. The access to the object
  * itself (r w a x m s: what its content and attributes are open to) through @to must be a
  * subset of that through @from; the bits about names (c d l n) are decided on each name as they
- * are. A directory carries every name under it, so the rules must also treat everything below
- * its two names alike (medgate_match_same_below()). Refused as the default denies (complain mode
- * reports and allows), recorded on the new name with the bits it would add (l when only the
- * names below the directory differ).
+ * are. A program's x must also run it the same way through both names (same_exec()). A directory
+ * carries every name under it, so the rules must also treat everything below its two names
+ * alike (medgate_match_same_below(), which covers exec rules too). Refused as the default denies
+ * (complain mode reports and allows), recorded on the new name with the bits it would add (x when
+ * only the exec rule differs, l when only the names below the directory differ).
  */
 #define OBJECT_ACCESS	(MEDGATE_ACCESS_READ | MEDGATE_ACCESS_WRITE | MEDGATE_ACCESS_APPEND | \
 			 MEDGATE_ACCESS_EXEC | MEDGATE_ACCESS_MMAP_EXEC | MEDGATE_ACCESS_SETATTR)
+
+#define EXEC_ENV_FLAGS	(MEDGATE_RULE_F_SCRUB_ENV | MEDGATE_RULE_F_KEEP_ENV)
+
+/*
+ * Whether running the program through @to does what running it through @from does: x is the same
+ * letter for "stays in the profile" and "moves to profile admin", so a program linked or renamed
+ * from a name with the first to a name with the second would run in another profile (AppArmor's
+ * link check compares the exec transitions of the two names for the same reason). The profile it
+ * moves to and the environment handling must agree; a new name without x is always fine.
+ */
+static bool same_exec(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+		      const char *from, const char *to)
+{
+	struct medgate_match a, b;
+	u32 fa = 0, fb = 0;
+
+	medgate_match_file(v, p, to, MEDGATE_ACCESS_EXEC, &b);
+	if (!b.allowed)
+		return true;
+	medgate_match_file(v, p, from, MEDGATE_ACCESS_EXEC, &a);
+	if (!a.allowed)
+		return false;
+	if (a.rule < v->hdr->n_rules)
+		fa = v->rules[a.rule].flags & EXEC_ENV_FLAGS;
+	if (b.rule < v->hdr->n_rules)
+		fb = v->rules[b.rule].flags & EXEC_ENV_FLAGS;
+	return a.exec_mode == b.exec_mode && a.target == b.target && fa == fb;
+}
 
 static int decide_no_widening(const struct medgate_decision *d, u32 op, const char *from,
 			      const char *to, const struct dentry *src)
@@ -390,6 +419,8 @@ static int decide_no_widening(const struct medgate_decision *d, u32 op, const ch
 
 	req.access = medgate_match_effective(v, d->prof, to) &
 		     ~medgate_match_effective(v, d->prof, from) & OBJECT_ACCESS;
+	if (!req.access && !d_is_dir(src) && !same_exec(v, d->prof, from, to))
+		req.access = MEDGATE_ACCESS_EXEC;
 	if (!req.access && d_is_dir(src) && !medgate_match_same_below(v, d->prof, from, to))
 		req.access = MEDGATE_ACCESS_LINK;
 	if (!req.access)

@@ -24,12 +24,16 @@
  *   openat-read FD NAME     opens NAME relative to the inherited directory descriptor FD (a
  *                           detached mount made by the caller) and reads from it
  *   execveat FD NAME        executes NAME relative to the inherited descriptor FD
+ *   clone-read PATH NAME    clones PATH with open_tree(OPEN_TREE_CLONE) itself (CAP_SYS_ADMIN),
+ *                           then opens NAME in the clone and reads from it
+ *   unshare-read FLAGS PATH unshare(FLAGS), then opens PATH and reads from it
  *   bind-tcp PORT           binds a TCP socket to 127.0.0.1:PORT (below 1024: a capability)
  *   kexec                   kexec_load() with no segments (CAP_SYS_BOOT)
  *   finit-module PATH       finit_module() of the module file PATH (CAP_SYS_MODULE)
  *   iopl                    iopl(3) (CAP_SYS_RAWIO; x86 only: ENOSYS elsewhere)
- *   open-by-handle PATH     name_to_handle_at(PATH), then open_by_handle_at() (needs
- *                           CAP_DAC_READ_SEARCH)
+ *   open-by-handle PATH [MOUNTDIR]
+ *                           name_to_handle_at(PATH), then open_by_handle_at() on the mount of
+ *                           MOUNTDIR ("/" by default) and a read (needs CAP_DAC_READ_SEARCH)
  *   unshare FLAGS           unshare(FLAGS), FLAGS a number (CLONE_NEW*)
  *   setns-self              setns(pidfd_open(self), CLONE_NEWNS): back to the mount namespace's
  *                           root, out of a chroot
@@ -220,19 +224,29 @@ static int bind_tcp(unsigned int port)
 	return bind(s, (struct sockaddr *)&a, sizeof(a)) ? FAIL() : 0;
 }
 
-static int open_by_handle(const char *path)
+static int open_by_handle(const char *path, const char *mountdir)
 {
 	struct { struct file_handle h; unsigned char data[MAX_HANDLE_SZ]; } fh;
 	int mount_id, mnt, fd;
+	char byte;
 
 	fh.h.handle_bytes = MAX_HANDLE_SZ;
 	if (name_to_handle_at(AT_FDCWD, path, &fh.h, &mount_id, 0))
 		return FAIL();
-	mnt = open("/", O_RDONLY | O_DIRECTORY);
+	mnt = open(mountdir, O_RDONLY | O_DIRECTORY);
 	if (mnt < 0)
 		return FAIL();
 	fd = open_by_handle_at(mnt, &fh.h, O_RDONLY);
-	return fd < 0 ? FAIL() : 0;
+	if (fd < 0)
+		return FAIL();
+	return read(fd, &byte, 1) < 0 ? FAIL() : 0;
+}
+
+static int clone_read(const char *path, const char *name)
+{
+	int clone = syscall(SYS_open_tree, AT_FDCWD, path, 1 /* OPEN_TREE_CLONE */);
+
+	return clone < 0 ? FAIL() : openat_read(clone, name);
 }
 
 static int vm_write(pid_t pid, unsigned long addr)
@@ -393,7 +407,11 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "iopl"))
 		return iopl_3();
 	if (argc >= 3 && !strcmp(cmd, "open-by-handle"))
-		return open_by_handle(argv[2]);
+		return open_by_handle(argv[2], argc >= 4 ? argv[3] : "/");
+	if (argc >= 4 && !strcmp(cmd, "clone-read"))
+		return clone_read(argv[2], argv[3]);
+	if (argc >= 4 && !strcmp(cmd, "unshare-read"))
+		return unshare((int)num(argv[2])) ? FAIL() : openat_read(AT_FDCWD, argv[3]);
 	if (argc >= 3 && !strcmp(cmd, "unshare"))
 		return unshare((int)num(argv[2])) ? FAIL() : 0;
 	if (!strcmp(cmd, "setns-self")) {

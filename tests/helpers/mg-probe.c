@@ -14,6 +14,7 @@
  *   create PATH                  open(O_CREAT|O_EXCL|O_WRONLY)
  *   mkdir PATH | rmdir PATH | unlink PATH | symlink TARGET PATH
  *   rename FROM TO | link FROM TO
+ *   exchange A B                 renameat2(A, B, RENAME_EXCHANGE)
  *   chmod PATH | chown PATH | truncate PATH
  *   mmap-exec PATH               maps the file PROT_READ|PROT_EXEC
  *   mprotect-exec PATH           maps it PROT_READ, then mprotect(PROT_READ|PROT_EXEC)
@@ -281,6 +282,9 @@ int main(int argc, char **argv)
 		return result(symlink(argv[2], argv[3]));
 	if (argc >= 4 && !strcmp(cmd, "rename"))
 		return result(rename(argv[2], argv[3]));
+	if (argc >= 4 && !strcmp(cmd, "exchange"))
+		return result(syscall(SYS_renameat2, AT_FDCWD, argv[2], AT_FDCWD, argv[3],
+				      (1 << 1) /* RENAME_EXCHANGE */));
 	if (argc >= 4 && !strcmp(cmd, "link"))
 		return result(link(argv[2], argv[3]));
 	if (argc >= 3 && !strcmp(cmd, "chmod"))
