@@ -12,9 +12,9 @@ DEPENDS += "pahole-native"
 # program the kernel build made for itself (as kernel.bbclass does for objtool).
 do_shared_workdir:append() {
 	cp -f ${B}/vmlinux ${STAGING_KERNEL_BUILDDIR}/vmlinux
-	if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' ${B}/.config; then
+	if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES[=]y' ${B}/.config; then
 		[ -x ${B}/tools/bpf/resolve_btfids/resolve_btfids ] || \
-			bbfatal "CONFIG_DEBUG_INFO_BTF_MODULES=y but the kernel build made no tools/bpf/resolve_btfids"
+			bbfatal "CONFIG_DEBUG_INFO_BTF_MODULES is set but the kernel build made no tools/bpf/resolve_btfids"
 		install -D -m 0755 ${B}/tools/bpf/resolve_btfids/resolve_btfids \
 			${STAGING_KERNEL_BUILDDIR}/tools/bpf/resolve_btfids/resolve_btfids
 	else

@@ -18,7 +18,7 @@ MAKE_TARGETS = "module"
 # load on the device: fail the build instead.
 do_compile:append() {
 	if ! ${READELF} -S --wide ${B}/medgate.ko | grep -q ' \.BTF '; then
-		bbfatal "medgate.ko has no .BTF section: the kernel needs CONFIG_DEBUG_INFO_BTF_MODULES=y, and vmlinux and tools/bpf/resolve_btfids in its shared build tree (recipes-kernel/linux/linux-yocto_%.bbappend)"
+		bbfatal "medgate.ko has no .BTF section: the kernel needs CONFIG_DEBUG_INFO_BTF_MODULES set, and vmlinux and tools/bpf/resolve_btfids in its shared build tree (recipes-kernel/linux/linux-yocto_%.bbappend)"
 	fi
 }
 
