@@ -14,6 +14,14 @@ EXTRA_OEMAKE = "${MEDGATE_MAKE_ARGS} KERNELDIR=${STAGING_KERNEL_BUILDDIR} \
                 ARCH=${ARCH} CROSS_COMPILE=${TARGET_PREFIX}"
 MAKE_TARGETS = "module"
 
+# A module without .BTF loads, but its kfuncs are not registered and every BPF program fails to
+# load on the device: fail the build instead.
+do_compile:append() {
+	if ! ${READELF} -S --wide ${B}/medgate.ko | grep -q ' \.BTF '; then
+		bbfatal "medgate.ko has no .BTF section: the kernel needs CONFIG_DEBUG_INFO_BTF_MODULES set, and vmlinux and tools/bpf/resolve_btfids in its shared build tree (recipes-kernel/linux/linux-yocto_%.bbappend)"
+	fi
+}
+
 do_install() {
 	unset CFLAGS CPPFLAGS CXXFLAGS LDFLAGS
 	oe_runmake DESTDIR=${D} MODULEDIR=${nonarch_base_libdir}/modules install-module
