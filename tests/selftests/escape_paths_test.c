@@ -98,6 +98,7 @@ FIXTURE_SETUP(paths)
 				   "profile paths_sa {\n"
 				   "    attach " PROG_SA "\n"
 				   "    capability sys_admin\n"
+				   "    namespace mnt\n"
 				   "    file /secret r\n"
 				   "    file " ALLOWED " r\n"
 				   "    deny file " TREE "/** r\n"
@@ -262,7 +263,7 @@ TEST_F(paths, own_clone_is_refused)
 }
 
 /*
- * A mount namespace of its own (unshare(CLONE_NEWNS), granted by CAP_SYS_ADMIN) moves the
+ * A mount namespace of its own (unshare(CLONE_NEWNS), granted by namespace mnt) moves the
  * task's root to the copy of its old root: the names, and the rules on them, stay the same.
  */
 TEST_F(paths, own_mount_namespace_keeps_names)
