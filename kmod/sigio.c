@@ -33,13 +33,29 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sockios.h>
+#include <linux/version.h>
 #include <asm/ioctls.h>
 #include "decide.h"
+
+/*
+ * The process @file signals, or NULL. The owner is part of struct file up to 6.11; from 6.12 it
+ * is allocated when first set (NULL until then) and freed with the file, which the caller holds.
+ */
+static struct pid *owner_pid(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	struct fown_struct *fown = file_f_owner(file);
+
+	return fown ? READ_ONCE(fown->pid) : NULL;
+#else
+	return READ_ONCE(file->f_owner.pid);
+#endif
+}
 
 /* Whether @file has no owner, or the current task's process or thread is its owner. */
 static bool owner_is_self_or_none(struct file *file)
 {
-	struct pid *owner = READ_ONCE(file->f_owner.pid);
+	struct pid *owner = owner_pid(file);
 
 	return !owner || owner == task_tgid(current) || owner == task_pid(current);
 }

@@ -54,6 +54,10 @@
  *   prlimit-nofile PID      lowers PID's RLIMIT_NOFILE to 3 with prlimit()
  *   renice PID              setpriority(PRIO_PROCESS, PID, 19)
  *   sched-idle PID          sched_setscheduler(PID, SCHED_IDLE)
+ *   recv-openat SOCK NAME   receives a descriptor over the unix socket SOCK (SCM_RIGHTS), then
+ *                           opens NAME relative to it and reads from it
+ *   keyctl-read DESC        finds the "user" key DESC in the user keyring (KEYCTL_SEARCH) and
+ *                           reads it (KEYCTL_READ)
  *   open-read PATH          opens PATH read-only and reads from it (/proc/PID/root/..., ...)
  *   rename-exchange A B     renameat2(A, B, RENAME_EXCHANGE)
  *   setns-fd FD             setns(FD, 0), FD an inherited namespace file (/proc/PID/ns/TYPE,
@@ -320,6 +324,41 @@ static int open_read(const char *path)
 	return read(fd, buf, sizeof(buf)) < 0 ? FAIL() : 0;
 }
 
+static int recv_openat(int sock, const char *name)
+{
+	char byte, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, 0) < 0)
+		return FAIL();
+	c = CMSG_FIRSTHDR(&msg);
+	/* A descriptor the LSM refused is dropped and the control data truncated. */
+	if ((msg.msg_flags & MSG_CTRUNC) || !c || c->cmsg_type != SCM_RIGHTS)
+		return EACCES;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return openat_read(fd, name);
+}
+
+/* The keyctl(2) numbers, without libkeyutils. */
+#define MG_KEYCTL_SEARCH	10
+#define MG_KEYCTL_READ		11
+#define MG_KEY_SPEC_USER	-4
+
+static int keyctl_read(const char *desc)
+{
+	char buf[64];
+	long key = syscall(SYS_keyctl, MG_KEYCTL_SEARCH, MG_KEY_SPEC_USER, "user", desc, 0);
+
+	if (key < 0)
+		return FAIL();
+	return syscall(SYS_keyctl, MG_KEYCTL_READ, key, buf, sizeof(buf)) < 0 ? FAIL() : 0;
+}
+
 static int iopl_3(void)
 {
 #ifdef SYS_iopl
@@ -459,6 +498,10 @@ int main(int argc, char **argv)
 
 		return sched_setscheduler(num(argv[2]), SCHED_IDLE, &sp) ? FAIL() : 0;
 	}
+	if (argc >= 4 && !strcmp(cmd, "recv-openat"))
+		return recv_openat(num(argv[2]), argv[3]);
+	if (argc >= 3 && !strcmp(cmd, "keyctl-read"))
+		return keyctl_read(argv[2]);
 	if (argc >= 3 && !strcmp(cmd, "open-read"))
 		return open_read(argv[2]);
 	if (argc >= 4 && !strcmp(cmd, "rename-exchange"))
