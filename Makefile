@@ -72,7 +72,7 @@ VMLINUX_H	:= $(BUILD)/bpf/vmlinux.h
 
 .PHONY: all deps tools module bpf user tests check unit vmtest demo install clean FORCE \
 	_check _demo bench fuzz check-kernel _check-kernel check-matrix bench-kernel \
-	install-module install-tools
+	install-module install-tools install-ctl medgatectl check-yocto
 
 # Building never installs anything: `make`, `make install` and the cross builds only check that
 # the tools are there and say in one line what is missing. The README's two commands, `make check`
@@ -89,7 +89,7 @@ deps:
 	@scripts/deps.sh
 
 tools:
-	@CC=$(CC) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) PKG_CONFIG=$(PKG_CONFIG) \
+	@CC="$(CC)" CLANG="$(CLANG)" BPFTOOL="$(BPFTOOL)" PKG_CONFIG="$(PKG_CONFIG)" \
 	 KERNELDIR=$(if $(KERNEL_DEBIAN),,$(KERNELDIR)) scripts/check-tools.sh
 
 # The selftests on another Debian kernel than the installed one (the kernel matrix):
@@ -215,21 +215,25 @@ include tests/tests.mk
 # Yocto recipes in meta-medgate/) uses install-module and install-tools.
 SYSTEMD_UNITDIR	?= /lib/systemd/system
 SYSCONFDIR	?= /etc
+MODULEDIR	?= /lib/modules
 
 install: install-module install-tools
 	install -D -m 0644 examples/gateway.policy $(DESTDIR)$(SYSCONFDIR)/medgate/policy.d/gateway.policy
 
 install-module: module
-	install -D -m 0644 $(MODULE) $(DESTDIR)/lib/modules/$(KREL)/extra/medgate.ko
+	install -D -m 0644 $(MODULE) $(DESTDIR)$(MODULEDIR)/$(KREL)/extra/medgate.ko
 
-install-tools: bpf user
-	install -D -m 0755 $(BUILD)/user/medgatectl $(DESTDIR)$(PREFIX)/sbin/medgatectl
+install-tools: bpf user install-ctl
 	install -D -m 0755 $(BUILD)/user/medgated $(DESTDIR)$(PREFIX)/sbin/medgated
 	install -D -m 0644 include/uapi/linux/medgate.h $(DESTDIR)$(PREFIX)/include/linux/medgate.h
-	install -d $(DESTDIR)$(PREFIX)/share/medgate/abstractions
-	install -m 0644 abstractions/*.policy $(DESTDIR)$(PREFIX)/share/medgate/abstractions/
 	install -D -m 0644 user/medgated/medgated.service $(DESTDIR)$(SYSTEMD_UNITDIR)/medgated.service
 	install -d $(DESTDIR)$(SYSCONFDIR)/medgate/policy.d
+
+# medgatectl and the abstractions alone: a build host checking policies (Yocto's medgate-native).
+install-ctl: medgatectl
+	install -D -m 0755 $(BUILD)/user/medgatectl $(DESTDIR)$(PREFIX)/sbin/medgatectl
+	install -d $(DESTDIR)$(PREFIX)/share/medgate/abstractions
+	install -m 0644 abstractions/*.policy $(DESTDIR)$(PREFIX)/share/medgate/abstractions/
 
 clean:
 	rm -rf $(BUILD)

@@ -447,7 +447,7 @@ int BPF_PROG(hook_userns_create, const struct cred *cred)
 SEC("lsm/bpf")
 int BPF_PROG(hook_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 {
-	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_BPF, 0, 0, profile));
+	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_BPF, cmd, 0, profile));
 }
 
 /*

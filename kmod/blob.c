@@ -318,12 +318,12 @@ u64 medgate_class_details(u32 op)
 	case MEDGATE_OP_PTRACE:
 		return (1ULL << MEDGATE_PTRACE_READ) | (1ULL << MEDGATE_PTRACE_TRACE);
 	case MEDGATE_OP_SIGNAL:
+	case MEDGATE_OP_BPF:
 		return ~0ULL;
 	case MEDGATE_OP_IOCTL:
 		return 1ULL << MEDGATE_IOCTL_TERMINAL_INJECTION;
 	case MEDGATE_OP_XATTR:
 		return (1ULL << (MEDGATE_XATTR_OTHER + 1)) - 1;
-	case MEDGATE_OP_BPF:
 	case MEDGATE_OP_USERNS:
 		return 1;
 	}

@@ -42,6 +42,24 @@ void medgate_path_buffers_put(void)
 	put_cpu_ptr(buffers);
 }
 
+/*
+ * Whether a walk from @root reaches @path: its dentry lies under its mount's root, and its mount
+ * under @root. On the root's own mount (most files) one ancestry walk answers both, without
+ * path_is_under(), which takes the global mount_lock; and none is needed when that mount shows
+ * its whole file system and the task is not chrooted: every connected dentry of it is under the
+ * root (disconnected ones were refused before).
+ */
+static bool reachable(const struct path *path, const struct path *root)
+{
+	if (path->mnt == root->mnt) {
+		if (root->dentry == root->mnt->mnt_root &&
+		    root->mnt->mnt_root == root->mnt->mnt_sb->s_root)
+			return true;
+		return is_subdir(path->dentry, root->dentry);
+	}
+	return is_subdir(path->dentry, path->mnt->mnt_root) && path_is_under(path, root);
+}
+
 /**
  * medgate_path_resolve() - absolute path of @path as the current task sees it.
  * @path: mount and dentry to resolve.
@@ -91,7 +109,7 @@ const char *medgate_path_resolve(const struct path *path, char *buf)
 	spin_lock(&current->fs->lock);
 	root = current->fs->root;
 	spin_unlock(&current->fs->lock);
-	if (!is_subdir(path->dentry, path->mnt->mnt_root) || !path_is_under(path, &root))
+	if (!reachable(path, &root))
 		return ERR_PTR(-EXDEV);
 	return p;
 }

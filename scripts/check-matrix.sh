@@ -89,6 +89,10 @@ for leg in "$@"; do
 	label_leg "${krel:-$series $darch} (check-kernel KVER=$series KARCH=$darch)"
 done
 
+# What meta-medgate's recipes run, against the arm64 6.12 tree the last leg fetched (docs/yocto.md).
+run_leg yocto "$make_cmd" --no-print-directory check-yocto
+label_leg "meta-medgate recipes, arm64 6.12 (check-yocto)"
+
 echo "check-matrix: legs (wall time, result); logs in $logdir" >&2
 printf '  %s\n' "${report[@]}" | tee "$logdir/summary.txt" >&2
 if ((total_skip > 0)); then

@@ -13,7 +13,9 @@
 set -uo pipefail
 
 missing=()
-for tool in "${CC:-gcc}" "${CLANG:-clang}" "${BPFTOOL:-bpftool}" "${PAHOLE:-pahole}" \
+# CC may carry options (a Yocto CC names its sysroot): the program is its first word.
+cc=${CC:-gcc}
+for tool in "${cc%% *}" "${CLANG:-clang}" "${BPFTOOL:-bpftool}" "${PAHOLE:-pahole}" \
 	"${PKG_CONFIG:-pkg-config}"; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done

@@ -81,13 +81,22 @@ include tests/vm/vm.mk
 include tests/bench/bench.mk
 
 # Everything runs even when an earlier part fails, so one report covers the whole tree.
+# Stale results never count: every TAP file is removed before the run that writes it.
 _check: all
 	@mkdir -p $(BUILD)/tests
-	@rm -f $(BUILD)/vm/tests/tap.log
+	@rm -f $(BUILD)/vm/tests/tap.log $(UNIT_TESTS:=.tap) $(YOCTO_LAYER_TAP)
 	@rc=0; $(MAKE) --no-print-directory unit || rc=1; \
+	BUILD=$(BUILD) scripts/check-yocto-layer.sh > $(YOCTO_LAYER_TAP) || rc=1; \
 	$(MAKE) --no-print-directory vmtest || rc=1; \
-	scripts/tap-summary.sh $(UNIT_TESTS:=.tap) $(BUILD)/vm/tests/tap.log || rc=1; \
+	scripts/tap-summary.sh $(UNIT_TESTS:=.tap) $(YOCTO_LAYER_TAP) $(BUILD)/vm/tests/tap.log || rc=1; \
 	exit $$rc
+
+# The Yocto layer: its recipes checked statically in `make check` (scripts/check-yocto-layer.sh);
+# `make check-yocto` runs what the recipes run against the arm64 6.12 kernel (part of the matrix).
+YOCTO_LAYER_TAP	:= $(BUILD)/tests/yocto-layer.tap
+
+check-yocto:
+	@BUILD=$(BUILD) scripts/yocto-recipe-run.sh
 
 # Another kernel (make check-kernel): the unit tests do not depend on the kernel and ran in `make
 # check`; only the VM selftests run.

@@ -45,6 +45,7 @@ USER_SKEL	:= $(BUILD)/bpf/medgate.skel.h
 
 .PHONY: user
 user: $(LIBMEDGATE) $(USER_OUT)/medgatectl $(USER_OUT)/medgated
+medgatectl: $(USER_OUT)/medgatectl
 
 # "include <NAME>" searches $(PREFIX)/share/medgate last (make install puts abstractions/ there).
 MEDGATE_DATADIR	:= $(PREFIX)/share/medgate

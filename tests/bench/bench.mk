@@ -10,7 +10,8 @@
 #      compile time of the policies (match-bench);
 #   3. tests/bench/report.sh turns both into $(BENCH_DIR)/report.txt and prints it.
 #
-# Knobs: BENCH_ROUNDS (5), BENCH_N (open+close per measurement, 20000), BENCH_N_STAT (stat per
+# Knobs: BENCH_ROUNDS (5), BENCH_N (open+close per measurement, 20000), BENCH_N_NET (TCP
+# connections per measurement, 5000), BENCH_N_STAT (stat per
 # measurement, 20000), BENCH_BIG (rules of the big profile, 10000), BENCH_LSM (lsm= of the
 # benchmark boot), BENCH_MIX (exact:*:** of the generated rules; default: 60:30:10 when the policy
 # language accepts globs, else 60:0:40 with trailing /** only).
@@ -19,6 +20,7 @@ BENCH_DIR	:= $(BUILD)/bench
 BENCH_ROUNDS	?= 5
 BENCH_N		?= 20000
 BENCH_N_STAT	?= $(BENCH_N)
+BENCH_N_NET	?= 5000
 BENCH_BIG	?= 10000
 BENCH_LSM	?= lockdown,capability,yama,landlock,apparmor,bpf
 BENCH_MIX	?=
@@ -63,5 +65,6 @@ $(BENCH_DIR)/match-bench: tests/bench/match-bench.c $(BENCH_ENGINE_SRC) $(LIBMED
 bench: all bench-bins
 	@BUILD=$(BUILD) BENCH_DIR=$(BENCH_DIR) MODULE=$(MODULE) KREL=$(KREL) KIMAGE=$(KIMAGE) \
 	 BENCH_ROUNDS=$(BENCH_ROUNDS) BENCH_N=$(BENCH_N) BENCH_N_STAT=$(BENCH_N_STAT) \
+	 BENCH_N_NET=$(BENCH_N_NET) \
 	 BENCH_BIG=$(BENCH_BIG) BENCH_LSM=$(BENCH_LSM) BENCH_MIX=$(BENCH_MIX) \
 	 tests/bench/run-bench.sh

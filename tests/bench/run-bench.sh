@@ -14,6 +14,7 @@ bdir=${BENCH_DIR:-$build/bench}
 rounds=${BENCH_ROUNDS:-5}
 n_open=${BENCH_N:-20000}
 n_stat=${BENCH_N_STAT:-$n_open}
+n_net=${BENCH_N_NET:-5000}
 big=${BENCH_BIG:-10000}
 lsm=${BENCH_LSM:-lockdown,capability,yama,landlock,apparmor,bpf}
 mix=${BENCH_MIX:-}
@@ -72,6 +73,7 @@ cat >"$vmdir/bench.conf" <<EOF
 ROUNDS=$rounds
 N_OPEN=$n_open
 N_STAT=$n_stat
+N_NET=$n_net
 BIG=$big
 EOF
 cp tests/bench/vm-bench.sh "$vmdir/vm-bench.sh"

@@ -18,7 +18,8 @@
 #   d      confined by a BIG-rule profile              (policy-big.bin, loaded just before)
 #   ll10   Landlock, 10 rules      ll1000  Landlock, 1,000 rules   (medgate detached)
 #   aa10   AppArmor, 10 rules      aa1000  AppArmor, 1,000 rules   (medgate detached)
-# For each configuration: open+close and stat of $FILE, 5 directories deep.
+# For each configuration: open+close and stat of $FILE, 5 directories deep; and, for a, a1, b, c
+# and Landlock (network rules, ABI 4: 6.7 and later), TCP connect+close on loopback.
 #
 # Output: "BENCH round=R config=C op=OP n=N ns=NS[ ...]" per measurement, "BENCH-ERROR ..." when a
 # measurement could not be made, "# ..." for everything else. tests/bench/report.sh reads it.
@@ -30,6 +31,8 @@ EMPTY_PIN=/sys/fs/bpf/mgbench-empty
 ROUNDS=5
 N_OPEN=20000
 N_STAT=20000
+N_NET=5000
+NET_PORT=8081
 BIG=10000
 # shellcheck source=/dev/null
 [ -f $B/bench.conf ] && . $B/bench.conf
@@ -73,6 +76,23 @@ measure() {
 			comment "$out"
 		fi
 	done
+}
+
+# measure_net CONFIG PROGRAM [--landlock RULES]: TCP connect+close, one line. Exit status 3 from
+# mg-bench: this kernel's Landlock has no network rules (a comment, not an error).
+measure_net() {
+	local cfg="$1" prog="$2" out rc
+	shift 2
+	out=$("$prog" connect "$N_NET" "$NET_PORT" "$@" 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && [ "${out#op=}" != "$out" ]; then
+		result "$cfg" "$out"
+	elif [ $rc -eq 3 ]; then
+		[ "$round" = 0 ] && comment "$cfg: $out"
+	else
+		echo "BENCH-ERROR round=$round config=$cfg op=connect status=$rc"
+		comment "$out"
+	fi
 }
 
 # timed CONFIG OP COMMAND...: run a command under mg-bench run, report it as operation OP.
@@ -131,7 +151,7 @@ unload_medgate() {
 
 comment "medgate bench: $ROUNDS rounds, open+close x $N_OPEN, stat x $N_STAT, big profile $BIG rules"
 comment "kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm 2>/dev/null)"
-echo "BENCH-CONF rounds=$ROUNDS n_open=$N_OPEN n_stat=$N_STAT big=$BIG"
+echo "BENCH-CONF rounds=$ROUNDS n_open=$N_OPEN n_stat=$N_STAT n_net=$N_NET big=$BIG"
 mkdir -p "${FILE%/*}"
 echo "medgate benchmark file" >"$FILE"
 
@@ -175,12 +195,14 @@ while [ $round -le "$ROUNDS" ]; do
 
 	if no_bpf_lsm; then
 		measure a $B/mg-bench-free
+		measure_net a $B/mg-bench-free
 	else
 		echo "BENCH-ERROR round=$round config=a op=open status=bpf-left-attached"
 	fi
 
 	if quiet "attach empty BPF-LSM programs" $B/mg-bench-load attach $B/empty.bpf.o $EMPTY_PIN; then
 		measure a1 $B/mg-bench-free
+		measure_net a1 $B/mg-bench-free
 		quiet "detach empty BPF-LSM programs" $B/mg-bench-load detach $EMPTY_PIN
 	else
 		echo "BENCH-ERROR round=$round config=a1 op=open status=attach-failed"
@@ -189,7 +211,9 @@ while [ $round -le "$ROUNDS" ]; do
 	if quiet "insmod medgate.ko" insmod /medgate/medgate.ko || grep -q '^medgate ' /proc/modules; then
 		if timed b attach medgated --attach-only; then
 			measure b $B/mg-bench-free
-			load_policy c $B/policy-10.bin && measure c $B/mg-bench
+			measure_net b $B/mg-bench-free
+			load_policy c $B/policy-10.bin && measure c $B/mg-bench &&
+				measure_net c $B/mg-bench
 			load_policy d $B/policy-big.bin && measure d $B/mg-bench
 		else
 			echo "BENCH-ERROR round=$round config=b op=open status=attach-failed"
@@ -202,6 +226,8 @@ while [ $round -le "$ROUNDS" ]; do
 	if [ $have_landlock = 1 ]; then
 		measure ll10 $B/mg-bench-free --landlock 10 /tmp/ll
 		measure ll1000 $B/mg-bench-free --landlock 1000 /tmp/ll
+		measure_net ll10 $B/mg-bench-free --landlock 10
+		measure_net ll1000 $B/mg-bench-free --landlock 1000
 	fi
 	if [ $have_apparmor = 1 ]; then
 		measure aa10 $B/mg-bench-aa10

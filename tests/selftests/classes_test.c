@@ -23,6 +23,8 @@
 #define DENIED		D "/denied"	/* mg-escape in cls_denied: all but net_bind_service */
 #define PEERS		D "/peers"	/* mg-escape in cls_peers: ptrace and signal rules */
 #define LAX		D "/lax"	/* mg-escape in cls_lax, complain mode */
+#define BPF_MAPS	D "/bpf-maps"	/* mg-probe in cls_bpf_maps: bpf maps */
+#define BPF_LOAD	D "/bpf-load"	/* mg-probe in cls_bpf_load: bpf load */
 #define LAX_CTL		D "/lax-ctl"	/* medgatectl in cls_lax */
 #define LAX_DAEMON	D "/lax-daemon"	/* medgated in cls_lax */
 #define POLICY_FILE	D "/empty.policy"
@@ -40,7 +42,9 @@ static const char policy[] =
 	"profile cls_peers {\n    attach " PEERS "\n    ptrace trace unconfined\n"
 	"    signal unconfined term\n}\n"
 	"profile cls_lax {\n    attach " LAX "\n    attach " LAX_CTL "\n    attach " LAX_DAEMON "\n"
-	"    mode complain\n}\n";
+	"    mode complain\n}\n"
+	"profile cls_bpf_maps {\n    attach " BPF_MAPS "\n    capability bpf\n    bpf maps\n}\n"
+	"profile cls_bpf_load {\n    attach " BPF_LOAD "\n    capability bpf\n    bpf load\n}\n";
 
 FIXTURE(classes) {
 	pid_t victim;
@@ -56,6 +60,8 @@ FIXTURE_SETUP(classes)
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PEERS, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, LAX, 0755));
 	ASSERT_EQ(0, mg_copy_file("/usr/sbin/medgatectl", LAX_CTL, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_PROBE, BPF_MAPS, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_PROBE, BPF_LOAD, 0755));
 	ASSERT_EQ(0, mg_copy_file("/usr/sbin/medgated", LAX_DAEMON, 0755));
 	ASSERT_EQ(0, mg_write_file(POLICY_FILE, "profile nothing {\n}\n", 0644));
 	ASSERT_EQ(0, mg_load_textf("%s", policy));
@@ -189,6 +195,20 @@ TEST_F(classes, namespaces_need_their_capabilities)
 	EXPECT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_USERNS, MEDGATE_VERDICT_DENY, &ev));
 	/* The allowed form: unconfined, the same program unshares. */
 	EXPECT_EQ(0, run(MG_ESCAPE, "unshare", "0x20000", NULL));
+}
+
+/* bpf() by command: a profile that may use maps cannot make one; one that may load can. */
+TEST_F(classes, bpf_commands_are_decided_one_by_one)
+{
+	uint64_t from = mg_audit_next();
+	char *maps[] = { BPF_MAPS, "bpf-map", NULL }, *load[] = { BPF_LOAD, "bpf-map", NULL };
+	struct mg_event ev;
+
+	EXPECT_EQ(EPERM, mg_run(maps));
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_BPF, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(0, ev.access);	/* BPF_MAP_CREATE */
+	EXPECT_STREQ("cls_bpf_maps", ev.profile);
+	EXPECT_EQ(0, mg_run(load));
 }
 
 /* ptrace and signal rules open the peers and signals they name, nothing else. */

@@ -1162,8 +1162,12 @@ FIXTURE_SETUP(show)
 		"profile r1 {\n attach /opt/x/bin/*\n mode complain\n file @{D} rw\n"
 		" deny file /etc/shadow rwa\n exec /bin/busybox\n exec /usr/bin/helper -> r2\n"
 		" file /usr/lib/** rm\n file \"/q/\\\"x\" r\n file /srv/x rx -> r2\n deny exec /bin/su\n"
-		" file \"/srv/semi;colon\" c\n exec /opt/k -> r2 keep-env\n file /opt/s rx scrub-env\n}\n"
-		"profile r2 {\n file /x/** rwacdls\n}\n";
+		" file \"/srv/semi;colon\" c\n exec /opt/k -> r2 keep-env\n file /opt/s rx scrub-env\n"
+		" capability net_bind_service sys_admin\n deny capability all\n"
+		" ptrace trace r2 unconfined\n signal any term usr1\n signal r2\n"
+		" ioctl terminal-injection\n xattr user acl\n deny xattr all\n bpf maps obj_get\n bpf\n"
+		" userns\n}\n"
+		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n}\n";
 	size_t n = 0, cap = 1 << 16, i, j;
 	struct mg_decoded *d;
 	char *out;
@@ -1219,6 +1223,10 @@ TEST_F(show, rules_are_written_in_their_short_form_exec_deny_arrow_quotes_env)
 		" exec /usr/bin/helper -> r2\n", " deny exec /bin/su\n", " file /srv/x rx -> r2\n",
 		" file \"/srv/a b\" rw\n", " file \"/srv/semi;colon\" c\n",
 		" exec /opt/k -> r2 keep-env\n", " file /opt/s rx scrub-env\n",
+		" capability net_bind_service sys_admin\n", " deny capability all\n",
+		" ptrace trace r2\n", " ptrace trace unconfined\n", " signal any usr1 term\n",
+		" signal r2\n", " ioctl terminal-injection\n", " xattr user acl\n",
+		" deny xattr all\n", " bpf\n", " userns\n", " ptrace read r1\n",
 	};
 	size_t i;
 
@@ -1669,10 +1677,16 @@ FIXTURE_VARIANT_ADD(invalid, unknown_ioctl_class) {
 	.msg = "unknown ioctl class \"tiocsti\"",
 };
 
-FIXTURE_VARIANT_ADD(invalid, bpf_takes_no_argument) {
-	.text = P(" bpf map_create\n"),
-	.line = 2, .col = 6, .n = 1,
-	.msg = "unexpected \"map_create\"",
+FIXTURE_VARIANT_ADD(invalid, unknown_bpf_command) {
+	.text = P(" bpf map_create BPF_PROG_LOAD\n"),
+	.line = 2, .col = 17, .n = 1,
+	.msg = "unknown bpf command \"BPF_PROG_LOAD\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, userns_takes_no_argument) {
+	.text = P(" userns all\n"),
+	.line = 2, .col = 9, .n = 1,
+	.msg = "unexpected \"all\"",
 };
 
 FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {

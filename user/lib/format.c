@@ -261,30 +261,26 @@ const char *mg_cap_name(uint32_t cap)
  */
 static int event_access(const struct mg_event *ev, char *buf, size_t len)
 {
-	static const char *const ptrace_modes[] = { "read", "trace" };
-	static const char *const ioctl_classes[] = { "terminal-injection", "file-attributes" };
-	const char *word = NULL;
 	int r;
 
-	if (ev->op == MEDGATE_OP_PTRACE && ev->access < 2)
-		word = ptrace_modes[ev->access];
-	else if (ev->op == MEDGATE_OP_IOCTL && ev->access < 2)
-		word = ioctl_classes[ev->access];
-	else if (ev->op == MEDGATE_OP_SIGNAL)
-		word = sigabbrev_np((int)ev->access);
-	if (word) {
-		r = snprintf(buf, len, "%s", word);
+	/* The operations of class rules name their detail as the rules do ("read", "term"). */
+	if (ev->op == MEDGATE_OP_PTRACE || ev->op == MEDGATE_OP_SIGNAL ||
+	    ev->op == MEDGATE_OP_IOCTL || ev->op == MEDGATE_OP_XATTR || ev->op == MEDGATE_OP_BPF) {
+		char word[64];
+
+		r = snprintf(buf, len, "%s", mg_class_detail_name(ev->op, ev->access, word,
+								  sizeof(word)));
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
-	if (ev->op == MEDGATE_OP_PTRACE || ev->op == MEDGATE_OP_IOCTL ||
-	    ev->op == MEDGATE_OP_SIGNAL) {
-		r = snprintf(buf, len, "%" PRIu32, ev->access);
+	if (ev->op == MEDGATE_OP_USERNS) {
+		r = snprintf(buf, len, "-");
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
 	if (ev->op == MEDGATE_OP_CAPABILITY) {
 		const char *name = mg_cap_name(ev->access);
-		int r = name ? snprintf(buf, len, "%s", name)
-			     : snprintf(buf, len, "cap%" PRIu32, ev->access);
+
+		r = name ? snprintf(buf, len, "%s", name)
+			 : snprintf(buf, len, "cap%" PRIu32, ev->access);
 
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}

@@ -7,7 +7,7 @@
  *   [deny] signal PEER [SIGNAL...]       SIGNAL: term, hup, usr1, ... or a number; none: all
  *   [deny] ioctl terminal-injection
  *   [deny] xattr CLASS...                user, trusted, security, acl, other, or all
- *   [deny] bpf
+ *   [deny] bpf [COMMAND...]              bpf() commands or groups of them; none: all
  *   [deny] userns
  *
  * Each statement becomes one class rule per peer (struct medgate_blob_class), kept in the
@@ -32,6 +32,50 @@ static const char *const xattr_classes[] = {
 static const char *const ioctl_classes[] = {
 	[MEDGATE_IOCTL_TERMINAL_INJECTION] = "terminal-injection",
 };
+
+/* bpf() commands by number (enum bpf_cmd), as policy words. */
+static const char *const bpf_cmds[] = {
+	"map_create", "map_lookup_elem", "map_update_elem", "map_delete_elem", "map_get_next_key",
+	"prog_load", "obj_pin", "obj_get", "prog_attach", "prog_detach", "prog_test_run",
+	"prog_get_next_id", "map_get_next_id", "prog_get_fd_by_id", "map_get_fd_by_id",
+	"obj_get_info_by_fd", "prog_query", "raw_tracepoint_open", "btf_load", "btf_get_fd_by_id",
+	"task_fd_query", "map_lookup_and_delete_elem", "map_freeze", "btf_get_next_id",
+	"map_lookup_batch", "map_lookup_and_delete_batch", "map_update_batch", "map_delete_batch",
+	"link_create", "link_update", "link_get_fd_by_id", "link_get_next_id", "enable_stats",
+	"iter_create", "link_detach", "prog_bind_map", "token_create",
+};
+
+/* Groups of bpf() commands: what a service that reads its own maps needs is one word. */
+struct bpf_group {
+	const char *name;
+	u64 cmds;
+};
+
+#define C(n) (1ULL << (n))
+static const struct bpf_group bpf_groups[] = {
+	/* reading and writing maps it holds: lookup, update, delete, iterate, batches, freeze */
+	{ "maps", C(1) | C(2) | C(3) | C(4) | C(21) | C(22) | C(24) | C(25) | C(26) | C(27) },
+	/* making maps, programs and BTF */
+	{ "load", C(0) | C(5) | C(18) },
+	/* attaching and detaching programs */
+	{ "attach", C(8) | C(9) | C(17) | C(28) | C(29) | C(34) | C(35) },
+	/* pinning and opening pinned objects */
+	{ "pins", C(6) | C(7) },
+	/* looking up what is loaded: ids, descriptors by id, information, queries */
+	{ "query", C(11) | C(12) | C(13) | C(14) | C(15) | C(16) | C(19) | C(20) | C(23) | C(30) |
+		   C(31) },
+};
+#undef C
+
+static u64 bpf_group(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bpf_groups); i++)
+		if (!strcmp(s, bpf_groups[i].name))
+			return bpf_groups[i].cmds;
+	return 0;
+}
 
 struct class_kw {
 	const char *kw;
@@ -128,6 +172,17 @@ static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 
 			continue;
 		}
 		switch (op) {
+		case MEDGATE_OP_BPF:
+			if (bpf_group(w[i].text)) {
+				detail |= bpf_group(w[i].text);
+				continue;
+			}
+			bit = lookup(bpf_cmds, ARRAY_SIZE(bpf_cmds), w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown bpf command \"%s\" (a command in lower case without BPF_: map_create, prog_load, ...; a group: maps, load, attach, pins, query; or all)",
+					 w[i].text);
+			break;
 		case MEDGATE_OP_CAPABILITY:
 			bit = capability_number(w[i].text);
 			if (bit < 0)
@@ -220,6 +275,10 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 
 	switch (r.class_op) {
 	case MEDGATE_OP_BPF:
+		r.detail = i < st->n ? detail_words(ps, st, i, r.class_op) : ~0ULL;
+		if (r.detail)
+			add_class(bc, &r, NULL);
+		return;
 	case MEDGATE_OP_USERNS:
 		if (i < st->n) {
 			mg_extra_words(ps, &w[i], "after the keyword (it takes no arguments)");
@@ -299,6 +358,10 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 	case MEDGATE_OP_IOCTL:
 		if (bit < ARRAY_SIZE(ioctl_classes))
 			name = ioctl_classes[bit];
+		break;
+	case MEDGATE_OP_BPF:
+		if (bit < ARRAY_SIZE(bpf_cmds))
+			name = bpf_cmds[bit];
 		break;
 	case MEDGATE_OP_XATTR:
 		if (bit < ARRAY_SIZE(xattr_classes))

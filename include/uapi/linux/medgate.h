@@ -423,8 +423,8 @@ struct medgate_blob_profile {
  * @flags: 0 or MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode).
  * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
  *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
- *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); bit 0 for
- *          bpf() and user namespaces, which have no detail.
+ *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the bpf()
+ *          command (enum bpf_cmd); bit 0 for user namespaces, which have no detail.
  * @peer: ptrace and signals: the other task's profile id, MEDGATE_PEER_UNCONFINED or
  *        MEDGATE_PEER_ANY; 0 for the other operations.
  * @line: source line.
