@@ -4,8 +4,8 @@
  * file system (mount, umount, move_mount, pivot_root, chroot, and user namespaces, which would
  * allow them without privilege), the bpf() system call (labels are BPF storage), and every
  * capability. Each is decided by the profile's class rules (kmod/decide.c,
- * medgate_decide_class()): capabilities by name, bpf() and user namespaces by a rule of their
- * own; mounts and chroot have no rule yet and are refused in a profile.
+ * medgate_decide_class()): capabilities by name, namespaces by type, bpf() and user namespaces
+ * by a rule of their own; mounts and chroot have no rule yet and are refused in a profile.
  *
  * Each kfunc returns 0 (allowed, or complain mode) or -EPERM.
  */
@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/mount.h>
 #include "decide.h"
+#include "namespace.h"
 
 /* @path, when given, is what the operation acts on: recorded, not matched. */
 static int decide_task_op(u64 profile, u32 op, u32 detail, const struct path *path, bool quiet)
@@ -40,13 +41,30 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  * userns_create (MEDGATE_OP_USERNS), bpf (MEDGATE_OP_BPF) and capable (MEDGATE_OP_CAPABILITY,
  * @detail the capability number). @quiet: a capability the kernel only probes (CAP_OPT_NOAUDIT),
  * decided without a record.
+ *
+ * A capability checked because the task enters or makes namespaces (kmod/namespace.c) is
+ * decided by the namespace rules instead, every type it asks for; the first refused type is
+ * recorded and refuses the check.
  */
 noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 {
+	u32 types, type;
+	int ret;
+
 	if (!medgate_kfunc_callable(profile, op == MEDGATE_OP_CAPABILITY ||
 					     op == MEDGATE_OP_USERNS || op == MEDGATE_OP_BPF))
 		return -EPERM;
-	return decide_task_op(profile, op, detail, NULL, quiet);
+	types = op == MEDGATE_OP_CAPABILITY ? medgate_namespace_request(detail) : 0;
+	if (!types)
+		return decide_task_op(profile, op, detail, NULL, quiet);
+	for (type = 0; type <= MEDGATE_NS_LAST; type++) {
+		if (!(types & (1U << type)))
+			continue;
+		ret = decide_task_op(profile, MEDGATE_OP_NAMESPACE, type, NULL, quiet);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /* mount and move_mount (the mount point), pivot_root (the new root), chroot (the directory). */

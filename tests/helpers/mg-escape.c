@@ -31,6 +31,9 @@
  *   unshare FLAGS           unshare(FLAGS), FLAGS a number (CLONE_NEW*)
  *   setns-self              setns(pidfd_open(self), CLONE_NEWNS): back to the mount namespace's
  *                           root, out of a chroot
+ *   setns-fd FD             setns(FD, 0), FD an inherited namespace file (/proc/PID/ns/TYPE,
+ *                           which a profile cannot open: nsfs names are not paths): the type
+ *                           comes from the file
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -299,6 +302,8 @@ int main(int argc, char **argv)
 			return FAIL();
 		return setns(pidfd, CLONE_NEWNS) ? FAIL() : 0;
 	}
+	if (argc >= 3 && !strcmp(cmd, "setns-fd"))
+		return setns((int)num(argv[2]), 0) ? FAIL() : 0;
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

@@ -7,6 +7,7 @@
  * name. Every refusal is recorded with the capability by name and the deciding rule.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #define BIND		D "/bind"	/* mg-escape in cls_bind: capability net_bind_service */
 #define DENIED		D "/denied"	/* mg-escape in cls_denied: all but net_bind_service */
 #define PEERS		D "/peers"	/* mg-escape in cls_peers: ptrace and signal rules */
+#define NS		D "/ns"		/* mg-escape in cls_ns: namespace mnt uts */
 #define LAX		D "/lax"	/* mg-escape in cls_lax, complain mode */
 #define BPF_MAPS	D "/bpf-maps"	/* mg-probe in cls_bpf_maps: bpf maps */
 #define BPF_LOAD	D "/bpf-load"	/* mg-probe in cls_bpf_load: bpf load */
@@ -44,7 +46,8 @@ static const char policy[] =
 	"profile cls_lax {\n    attach " LAX "\n    attach " LAX_CTL "\n    attach " LAX_DAEMON "\n"
 	"    mode complain\n}\n"
 	"profile cls_bpf_maps {\n    attach " BPF_MAPS "\n    capability bpf\n    bpf maps\n}\n"
-	"profile cls_bpf_load {\n    attach " BPF_LOAD "\n    capability bpf\n    bpf load\n}\n";
+	"profile cls_bpf_load {\n    attach " BPF_LOAD "\n    capability bpf\n    bpf load\n}\n"
+	"profile cls_ns {\n    attach " NS "\n    namespace mnt uts\n}\n";
 
 FIXTURE(classes) {
 	pid_t victim;
@@ -58,6 +61,7 @@ FIXTURE_SETUP(classes)
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, BIND, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, DENIED, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PEERS, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, NS, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, LAX, 0755));
 	ASSERT_EQ(0, mg_copy_file("/usr/sbin/medgatectl", LAX_CTL, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_PROBE, BPF_MAPS, 0755));
@@ -177,23 +181,63 @@ TEST_F(classes, complain_mode_never_grants_the_control_plane)
 	EXPECT_EQ(0, cap_event(from, CAP_SYS_BOOT, MEDGATE_VERDICT_DENY, &ev));
 }
 
+/* The first namespace record of @type since @from. */
+static int ns_event(uint64_t from, uint32_t type, struct mg_event *ev)
+{
+	uint64_t seq = from;
+
+	while (!mg_find_event(seq, NULL, MEDGATE_OP_NAMESPACE, MEDGATE_VERDICT_DENY, ev)) {
+		if (ev->access == type)
+			return 0;
+		seq = ev->seq + 1;
+	}
+	return -1;
+}
+
+/* setns(FD, 0) in @exe, FD this process's namespace file @ns, inherited across the exec. */
+static int setns_fd(const char *exe, const char *ns)
+{
+	char fd_word[16];
+	int fd = open(ns, O_RDONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(fd_word, sizeof(fd_word), "%d", fd);
+	ret = run(exe, "setns-fd", fd_word, NULL);
+	close(fd);
+	return ret;
+}
+
 /*
- * Escape 8: namespaces. 6.1 has no setns or unshare hook; every namespace but a user namespace
- * needs CAP_SYS_ADMIN (setns of a mount namespace CAP_SYS_CHROOT too), which a profile does not
- * have unless it names it. A new user namespace has a hook of its own (userns_create).
+ * Escape 8: namespaces. 6.1 has no setns or unshare hook; the CAP_SYS_ADMIN (and, for setns of a
+ * mount namespace, CAP_SYS_CHROOT) check on their path is decided by the namespace rules, type by
+ * type. Without a rule a chrooted service cannot setns back to the host's root, and no namespace
+ * can be made, even with every capability; a new user namespace has a hook of its own
+ * (userns_create).
  */
-TEST_F(classes, namespaces_need_their_capabilities)
+TEST_F(classes, namespaces_without_rule_are_refused)
 {
 	uint64_t from = mg_audit_next();
 	struct mg_event ev;
 
 	EXPECT_EQ(EPERM, run(PLAIN, "unshare", "0x20000", NULL));	/* CLONE_NEWNS */
-	EXPECT_EQ(EPERM, run(PLAIN, "unshare", "0x40000000", NULL));	/* CLONE_NEWNET */
+	ASSERT_EQ(0, ns_event(from, MEDGATE_NS_MNT, &ev));
+	EXPECT_STREQ("cls_plain", ev.profile);
+	EXPECT_EQ(MEDGATE_RULE_NONE, ev.rule);
+	EXPECT_EQ(EPERM, run(PLAIN, "unshare", "0x4000000", NULL));	/* CLONE_NEWUTS */
+	EXPECT_EQ(0, ns_event(from, MEDGATE_NS_UTS, &ev));
 	EXPECT_EQ(EPERM, run(PLAIN, "setns-self", NULL, NULL));
-	EXPECT_EQ(0, cap_event(from, 21 /* CAP_SYS_ADMIN */, MEDGATE_VERDICT_DENY, &ev));
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, setns_fd(PLAIN, "/proc/self/ns/net"));
+	EXPECT_EQ(0, ns_event(from, MEDGATE_NS_NET, &ev));
 	EXPECT_EQ(EPERM, run(PLAIN, "unshare", "0x10000000", NULL));	/* CLONE_NEWUSER */
 	EXPECT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_USERNS, MEDGATE_VERDICT_DENY, &ev));
-	/* The allowed form: unconfined, the same program unshares. */
+	/* capability all (cls_denied) grants sys_admin, not namespaces. */
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, run(DENIED, "unshare", "0x40000000", NULL));	/* CLONE_NEWNET */
+	ASSERT_EQ(0, ns_event(from, MEDGATE_NS_NET, &ev));
+	EXPECT_STREQ("cls_denied", ev.profile);
+	/* Unconfined, the same program unshares. */
 	EXPECT_EQ(0, run(MG_ESCAPE, "unshare", "0x20000", NULL));
 }
 
@@ -209,6 +253,24 @@ TEST_F(classes, bpf_commands_are_decided_one_by_one)
 	EXPECT_EQ(0, ev.access);	/* BPF_MAP_CREATE */
 	EXPECT_STREQ("cls_bpf_maps", ev.profile);
 	EXPECT_EQ(0, mg_run(load));
+}
+
+/* namespace mnt uts: those two types, by unshare and by setns, and no other. */
+TEST_F(classes, namespace_rules_allow_the_types_they_name)
+{
+	uint64_t from;
+	struct mg_event ev;
+
+	EXPECT_EQ(0, run(NS, "unshare", "0x20000", NULL));		/* CLONE_NEWNS */
+	EXPECT_EQ(0, run(NS, "unshare", "0x4020000", NULL));		/* NEWNS | NEWUTS */
+	EXPECT_EQ(0, run(NS, "setns-self", NULL, NULL));
+	EXPECT_EQ(0, setns_fd(NS, "/proc/self/ns/uts"));
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, run(NS, "unshare", "0x40020000", NULL));	/* NEWNS | NEWNET */
+	ASSERT_EQ(0, ns_event(from, MEDGATE_NS_NET, &ev));
+	EXPECT_STREQ("cls_ns", ev.profile);
+	EXPECT_EQ(EPERM, setns_fd(NS, "/proc/self/ns/ipc"));
+	EXPECT_EQ(0, ns_event(from, MEDGATE_NS_IPC, &ev));
 }
 
 /* ptrace and signal rules open the peers and signals they name, nothing else. */

@@ -26,6 +26,8 @@ const char sample_helper[] =
 	"    attach /opt/gw/bin/h2\n"
 	"    file /tmp/* w\n"
 	"    file /tmp/x?? r\n"
+	"    namespace mnt uts\n"
+	"    deny namespace net\n"
 	"    ptrace read hl7-forwarder\n"
 	"}\n";
 

@@ -121,6 +121,21 @@ TEST_F(event, an_unknown_capability_keeps_its_number)
 	EXPECT_NE(NULL, strstr(self->text, " capability cap63 ")) TH_LOG("%s", self->text);
 }
 
+/* Namespace and extended-attribute classes print as policies write them. */
+TEST_F(event, namespace_and_xattr_classes_are_printed_by_name)
+{
+	self->ev.op = MEDGATE_OP_NAMESPACE;
+	self->ev.access = MEDGATE_NS_NET;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " namespace net ")) TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"op\":\"namespace\",\"access\":\"net\""))
+		TH_LOG("%s", self->json);
+	self->ev.op = MEDGATE_OP_XATTR;
+	self->ev.access = MEDGATE_XATTR_TRUSTED;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " xattr trusted ")) TH_LOG("%s", self->text);
+}
+
 /* A file deleted while open: named by its directory, device and inode. */
 TEST_F(event, an_unnamed_object_is_named_by_directory_device_and_inode)
 {

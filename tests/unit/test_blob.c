@@ -301,6 +301,14 @@ D(d_class_op) { t->cls[0].op = MEDGATE_OP_FILE_OPEN; }
 D(d_class_flags) { t->cls[0].flags = MEDGATE_RULE_F_GLOB; }
 D(d_class_detail_0) { t->cls[0].detail = 0; }
 D(d_class_detail) { t->cls[0].detail = 1ULL << (MEDGATE_CAP_LAST + 1); }
+D(d_namespace_detail)
+{
+	u32 i;
+
+	for (i = 0; i < t->hdr->n_classes; i++)
+		if (t->cls[i].op == MEDGATE_OP_NAMESPACE)
+			t->cls[i].detail |= 1ULL << (MEDGATE_NS_LAST + 1);
+}
 D(d_class_peer_where_none) { t->cls[0].peer = MEDGATE_PEER_ANY; }
 D(d_class_peer) { t->cls[t->hdr->n_classes - 1].peer = 12345; }
 D(d_class_file) { t->cls[0].file_off = t->hdr->strtab_len; }
@@ -495,6 +503,7 @@ struct defect {
 	X(unknown_class_rule_flags, d_class_flags, -EINVAL, "unknown class rule flags", NULL) \
 	X(class_rule_without_details, d_class_detail_0, -EINVAL, "details empty or unknown", NULL) \
 	X(unknown_capability_in_class_rule, d_class_detail, -EINVAL, "details empty or unknown", NULL) \
+	X(unknown_namespace_type_in_class_rule, d_namespace_detail, -EINVAL, "details empty or unknown", NULL) \
 	X(peer_on_a_capability_rule, d_class_peer_where_none, -EINVAL, "peer set on a class rule", NULL) \
 	X(peer_naming_no_profile, d_class_peer, -EINVAL, "peer names no profile", NULL) \
 	X(class_rule_file_out_of_range, d_class_file, -EINVAL, "class rule source file", NULL) \

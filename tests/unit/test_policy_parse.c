@@ -1127,6 +1127,60 @@ TEST_F(event, json_worst_case_path_fits_mg_event_line_max)
 
 /* ---- show and diff ---- */
 
+/*
+ * Every class statement, written as `policy show` prints it, decompiles to the same text and
+ * recompiles into the same blob (so `policy show` and `diff` round-trip class rules).
+ */
+TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
+{
+	static const char *const stmts[] = {
+		"capability setuid net_bind_service",
+		"deny capability sys_admin",
+		"capability all",
+		"ptrace read b",
+		"ptrace trace unconfined",
+		"signal any",
+		"signal b hup term",
+		"deny signal unconfined kill",
+		"ioctl terminal-injection",
+		"xattr user security",
+		"deny xattr all",
+		"namespace mnt net",
+		"deny namespace user",
+		"namespace all",
+		"bpf",
+		"userns",
+	};
+	char text[4096], again[4096], line[256];
+	const struct mg_dec_profile *p;
+	struct mg_decoded *d;
+	size_t i, n, classes = 0;
+
+	n = (size_t)snprintf(text, sizeof(text), "profile a {\n");
+	for (i = 0; i < ARRAY_SIZE(stmts); i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "    %s\n", stmts[i]);
+	snprintf(text + n, sizeof(text) - n, "}\nprofile b {\n}\n");
+	d = compile_dec(text, NULL, NULL);
+	ASSERT_NE(NULL, d);
+	p = find(d, "a");
+	ASSERT_NE(NULL, p);
+	n = (size_t)snprintf(again, sizeof(again), "profile a {\n");
+	for (i = 0; i < p->n_rules; i++) {
+		if (!p->rules[i].op)
+			continue;
+		ASSERT_EQ(0, mg_dec_rule_format(&p->rules[i], line, sizeof(line)));
+		ASSERT_GT(ARRAY_SIZE(stmts), classes);
+		EXPECT_STREQ(stmts[classes], line);
+		EXPECT_EQ(classes + 2, p->rules[i].line);
+		classes++;
+		n += (size_t)snprintf(again + n, sizeof(again) - n, "    %s\n", line);
+	}
+	EXPECT_EQ(ARRAY_SIZE(stmts), classes);
+	snprintf(again + n, sizeof(again) - n, "}\nprofile b {\n}\n");
+	EXPECT_TRUE(same_blob(text, again, "class rules"));
+	mg_decoded_free(d);
+}
+
 TEST(show_patterns_are_bare_words_unless_they_need_quotes)
 {
 	static const char *const cases[][2] = {
@@ -1687,6 +1741,24 @@ FIXTURE_VARIANT_ADD(invalid, userns_takes_no_argument) {
 	.text = P(" userns all\n"),
 	.line = 2, .col = 9, .n = 1,
 	.msg = "unexpected \"all\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, unknown_namespace_type) {
+	.text = P(" namespace mnt network\n"),
+	.line = 2, .col = 16, .n = 1,
+	.msg = "unknown namespace type \"network\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, namespace_without_types) {
+	.text = P(" deny namespace\n"),
+	.line = 2, .col = 16, .n = 1,
+	.msg = "missing namespace types after 'namespace'",
+};
+
+FIXTURE_VARIANT_ADD(invalid, namespace_type_in_quotes_is_a_word_not_a_string) {
+	.text = P(" namespace \"mnt\"\n"),
+	.line = 2, .col = 12, .n = 1,
+	.msg = "unexpected",
 };
 
 FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {

@@ -7,6 +7,7 @@
  *   [deny] signal PEER [SIGNAL...]       SIGNAL: term, hup, usr1, ... or a number; none: all
  *   [deny] ioctl terminal-injection
  *   [deny] xattr CLASS...                user, trusted, security, acl, other, or all
+ *   [deny] namespace TYPE...             mnt, uts, ipc, net, pid, cgroup, time, user, or all
  *   [deny] bpf [COMMAND...]              bpf() commands or groups of them; none: all
  *   [deny] userns
  *
@@ -27,6 +28,12 @@ static const char *const xattr_classes[] = {
 	[MEDGATE_XATTR_USER] = "user", [MEDGATE_XATTR_TRUSTED] = "trusted",
 	[MEDGATE_XATTR_SECURITY] = "security", [MEDGATE_XATTR_ACL] = "acl",
 	[MEDGATE_XATTR_OTHER] = "other",
+};
+
+static const char *const namespace_types[] = {
+	[MEDGATE_NS_MNT] = "mnt", [MEDGATE_NS_UTS] = "uts", [MEDGATE_NS_IPC] = "ipc",
+	[MEDGATE_NS_NET] = "net", [MEDGATE_NS_PID] = "pid", [MEDGATE_NS_CGROUP] = "cgroup",
+	[MEDGATE_NS_TIME] = "time", [MEDGATE_NS_USER] = "user",
 };
 
 static const char *const ioctl_classes[] = {
@@ -85,7 +92,8 @@ struct class_kw {
 static const struct class_kw class_kws[] = {
 	{ "capability", MEDGATE_OP_CAPABILITY }, { "ptrace", MEDGATE_OP_PTRACE },
 	{ "signal", MEDGATE_OP_SIGNAL }, { "ioctl", MEDGATE_OP_IOCTL },
-	{ "xattr", MEDGATE_OP_XATTR }, { "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
+	{ "xattr", MEDGATE_OP_XATTR }, { "namespace", MEDGATE_OP_NAMESPACE },
+	{ "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
 };
 
 bool mg_is_class_keyword(const struct word *w)
@@ -213,6 +221,13 @@ static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 
 					 "unknown extended attribute class \"%s\" (expected user, trusted, security, acl, other or all)",
 					 w[i].text);
 			break;
+		case MEDGATE_OP_NAMESPACE:
+			bit = lookup(namespace_types, ARRAY_SIZE(namespace_types), w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown namespace type \"%s\" (expected mnt, uts, ipc, net, pid, cgroup, time, user or all)",
+					 w[i].text);
+			break;
 		}
 		if (bit < 0)
 			ok = false;
@@ -320,6 +335,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 			mg_error(ps->p, st->end, "missing %s after '%s'",
 				 r.class_op == MEDGATE_OP_CAPABILITY ? "capability names" :
 				 r.class_op == MEDGATE_OP_IOCTL ? "an ioctl class" :
+				 r.class_op == MEDGATE_OP_NAMESPACE ? "namespace types" :
 				 "extended attribute classes", w[kw].text);
 			return;
 		}
@@ -366,6 +382,10 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 	case MEDGATE_OP_XATTR:
 		if (bit < ARRAY_SIZE(xattr_classes))
 			name = xattr_classes[bit];
+		break;
+	case MEDGATE_OP_NAMESPACE:
+		if (bit < ARRAY_SIZE(namespace_types))
+			name = namespace_types[bit];
 		break;
 	}
 	if (!name) {

@@ -315,6 +315,23 @@ enum medgate_xattr_class {
 	MEDGATE_XATTR_ACL	= 3,	/* system.posix_acl_access, system.posix_acl_default */
 	MEDGATE_XATTR_OTHER	= 4,	/* anything else */
 };
+/*
+ * MEDGATE_OP_NAMESPACE: the namespace type entered (setns) or made (unshare, clone, clone3).
+ * A request naming several types is decided, and recorded, one type at a time. Making a user
+ * namespace is MEDGATE_OP_USERNS; MEDGATE_NS_USER is joining one with setns().
+ */
+enum medgate_namespace_type {
+	MEDGATE_NS_MNT		= 0,	/* CLONE_NEWNS */
+	MEDGATE_NS_UTS		= 1,	/* CLONE_NEWUTS */
+	MEDGATE_NS_IPC		= 2,	/* CLONE_NEWIPC */
+	MEDGATE_NS_NET		= 3,	/* CLONE_NEWNET */
+	MEDGATE_NS_PID		= 4,	/* CLONE_NEWPID */
+	MEDGATE_NS_CGROUP	= 5,	/* CLONE_NEWCGROUP */
+	MEDGATE_NS_TIME		= 6,	/* CLONE_NEWTIME */
+	MEDGATE_NS_USER		= 7,	/* CLONE_NEWUSER, setns() only */
+	__MEDGATE_NS_MAX
+};
+#define MEDGATE_NS_LAST	(__MEDGATE_NS_MAX - 1)
 
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
@@ -416,15 +433,16 @@ struct medgate_blob_profile {
 
 /**
  * struct medgate_blob_class - a class rule: what a profile may do beyond files, for one operation
- * (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(), user namespaces).
+ * (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(), namespaces).
  * Inside a profile every such request that no class rule allows is denied.
  * @op: the enum medgate_op it decides: MEDGATE_OP_CAPABILITY, _PTRACE, _SIGNAL, _IOCTL, _XATTR,
- *      _BPF or _USERNS.
+ *      _NAMESPACE, _BPF or _USERNS.
  * @flags: 0 or MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode).
  * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
  *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
- *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the bpf()
- *          command (enum bpf_cmd); bit 0 for user namespaces, which have no detail.
+ *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the
+ *          namespace type (enum medgate_namespace_type); the bpf() command (enum bpf_cmd); bit 0
+ *          for user namespaces, which have no detail.
  * @peer: ptrace and signals: the other task's profile id, MEDGATE_PEER_UNCONFINED or
  *        MEDGATE_PEER_ANY; 0 for the other operations.
  * @line: source line.
