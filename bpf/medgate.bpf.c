@@ -67,6 +67,7 @@ extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
 extern int medgate_task_op(__u32 op, __u32 detail, __u32 quiet, __u64 profile) __ksym;
+extern int medgate_kernel_load(__u32 id, __u32 data, __u64 profile) __ksym;
 extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
@@ -448,6 +449,23 @@ SEC("lsm/bpf")
 int BPF_PROG(hook_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 {
 	return CONFINED_CALL(medgate_task_op(MEDGATE_OP_BPF, cmd, 0, profile));
+}
+
+/*
+ * Kernel modules, firmware and kexec images, read from a file or passed in a buffer: decided by
+ * the profile's kernel rules (the module maps the kernel's id to the class).
+ */
+SEC("lsm/kernel_read_file")
+int BPF_PROG(hook_kernel_read_file, struct file *file, enum kernel_read_file_id id,
+	     bool contents)
+{
+	return CONFINED_CALL(medgate_kernel_load(id, 0, profile));
+}
+
+SEC("lsm/kernel_load_data")
+int BPF_PROG(hook_kernel_load_data, enum kernel_load_data_id id, bool contents)
+{
+	return CONFINED_CALL(medgate_kernel_load(id, 1, profile));
 }
 
 /*

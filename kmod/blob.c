@@ -303,6 +303,7 @@ bool medgate_class_op(u32 op)
 	case MEDGATE_OP_IOCTL:
 	case MEDGATE_OP_XATTR:
 	case MEDGATE_OP_NAMESPACE:
+	case MEDGATE_OP_KERNEL_LOAD:
 	case MEDGATE_OP_BPF:
 	case MEDGATE_OP_USERNS:
 		return true;
@@ -327,6 +328,8 @@ u64 medgate_class_details(u32 op)
 		return (1ULL << (MEDGATE_XATTR_OTHER + 1)) - 1;
 	case MEDGATE_OP_NAMESPACE:
 		return (1ULL << (MEDGATE_NS_LAST + 1)) - 1;
+	case MEDGATE_OP_KERNEL_LOAD:
+		return (1ULL << (MEDGATE_KLOAD_LAST + 1)) - 1;
 	case MEDGATE_OP_USERNS:
 		return 1;
 	}

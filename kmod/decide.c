@@ -87,7 +87,8 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 
 /*
  * What would let a confined task change or switch off medgate: loading policy (CAP_MAC_ADMIN),
- * bpf() (detaching the programs, writing the labels), module unloading, the capabilities that
+ * bpf() (detaching the programs, writing the labels), module loading and unloading, kexec, the
+ * capabilities that
  * write kernel memory or replace the kernel, mounts (unmounting the BPF file system drops the
  * pinned programs), and changes under the BPF file system. Complain mode does not allow these:
  * one complain-mode profile could otherwise turn enforcement off for every profile. Only an
@@ -99,6 +100,9 @@ static bool control_plane(const struct medgate_request *req)
 	case MEDGATE_OP_BPF:
 	case MEDGATE_OP_MOUNT:
 		return true;
+	case MEDGATE_OP_KERNEL_LOAD:
+		/* A module or a new kernel replaces medgate; firmware only feeds a device. */
+		return req->access != MEDGATE_KLOAD_FIRMWARE;
 	case MEDGATE_OP_CAPABILITY:
 		switch (req->access) {
 		case CAP_MAC_ADMIN:

@@ -11,6 +11,8 @@
  */
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/kernel_read_file.h>
+#include <linux/security.h>
 #include <linux/mount.h>
 #include "decide.h"
 #include "namespace.h"
@@ -65,6 +67,45 @@ noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 			return ret;
 	}
 	return 0;
+}
+
+/* enum kernel_read_file_id or enum kernel_load_data_id (kept in step) to enum medgate_kernel_load. */
+static int kernel_load_class(u32 id, bool data)
+{
+	if (data) {
+		switch (id) {
+		case LOADING_MODULE:		return MEDGATE_KLOAD_MODULE;
+		case LOADING_FIRMWARE:		return MEDGATE_KLOAD_FIRMWARE;
+		case LOADING_KEXEC_IMAGE:
+		case LOADING_KEXEC_INITRAMFS:	return MEDGATE_KLOAD_KEXEC;
+		}
+		return -1;
+	}
+	switch (id) {
+	case READING_MODULE:		return MEDGATE_KLOAD_MODULE;
+	case READING_FIRMWARE:		return MEDGATE_KLOAD_FIRMWARE;
+	case READING_KEXEC_IMAGE:
+	case READING_KEXEC_INITRAMFS:	return MEDGATE_KLOAD_KEXEC;
+	}
+	return -1;
+}
+
+/*
+ * kernel_read_file (@data 0: a module, firmware or kexec image read from a file) and
+ * kernel_load_data (@data 1: from a buffer), @id the kernel's enum. These run after the
+ * capability check (CAP_SYS_MODULE, CAP_SYS_BOOT), so a profile needs both the capability and
+ * the kernel rule. Other ids (an IMA policy, a certificate) are not loaded code; they are left to
+ * the file rules and capabilities that guard them.
+ */
+noinline int medgate_kernel_load(u32 id, u32 data, u64 profile)
+{
+	int class = kernel_load_class(id, data);
+
+	if (!medgate_kfunc_callable(profile, true))
+		return -EPERM;
+	if (class < 0)
+		return 0;
+	return decide_task_op(profile, MEDGATE_OP_KERNEL_LOAD, class, NULL, false);
 }
 
 /* mount and move_mount (the mount point), pivot_root (the new root), chroot (the directory). */

@@ -25,6 +25,7 @@
  *   execveat FD NAME        executes NAME relative to the inherited descriptor FD
  *   bind-tcp PORT           binds a TCP socket to 127.0.0.1:PORT (below 1024: a capability)
  *   kexec                   kexec_load() with no segments (CAP_SYS_BOOT)
+ *   finit-module PATH       finit_module() of the module file PATH (CAP_SYS_MODULE)
  *   iopl                    iopl(3) (CAP_SYS_RAWIO; x86 only: ENOSYS elsewhere)
  *   open-by-handle PATH     name_to_handle_at(PATH), then open_by_handle_at() (needs
  *                           CAP_DAC_READ_SEARCH)
@@ -289,6 +290,13 @@ int main(int argc, char **argv)
 		return bind_tcp(num(argv[2]));
 	if (!strcmp(cmd, "kexec"))
 		return syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "finit-module")) {
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return FAIL();
+		return syscall(SYS_finit_module, fd, "", 0) ? FAIL() : 0;
+	}
 	if (!strcmp(cmd, "iopl"))
 		return iopl_3();
 	if (argc >= 3 && !strcmp(cmd, "open-by-handle"))

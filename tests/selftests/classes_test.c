@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +25,8 @@
 #define DENIED		D "/denied"	/* mg-escape in cls_denied: all but net_bind_service */
 #define PEERS		D "/peers"	/* mg-escape in cls_peers: ptrace and signal rules */
 #define NS		D "/ns"		/* mg-escape in cls_ns: namespace mnt uts */
+#define KLOAD		D "/kload"	/* mg-escape in cls_kload: the capabilities, no kernel rule */
+#define KLOAD_OK	D "/kload-ok"	/* mg-escape in cls_kload_ok: kernel module kexec */
 #define LAX		D "/lax"	/* mg-escape in cls_lax, complain mode */
 #define BPF_MAPS	D "/bpf-maps"	/* mg-probe in cls_bpf_maps: bpf maps */
 #define BPF_LOAD	D "/bpf-load"	/* mg-probe in cls_bpf_load: bpf load */
@@ -47,7 +50,11 @@ static const char policy[] =
 	"    mode complain\n}\n"
 	"profile cls_bpf_maps {\n    attach " BPF_MAPS "\n    capability bpf\n    bpf maps\n}\n"
 	"profile cls_bpf_load {\n    attach " BPF_LOAD "\n    capability bpf\n    bpf load\n}\n"
-	"profile cls_ns {\n    attach " NS "\n    namespace mnt uts\n}\n";
+	"profile cls_ns {\n    attach " NS "\n    namespace mnt uts\n}\n"
+	"profile cls_kload {\n    attach " KLOAD "\n    file /** r\n"
+	"    capability sys_module sys_boot\n}\n"
+	"profile cls_kload_ok {\n    attach " KLOAD_OK "\n    file /** r\n"
+	"    capability sys_module sys_boot\n    kernel module kexec\n}\n";
 
 FIXTURE(classes) {
 	pid_t victim;
@@ -62,6 +69,8 @@ FIXTURE_SETUP(classes)
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, DENIED, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PEERS, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, NS, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, KLOAD, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, KLOAD_OK, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, LAX, 0755));
 	ASSERT_EQ(0, mg_copy_file("/usr/sbin/medgatectl", LAX_CTL, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_PROBE, BPF_MAPS, 0755));
@@ -271,6 +280,47 @@ TEST_F(classes, namespace_rules_allow_the_types_they_name)
 	EXPECT_STREQ("cls_ns", ev.profile);
 	EXPECT_EQ(EPERM, setns_fd(NS, "/proc/self/ns/ipc"));
 	EXPECT_EQ(0, ns_event(from, MEDGATE_NS_IPC, &ev));
+}
+
+/* The first kernel-load record of @what since @from. */
+static int kload_event(uint64_t from, uint32_t what, uint32_t verdict, struct mg_event *ev)
+{
+	uint64_t seq = from;
+
+	while (!mg_find_event(seq, NULL, MEDGATE_OP_KERNEL_LOAD, verdict, ev)) {
+		if (ev->access == what)
+			return 0;
+		seq = ev->seq + 1;
+	}
+	return -1;
+}
+
+/*
+ * Loading a module or a kexec image needs the kernel rule besides the capability: with
+ * sys_module and sys_boot but no rule, finit_module() of a real module and kexec_load() are
+ * refused and recorded; with the rule, the module is read (and found loaded already: EEXIST,
+ * the VM loaded veth before the tests) and kexec_load() unloads no image.
+ */
+TEST_F(classes, kernel_loads_need_their_rule)
+{
+	uint64_t from = mg_audit_next();
+	char module[256];
+	struct utsname u;
+	struct mg_event ev;
+	struct stat st;
+
+	ASSERT_EQ(0, uname(&u));
+	snprintf(module, sizeof(module), "/lib/modules/%s/kernel/drivers/net/veth.ko", u.release);
+	EXPECT_EQ(EPERM, run(KLOAD, "kexec", NULL, NULL));
+	ASSERT_EQ(0, kload_event(from, MEDGATE_KLOAD_KEXEC, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_STREQ("cls_kload", ev.profile);
+	EXPECT_EQ(MEDGATE_RULE_NONE, ev.rule);
+	EXPECT_EQ(0, run(KLOAD_OK, "kexec", NULL, NULL));
+	if (stat(module, &st))
+		SKIP(return, "no %s in this VM (the module tests need veth.ko)", module);
+	EXPECT_EQ(EPERM, run(KLOAD, "finit-module", module, NULL));
+	EXPECT_EQ(0, kload_event(from, MEDGATE_KLOAD_MODULE, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(EEXIST, run(KLOAD_OK, "finit-module", module, NULL));
 }
 
 /* ptrace and signal rules open the peers and signals they name, nothing else. */

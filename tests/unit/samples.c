@@ -28,6 +28,7 @@ const char sample_helper[] =
 	"    file /tmp/x?? r\n"
 	"    namespace mnt uts\n"
 	"    deny namespace net\n"
+	"    kernel firmware\n"
 	"    ptrace read hl7-forwarder\n"
 	"}\n";
 

@@ -121,8 +121,8 @@ TEST_F(event, an_unknown_capability_keeps_its_number)
 	EXPECT_NE(NULL, strstr(self->text, " capability cap63 ")) TH_LOG("%s", self->text);
 }
 
-/* Namespace and extended-attribute classes print as policies write them. */
-TEST_F(event, namespace_and_xattr_classes_are_printed_by_name)
+/* Namespace, kernel-load and extended-attribute classes print as policies write them. */
+TEST_F(event, namespace_kernel_load_and_xattr_classes_are_printed_by_name)
 {
 	self->ev.op = MEDGATE_OP_NAMESPACE;
 	self->ev.access = MEDGATE_NS_NET;
@@ -130,6 +130,10 @@ TEST_F(event, namespace_and_xattr_classes_are_printed_by_name)
 	EXPECT_NE(NULL, strstr(self->text, " namespace net ")) TH_LOG("%s", self->text);
 	EXPECT_NE(NULL, strstr(self->json, "\"op\":\"namespace\",\"access\":\"net\""))
 		TH_LOG("%s", self->json);
+	self->ev.op = MEDGATE_OP_KERNEL_LOAD;
+	self->ev.access = MEDGATE_KLOAD_MODULE;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " kernel_load module ")) TH_LOG("%s", self->text);
 	self->ev.op = MEDGATE_OP_XATTR;
 	self->ev.access = MEDGATE_XATTR_TRUSTED;
 	format_both(_metadata, self);

@@ -1148,6 +1148,8 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"namespace mnt net",
 		"deny namespace user",
 		"namespace all",
+		"kernel module kexec",
+		"deny kernel firmware",
 		"bpf",
 		"userns",
 	};
@@ -1759,6 +1761,18 @@ FIXTURE_VARIANT_ADD(invalid, namespace_type_in_quotes_is_a_word_not_a_string) {
 	.text = P(" namespace \"mnt\"\n"),
 	.line = 2, .col = 12, .n = 1,
 	.msg = "unexpected",
+};
+
+FIXTURE_VARIANT_ADD(invalid, unknown_kernel_load) {
+	.text = P(" kernel modules\n"),
+	.line = 2, .col = 9, .n = 1,
+	.msg = "unknown kernel load \"modules\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, kernel_without_what) {
+	.text = P(" kernel\n"),
+	.line = 2, .col = 8, .n = 1,
+	.msg = "missing module, firmware or kexec after 'kernel'",
 };
 
 FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {

@@ -257,8 +257,8 @@ const char *mg_cap_name(uint32_t cap)
 
 /*
  * The access field: access letters, or for a capability event the capability's name (its
- * number, "cap41", when this table is older than the kernel); for a namespace or an
- * extended-attribute event the class's name as policies write it ("net", "trusted").
+ * number, "cap41", when this table is older than the kernel); for a namespace, kernel-load or
+ * extended-attribute event the class's name as policies write it ("net", "module", "trusted").
  */
 static int event_access(const struct mg_event *ev, char *buf, size_t len)
 {
@@ -267,7 +267,7 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 	/* The operations of class rules name their detail as the rules do ("read", "term"). */
 	if (ev->op == MEDGATE_OP_PTRACE || ev->op == MEDGATE_OP_SIGNAL ||
 	    ev->op == MEDGATE_OP_IOCTL || ev->op == MEDGATE_OP_XATTR || ev->op == MEDGATE_OP_BPF ||
-	    ev->op == MEDGATE_OP_NAMESPACE) {
+	    ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_KERNEL_LOAD) {
 		char word[64];
 
 		r = snprintf(buf, len, "%s", mg_class_detail_name(ev->op, ev->access, word,

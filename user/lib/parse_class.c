@@ -8,6 +8,7 @@
  *   [deny] ioctl terminal-injection
  *   [deny] xattr CLASS...                user, trusted, security, acl, other, or all
  *   [deny] namespace TYPE...             mnt, uts, ipc, net, pid, cgroup, time, user, or all
+ *   [deny] kernel WHAT...                module, firmware, kexec, or all
  *   [deny] bpf [COMMAND...]              bpf() commands or groups of them; none: all
  *   [deny] userns
  *
@@ -34,6 +35,11 @@ static const char *const namespace_types[] = {
 	[MEDGATE_NS_MNT] = "mnt", [MEDGATE_NS_UTS] = "uts", [MEDGATE_NS_IPC] = "ipc",
 	[MEDGATE_NS_NET] = "net", [MEDGATE_NS_PID] = "pid", [MEDGATE_NS_CGROUP] = "cgroup",
 	[MEDGATE_NS_TIME] = "time", [MEDGATE_NS_USER] = "user",
+};
+
+static const char *const kernel_loads[] = {
+	[MEDGATE_KLOAD_MODULE] = "module", [MEDGATE_KLOAD_FIRMWARE] = "firmware",
+	[MEDGATE_KLOAD_KEXEC] = "kexec",
 };
 
 static const char *const ioctl_classes[] = {
@@ -93,6 +99,7 @@ static const struct class_kw class_kws[] = {
 	{ "capability", MEDGATE_OP_CAPABILITY }, { "ptrace", MEDGATE_OP_PTRACE },
 	{ "signal", MEDGATE_OP_SIGNAL }, { "ioctl", MEDGATE_OP_IOCTL },
 	{ "xattr", MEDGATE_OP_XATTR }, { "namespace", MEDGATE_OP_NAMESPACE },
+	{ "kernel", MEDGATE_OP_KERNEL_LOAD },
 	{ "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
 };
 
@@ -228,6 +235,13 @@ static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 
 					 "unknown namespace type \"%s\" (expected mnt, uts, ipc, net, pid, cgroup, time, user or all)",
 					 w[i].text);
 			break;
+		case MEDGATE_OP_KERNEL_LOAD:
+			bit = lookup(kernel_loads, ARRAY_SIZE(kernel_loads), w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown kernel load \"%s\" (expected module, firmware, kexec or all)",
+					 w[i].text);
+			break;
 		}
 		if (bit < 0)
 			ok = false;
@@ -336,6 +350,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 				 r.class_op == MEDGATE_OP_CAPABILITY ? "capability names" :
 				 r.class_op == MEDGATE_OP_IOCTL ? "an ioctl class" :
 				 r.class_op == MEDGATE_OP_NAMESPACE ? "namespace types" :
+				 r.class_op == MEDGATE_OP_KERNEL_LOAD ? "module, firmware or kexec" :
 				 "extended attribute classes", w[kw].text);
 			return;
 		}
@@ -386,6 +401,10 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 	case MEDGATE_OP_NAMESPACE:
 		if (bit < ARRAY_SIZE(namespace_types))
 			name = namespace_types[bit];
+		break;
+	case MEDGATE_OP_KERNEL_LOAD:
+		if (bit < ARRAY_SIZE(kernel_loads))
+			name = kernel_loads[bit];
 		break;
 	}
 	if (!name) {

@@ -332,6 +332,14 @@ enum medgate_namespace_type {
 	__MEDGATE_NS_MAX
 };
 #define MEDGATE_NS_LAST	(__MEDGATE_NS_MAX - 1)
+/* MEDGATE_OP_KERNEL_LOAD: what the kernel is asked to load on the task's behalf. */
+enum medgate_kernel_load {
+	MEDGATE_KLOAD_MODULE	= 0,	/* init_module, finit_module */
+	MEDGATE_KLOAD_FIRMWARE	= 1,	/* firmware a driver requests while serving the task */
+	MEDGATE_KLOAD_KEXEC	= 2,	/* kexec_load, kexec_file_load: image and initramfs */
+	__MEDGATE_KLOAD_MAX
+};
+#define MEDGATE_KLOAD_LAST	(__MEDGATE_KLOAD_MAX - 1)
 
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
@@ -436,13 +444,14 @@ struct medgate_blob_profile {
  * (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(), namespaces).
  * Inside a profile every such request that no class rule allows is denied.
  * @op: the enum medgate_op it decides: MEDGATE_OP_CAPABILITY, _PTRACE, _SIGNAL, _IOCTL, _XATTR,
- *      _NAMESPACE, _BPF or _USERNS.
+ *      _NAMESPACE, _KERNEL_LOAD, _BPF or _USERNS.
  * @flags: 0 or MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode).
  * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
  *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
  *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the
- *          namespace type (enum medgate_namespace_type); the bpf() command (enum bpf_cmd); bit 0
- *          for user namespaces, which have no detail.
+ *          namespace type (enum medgate_namespace_type); what is loaded (enum
+ *          medgate_kernel_load); the bpf() command (enum bpf_cmd); bit 0 for user namespaces,
+ *          which have no detail.
  * @peer: ptrace and signals: the other task's profile id, MEDGATE_PEER_UNCONFINED or
  *        MEDGATE_PEER_ANY; 0 for the other operations.
  * @line: source line.
