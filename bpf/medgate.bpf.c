@@ -433,12 +433,11 @@ int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
 }
 
 /*
- * What a confined task must not do until profiles can say otherwise (the confinement-of-root
- * work): change its view of the file system, which every path decision depends on (mount,
- * chroot, pivot_root, user namespaces that would allow them), use the bpf() system call (the
- * labels are BPF storage), and use the capabilities that reach medgate itself or the kernel
- * (policy loads, MAC override, module unload, BPF). Each refusal is decided and audited by the
- * module; complain mode reports and allows.
+ * The task-level operations (kmod/task.c), decided by the profile's class rules: changing the
+ * view of the file system every path decision depends on (mount, chroot, pivot_root: no rule
+ * grants them yet), user namespaces (userns), the bpf() system call by command (bpf), and every
+ * capability (capability). Each refusal is decided and audited by the module; complain mode
+ * reports and allows, except what reaches medgate itself (kmod/decide.c, control_plane()).
  */
 SEC("lsm/sb_mount")
 int BPF_PROG(hook_sb_mount, const char *dev_name, const struct path *path)

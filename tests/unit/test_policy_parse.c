@@ -1775,36 +1775,6 @@ FIXTURE_VARIANT_ADD(invalid, userns_takes_no_argument) {
 	.msg = "unexpected \"all\"",
 };
 
-FIXTURE_VARIANT_ADD(invalid, unknown_namespace_type) {
-	.text = P(" namespace mnt network\n"),
-	.line = 2, .col = 16, .n = 1,
-	.msg = "unknown namespace type \"network\"",
-};
-
-FIXTURE_VARIANT_ADD(invalid, namespace_without_types) {
-	.text = P(" deny namespace\n"),
-	.line = 2, .col = 16, .n = 1,
-	.msg = "missing namespace types after 'namespace'",
-};
-
-FIXTURE_VARIANT_ADD(invalid, namespace_type_in_quotes_is_a_word_not_a_string) {
-	.text = P(" namespace \"mnt\"\n"),
-	.line = 2, .col = 12, .n = 1,
-	.msg = "unexpected",
-};
-
-FIXTURE_VARIANT_ADD(invalid, unknown_kernel_load) {
-	.text = P(" kernel modules\n"),
-	.line = 2, .col = 9, .n = 1,
-	.msg = "unknown kernel load \"modules\"",
-};
-
-FIXTURE_VARIANT_ADD(invalid, kernel_without_what) {
-	.text = P(" kernel\n"),
-	.line = 2, .col = 8, .n = 1,
-	.msg = "missing module, firmware or kexec after 'kernel'",
-};
-
 FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {
 	.text = P(" mount /data\n"),
 	.line = 2, .col = 2, .n = 1,
