@@ -200,3 +200,24 @@ int medgate_decide_class(const struct medgate_decision *d, const struct medgate_
 		medgate_report(d, req, &m, MEDGATE_VERDICT_DENY, -EPERM);
 	return -EPERM;
 }
+
+/**
+ * medgate_decide_class_once() - a whole decision of a request of a class that needs no path:
+ * enter, medgate_decide_class(), exit.
+ * @profile: the task's profile id.
+ * @req: the request.
+ * @quiet: as for medgate_decide_class().
+ *
+ * Return: 0 or -EPERM (also when a decision is already running on this CPU).
+ */
+int medgate_decide_class_once(u64 profile, const struct medgate_request *req, bool quiet)
+{
+	struct medgate_decision d;
+	int ret;
+
+	if (!medgate_decision_enter(&d, profile))
+		return -EPERM;
+	ret = medgate_decide_class(&d, req, quiet);
+	medgate_decision_exit(&d);
+	return ret;
+}

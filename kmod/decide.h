@@ -65,6 +65,7 @@ int medgate_decide(const struct medgate_decision *d, const struct medgate_reques
 		   struct medgate_match *m);
 int medgate_decide_class(const struct medgate_decision *d, const struct medgate_request *req,
 			 bool quiet);
+int medgate_decide_class_once(u64 profile, const struct medgate_request *req, bool quiet);
 void medgate_report(const struct medgate_decision *d, const struct medgate_request *req,
 		    const struct medgate_match *m, u32 verdict, int err);
 

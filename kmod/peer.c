@@ -29,16 +29,10 @@ static int decide_peer(struct task_struct *other, u32 op, u32 detail, u64 peer, 
 {
 	struct medgate_request req = {
 		.op = op, .access = detail, .peer = peer, .has_peer = true,
+		.peer_pid = task_pid_nr(other),
 	};
-	struct medgate_decision d;
-	int ret;
 
-	req.peer_pid = task_pid_nr(other);
-	if (!medgate_decision_enter(&d, profile))
-		return -EPERM;
-	ret = medgate_decide_class(&d, &req, quiet);
-	medgate_decision_exit(&d);
-	return ret;
+	return medgate_decide_class_once(profile, &req, quiet);
 }
 
 __diag_push();

@@ -109,19 +109,13 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
 noinline int medgate_file_sigio(struct file *file, u32 cmd, u64 arg, u64 profile)
 {
 	struct medgate_request req = { .op = MEDGATE_OP_SIGNAL, .has_peer = true };
-	struct medgate_decision d;
-	int ret;
 
 	if (!medgate_kfunc_callable(profile, file))
 		return -EPERM;
 	if (request_is_safe(file, cmd, arg))
 		return 0;
 	req.access = cmd == F_SETSIG && arg ? (u32)arg : SIGIO;
-	if (!medgate_decision_enter(&d, profile))
-		return -EPERM;
-	ret = medgate_decide_class(&d, &req, false);
-	medgate_decision_exit(&d);
-	return ret;
+	return medgate_decide_class_once(profile, &req, false);
 }
 
 __diag_pop();

@@ -126,17 +126,11 @@ noinline int medgate_path_task_op(const struct path *path, u32 op, u64 profile)
 noinline int medgate_sb_reconfigure(struct super_block *sb, u64 profile)
 {
 	struct medgate_request req = { .op = MEDGATE_OP_MOUNT };
-	struct medgate_decision d;
-	int ret;
 
 	if (!medgate_kfunc_callable(profile, sb && sb->s_root))
 		return -EPERM;
 	req.inode = d_inode(sb->s_root);
-	if (!medgate_decision_enter(&d, profile))
-		return -EPERM;
-	ret = medgate_decide_class(&d, &req, false);
-	medgate_decision_exit(&d);
-	return ret;
+	return medgate_decide_class_once(profile, &req, false);
 }
 
 /* umount: the mount point of @mnt. */

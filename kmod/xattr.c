@@ -32,17 +32,11 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
 noinline int medgate_inode_xattr(struct dentry *dentry, u32 class, u64 profile)
 {
 	struct medgate_request req = { .op = MEDGATE_OP_XATTR, .access = class };
-	struct medgate_decision d;
-	int ret;
 
 	if (!medgate_kfunc_callable(profile, dentry) || class > MEDGATE_XATTR_OTHER)
 		return -EPERM;
 	req.inode = d_inode(dentry);
-	if (!medgate_decision_enter(&d, profile))
-		return -EPERM;
-	ret = medgate_decide_class(&d, &req, false);
-	medgate_decision_exit(&d);
-	return ret;
+	return medgate_decide_class_once(profile, &req, false);
 }
 
 __diag_pop();

@@ -23,27 +23,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 layer=$repo/meta-medgate
 build=${BUILD:-$repo/build}
 make_cmd=${MAKE:-make}
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=scripts/tap.sh
+. "$repo/scripts/tap.sh"
 
 mapfile -t recipes < <(find "$layer" \( -name '*.bb' -o -name '*.bbappend' -o -name '*.bbclass' \) |
 	sort)

@@ -29,23 +29,8 @@ kdir=$build/kernels/6.12-arm64
 sysroot=$build/sysroot/arm64
 out=$build/yocto
 cross=aarch64-linux-gnu-
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $*"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $*"
-}
-check() {	# check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=scripts/tap.sh
+. "$repo/scripts/tap.sh"
 finish() {
 	echo "1..$n"
 	echo "$((n - failed)) passed, $failed failed"
