@@ -89,7 +89,7 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 	pd->pub.n_trans = hdr->n_trans;
 	pd->pub.n_accept = hdr->n_accept;
 	pd->pub.n_attach = hdr->n_attach;
-	pd->pub.n_rules = hdr->n_rules;
+	pd->pub.n_rules = hdr->n_rules + hdr->n_classes;	/* file and class rules: one numbering */
 	pd->pub.profiles = calloc(hdr->n_profiles ? hdr->n_profiles : 1,
 				  sizeof(*pd->pub.profiles));
 	pd->attach = calloc(hdr->n_attach ? hdr->n_attach : 1, sizeof(*pd->attach));

@@ -324,7 +324,9 @@ struct mg_decoded {
 	size_t size;
 	struct mg_dec_profile *profiles;	/* in blob order: sorted by id */
 	size_t n_profiles;
-	uint32_t n_attach, n_rules, n_states, n_trans, n_accept;
+	uint32_t n_attach;
+	uint32_t n_rules;	/* file rules and class rules together (audit records number them so) */
+	uint32_t n_states, n_trans, n_accept;
 };
 
 /*
