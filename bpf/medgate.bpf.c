@@ -202,11 +202,22 @@ static __always_inline bool fcntl_sets_sigio(unsigned int cmd)
 SEC("lsm/file_fcntl")
 int BPF_PROG(hook_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg)
 {
-	int ret = CONFINED_CALL(medgate_file_fcntl(file, cmd, arg, profile));
+	__u64 profile;
+	int ret;
 
-	if (ret || !fcntl_sets_sigio(cmd))
+	/* Most fcntl commands concern neither decision: one label lookup, no call at all. */
+	if (!fcntl_sets_sigio(cmd))
+		return 0;
+	ret = task_profile(bpf_get_current_task_btf(), &profile);
+	if (ret || !profile)
 		return ret;
-	return CONFINED_CALL(medgate_file_sigio(file, cmd, arg, profile));
+	/* Clearing O_APPEND (medgate_file_fcntl() decides F_SETFL only). */
+	if (cmd == F_SETFL) {
+		ret = clamp(medgate_file_fcntl(file, cmd, arg, profile));
+		if (ret)
+			return ret;
+	}
+	return clamp(medgate_file_sigio(file, cmd, arg, profile));
 }
 
 /*
@@ -579,16 +590,22 @@ static __always_inline int peer_needs_decision(struct task_struct *other, __u64 
 	return *peer != *profile;
 }
 
+/* @other examined or changed with PTRACE_MODE_* @mode (kmod/peer.c). */
+static __always_inline int decide_ptrace(struct task_struct *other, unsigned int mode)
+{
+	__u64 profile, peer;
+	int ret = peer_needs_decision(other, &profile, &peer);
+
+	if (ret != 1)
+		return ret;
+	return clamp(medgate_ptrace_access_check(other, mode, peer, profile));
+}
+
 /* Attach, /proc/PID/mem, process_vm_readv/writev, pidfd_getfd, kcmp, /proc/PID/{environ,fd,…} */
 SEC("lsm/ptrace_access_check")
 int BPF_PROG(hook_ptrace_access_check, struct task_struct *child, unsigned int mode)
 {
-	__u64 profile, peer;
-	int ret = peer_needs_decision(child, &profile, &peer);
-
-	if (ret != 1)
-		return ret;
-	return clamp(medgate_ptrace_access_check(child, mode, peer, profile));
+	return decide_ptrace(child, mode);
 }
 
 /*
@@ -617,12 +634,7 @@ int BPF_PROG(hook_ptrace_traceme, struct task_struct *parent)
  */
 static __always_inline int act_on_task(struct task_struct *p)
 {
-	__u64 profile, peer;
-	int ret = peer_needs_decision(p, &profile, &peer);
-
-	if (ret != 1)
-		return ret;
-	return clamp(medgate_ptrace_access_check(p, PTRACE_MODE_ATTACH, peer, profile));
+	return decide_ptrace(p, PTRACE_MODE_ATTACH);
 }
 
 SEC("lsm/task_setrlimit")

@@ -48,6 +48,22 @@ static u32 walk(const struct medgate_blob_view *v, u32 start, const char *path)
 	return s;
 }
 
+/* The rules of @p whose patterns match @path, in source order: their number, the list in *@acc. */
+static u32 matching_rules(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+			  const char *path, const u32 **acc)
+{
+	u32 s;
+
+	*acc = NULL;
+	if (p->dfa == MEDGATE_DFA_NONE)
+		return 0;
+	s = walk(v, p->dfa, path);
+	if (s == MEDGATE_DFA_NONE)
+		return 0;
+	*acc = &v->accept[v->states[s].first_accept];
+	return v->states[s].n_accept;
+}
+
 static void set_rule(const struct medgate_blob_view *v, struct medgate_match *m, u32 idx)
 {
 	m->rule = idx;
@@ -71,20 +87,14 @@ static void set_rule(const struct medgate_blob_view *v, struct medgate_match *m,
 void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
 			const char *path, u32 access, struct medgate_match *m)
 {
-	const u32 *acc = NULL;
-	u32 granted = 0, n = 0, i, s;
+	const u32 *acc;
+	u32 granted = 0, n, i;
 	bool decided = false;
 
 	memset(m, 0, sizeof(*m));
 	m->rule = MEDGATE_RULE_NONE;
 
-	if (p->dfa != MEDGATE_DFA_NONE) {
-		s = walk(v, p->dfa, path);
-		if (s != MEDGATE_DFA_NONE) {
-			acc = &v->accept[v->states[s].first_accept];
-			n = v->states[s].n_accept;
-		}
-	}
+	n = matching_rules(v, p, path, &acc);
 
 	for (i = 0; i < n; i++) {
 		const struct medgate_blob_rule *r = &v->rules[acc[i]];
@@ -136,16 +146,10 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 u32 medgate_match_effective(const struct medgate_blob_view *v,
 			    const struct medgate_blob_profile *p, const char *path)
 {
-	u32 granted = 0, denied = 0, n = 0, i, s;
-	const u32 *acc = NULL;
+	u32 granted = 0, denied = 0, n, i;
+	const u32 *acc;
 
-	if (p->dfa != MEDGATE_DFA_NONE) {
-		s = walk(v, p->dfa, path);
-		if (s != MEDGATE_DFA_NONE) {
-			acc = &v->accept[v->states[s].first_accept];
-			n = v->states[s].n_accept;
-		}
-	}
+	n = matching_rules(v, p, path, &acc);
 	for (i = 0; i < n; i++) {
 		const struct medgate_blob_rule *r = &v->rules[acc[i]];
 		u32 bits = r->access | medgate_access_implied(r->access);

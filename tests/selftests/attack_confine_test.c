@@ -279,27 +279,8 @@ TEST_F(attack, limits_and_scheduling_of_another_task_are_refused)
 static int recv_openat(const char *exe, int fd, const char *name)
 {
 	char *argv[] = { (char *)exe, "recv-openat", "3", (char *)name, NULL };
-	int sv[2], status;
-	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		if (dup2(sv[1], 3) < 0)
-			_exit(250);
-		execv(exe, argv);
-		_exit(251);
-	}
-	if (mg_send_fd(sv[0], fd))
-		kill(pid, SIGKILL);
-	close(sv[0]);
-	close(sv[1]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -ECHILD;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+	return mg_run_sending_fd(argv, fd);
 }
 
 /*

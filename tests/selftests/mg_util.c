@@ -214,7 +214,7 @@ int mg_send_fd(int sock, int fd)
 	return sendmsg(sock, &msg, 0) < 0 ? -errno : 0;
 }
 
-int mg_run_recv_fd(const char *exe, int fd)
+int mg_run_sending_fd(char *const argv[], int fd)
 {
 	int sv[2], status;
 	pid_t pid;
@@ -225,11 +225,9 @@ int mg_run_recv_fd(const char *exe, int fd)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		char *argv[] = { (char *)exe, "recv-fd", "3", NULL };
-
 		if (dup2(sv[1], 3) < 0)
 			_exit(250);
-		execv(exe, argv);
+		execv(argv[0], argv);
 		_exit(251);
 	}
 	if (mg_send_fd(sv[0], fd))
@@ -239,6 +237,13 @@ int mg_run_recv_fd(const char *exe, int fd)
 	if (waitpid(pid, &status, 0) != pid)
 		return -ECHILD;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+}
+
+int mg_run_recv_fd(const char *exe, int fd)
+{
+	char *argv[] = { (char *)exe, "recv-fd", "3", NULL };
+
+	return mg_run_sending_fd(argv, fd);
 }
 
 int mg_elf_interp(const char *exe, char *out, size_t len)

@@ -38,6 +38,9 @@ int mg_send_fd(int sock, int fd);
 /* Runs "@exe recv-fd 3" with one end of a unix socket pair on descriptor 3, sends it @fd over
  * SCM_RIGHTS, and returns its exit status (the errno of the receipt), or -errno/-signal. */
 int mg_run_recv_fd(const char *exe, int fd);
+/* Runs argv with one end of a unix socket pair on descriptor 3, sends it @fd over SCM_RIGHTS,
+ * and returns its exit status, or -errno/-signal. */
+int mg_run_sending_fd(char *const argv[], int fd);
 /* The ELF loader a dynamic 64-bit executable names in PT_INTERP, after symbolic links. */
 int mg_elf_interp(const char *exe, char *out, size_t len);
 /* The directory where the loader finds libc.so.6 (merged /usr or not), after symbolic links. */
