@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Validation of a compiled policy blob (format 2). Nothing is built from a blob until every
+ * Validation of a compiled policy blob (format 3). Nothing is built from a blob until every
  * offset, length, count and index in it has been checked here; the checks are the ones listed in
  * docs/policy-blob.md, each with its own reason string so that a rejected load says why.
  *
@@ -114,7 +114,7 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 		return fail(why, "bad magic: not a medgate policy blob", -EINVAL);
 	if (h->format != MEDGATE_BLOB_FORMAT)
 		return fail(why, "unsupported blob format version", -EPROTO);
-	if (h->flags || h->reserved[0] || h->reserved[1] || h->reserved[2])
+	if (h->flags)
 		return fail(why, "reserved header fields are not zero", -EINVAL);
 	if (len > MEDGATE_BLOB_MAX_SIZE)
 		return fail(why, "blob larger than MEDGATE_BLOB_MAX_SIZE", -E2BIG);
@@ -134,6 +134,12 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 		return fail(why, "too many DFA accept entries", -E2BIG);
 	if (h->n_classes > MEDGATE_MAX_CLASSES)
 		return fail(why, "too many class rules", -E2BIG);
+	if (h->reserved[MEDGATE_HDR_NET_RULES] > MEDGATE_MAX_NET_RULES)
+		return fail(why, "too many network rules", -E2BIG);
+	if (h->reserved[MEDGATE_HDR_NET_NODES] > MEDGATE_MAX_NET_NODES)
+		return fail(why, "too many network trie nodes", -E2BIG);
+	if (h->reserved[MEDGATE_HDR_NET_SEGS] > MEDGATE_MAX_NET_SEGS)
+		return fail(why, "too many network port segments", -E2BIG);
 
 	/* 64-bit arithmetic: each term is bounded above, so the sum cannot wrap. */
 	need = (u64)sizeof(*h) +
@@ -144,6 +150,9 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 	       (u64)h->n_trans * sizeof(struct medgate_blob_trans) +
 	       (u64)h->n_accept * sizeof(u32) +
 	       (u64)h->n_classes * sizeof(struct medgate_blob_class) +
+	       (u64)h->reserved[MEDGATE_HDR_NET_RULES] * sizeof(struct medgate_blob_net) +
+	       (u64)h->reserved[MEDGATE_HDR_NET_NODES] * sizeof(struct medgate_blob_net_node) +
+	       (u64)h->reserved[MEDGATE_HDR_NET_SEGS] * sizeof(struct medgate_blob_net_seg) +
 	       (u64)h->strtab_len;
 	if (need != len)
 		return fail(why, "table sizes do not add up to the blob length", -EINVAL);
@@ -158,7 +167,13 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 	v->trans = (const void *)(v->states + h->n_states);
 	v->accept = (const void *)(v->trans + h->n_trans);
 	v->classes = (const void *)(v->accept + h->n_accept);
-	v->strtab = (const char *)(v->classes + h->n_classes);
+	v->n_net = h->reserved[MEDGATE_HDR_NET_RULES];
+	v->n_nodes = h->reserved[MEDGATE_HDR_NET_NODES];
+	v->n_segs = h->reserved[MEDGATE_HDR_NET_SEGS];
+	v->net = (const void *)(v->classes + h->n_classes);
+	v->nodes = (const void *)(v->net + v->n_net);
+	v->segs = (const void *)(v->nodes + v->n_nodes);
+	v->strtab = (const char *)(v->segs + v->n_segs);
 	return 0;
 }
 
@@ -182,6 +197,7 @@ static int check_profiles(const struct medgate_blob_view *v, const char **why)
 {
 	const struct medgate_blob_header *h = v->hdr;
 	u32 next_attach = 0, next_rule = 0, next_state = 0, next_class = 0, i;
+	u32 next_net = 0, next_node = 0;
 
 	if (h->n_attach) {
 		if (h->attach_dfa != 0 || h->attach_states == 0 || h->attach_states > h->n_states)
@@ -207,6 +223,15 @@ static int check_profiles(const struct medgate_blob_view *v, const char **why)
 		if (p->first_class != next_class || p->n_classes > h->n_classes - next_class)
 			return fail(why, "profile class-rule range out of bounds or out of order",
 				    -EINVAL);
+		if (p->first_net != next_net || p->n_net > v->n_net - next_net)
+			return fail(why, "profile network-rule range out of bounds or out of order",
+				    -EINVAL);
+		if (p->first_node != next_node || p->n_nodes > v->n_nodes - next_node ||
+		    (!p->n_net && p->n_nodes))
+			return fail(why, "profile trie-node range out of bounds or out of order",
+				    -EINVAL);
+		if (p->net_reserved)
+			return fail(why, "reserved profile fields are not zero", -EINVAL);
 		if (p->first_attach != next_attach || p->n_attach > h->n_attach - next_attach)
 			return fail(why, "profile attachment range out of bounds or out of order",
 				    -EINVAL);
@@ -224,7 +249,13 @@ static int check_profiles(const struct medgate_blob_view *v, const char **why)
 		next_rule += p->n_rules;
 		next_state += p->n_states;
 		next_class += p->n_classes;
+		next_net += p->n_net;
+		next_node += p->n_nodes;
 	}
+	if (next_net != v->n_net)
+		return fail(why, "network rules not owned by any profile", -EINVAL);
+	if (next_node != v->n_nodes)
+		return fail(why, "trie nodes not owned by any profile", -EINVAL);
 	if (next_class != h->n_classes)
 		return fail(why, "class rules not owned by any profile", -EINVAL);
 	if (next_attach != h->n_attach)
@@ -417,7 +448,7 @@ static int check_dfa(const struct medgate_blob_view *v, u32 first, u32 n, u32 ac
 }
 
 /* The DFAs, in table order; check_profiles() has checked that their ranges partition the states. */
-static int check_dfas(const struct medgate_blob_view *v, const char **why)
+static int check_dfas(const struct medgate_blob_view *v, struct dfa_cursor *out, const char **why)
 {
 	const struct medgate_blob_header *h = v->hdr;
 	struct dfa_cursor cur = { 0, 0 };
@@ -441,8 +472,148 @@ static int check_dfas(const struct medgate_blob_view *v, const char **why)
 	}
 	if (cur.next_trans != h->n_trans)
 		return fail(why, "transitions not owned by any state", -EINVAL);
-	if (cur.next_accept != h->n_accept)
-		return fail(why, "accept entries not owned by any state", -EINVAL);
+	*out = cur;
+	return 0;
+}
+
+static int check_net_rules(const struct medgate_blob_view *v, const char **why)
+{
+	struct file_cache files = { false, 0 };
+	u32 i, k;
+
+	for (i = 0; i < v->n_net; i++) {
+		const struct medgate_blob_net *r = &v->net[i];
+		u32 bits = r->trie == MEDGATE_NET_TRIE_INET ? 32 :
+			   r->trie == MEDGATE_NET_TRIE_INET6 ? 128 : 0;
+
+		if (r->flags & ~MEDGATE_RULE_F_DENY)
+			return fail(why, "unknown network rule flags", -EINVAL);
+		if (!r->ops || (r->ops & ~MEDGATE_NET_OPS_ALL) ||
+		    !r->families || (r->families & ~MEDGATE_NET_FAMILIES_ALL) ||
+		    !r->types || (r->types & ~MEDGATE_NET_TYPES_ALL) ||
+		    !r->protos || (r->protos & ~MEDGATE_NET_PROTOS_ALL))
+			return fail(why, "network rule operations, families, types or protocols empty or unknown",
+				    -EINVAL);
+		if (r->trie >= __MEDGATE_NET_TRIE_MAX || r->prefix_len > bits || r->reserved)
+			return fail(why, "network rule address kind or prefix length invalid", -EINVAL);
+		for (k = 0; k < 128; k++)
+			if (k >= r->prefix_len && (r->addr[k / 8] & (0x80 >> (k % 8))))
+				return fail(why, "network rule address has bits past its prefix",
+					    -EINVAL);
+		if (r->port_lo > r->port_hi)
+			return fail(why, "network rule port range reversed", -EINVAL);
+		if (!valid_file(v, r->file_off, &files))
+			return fail(why, "network rule source file name missing or too long", -EINVAL);
+	}
+	return 0;
+}
+
+/*
+ * The tries of one profile: every child lies after its parent inside the profile's nodes and one
+ * level deeper (so there is no cycle and a walk is as deep as the address is long), segments are
+ * owned in order and sorted, and their accept entries name the profile's rules in ascending order.
+ */
+static int check_tries(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+		       u32 *next_seg, struct dfa_cursor *cur, const char **why)
+{
+	const u32 end = p->first_node + p->n_nodes;
+	u32 t, n, s, k;
+	u64 n_acc;
+
+	for (t = 0; t < __MEDGATE_NET_TRIE_MAX; t++) {
+		u32 r = p->net_root[t];
+
+		if (r == MEDGATE_NET_NONE)
+			continue;
+		if (r < p->first_node || r >= end || v->nodes[r].depth != 0)
+			return fail(why, "network trie root outside its profile or not at depth 0",
+				    -EINVAL);
+		if (t == MEDGATE_NET_TRIE_NOADDR && (v->nodes[r].child[0] != MEDGATE_NET_NONE ||
+						     v->nodes[r].child[1] != MEDGATE_NET_NONE))
+			return fail(why, "network node for requests without address has children",
+				    -EINVAL);
+	}
+	for (n = p->first_node; n < end; n++) {
+		const struct medgate_blob_net_node *nd = &v->nodes[n];
+
+		if (nd->reserved)
+			return fail(why, "reserved trie node fields are not zero", -EINVAL);
+		if (nd->depth > 128)
+			return fail(why, "network trie deeper than an address is long", -EINVAL);
+		for (k = 0; k < 2; k++) {
+			u32 c = nd->child[k];
+
+			if (c == MEDGATE_NET_NONE)
+				continue;
+			if (c <= n || c >= end)
+				return fail(why, "trie child not after its parent inside its profile",
+					    -EINVAL);
+			if (v->nodes[c].depth != nd->depth + 1)
+				return fail(why, "trie child not one level below its parent", -EINVAL);
+		}
+		if (nd->first_seg != *next_seg || nd->n_seg > v->n_segs - *next_seg)
+			return fail(why, "trie node segment range out of bounds or out of order",
+				    -EINVAL);
+		for (s = nd->first_seg; s < nd->first_seg + nd->n_seg; s++) {
+			const struct medgate_blob_net_seg *sg = &v->segs[s];
+
+			if (sg->lo > sg->hi || (s > nd->first_seg && sg->lo <= v->segs[s - 1].hi))
+				return fail(why, "port segments of a node reversed, unsorted or overlapping",
+					    -EINVAL);
+			n_acc = (u64)sg->n_deny + sg->n_allow;
+			if (!n_acc || sg->first_accept != cur->next_accept ||
+			    n_acc > v->hdr->n_accept - cur->next_accept)
+				return fail(why, "port segment accept range empty, out of bounds or out of order",
+					    -EINVAL);
+			for (k = sg->first_accept; k < sg->first_accept + n_acc; k++) {
+				u32 a = v->accept[k];
+				bool deny_run = k - sg->first_accept < sg->n_deny;
+
+				if (a < p->first_net || a - p->first_net >= p->n_net)
+					return fail(why, "port segment names a network rule of another profile",
+						    -EINVAL);
+				if (k > sg->first_accept && k != sg->first_accept + sg->n_deny &&
+				    a <= v->accept[k - 1])
+					return fail(why, "port segment accept entries not strictly ascending",
+						    -EINVAL);
+				if (deny_run != !!(v->net[a].flags & MEDGATE_RULE_F_DENY))
+					return fail(why, "port segment lists a rule in the wrong run (deny or allow)",
+						    -EINVAL);
+			}
+			cur->next_accept += (u32)n_acc;
+		}
+		*next_seg += nd->n_seg;
+	}
+	return 0;
+}
+
+static int check_net(const struct medgate_blob_view *v, struct dfa_cursor *cur, const char **why)
+{
+	u32 i, next_seg = 0;
+	int err;
+
+	err = check_net_rules(v, why);
+	if (err)
+		return err;
+	for (i = 0; i < v->hdr->n_profiles; i++) {
+		const struct medgate_blob_profile *p = &v->profiles[i];
+		u32 t;
+
+		if (!p->n_net) {
+			for (t = 0; t < __MEDGATE_NET_TRIE_MAX; t++)
+				if (p->net_root[t] != MEDGATE_NET_NONE)
+					return fail(why, "network trie root without network rules",
+						    -EINVAL);
+			continue;
+		}
+		err = check_tries(v, p, &next_seg, cur, why);
+		if (err)
+			return err;
+	}
+	if (next_seg != v->n_segs)
+		return fail(why, "port segments not owned by any trie node", -EINVAL);
+	if (cur->next_accept != v->hdr->n_accept)
+		return fail(why, "accept entries not owned by any state or port segment", -EINVAL);
 	return 0;
 }
 
@@ -459,6 +630,7 @@ int medgate_blob_validate(const void *blob, size_t len, struct medgate_blob_view
 			  const char **why)
 {
 	struct medgate_blob_view v;
+	struct dfa_cursor cur;
 	int err;
 
 	memset(&v, 0, sizeof(v));
@@ -472,9 +644,11 @@ int medgate_blob_validate(const void *blob, size_t len, struct medgate_blob_view
 	if (!err)
 		err = check_rules(&v, why);
 	if (!err)
-		err = check_dfas(&v, why);
+		err = check_dfas(&v, &cur, why);
 	if (!err)
 		err = check_classes(&v, why);
+	if (!err)
+		err = check_net(&v, &cur, why);
 	if (err)
 		return err;
 	*view = v;

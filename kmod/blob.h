@@ -20,6 +20,12 @@
  * @trans: DFA transition table.
  * @accept: accept entries (rule or attachment indices).
  * @classes: class-rule table.
+ * @net: network-rule table.
+ * @nodes: address-trie nodes of the network rules.
+ * @segs: port segments of those nodes.
+ * @n_net: entries in @net (the header's reserved[MEDGATE_HDR_NET_RULES]).
+ * @n_nodes: entries in @nodes.
+ * @n_segs: entries in @segs.
  * @strtab: string table.
  * @version: the policy version (first 8 bytes of the SHA-256, little-endian).
  */
@@ -32,6 +38,10 @@ struct medgate_blob_view {
 	const struct medgate_blob_trans *trans;
 	const u32 *accept;
 	const struct medgate_blob_class *classes;
+	const struct medgate_blob_net *net;
+	const struct medgate_blob_net_node *nodes;
+	const struct medgate_blob_net_seg *segs;
+	u32 n_net, n_nodes, n_segs;
 	const char *strtab;
 	u64 version;
 };

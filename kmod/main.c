@@ -27,6 +27,9 @@ static void __init build_check_abi(void)
 	struct medgate_blob_class cls;
 	struct medgate_blob_state state;
 	struct medgate_blob_trans trans;
+	struct medgate_blob_net net;
+	struct medgate_blob_net_node node;
+	struct medgate_blob_net_seg seg;
 	struct medgate_task_label label;
 	size_t n;
 
@@ -39,8 +42,21 @@ static void __init build_check_abi(void)
 	n = sizeof(prof.id) + sizeof(prof.name_off) + sizeof(prof.mode) + sizeof(prof.first_attach) +
 	    sizeof(prof.n_attach) + sizeof(prof.first_rule) + sizeof(prof.n_rules) +
 	    sizeof(prof.dfa) + sizeof(prof.n_states) + sizeof(prof.first_class) +
-	    sizeof(prof.n_classes);
+	    sizeof(prof.n_classes) + sizeof(prof.first_net) + sizeof(prof.n_net) +
+	    sizeof(prof.first_node) + sizeof(prof.n_nodes) + sizeof(prof.net_root) +
+	    sizeof(prof.net_reserved);
 	BUILD_BUG_ON(sizeof(prof) != n);
+	n = sizeof(net.flags) + sizeof(net.ops) + sizeof(net.families) + sizeof(net.types) +
+	    sizeof(net.protos) + sizeof(net.trie) + sizeof(net.prefix_len) + sizeof(net.reserved) +
+	    sizeof(net.addr) + sizeof(net.port_lo) + sizeof(net.port_hi) + sizeof(net.line) +
+	    sizeof(net.file_off);
+	BUILD_BUG_ON(sizeof(net) != n);
+	n = sizeof(node.child) + sizeof(node.first_seg) + sizeof(node.n_seg) + sizeof(node.depth) +
+	    sizeof(node.reserved);
+	BUILD_BUG_ON(sizeof(node) != n);
+	n = sizeof(seg.lo) + sizeof(seg.hi) + sizeof(seg.first_accept) + sizeof(seg.n_deny) +
+	    sizeof(seg.n_allow);
+	BUILD_BUG_ON(sizeof(seg) != n);
 	n = sizeof(cls.op) + sizeof(cls.flags) + sizeof(cls.detail) + sizeof(cls.peer) +
 	    sizeof(cls.line) + sizeof(cls.file_off);
 	BUILD_BUG_ON(sizeof(cls) != n);

@@ -9,7 +9,7 @@ TEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE $(SYSROOT_F
 
 # The module's plain-C engine (blob validator, matcher), compiled from source by the fuzz target
 # (with sanitizers) and the matcher benchmark; everything else links it from libmedgate.a.
-ENGINE_SRC	:= kmod/blob.c kmod/match.c
+ENGINE_SRC	:= kmod/blob.c kmod/match.c kmod/netmatch.c
 
 include tests/unit/unit.mk
 
@@ -26,7 +26,7 @@ FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=
 		   -I$(CURDIR)/include/uapi -I$(CURDIR)/kmod -I$(CURDIR)/user/lib
 
 $(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/sha256.c kmod/blob.h \
-		       kmod/match.h kmod/compat.h include/uapi/linux/medgate.h
+		       kmod/match.h kmod/netmatch.h kmod/compat.h include/uapi/linux/medgate.h
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRC) user/lib/sha256.c
 

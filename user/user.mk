@@ -31,9 +31,10 @@ TOOLS_LDLIBS	:= $(if $(filter 0,$(STATIC)),$(filter-out -static,$(MEDGATE_LDLIBS
 export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS
 
 LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c glob.c dfa.c compile.c \
-		   decompile.c format.c json.c sha256.c client.c doorbell.c input.c
+		   decompile.c format.c json.c sha256.c client.c doorbell.c input.c netcompile.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
-		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o
+		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o \
+		   $(USER_OUT)/obj/lib/netmatch.o
 
 MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c
 MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
@@ -57,7 +58,7 @@ $(USER_OUT)/obj/lib/%.o: user/lib/%.c
 
 # The policy blob validator and the matcher are shared with the module (plain C, see
 # kmod/compat.h); the compiler runs the validator on its own output.
-$(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o: $(USER_OUT)/obj/lib/%.o: kmod/%.c
+$(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o $(USER_OUT)/obj/lib/netmatch.o: $(USER_OUT)/obj/lib/%.o: kmod/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 

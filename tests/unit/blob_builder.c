@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blob_builder.h"
+#include "internal.h"
 
 int bb_compile2(const char *text, const char *second, u32 max_states, u8 **blob, size_t *len,
 		char *msg, size_t msglen)
@@ -44,6 +45,39 @@ u8 *bb_compile(const char *text, size_t *len)
 	return blob;
 }
 
+int bb_compile_net(const char *text, const char *profile, const struct mg_net_rule *rules,
+		   size_t n, u8 **blob, size_t *len)
+{
+	struct mg_diags d = { 0 };
+	struct mg_policy *p;
+	void *out = NULL;
+	size_t i;
+	int err;
+
+	if (mg_policy_new(&p))
+		return -ENOMEM;
+	err = mg_policy_add_text(p, text, strlen(text), "test.policy");
+	for (i = 0; !err && i < p->n_profiles; i++) {
+		struct mg_profile *prof = p->profiles[i];
+
+		if (strcmp(prof->name, profile) || !n)
+			continue;
+		prof->net = calloc(n, sizeof(*rules));
+		if (!prof->net) {
+			err = -ENOMEM;
+			break;
+		}
+		memcpy(prof->net, rules, n * sizeof(*rules));
+		prof->n_net = prof->cap_net = n;
+	}
+	if (!err)
+		err = mg_policy_build(p, &out, len, &d);
+	mg_diags_free(&d);
+	mg_policy_free(p);
+	*blob = out;
+	return err;
+}
+
 void bb_reseal(u8 *blob, size_t len)
 {
 	struct medgate_blob_header *h = (void *)blob;
@@ -63,7 +97,10 @@ struct bb_tables bb_tables(u8 *blob)
 	t.tr = (void *)(t.st + t.hdr->n_states);
 	t.acc = (void *)(t.tr + t.hdr->n_trans);
 	t.cls = (void *)(t.acc + t.hdr->n_accept);
-	t.str = (void *)(t.cls + t.hdr->n_classes);
+	t.net = (void *)(t.cls + t.hdr->n_classes);
+	t.node = (void *)(t.net + t.hdr->reserved[MEDGATE_HDR_NET_RULES]);
+	t.seg = (void *)(t.node + t.hdr->reserved[MEDGATE_HDR_NET_NODES]);
+	t.str = (void *)(t.seg + t.hdr->reserved[MEDGATE_HDR_NET_SEGS]);
 	return t;
 }
 

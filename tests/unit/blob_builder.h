@@ -20,6 +20,14 @@ int bb_compile2(const char *text, const char *second, u32 max_states, u8 **blob,
 /* As above for one text with the default budget; exits the test program when it fails. */
 u8 *bb_compile(const char *text, size_t *len);
 
+/*
+ * As bb_compile2() for @text alone, with @n network rules given to profile @profile through the
+ * compiler's internal structure (the language has no network statement yet).
+ */
+struct mg_net_rule;
+int bb_compile_net(const char *text, const char *profile, const struct mg_net_rule *rules,
+		   size_t n, u8 **blob, size_t *len);
+
 /* Recomputes the checksum after a test changed bytes on purpose. */
 void bb_reseal(u8 *blob, size_t len);
 
@@ -33,6 +41,9 @@ struct bb_tables {
 	struct medgate_blob_trans *tr;
 	u32 *acc;
 	struct medgate_blob_class *cls;
+	struct medgate_blob_net *net;
+	struct medgate_blob_net_node *node;
+	struct medgate_blob_net_seg *seg;
 	char *str;
 };
 struct bb_tables bb_tables(u8 *blob);

@@ -3,7 +3,9 @@
  * libFuzzer target for the module's blob validator and matcher (make fuzz). Each input is
  * validated twice: as it is, and with its checksum recomputed, so that mutations get past the
  * SHA-256 and reach the structural checks. Whenever a blob is accepted, paths are walked through
- * every profile's DFA and the attachment DFA: the validator's promise is that nothing reachable
+ * every profile's DFA and the attachment DFA, and socket requests (addresses and ports of the
+ * blob's own network rules, and of the input) down every profile's address tries: the validator's
+ * promise is that nothing reachable
  * from an accepted blob is out of bounds, which ASan checks, and that results are well formed.
  */
 #include <stdint.h>
@@ -12,6 +14,7 @@
 
 #include "blob.h"
 #include "match.h"
+#include "netmatch.h"
 
 #define MAX_PROFILES	16
 #define MAX_PATHS	24
@@ -98,6 +101,58 @@ static void exercise(const struct medgate_blob_view *v, const uint8_t *data, siz
 	}
 }
 
+/* Network requests: each rule's own address and port ends, and some bytes of the input. */
+static void exercise_net(const struct medgate_blob_view *v, const uint8_t *data, size_t size)
+{
+	struct medgate_net_request q[MAX_PATHS];
+	size_t n = 0, i, k;
+	u32 p;
+
+	memset(q, 0, sizeof(q));
+	for (i = 0; i < v->n_net && n + 2 <= MAX_PATHS; i++) {
+		const struct medgate_blob_net *r = &v->net[i];
+
+		q[n].trie = r->trie;
+		memcpy(q[n].addr, r->addr, sizeof(q[n].addr));
+		q[n].port = r->port_lo;
+		q[n + 1] = q[n];
+		q[n + 1].addr[15] ^= 0xff;
+		q[n + 1].port = r->port_hi;
+		n += 2;
+	}
+	for (i = 0; i + 24 <= size && n < MAX_PATHS; i += 61, n++) {
+		q[n].trie = data[i] % (__MEDGATE_NET_TRIE_MAX + 1);
+		memcpy(q[n].addr, data + i + 1, 16);
+		q[n].port = (u16)(data[i + 17] | data[i + 18] << 8);
+		q[n].family = data[i + 19] % (__MEDGATE_NET_FAMILY_MAX + 1);
+		q[n].type = data[i + 20] % (__MEDGATE_NET_TYPE_MAX + 1);
+		q[n].proto = data[i + 21] % (__MEDGATE_NET_PROTO_MAX + 1);
+	}
+	for (k = 0; k < n; k++) {
+		for (p = 0; p < v->hdr->n_profiles && p < MAX_PROFILES; p++) {
+			const struct medgate_blob_profile *prof = &v->profiles[p];
+			u32 op;
+
+			for (op = MEDGATE_OP_NET_CONNECT; op <= MEDGATE_OP_NET_CREATE + 1; op++) {
+				struct medgate_match m;
+				u32 idx;
+
+				q[k].op = op;
+				medgate_match_net(v, prof, &q[k], &m);
+				if (m.rule == MEDGATE_RULE_NONE) {
+					check(!m.allowed && !m.explicit_deny && !m.file && !m.line);
+					continue;
+				}
+				idx = m.rule - v->hdr->n_rules - v->hdr->n_classes;
+				check(idx >= prof->first_net && idx - prof->first_net < prof->n_net);
+				check(m.allowed != m.explicit_deny);
+				check(m.file != NULL && m.line == v->net[idx].line);
+				check(m.explicit_deny == !!(v->net[idx].flags & MEDGATE_RULE_F_DENY));
+			}
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -110,16 +165,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
-	if (!medgate_blob_validate(copy, size, &v, &why))
+	if (!medgate_blob_validate(copy, size, &v, &why)) {
 		exercise(&v, data, size);
-	else
+		exercise_net(&v, data, size);
+	} else
 		check(why != NULL);
 	if (size >= hdr) {
 		medgate_sha256(copy + hdr, size - hdr, ((struct medgate_blob_header *)copy)->sha256);
 		why = NULL;
-		if (!medgate_blob_validate(copy, size, &v, &why))
+		if (!medgate_blob_validate(copy, size, &v, &why)) {
 			exercise(&v, data, size);
-		else
+			exercise_net(&v, data, size);
+		} else
 			check(why != NULL);
 	}
 	free(copy);

@@ -238,6 +238,9 @@ struct out {
 	struct mg_dfa attach_dfa;
 	struct mg_dfa *dfa;			/* per profile (empty without rules) */
 	u32 n_states, n_trans, n_accept;	/* all DFAs together */
+	struct mg_net_tables *net;		/* per profile */
+	size_t nn, n_nodes, n_segs, n_net_accept;	/* all profiles together */
+	struct medgate_blob_net *bn;
 	struct strtab st;
 };
 
@@ -416,6 +419,94 @@ static int make_dfa(struct mg_policy *p, struct out *o, const struct mg_profile 
 	return 0;
 }
 
+/* The network rules and each profile's tries; accept entries follow the DFAs' ones. */
+static int build_net(struct mg_policy *p, struct out *o)
+{
+	size_t i, j, nn = 0;
+	int err;
+
+	for (i = 0; i < o->np; i++) {
+		const struct mg_profile *prof = o->sorted[i];
+		struct medgate_blob_profile *bp = &o->bp[i];
+		struct mg_net_tables *t = &o->net[i];
+		u32 k;
+
+		bp->first_net = (u32)nn;
+		bp->n_net = (u32)prof->n_net;
+		bp->first_node = (u32)o->n_nodes;
+		for (j = 0; j < prof->n_net; j++, nn++) {
+			const struct mg_net_rule *r = &prof->net[j];
+			struct medgate_blob_net *b = &o->bn[nn];
+
+			if ((err = str_add(&o->st, file_name(p, r->loc), &b->file_off)))
+				return err;
+			b->flags = r->flags & MEDGATE_RULE_F_DENY;
+			b->ops = r->ops;
+			b->families = r->families;
+			b->types = r->types;
+			b->protos = r->protos;
+			b->trie = r->trie;
+			b->prefix_len = r->prefix_len;
+			memcpy(b->addr, r->addr, sizeof(b->addr));
+			b->port_lo = r->port_lo;
+			b->port_hi = r->port_hi;
+			b->line = r->loc.line;
+		}
+		err = mg_net_build(prof->net, prof->n_net, t);
+		if (err == -E2BIG) {
+			mg_error(p, prof->loc, "profile \"%s\": its network rules need more trie nodes, "
+				 "port segments or accept entries than a policy may have", prof->name);
+			return -EINVAL;
+		}
+		if (err)
+			return err;
+		if ((u64)o->n_accept + o->n_net_accept + t->n_accept > MEDGATE_MAX_ACCEPT) {
+			mg_error(p, prof->loc, "profile \"%s\": more accept entries than a policy may "
+				 "have (%u)", prof->name, MEDGATE_MAX_ACCEPT);
+			return -EINVAL;
+		}
+		bp->n_nodes = (u32)t->n_nodes;
+		for (k = 0; k < __MEDGATE_NET_TRIE_MAX; k++)
+			bp->net_root[k] = t->root[k] == MEDGATE_NET_NONE ? MEDGATE_NET_NONE :
+					  t->root[k] + bp->first_node;
+		o->n_nodes += t->n_nodes;
+		o->n_segs += t->n_segs;
+		o->n_net_accept += t->n_accept;
+	}
+	if (o->n_nodes > MEDGATE_MAX_NET_NODES || o->n_segs > MEDGATE_MAX_NET_SEGS) {
+		mg_error(p, o->sorted[0]->loc, "network rules need more trie nodes or port segments "
+			 "than a policy may have");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Copies one profile's tries into the blob's tables, indices made absolute. */
+static void put_net(const struct mg_net_tables *t, u32 first_net,
+		    struct medgate_blob_net_node *nodes, struct medgate_blob_net_seg *segs, u32 *acc,
+		    u32 *nn, u32 *ns, u32 *na)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_nodes; i++) {
+		nodes[*nn + i] = t->nodes[i];
+		nodes[*nn + i].first_seg += *ns;
+		if (t->nodes[i].child[0] != MEDGATE_NET_NONE)
+			nodes[*nn + i].child[0] += *nn;
+		if (t->nodes[i].child[1] != MEDGATE_NET_NONE)
+			nodes[*nn + i].child[1] += *nn;
+	}
+	for (i = 0; i < t->n_segs; i++) {
+		segs[*ns + i] = t->segs[i];
+		segs[*ns + i].first_accept += *na;
+	}
+	for (i = 0; i < t->n_accept; i++)
+		acc[*na + i] = t->accept[i] + first_net;
+	*nn += (u32)t->n_nodes;
+	*ns += (u32)t->n_segs;
+	*na += (u32)t->n_accept;
+}
+
 static int build_tables(struct mg_policy *p, struct out *o)
 {
 	size_t i, j, na = 0, nr = 0, maxn;
@@ -538,7 +629,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 		}
 		nr += prof->n_rules;
 	}
-	err = 0;
+	err = build_net(p, o);
 out:
 	free(pats);
 	free(tags);
@@ -575,7 +666,7 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	struct medgate_blob_header hdr;
 	struct out o;
 	size_t i, total;
-	u32 ns = 0, nt = 0, nacc = 0;
+	u32 ns = 0, nt = 0, nacc = 0, nnode = 0, nseg = 0;
 	u8 *out = NULL, *q;
 	int err = -ENOMEM;
 
@@ -586,6 +677,7 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 		o.na += sorted[i]->n_attach;
 		o.nr += sorted[i]->n_rules;
 		o.nc += sorted[i]->n_classes;
+		o.nn += sorted[i]->n_net;
 	}
 	o.bp = calloc(o.np ? o.np : 1, sizeof(*o.bp));
 	o.ba = calloc(o.na ? o.na : 1, sizeof(*o.ba));
@@ -595,9 +687,15 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	o.attach_owner = calloc(o.na ? o.na : 1, sizeof(*o.attach_owner));
 	o.rules = calloc(o.nr ? o.nr : 1, sizeof(*o.rules));
 	o.dfa = calloc(o.np ? o.np : 1, sizeof(*o.dfa));
+	o.net = calloc(o.np ? o.np : 1, sizeof(*o.net));
+	o.bn = calloc(o.nn ? o.nn : 1, sizeof(*o.bn));
 	if (!o.bp || !o.ba || !o.br || !o.bc || !o.attach || !o.attach_owner || !o.rules ||
-	    !o.dfa)
+	    !o.dfa || !o.net || !o.bn)
 		goto out;
+	if (o.nn > MEDGATE_MAX_NET_RULES) {
+		err = -E2BIG;
+		goto out;
+	}
 	err = build_tables(p, &o);
 	if (!err && p->n_diags)
 		err = -EINVAL;
@@ -607,7 +705,9 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	total = sizeof(hdr) + o.np * sizeof(*o.bp) + o.na * sizeof(*o.ba) +
 		o.nr * sizeof(*o.br) + (size_t)o.n_states * sizeof(struct medgate_blob_state) +
 		(size_t)o.n_trans * sizeof(struct medgate_blob_trans) +
-		(size_t)o.n_accept * sizeof(u32) + o.nc * sizeof(*o.bc) + o.st.len;
+		((size_t)o.n_accept + o.n_net_accept) * sizeof(u32) + o.nc * sizeof(*o.bc) +
+		o.nn * sizeof(*o.bn) + o.n_nodes * sizeof(struct medgate_blob_net_node) +
+		o.n_segs * sizeof(struct medgate_blob_net_seg) + o.st.len;
 	if (total > MEDGATE_BLOB_MAX_SIZE) {
 		err = -E2BIG;
 		goto out;
@@ -626,11 +726,14 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	hdr.n_rules = (u32)o.nr;
 	hdr.n_states = o.n_states;
 	hdr.n_trans = o.n_trans;
-	hdr.n_accept = o.n_accept;
+	hdr.n_accept = o.n_accept + (u32)o.n_net_accept;
 	hdr.strtab_len = (u32)o.st.len;
 	hdr.attach_dfa = o.na ? 0 : MEDGATE_DFA_NONE;
 	hdr.attach_states = o.attach_dfa.n_states;
 	hdr.n_classes = (u32)o.nc;
+	hdr.reserved[MEDGATE_HDR_NET_RULES] = (u32)o.nn;
+	hdr.reserved[MEDGATE_HDR_NET_NODES] = (u32)o.n_nodes;
+	hdr.reserved[MEDGATE_HDR_NET_SEGS] = (u32)o.n_segs;
 
 	q = out + sizeof(hdr);
 	memcpy(q, o.bp, o.np * sizeof(*o.bp));
@@ -649,10 +752,21 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 		for (i = 0; i < o.np; i++)
 			if (sorted[i]->n_rules)
 				put_dfa(&o.dfa[i], st, tr, acc, &ns, &nt, &nacc);
-		q = (u8 *)(acc + o.n_accept);
+		q = (u8 *)(acc + o.n_accept + o.n_net_accept);
+		memcpy(q, o.bc, o.nc * sizeof(*o.bc));
+		q += o.nc * sizeof(*o.bc);
+		memcpy(q, o.bn, o.nn * sizeof(*o.bn));
+		q += o.nn * sizeof(*o.bn);
+		{
+			struct medgate_blob_net_node *nodes = (void *)q;
+			struct medgate_blob_net_seg *segs = (void *)(nodes + o.n_nodes);
+
+			for (i = 0; i < o.np; i++)
+				put_net(&o.net[i], o.bp[i].first_net, nodes, segs, acc, &nnode,
+					&nseg, &nacc);
+			q = (u8 *)(segs + o.n_segs);
+		}
 	}
-	memcpy(q, o.bc, o.nc * sizeof(*o.bc));
-	q += o.nc * sizeof(*o.bc);
 	memcpy(q, o.st.buf, o.st.len);
 	medgate_sha256(out + sizeof(hdr), total - sizeof(hdr), hdr.sha256);
 	memcpy(out, &hdr, sizeof(hdr));
@@ -672,6 +786,11 @@ out:
 		for (i = 0; i < o.np; i++)
 			mg_dfa_free(&o.dfa[i]);
 	free(o.dfa);
+	if (o.net)
+		for (i = 0; i < o.np; i++)
+			mg_net_tables_free(&o.net[i]);
+	free(o.net);
+	free(o.bn);
 	free(o.st.buf);
 	mg_index_free(&o.st.ix);
 	return err;

@@ -83,6 +83,35 @@ struct mg_rule {
 	enum mg_peer_kind peer_kind;
 };
 
+/*
+ * A network rule (netcompile.c builds the profile's tries from these). Fields as in
+ * struct medgate_blob_net; a rule without ports has 0..65535.
+ */
+struct mg_net_rule {
+	u32 flags;		/* MEDGATE_RULE_F_DENY */
+	u32 ops;
+	u16 families;
+	u8 types, protos;
+	u8 trie, prefix_len;	/* enum medgate_net_trie, bits of @addr that count */
+	u8 addr[16];
+	u16 port_lo, port_hi;
+	struct mg_loc loc;
+};
+
+/* One profile's tries, indices relative to its own tables (emit() makes them absolute). */
+struct mg_net_tables {
+	struct medgate_blob_net_node *nodes;
+	size_t n_nodes, cap_nodes;
+	struct medgate_blob_net_seg *segs;
+	size_t n_segs, cap_segs;
+	u32 *accept;		/* network rule indices, relative to the profile's first */
+	size_t n_accept, cap_accept;
+	u32 root[__MEDGATE_NET_TRIE_MAX];
+};
+
+int mg_net_build(const struct mg_net_rule *rules, size_t n, struct mg_net_tables *t);
+void mg_net_tables_free(struct mg_net_tables *t);
+
 struct mg_profile {
 	char *name;
 	u64 id;
@@ -96,6 +125,8 @@ struct mg_profile {
 	size_t n_rules, cap_rules;
 	struct mg_rule *classes;	/* class rules, in source order */
 	size_t n_classes, cap_classes;
+	struct mg_net_rule *net;	/* network rules, in source order */
+	size_t n_net, cap_net;
 };
 
 /* A string-keyed hash index into an array, for duplicate checks in O(1). */

@@ -802,6 +802,7 @@ static void free_profile(struct mg_profile *prof)
 	free(prof->attach);
 	free(prof->rules);
 	free(prof->classes);
+	free(prof->net);
 	free(prof->name);
 	free(prof);
 }

@@ -344,10 +344,10 @@ enum medgate_kernel_load {
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
 
-/* ---- Policy blob (format 2) ---- */
+/* ---- Policy blob (format 3) ---- */
 
 #define MEDGATE_BLOB_MAGIC		0x4250474dU	/* "MGPB" little-endian */
-#define MEDGATE_BLOB_FORMAT		2
+#define MEDGATE_BLOB_FORMAT		3
 
 /* Limits the module enforces; the compiler checks the same ones and reports them by name. */
 #define MEDGATE_BLOB_MAX_SIZE		(32U << 20)
@@ -386,11 +386,12 @@ enum medgate_kernel_load {
  * @attach_dfa: first state of the attachment DFA, or MEDGATE_DFA_NONE without attachments.
  * @attach_states: number of states of the attachment DFA.
  * @n_classes: entries in the class-rule table.
- * @reserved: must be 0.
+ * @reserved: the network tables' counts: [MEDGATE_HDR_NET_RULES] network rules,
+ *            [MEDGATE_HDR_NET_NODES] address-trie nodes, [MEDGATE_HDR_NET_SEGS] port segments.
  * @sha256: SHA-256 of every byte after this header.
  *
  * The tables follow the header in this order: profiles, attachments, rules, DFA states,
- * transitions, accept entries, class rules, strings.
+ * transitions, accept entries, class rules, network rules, trie nodes, port segments, strings.
  */
 struct medgate_blob_header {
 	__u32 magic;
@@ -411,6 +412,10 @@ struct medgate_blob_header {
 	__u8  sha256[32];
 };
 
+#define MEDGATE_HDR_NET_RULES	0	/* indices into struct medgate_blob_header's reserved[] */
+#define MEDGATE_HDR_NET_NODES	1
+#define MEDGATE_HDR_NET_SEGS	2
+
 /**
  * struct medgate_blob_profile - one profile.
  * @id: medgate_profile_id() of the name; the module recomputes and compares it.
@@ -424,6 +429,12 @@ struct medgate_blob_header {
  * @n_states: states of that DFA (contiguous from @dfa).
  * @first_class: index of the first class rule in the class-rule table.
  * @n_classes: class rules of this profile (contiguous, in source order).
+ * @first_net: index of the first network rule in the network-rule table.
+ * @n_net: network rules of this profile (contiguous, in source order).
+ * @first_node: index of the first node of this profile's address tries.
+ * @n_nodes: its trie nodes (contiguous); 0 when @n_net is 0.
+ * @net_root: the root node of each trie (enum medgate_net_trie), inside the profile's nodes, or
+ *            MEDGATE_NET_NONE when no rule can match requests of that kind.
  */
 struct medgate_blob_profile {
 	__u64 id;
@@ -437,6 +448,12 @@ struct medgate_blob_profile {
 	__u32 n_states;
 	__u32 first_class;
 	__u32 n_classes;
+	__u32 first_net;
+	__u32 n_net;
+	__u32 first_node;
+	__u32 n_nodes;
+	__u32 net_root[3];
+	__u32 net_reserved;
 };
 
 /**
@@ -556,6 +573,145 @@ struct medgate_blob_trans {
 	__u8  hi;
 	__u16 reserved;
 	__u32 next;
+};
+
+/*
+ * Network rules. A request (create, connect, bind, listen, accept, send) has an operation, a
+ * socket family, type and protocol and, except for create, an address and port: the peer for
+ * connect and send, the local one for bind and listen. A rule names sets of each (bit masks of
+ * the enums below) and at most one CIDR prefix and one port interval.
+ *
+ * Lookup does not scan the rules. Each profile has three tries (enum medgate_net_trie): a binary
+ * prefix trie per address family, walked one address bit per level from the root, and a single
+ * node for requests without an address. A rule sits on the node of its prefix (a rule without an
+ * address on the roots); a node's rules are split into sorted, disjoint port segments, each with
+ * the ascending lists of the node's deny and allow rules whose port interval covers it (entries of
+ * the blob's accept table, after the DFAs' entries). A decision visits at most 33 or 129 nodes, one binary
+ * search among a node's segments each, and reads the lists it lands on up to the first rule of
+ * each kind that also covers the operation, family, type and protocol: the lowest-numbered deny
+ * refuses, else the lowest-numbered allow allows, else the profile's default denies.
+ */
+#define MEDGATE_NET_NONE	0xffffffffU	/* no node, no child */
+#define MEDGATE_MAX_NET_RULES	65536U
+#define MEDGATE_MAX_NET_NODES	(1U << 22)
+#define MEDGATE_MAX_NET_SEGS	(1U << 22)
+
+/** enum medgate_net_trie - the tries of a profile, by the address a request carries. */
+enum medgate_net_trie {
+	MEDGATE_NET_TRIE_INET	= 0,	/* IPv4 (and IPv4-mapped IPv6) addresses, 32 levels */
+	MEDGATE_NET_TRIE_INET6	= 1,	/* IPv6 addresses, 128 levels */
+	MEDGATE_NET_TRIE_NOADDR	= 2,	/* requests without an address: one node, no children */
+	__MEDGATE_NET_TRIE_MAX
+};
+
+/* Bits of a network rule's ops mask: bit (op - MEDGATE_OP_NET_CONNECT) for each MEDGATE_OP_NET_*. */
+#define MEDGATE_NET_OPS_ALL	((1U << (MEDGATE_OP_NET_CREATE - MEDGATE_OP_NET_CONNECT + 1)) - 1)
+
+/** enum medgate_net_family - socket families as rules name them (bit N of a families mask). */
+enum medgate_net_family {
+	MEDGATE_NET_FAMILY_INET		= 0,	/* AF_INET */
+	MEDGATE_NET_FAMILY_INET6	= 1,	/* AF_INET6 */
+	MEDGATE_NET_FAMILY_UNIX		= 2,	/* AF_UNIX */
+	MEDGATE_NET_FAMILY_NETLINK	= 3,	/* AF_NETLINK */
+	MEDGATE_NET_FAMILY_PACKET	= 4,	/* AF_PACKET */
+	MEDGATE_NET_FAMILY_OTHER	= 5,	/* any other family: only rules naming no family */
+	__MEDGATE_NET_FAMILY_MAX
+};
+#define MEDGATE_NET_FAMILIES_ALL	((1U << __MEDGATE_NET_FAMILY_MAX) - 1)
+
+/** enum medgate_net_type - socket types (bit N of a types mask). */
+enum medgate_net_type {
+	MEDGATE_NET_TYPE_STREAM		= 0,	/* SOCK_STREAM */
+	MEDGATE_NET_TYPE_DGRAM		= 1,	/* SOCK_DGRAM */
+	MEDGATE_NET_TYPE_RAW		= 2,	/* SOCK_RAW */
+	MEDGATE_NET_TYPE_SEQPACKET	= 3,	/* SOCK_SEQPACKET */
+	MEDGATE_NET_TYPE_OTHER		= 4,	/* any other type */
+	__MEDGATE_NET_TYPE_MAX
+};
+#define MEDGATE_NET_TYPES_ALL		((1U << __MEDGATE_NET_TYPE_MAX) - 1)
+
+/** enum medgate_net_proto - protocols (bit N of a protocols mask). */
+enum medgate_net_proto {
+	MEDGATE_NET_PROTO_TCP		= 0,	/* IPPROTO_TCP */
+	MEDGATE_NET_PROTO_UDP		= 1,	/* IPPROTO_UDP */
+	MEDGATE_NET_PROTO_ICMP		= 2,	/* IPPROTO_ICMP */
+	MEDGATE_NET_PROTO_ICMPV6	= 3,	/* IPPROTO_ICMPV6 */
+	MEDGATE_NET_PROTO_OTHER		= 4,	/* any other protocol, and none (unix, netlink) */
+	__MEDGATE_NET_PROTO_MAX
+};
+#define MEDGATE_NET_PROTOS_ALL		((1U << __MEDGATE_NET_PROTO_MAX) - 1)
+
+/**
+ * struct medgate_blob_net - one network rule. Its number in audit records is its index in this
+ * table plus the header's n_rules and n_classes (one sequence with file and class rules).
+ * @flags: 0 or MEDGATE_RULE_F_DENY.
+ * @ops: operations covered, bit (op - MEDGATE_OP_NET_CONNECT); never 0.
+ * @families: enum medgate_net_family bits; never 0.
+ * @types: enum medgate_net_type bits; never 0.
+ * @protos: enum medgate_net_proto bits; never 0.
+ * @trie: enum medgate_net_trie of @addr, or MEDGATE_NET_TRIE_NOADDR for a rule without one.
+ * @prefix_len: bits of @addr that count (at most 32 for IPv4, 128 for IPv6, 0 without address).
+ * @reserved: must be 0.
+ * @addr: the address, network byte order (IPv4 in the first 4 bytes); bits past @prefix_len are 0.
+ * @port_lo: first port covered.
+ * @port_hi: last port covered, >= @port_lo (0..65535 for a rule without ports).
+ * @line: source line.
+ * @file_off: string table offset of the source file name.
+ *
+ * The matcher never reads @trie, @prefix_len or @addr: the rule's place in the trie encodes them.
+ * They are there for audit records, policy show and reviewers.
+ */
+struct medgate_blob_net {
+	__u32 flags;
+	__u32 ops;
+	__u16 families;
+	__u8  types;
+	__u8  protos;
+	__u8  trie;
+	__u8  prefix_len;
+	__u16 reserved;
+	__u8  addr[16];
+	__u16 port_lo;
+	__u16 port_hi;
+	__u32 line;
+	__u32 file_off;
+};
+
+/**
+ * struct medgate_blob_net_node - one node of an address trie.
+ * @child: the nodes one level down for address bit 0 and 1, or MEDGATE_NET_NONE; a child's
+ *         index is greater than its parent's, inside the same profile's nodes.
+ * @first_seg: index of the node's first port segment.
+ * @n_seg: its port segments (contiguous, sorted, disjoint); 0 when no rule ends here.
+ * @depth: the node's level (0 for a root), one more than its parent's.
+ * @reserved: must be 0.
+ */
+struct medgate_blob_net_node {
+	__u32 child[2];
+	__u32 first_seg;
+	__u32 n_seg;
+	__u16 depth;
+	__u16 reserved;
+};
+
+/**
+ * struct medgate_blob_net_seg - ports @lo..@hi (inclusive) of a node: the network rules there
+ * whose port interval covers all of them, deny rules first.
+ * @lo: first port.
+ * @hi: last port, >= @lo, below the next segment's @lo.
+ * @first_accept: index of the first entry in the accept table (network rule indices).
+ * @n_deny: the deny rules, the first entries (strictly ascending, rules of the node's profile).
+ * @n_allow: the allow rules, the entries after them (likewise); @n_deny + @n_allow is never 0.
+ *
+ * Two runs let a decision stop at the first covering rule of each kind: the lowest-numbered one
+ * is the one that counts, however many rules share the node and the ports.
+ */
+struct medgate_blob_net_seg {
+	__u16 lo;
+	__u16 hi;
+	__u32 first_accept;
+	__u32 n_deny;
+	__u32 n_allow;
 };
 
 #endif /* _UAPI_LINUX_MEDGATE_H */
