@@ -8,7 +8,7 @@
  * always comes after its parent, as the validator demands. Then each node's rules are cut into
  * port segments by a sweep over the interval ends: between two consecutive ends the set of rules
  * covering the ports does not change, and that set (its deny rules, then its allow rules, each
- * ascending) is the segment's accept list. Neighbouring segments with the same list are merged.
+ * ascending) is the segment's accept list. Neighbouring segments with the same lists are merged.
  */
 #include <stdlib.h>
 
@@ -86,13 +86,89 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The port segments of one node, from the rules on it (ascending indices). */
+struct by_lo {
+	u32 lo, idx;
+};
+
+static int cmp_by_lo(const void *a, const void *b)
+{
+	const struct by_lo *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Inserts @idx into the ascending @run of *@n entries. */
+static void run_insert(u32 *run, size_t *n, u32 idx)
+{
+	size_t lo = 0, hi = *n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (run[mid] < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(run + lo + 1, run + lo, (*n - lo) * sizeof(*run));
+	run[lo] = idx;
+	(*n)++;
+}
+
+/* Drops the rules of @run whose ports end before @port. */
+static void run_expire(const struct mg_net_rule *rules, u32 *run, size_t *n, u32 port)
+{
+	size_t i, k;
+
+	for (i = 0, k = 0; i < *n; i++)
+		if (rules[run[i]].port_hi >= port)
+			run[k++] = run[i];
+	*n = k;
+}
+
+static int put_seg(struct mg_net_tables *t, struct medgate_blob_net_node *nd, u32 lo, u32 hi,
+		   const u32 *deny, size_t n_deny, const u32 *allow, size_t n_allow)
+{
+	struct medgate_blob_net_seg *prev = nd->n_seg ? &t->segs[t->n_segs - 1] : NULL;
+	size_t n = n_deny + n_allow;
+
+	if (prev && prev->hi + 1U == lo && prev->n_deny == n_deny && prev->n_allow == n_allow &&
+	    !memcmp(&t->accept[prev->first_accept], deny, n_deny * sizeof(*deny)) &&
+	    !memcmp(&t->accept[prev->first_accept + n_deny], allow, n_allow * sizeof(*allow))) {
+		prev->hi = (u16)hi;
+		return 0;
+	}
+	if (t->n_segs >= MEDGATE_MAX_NET_SEGS || t->n_accept + n > MEDGATE_MAX_ACCEPT)
+		return -E2BIG;
+	if (mg_grow((void **)&t->segs, &t->cap_segs, t->n_segs + 1, sizeof(*t->segs)) ||
+	    mg_grow((void **)&t->accept, &t->cap_accept, t->n_accept + n, sizeof(*t->accept)))
+		return -ENOMEM;
+	t->segs[t->n_segs].lo = (u16)lo;
+	t->segs[t->n_segs].hi = (u16)hi;
+	t->segs[t->n_segs].first_accept = (u32)t->n_accept;
+	t->segs[t->n_segs].n_deny = (u32)n_deny;
+	t->segs[t->n_segs].n_allow = (u32)n_allow;
+	memcpy(&t->accept[t->n_accept], deny, n_deny * sizeof(*deny));
+	memcpy(&t->accept[t->n_accept + n_deny], allow, n_allow * sizeof(*allow));
+	t->n_accept += n;
+	t->n_segs++;
+	nd->n_seg++;
+	return 0;
+}
+
+/*
+ * The port segments of one node, from the rules on it: a sweep over the interval ends in port
+ * order that keeps the covering deny and allow rules in two ascending runs. Its cost is that of
+ * the sort plus the entries it writes.
+ */
 static int cut(struct mg_net_tables *t, const struct mg_net_rule *rules, const struct node_rules *nr,
 	       struct medgate_blob_net_node *nd)
 {
-	u32 *ends = NULL, *active = NULL;
-	size_t n_ends = 0, n_active, n_deny = 0, i, k, e;
-	unsigned pass;
+	struct by_lo *byl = NULL;
+	u32 *ends = NULL, *deny = NULL, *allow = NULL;
+	size_t n_ends = 0, n_deny = 0, n_allow = 0, next = 0, i, k, e;
 	int err = -ENOMEM;
 
 	nd->first_seg = (u32)t->n_segs;
@@ -101,14 +177,21 @@ static int cut(struct mg_net_tables *t, const struct mg_net_rule *rules, const s
 		return 0;
 	/* Where the covering set may change: every lo and every hi + 1 (up to 65536). */
 	ends = calloc(2 * nr->n, sizeof(*ends));
-	active = calloc(nr->n, sizeof(*active));
-	if (!ends || !active)
+	byl = calloc(nr->n, sizeof(*byl));
+	deny = calloc(nr->n, sizeof(*deny));
+	allow = calloc(nr->n, sizeof(*allow));
+	if (!ends || !byl || !deny || !allow)
 		goto out;
 	for (i = 0; i < nr->n; i++) {
-		ends[n_ends++] = rules[nr->idx[i]].port_lo;
-		ends[n_ends++] = (u32)rules[nr->idx[i]].port_hi + 1;
+		const struct mg_net_rule *r = &rules[nr->idx[i]];
+
+		ends[n_ends++] = r->port_lo;
+		ends[n_ends++] = (u32)r->port_hi + 1;
+		byl[i].lo = r->port_lo;
+		byl[i].idx = nr->idx[i];
 	}
 	qsort(ends, n_ends, sizeof(*ends), cmp_u32);
+	qsort(byl, nr->n, sizeof(*byl), cmp_by_lo);
 	for (i = 1, k = 1; i < n_ends; i++)
 		if (ends[i] != ends[k - 1])
 			ends[k++] = ends[i];
@@ -116,51 +199,27 @@ static int cut(struct mg_net_tables *t, const struct mg_net_rule *rules, const s
 
 	for (e = 0; e + 1 < n_ends; e++) {
 		u32 lo = ends[e], hi = ends[e + 1] - 1;
-		struct medgate_blob_net_seg *prev = nd->n_seg ? &t->segs[t->n_segs - 1] : NULL;
 
-		/* nr->idx ascends, so each run comes out ascending: denies, then allows. */
-		for (n_active = 0, pass = 0; pass < 2; pass++) {
-			for (i = 0; i < nr->n; i++) {
-				const struct mg_net_rule *r = &rules[nr->idx[i]];
-
-				if (!!(r->flags & MEDGATE_RULE_F_DENY) == pass)
-					continue;
-				if (r->port_lo <= lo && r->port_hi >= hi)
-					active[n_active++] = nr->idx[i];
-			}
-			if (!pass)
-				n_deny = n_active;
+		run_expire(rules, deny, &n_deny, lo);
+		run_expire(rules, allow, &n_allow, lo);
+		for (; next < nr->n && byl[next].lo == lo; next++) {
+			if (rules[byl[next].idx].flags & MEDGATE_RULE_F_DENY)
+				run_insert(deny, &n_deny, byl[next].idx);
+			else
+				run_insert(allow, &n_allow, byl[next].idx);
 		}
-		if (!n_active)
+		if (!n_deny && !n_allow)
 			continue;
-		if (prev && prev->hi + 1U == lo && prev->n_deny == n_deny &&
-		    prev->n_deny + prev->n_allow == n_active &&
-		    !memcmp(&t->accept[prev->first_accept], active, n_active * sizeof(*active))) {
-			prev->hi = (u16)hi;
-			continue;
-		}
-		if (t->n_segs >= MEDGATE_MAX_NET_SEGS || t->n_accept + n_active > MEDGATE_MAX_ACCEPT) {
-			err = -E2BIG;
+		err = put_seg(t, nd, lo, hi, deny, n_deny, allow, n_allow);
+		if (err)
 			goto out;
-		}
-		if (mg_grow((void **)&t->segs, &t->cap_segs, t->n_segs + 1, sizeof(*t->segs)) ||
-		    mg_grow((void **)&t->accept, &t->cap_accept, t->n_accept + n_active,
-			    sizeof(*t->accept)))
-			goto out;
-		t->segs[t->n_segs].lo = (u16)lo;
-		t->segs[t->n_segs].hi = (u16)hi;
-		t->segs[t->n_segs].first_accept = (u32)t->n_accept;
-		t->segs[t->n_segs].n_deny = (u32)n_deny;
-		t->segs[t->n_segs].n_allow = (u32)(n_active - n_deny);
-		memcpy(&t->accept[t->n_accept], active, n_active * sizeof(*active));
-		t->n_accept += n_active;
-		t->n_segs++;
-		nd->n_seg++;
 	}
 	err = 0;
 out:
 	free(ends);
-	free(active);
+	free(byl);
+	free(deny);
+	free(allow);
 	return err;
 }
 
