@@ -18,6 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include <linux/medgate.h>
 #include <medgate/label.h>
+#include <medgate/mount.h>
 
 #define EPERM		1
 #define MAX_ERRNO	4095
@@ -81,7 +82,12 @@ extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
 extern int medgate_task_op(__u32 op, __u32 detail, __u32 quiet, __u64 profile) __ksym;
 extern int medgate_kernel_load(__u32 id, __u32 data, __u64 profile) __ksym;
-extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
+extern int medgate_sb_mount(const struct path *path, void *args, __u32 args__sz,
+			    __u64 profile) __ksym;
+extern int medgate_move_mount(const struct path *from, const struct path *to,
+			      __u64 profile) __ksym;
+extern int medgate_mount_path_op(const struct path *path, __u32 op, __u32 kind,
+				 __u64 profile) __ksym;
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
 extern int medgate_uring_receive(struct file *file, __u64 profile) __ksym;
@@ -95,7 +101,7 @@ extern int medgate_ptrace_traceme(struct task_struct *parent, __u64 peer, __u64 
 extern int medgate_task_kill(struct task_struct *p, __u32 sig, const struct cred *cred,
 			     __u64 peer, __u64 profile) __ksym;
 extern int medgate_inode_xattr(struct dentry *dentry, __u32 class, __u64 profile) __ksym;
-extern int medgate_sb_reconfigure(struct super_block *sb, __u64 profile) __ksym;
+extern int medgate_sb_reconfigure(struct super_block *sb, __u32 kind, __u64 profile) __ksym;
 
 /*
  * What a program returns becomes the hook's result. 6.1 does not check it (a positive value from
@@ -444,16 +450,24 @@ int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
 }
 
 /*
- * The task-level operations (kmod/task.c), decided by the profile's class rules: changing the
- * view of the file system every path decision depends on (mount, chroot, pivot_root: no rule
- * grants them yet), user namespaces (userns), the bpf() system call by command (bpf), and every
- * capability (capability). Each refusal is decided and audited by the module; complain mode
- * reports and allows, except what reaches medgate itself (kmod/decide.c, control_plane()).
+ * Changes of the mount tree and of the task's root (kmod/mount.c), decided by the profile's mount
+ * and chroot rules; the task-level operations (kmod/task.c) by its class rules: user namespaces
+ * (userns), the bpf() system call by command (bpf), and every capability (capability). Each
+ * refusal is decided and audited by the module; complain mode reports and allows, except what
+ * reaches medgate itself (kmod/decide.c, control_plane()).
+ *
+ * sb_mount is sleepable: the module looks up the source of a bind or move mount. Its char
+ * pointers are plain numbers to the verifier, so the program copies the strings for the module.
  */
-SEC("lsm/sb_mount")
-int BPF_PROG(hook_sb_mount, const char *dev_name, const struct path *path)
+SEC("lsm.s/sb_mount")
+int BPF_PROG(hook_sb_mount, const char *dev_name, const struct path *path, const char *type,
+	     unsigned long flags)
 {
-	return CONFINED_CALL(medgate_path_task_op(path, MEDGATE_OP_MOUNT, profile));
+	struct medgate_mount_args args = { .flags = flags };
+
+	args.source_len = bpf_probe_read_kernel_str(args.source, sizeof(args.source), dev_name);
+	args.fstype_len = bpf_probe_read_kernel_str(args.fstype, sizeof(args.fstype), type);
+	return CONFINED_CALL(medgate_sb_mount(path, &args, sizeof(args), profile));
 }
 
 SEC("lsm/sb_umount")
@@ -468,19 +482,20 @@ int BPF_PROG(hook_sb_umount, struct vfsmount *mnt, int flags)
 SEC("lsm/move_mount")
 int BPF_PROG(hook_move_mount, const struct path *from_path, const struct path *to_path)
 {
-	return CONFINED_CALL(medgate_path_task_op(to_path, MEDGATE_OP_MOUNT, profile));
+	return CONFINED_CALL(medgate_move_mount(from_path, to_path, profile));
 }
 
 SEC("lsm/sb_pivotroot")
 int BPF_PROG(hook_sb_pivotroot, const struct path *old_path, const struct path *new_path)
 {
-	return CONFINED_CALL(medgate_path_task_op(new_path, MEDGATE_OP_MOUNT, profile));
+	return CONFINED_CALL(medgate_mount_path_op(new_path, MEDGATE_OP_MOUNT,
+						   MEDGATE_MOUNT_PIVOT_ROOT, profile));
 }
 
 SEC("lsm/path_chroot")
 int BPF_PROG(hook_path_chroot, const struct path *path)
 {
-	return CONFINED_CALL(medgate_path_task_op(path, MEDGATE_OP_CHROOT, profile));
+	return CONFINED_CALL(medgate_mount_path_op(path, MEDGATE_OP_CHROOT, 0, profile));
 }
 
 SEC("lsm/userns_create")
@@ -808,11 +823,11 @@ int BPF_PROG(hook_sb_remount, struct super_block *sb, void *mnt_opts)
 	/* As in hook_path_mknod: have clang emit struct super_block in full for libbpf 1.1. */
 	if (!bpf_core_type_exists(struct super_block))
 		return -EPERM;
-	return CONFINED_CALL(medgate_sb_reconfigure(sb, profile));
+	return CONFINED_CALL(medgate_sb_reconfigure(sb, MEDGATE_MOUNT_REMOUNT, profile));
 }
 
 SEC("lsm/sb_kern_mount")
 int BPF_PROG(hook_sb_kern_mount, struct super_block *sb)
 {
-	return CONFINED_CALL(medgate_sb_reconfigure(sb, profile));
+	return CONFINED_CALL(medgate_sb_reconfigure(sb, MEDGATE_MOUNT_NEW, profile));
 }

@@ -195,6 +195,8 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	strscpy(ev->rule_file, req->rule_file ? req->rule_file : "", sizeof(ev->rule_file));
 	memcpy(ev->comm, comm, sizeof(ev->comm));
 	strscpy(ev->path, req->path ? req->path : "", sizeof(ev->path));
+	strscpy(ev->source, req->source ? req->source : "", sizeof(ev->source));
+	strscpy(ev->fstype, req->fstype ? req->fstype : "", sizeof(ev->fstype));
 	spin_unlock_irqrestore(&ring_lock, flags);
 
 	schedule_work(&doorbell_work);

@@ -37,6 +37,11 @@ struct medgate_decision {
  * @has_peer: the request is about another task (ptrace, signals): @peer and @peer_pid are set.
  * @peer: that task's profile id, 0 when it is unconfined.
  * @peer_pid: its thread id in the initial pid namespace.
+ * @source: mounts: the source (a resolved path, or the name given for a new file system), or
+ *          NULL when no hook can name it.
+ * @fstype: mounts of a new file system: its type, else NULL.
+ * @object_later: a new file system made with fsopen: where it goes is decided by move_mount,
+ *                so @path is not matched (struct medgate_mount_query).
  */
 struct medgate_request {
 	u32 op;
@@ -48,6 +53,9 @@ struct medgate_request {
 	const char *dir;
 	u64 peer;
 	u32 peer_pid;
+	const char *source;
+	const char *fstype;
+	bool object_later;
 };
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Registration of the decisions exported to the BPF-LSM hook programs as kfuncs. Each kfunc is
- * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/uring.c,
+ * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/mount.c, kmod/uring.c,
  * kmod/peer.c, kmod/ioctl.c, kmod/xattr.c) and named after the
  * hook it serves.
  *
@@ -44,7 +44,9 @@ BTF_ID_FLAGS(func, medgate_path_truncate)
 BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
 BTF_ID_FLAGS(func, medgate_task_op)
 BTF_ID_FLAGS(func, medgate_kernel_load)
-BTF_ID_FLAGS(func, medgate_path_task_op)
+BTF_ID_FLAGS(func, medgate_sb_mount, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, medgate_move_mount)
+BTF_ID_FLAGS(func, medgate_mount_path_op)
 BTF_ID_FLAGS(func, medgate_sb_umount)
 BTF_ID_FLAGS(func, medgate_exec_keeps_uring)
 BTF_ID_FLAGS(func, medgate_uring_receive)

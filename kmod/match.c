@@ -154,6 +154,8 @@ u32 medgate_match_effective(const struct medgate_blob_view *v,
 		const struct medgate_blob_rule *r = &v->rules[acc[i]];
 		u32 bits = r->access | medgate_access_implied(r->access);
 
+		if (r->access == MEDGATE_ACCESS_PATTERN)
+			continue;
 		if (r->flags & MEDGATE_RULE_F_DENY)
 			denied |= bits;
 		else
@@ -232,6 +234,98 @@ void medgate_match_class(const struct medgate_blob_view *v, const struct medgate
 			allow = i;
 	}
 	if (allow == MEDGATE_DFA_NONE)
+		return;
+	m->allowed = !m->explicit_deny;
+	m->rule = v->hdr->n_rules + allow;
+	m->line = v->classes[allow].line;
+	m->file = v->strtab + v->classes[allow].file_off;
+}
+
+/* Whether rule @idx is among the @n ascending rule indices of @acc. */
+static bool accepted(const u32 *acc, u32 n, u32 idx)
+{
+	u32 lo = 0, hi = n;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (acc[mid] == idx)
+			return true;
+		if (acc[mid] < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Whether @fstype is one of the comma-separated names of @list. */
+static bool fstype_listed(const char *list, const char *fstype)
+{
+	size_t len = strlen(fstype);
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && !strncmp(list, fstype, len))
+			return true;
+		list += n;
+		if (*list)
+			list++;
+	}
+	return false;
+}
+
+/**
+ * medgate_match_mount() - decide a change of the mount tree or of the task's root for @p.
+ * @v: the validated blob.
+ * @p: a profile of @v.
+ * @q: the request: MEDGATE_OP_MOUNT with its enum medgate_mount_kind, or MEDGATE_OP_CHROOT
+ *     (kind 0); the paths and type it names.
+ * @m: the outcome, as for medgate_match_class().
+ *
+ * A rule covers the request when its kind matches, its object pattern matches @q->object (not
+ * checked when @q->object_later), its source pattern (if it has one) matches @q->source, and its
+ * type list (if it has one) holds @q->fstype. A name the caller could not resolve (NULL) matches
+ * no pattern. Two DFA walks at most, whatever the number of rules.
+ */
+void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+			 const struct medgate_mount_query *q, struct medgate_match *m)
+{
+	const u32 *obj_acc = NULL, *src_acc = NULL;
+	u32 i, n_obj = 0, n_src = 0, allow = MEDGATE_RULE_NONE;
+	u64 bit;
+
+	memset(m, 0, sizeof(*m));
+	m->rule = MEDGATE_RULE_NONE;
+	if (q->kind > 63)
+		return;
+	bit = 1ULL << q->kind;
+	if (q->object && !q->object_later)
+		n_obj = matching_rules(v, p, q->object, &obj_acc);
+	if (q->source)
+		n_src = matching_rules(v, p, q->source, &src_acc);
+	for (i = p->first_class; i < p->first_class + p->n_classes; i++) {
+		const struct medgate_blob_class *c = &v->classes[i];
+
+		if (c->op != q->op || !(c->detail & bit))
+			continue;
+		if (!q->object_later && !accepted(obj_acc, n_obj, c->object))
+			continue;
+		if (c->source != MEDGATE_RULE_NONE && !accepted(src_acc, n_src, c->source))
+			continue;
+		if (c->fstype_off && (!q->fstype || !fstype_listed(v->strtab + c->fstype_off,
+								   q->fstype)))
+			continue;
+		if (c->flags & MEDGATE_RULE_F_DENY) {
+			allow = i;
+			m->explicit_deny = true;
+			break;
+		}
+		if (allow == MEDGATE_RULE_NONE)
+			allow = i;
+	}
+	if (allow == MEDGATE_RULE_NONE)
 		return;
 	m->allowed = !m->explicit_deny;
 	m->rule = v->hdr->n_rules + allow;

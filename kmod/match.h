@@ -37,6 +37,29 @@ bool medgate_match_same_below(const struct medgate_blob_view *v,
 			      const struct medgate_blob_profile *p, const char *a, const char *b);
 void medgate_match_class(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
 			 u32 op, u32 detail, u64 peer, struct medgate_match *m);
+/**
+ * struct medgate_mount_query - a mount-tree change or chroot to decide (medgate_match_mount()).
+ * @op: MEDGATE_OP_MOUNT or MEDGATE_OP_CHROOT.
+ * @kind: enum medgate_mount_kind (0 for chroot).
+ * @object: the mount point, new root or chroot directory, absolute; NULL when it has no name
+ *          the task can see (no rule matches it).
+ * @object_later: the object is not known yet and is decided when the mount is attached
+ *                (a file system made with fsopen: move_mount decides where it goes).
+ * @source: the mount's source, a path or the name given for a new file system; NULL when no hook
+ *          can name it (only rules without a source match).
+ * @fstype: a new file system's type, or NULL (only rules without a type list match).
+ */
+struct medgate_mount_query {
+	u32 op;
+	u32 kind;
+	const char *object;
+	bool object_later;
+	const char *source;
+	const char *fstype;
+};
+
+void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+			 const struct medgate_mount_query *q, struct medgate_match *m);
 const struct medgate_blob_profile *medgate_match_attach(const struct medgate_blob_view *v,
 							const char *path);
 

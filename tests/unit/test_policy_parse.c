@@ -1152,6 +1152,18 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"deny kernel firmware",
 		"bpf",
 		"userns",
+		"mount new type vfat,exfat /dev/sd* -> /media/usb",
+		"mount new /run/x",
+		"deny mount bind /etc/** -> /**",
+		"mount bind \"/srv/a b\" -> /mnt",
+		"mount bind /mnt/any",
+		"mount move /a -> /b",
+		"mount remount /media/usb",
+		"mount umount /media/**",
+		"mount propagation /",
+		"mount pivot_root /newroot",
+		"chroot /srv/jail",
+		"deny chroot /",
 	};
 	char text[4096], again[4096], line[256];
 	const struct mg_dec_profile *p;
@@ -1775,10 +1787,52 @@ FIXTURE_VARIANT_ADD(invalid, userns_takes_no_argument) {
 	.msg = "unexpected \"all\"",
 };
 
-FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {
+FIXTURE_VARIANT_ADD(invalid, mount_without_kind) {
 	.text = P(" mount /data\n"),
-	.line = 2, .col = 2, .n = 1,
-	.msg = "mount rules are not supported yet",
+	.line = 2, .col = 8, .n = 1,
+	.msg = "expected the kind of mount after 'mount': new, bind, move",
+};
+
+FIXTURE_VARIANT_ADD(invalid, mount_without_mount_point) {
+	.text = P(" mount bind\n"),
+	.line = 2, .col = 12, .n = 1,
+	.msg = "missing the mount point",
+};
+
+FIXTURE_VARIANT_ADD(invalid, remount_with_a_source) {
+	.text = P(" mount remount /a -> /b\n"),
+	.line = 2, .col = 19, .n = 1,
+	.msg = "'->' names a source, which only new, bind and move mounts have",
+};
+
+FIXTURE_VARIANT_ADD(invalid, mount_type_in_upper_case) {
+	.text = P(" mount new type VFAT /media/usb\n"),
+	.line = 2, .col = 17, .n = 1,
+	.msg = "invalid file system type list \"VFAT\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, mount_type_list_with_an_empty_name) {
+	.text = P(" mount new type tmpfs,,ramfs /run/x\n"),
+	.line = 2, .col = 17, .n = 1,
+	.msg = "empty file system type in \"tmpfs,,ramfs\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, bind_mount_to_a_relative_path) {
+	.text = P(" mount bind /srv -> srv\n"),
+	.line = 2, .col = 21, .n = 1,
+	.msg = "relative path \"srv\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, type_on_a_bind_mount) {
+	.text = P(" mount bind type tmpfs /x\n"),
+	.line = 2, .col = 13, .n = 1,
+	.msg = "'type' names file system types, which only new mounts have",
+};
+
+FIXTURE_VARIANT_ADD(invalid, chroot_with_two_directories) {
+	.text = P(" chroot /a /b\n"),
+	.line = 2, .col = 12, .n = 1,
+	.msg = "unexpected \"/b\" after the path (it takes one)",
 };
 
 FIXTURE_VARIANT_ADD(invalid, syscall_allowlists_later) {

@@ -418,8 +418,9 @@ static int make_dfa(struct mg_policy *p, struct out *o, const struct mg_profile 
 
 static int build_tables(struct mg_policy *p, struct out *o)
 {
-	size_t i, j, na = 0, nr = 0, maxn;
+	size_t i, j, na = 0, nr = 0, rb, maxn;
 	const char **pats = NULL;
+	u32 none;
 	u32 *tags = NULL;
 	int err;
 
@@ -436,6 +437,9 @@ static int build_tables(struct mg_policy *p, struct out *o)
 	if (!check_patterns(p, o))
 		return -EINVAL;
 
+	/* Offset 0 holds "": an offset of 0 means "none" where a string is optional (fstype_off). */
+	if ((err = str_add(&o->st, "", &none)))
+		return err;
 	/* Walk the tables in blob order so that strings land in order of first use. */
 	for (i = 0; i < o->np; i++) {
 		o->bp[i].id = o->sorted[i]->id;
@@ -468,7 +472,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 		if (r->target && mg_index_get(&p->by_name, r->target, &t))
 			o->br[i].target = p->profiles[t]->id;
 	}
-	for (i = 0, nr = 0; i < o->np; i++) {
+	for (i = 0, nr = 0, rb = 0; i < o->np; i++) {
 		const struct mg_profile *prof = o->sorted[i];
 
 		o->bp[i].first_class = (u32)nr;
@@ -478,8 +482,14 @@ static int build_tables(struct mg_policy *p, struct out *o)
 			struct medgate_blob_class *c = &o->bc[nr];
 			size_t t;
 
-			if ((err = str_add(&o->st, file_name(p, r->loc), &c->file_off)))
+			if ((err = str_add(&o->st, file_name(p, r->loc), &c->file_off)) ||
+			    (r->fstypes && (err = str_add(&o->st, r->fstypes, &c->fstype_off))))
 				return err;
+			/* Mount and chroot rules name pattern rules of the same profile. */
+			c->object = r->object_rule == MG_NO_PATTERN ? MEDGATE_RULE_NONE :
+				    (u32)(rb + r->object_rule);
+			c->source = r->source_rule == MG_NO_PATTERN ? MEDGATE_RULE_NONE :
+				    (u32)(rb + r->source_rule);
 			c->op = r->class_op;
 			c->flags = r->flags & MEDGATE_RULE_F_DENY;
 			c->detail = r->detail;
@@ -490,6 +500,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 				 mg_index_get(&p->by_name, r->target, &t))
 				c->peer = p->profiles[t]->id;
 		}
+		rb += prof->n_rules;
 	}
 	if (!o->st.len) {
 		if (mg_grow((void **)&o->st.buf, &o->st.cap, 1, 1))

@@ -200,6 +200,8 @@ struct ev_strings {
 	char comm[sizeof(((struct mg_event *)0)->comm)];
 	char path[sizeof(((struct mg_event *)0)->path)];
 	char rule_file[sizeof(((struct mg_event *)0)->rule_file)];
+	char source[sizeof(((struct mg_event *)0)->source)];
+	char fstype[sizeof(((struct mg_event *)0)->fstype)];
 };
 
 static void event_strings(const struct mg_event *ev, struct ev_strings *s)
@@ -209,11 +211,14 @@ static void event_strings(const struct mg_event *ev, struct ev_strings *s)
 	snprintf(s->path, sizeof(s->path), "%.*s", (int)sizeof(ev->path) - 1, ev->path);
 	snprintf(s->rule_file, sizeof(s->rule_file), "%.*s", (int)sizeof(ev->rule_file) - 1,
 		 ev->rule_file);
+	snprintf(s->source, sizeof(s->source), "%.*s", (int)sizeof(ev->source) - 1, ev->source);
+	snprintf(s->fstype, sizeof(s->fstype), "%.*s", (int)sizeof(ev->fstype) - 1, ev->fstype);
 }
 
 /* Escaped copies of the strings of an event. A 4096-byte path escapes to at most 4 x 4096. */
 struct esc {
 	char profile[64 * 4], comm[16 * 4], path[4096 * 4], rule_file[256 * 4];
+	char source[4096 * 4], fstype[32 * 4];
 };
 
 static int escape_event(const struct mg_event *ev, struct esc *e)
@@ -227,7 +232,9 @@ static int escape_event(const struct mg_event *ev, struct esc *e)
 	if (mg_text_escape(s->profile, e->profile, sizeof(e->profile)) ||
 	    mg_text_escape(s->comm, e->comm, sizeof(e->comm)) ||
 	    mg_text_escape(s->path, e->path, sizeof(e->path)) ||
-	    mg_text_escape(s->rule_file, e->rule_file, sizeof(e->rule_file)))
+	    mg_text_escape(s->rule_file, e->rule_file, sizeof(e->rule_file)) ||
+	    mg_text_escape(s->source, e->source, sizeof(e->source)) ||
+	    mg_text_escape(s->fstype, e->fstype, sizeof(e->fstype)))
 		err = -ENOSPC;
 	free(s);
 	return err;
@@ -267,14 +274,15 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 	/* The operations of class rules name their detail as the rules do ("read", "term"). */
 	if (ev->op == MEDGATE_OP_PTRACE || ev->op == MEDGATE_OP_SIGNAL ||
 	    ev->op == MEDGATE_OP_IOCTL || ev->op == MEDGATE_OP_XATTR || ev->op == MEDGATE_OP_BPF ||
-	    ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_KERNEL_LOAD) {
+	    ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_KERNEL_LOAD ||
+	    ev->op == MEDGATE_OP_MOUNT) {
 		char word[64];
 
 		r = snprintf(buf, len, "%s", mg_class_detail_name(ev->op, ev->access, word,
 								  sizeof(word)));
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
-	if (ev->op == MEDGATE_OP_USERNS) {
+	if (ev->op == MEDGATE_OP_USERNS || ev->op == MEDGATE_OP_CHROOT) {
 		r = snprintf(buf, len, "-");
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
@@ -292,7 +300,7 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 {
 	char when[64], acc[32], rule[256 * 6 + 64], object[64] = "", counts[64] = "";
-	char peer[128] = "";
+	char peer[128] = "", *mount = NULL;
 	struct esc *e;
 	int r;
 
@@ -322,6 +330,13 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 		snprintf(peer, sizeof(peer), " peer %" PRIu32 " (%s)", ev->peer_pid,
 			 ev->peer_profile_id ? (ev->peer_profile[0] ? ev->peer_profile : "-")
 					     : "unconfined");
+	/* A mount's source and new file system type. */
+	if ((e->source[0] || e->fstype[0]) &&
+	    asprintf(&mount, "%s%s%s%s%s", e->source[0] ? " source \"" : "", e->source,
+		     e->source[0] ? "\"" : "", e->fstype[0] ? " fstype " : "", e->fstype) < 0) {
+		free(e);
+		return -ENOMEM;
+	}
 	/* A summary record says what the flood limiter counted instead of recording. */
 	if (ev->op == MEDGATE_OP_SUPPRESSED)
 		snprintf(counts, sizeof(counts), " suppressed %" PRIu64 " rate_limited %" PRIu64,
@@ -329,11 +344,13 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	/* Labels are the JSON keys (docs/cli.md lists both forms of every field). */
 	r = snprintf(buf, len,
 		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " comm \"%s\" %s %s"
-		     " \"%s\"%s%s rule %s"
+		     " \"%s\"%s%s%s rule %s"
 		     " policy_version %016" PRIx64 "%s",
 		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
 		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, e->comm, mg_op_name(ev->op),
-		     acc, e->path, object, peer, rule, ev->policy_version, counts);
+		     acc, e->path, object, peer, mount ? mount : "", rule, ev->policy_version,
+		     counts);
+	free(mount);
 	free(e);
 	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 }
@@ -380,6 +397,8 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "peer_pid", json_object_new_uint64(ev->peer_pid));
 	json_object_object_add(o, "peer_profile_id", mg_json_hex64(ev->peer_profile_id));
 	json_object_object_add(o, "peer_profile", mg_json_string(ev->peer_profile));
+	json_object_object_add(o, "source", mg_json_string(s->source));
+	json_object_object_add(o, "fstype", mg_json_string(s->fstype));
 	/* No rule: the profile's default decided (null). */
 	json_object_object_add(o, "rule", ev->rule == MEDGATE_RULE_NONE ? NULL :
 				  json_object_new_uint64(ev->rule));

@@ -172,6 +172,10 @@ struct mg_event {
 	uint32_t peer_pid;
 	uint64_t peer_profile_id;
 	char peer_profile[64];
+	/* Mount records: the source (a path, or the name given for a new file system) and the
+	 * new file system's type; empty when the record has none. */
+	char source[4096];
+	char fstype[32];
 	/* Summary records (op MEDGATE_OP_SUPPRESSED) only: what the flood limiter counted for the
 	 * profile since its previous summary. */
 	uint64_t suppressed, rate_limited;
@@ -298,7 +302,10 @@ struct mg_dec_rule {
 	uint32_t op;		/* MEDGATE_OP_NONE for file rules; a class rule's operation */
 	uint64_t detail, peer;	/* class rules: struct medgate_blob_class's */
 	const char *peer_name;	/* class rules: the peer profile's name, NULL if none */
-	const char *pattern;	/* "" for class rules */
+	const char *pattern;	/* "" for class rules, but mount and chroot rules: the mount
+				 * point, new root or directory */
+	const char *source;	/* mount rules: the source pattern, NULL for any source */
+	const char *fstypes;	/* mount rules: the file system types, comma-separated, or NULL */
 	uint32_t flags, access, exec_mode;
 	uint64_t target;
 	const char *target_name;

@@ -430,6 +430,23 @@ static void add_rules(struct body_ctx *bc, const struct word *path, struct mg_ru
 	mg_expand_word(bc->ps, path, NULL, add_rule, &ra);
 }
 
+/*
+ * The paths of a mount or chroot rule: @w expanded, each path appended to the profile's rules as
+ * a pattern that grants nothing by itself (MEDGATE_ACCESS_PATTERN). The new rules are
+ * [*@first, bc->prof->n_rules). False when a path is invalid (reported).
+ */
+bool mg_add_patterns(struct body_ctx *bc, const struct word *w, size_t *first)
+{
+	struct mg_rule tmpl = { .kind = MG_RULE_FILE, .loc = w->loc,
+				.access = MEDGATE_ACCESS_PATTERN };
+	struct rule_arg ra = { .bc = bc, .tmpl = &tmpl };
+
+	*first = bc->prof->n_rules;
+	if (!is_path_word(bc->ps, w))
+		return false;
+	return mg_expand_word(bc->ps, w, NULL, add_rule, &ra) && bc->prof->n_rules > *first;
+}
+
 static bool only_check(struct parser *ps, const struct word *w, const struct xpath *x, void *arg)
 {
 	u32 flags;
@@ -600,7 +617,7 @@ static void st_deny(struct body_ctx *bc, const struct stmt *st, size_t first)
 		mg_parse_class(bc, st, first, true);
 	else if (w[first].text)
 		mg_error(ps->p, w[first].loc,
-			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns), not to \"%s\"",
+			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns, mount, chroot), not to \"%s\"",
 			 w[first].text);
 	else
 		mg_error(ps->p, w[first].loc, "expected file or exec after 'deny', found %s",
@@ -651,7 +668,8 @@ static const struct body_keyword body_keywords[] = {
 	{ "kernel",	st_class_allow,	NULL },
 	{ "bpf",	st_class_allow,	NULL },
 	{ "userns",	st_class_allow,	NULL },
-	{ "mount",	NULL,	"mount rules are not supported yet" },
+	{ "mount",	st_class_allow,	NULL },
+	{ "chroot",	st_class_allow,	NULL },
 	{ "syscalls",	NULL,	"syscall allowlists are not supported yet" },
 };
 
@@ -797,8 +815,10 @@ static void free_profile(struct mg_profile *prof)
 		free(prof->rules[i].path);
 		free(prof->rules[i].target);
 	}
-	for (i = 0; i < prof->n_classes; i++)
+	for (i = 0; i < prof->n_classes; i++) {
 		free(prof->classes[i].target);
+		free(prof->classes[i].fstypes);
+	}
 	free(prof->attach);
 	free(prof->rules);
 	free(prof->classes);

@@ -11,6 +11,7 @@
  *   [deny] kernel WHAT...                module, firmware, kexec, or all
  *   [deny] bpf [COMMAND...]              bpf() commands or groups of them; none: all
  *   [deny] userns
+ *   [deny] mount KIND ... / chroot DIR   parse_mount.c
  *
  * Each statement becomes one class rule per peer (struct medgate_blob_class), kept in the
  * profile's class table in source order; the compiler resolves peer profile names.
@@ -101,6 +102,7 @@ static const struct class_kw class_kws[] = {
 	{ "xattr", MEDGATE_OP_XATTR }, { "namespace", MEDGATE_OP_NAMESPACE },
 	{ "kernel", MEDGATE_OP_KERNEL_LOAD },
 	{ "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
+	{ "mount", MEDGATE_OP_MOUNT }, { "chroot", MEDGATE_OP_CHROOT },
 };
 
 bool mg_is_class_keyword(const struct word *w)
@@ -251,7 +253,7 @@ static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 
 	return ok ? detail : 0;
 }
 
-static void add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const struct word *peer)
+void mg_add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const struct word *peer)
 {
 	struct parser *ps = bc->ps;
 	struct mg_profile *prof = bc->prof;
@@ -278,11 +280,13 @@ static void add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const str
 		mg_error(ps->p, r.loc, "too many class rules in one profile (the limit is %u)",
 			 MEDGATE_MAX_CLASSES);
 		free(r.target);
+		free(r.fstypes);
 		return;
 	}
 	if (mg_grow((void **)&prof->classes, &prof->cap_classes, prof->n_classes + 1,
 		    sizeof(*prof->classes))) {
 		free(r.target);
+		free(r.fstypes);
 		nomem(ps);
 		return;
 	}
@@ -295,6 +299,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 	const struct word *w = st->w;
 	struct mg_rule r = {
 		.kind = MG_RULE_CLASS, .loc = w[0].loc, .flags = deny ? MEDGATE_RULE_F_DENY : 0,
+		.object_rule = MG_NO_PATTERN, .source_rule = MG_NO_PATTERN,
 	};
 	size_t i = kw + 1, k;
 
@@ -303,10 +308,14 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 			r.class_op = class_kws[k].op;
 
 	switch (r.class_op) {
+	case MEDGATE_OP_MOUNT:
+	case MEDGATE_OP_CHROOT:
+		mg_parse_mount(bc, st, kw, &r);
+		return;
 	case MEDGATE_OP_BPF:
 		r.detail = i < st->n ? detail_words(ps, st, i, r.class_op) : ~0ULL;
 		if (r.detail)
-			add_class(bc, &r, NULL);
+			mg_add_class(bc, &r, NULL);
 		return;
 	case MEDGATE_OP_USERNS:
 		if (i < st->n) {
@@ -314,7 +323,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 			return;
 		}
 		r.detail = 1;
-		add_class(bc, &r, NULL);
+		mg_add_class(bc, &r, NULL);
 		return;
 	case MEDGATE_OP_PTRACE:
 		if (i >= st->n || (!word_is(&w[i], "read") && !word_is(&w[i], "trace"))) {
@@ -332,7 +341,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 			return;
 		}
 		for (; i < st->n; i++)
-			add_class(bc, &r, &w[i]);
+			mg_add_class(bc, &r, &w[i]);
 		return;
 	case MEDGATE_OP_SIGNAL:
 		if (i >= st->n) {
@@ -342,7 +351,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 		}
 		r.detail = i + 1 < st->n ? detail_words(ps, st, i + 1, r.class_op) : ~0ULL;
 		if (r.detail)
-			add_class(bc, &r, &w[i]);
+			mg_add_class(bc, &r, &w[i]);
 		return;
 	default:
 		if (i >= st->n) {
@@ -356,7 +365,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 		}
 		r.detail = detail_words(ps, st, i, r.class_op);
 		if (r.detail)
-			add_class(bc, &r, NULL);
+			mg_add_class(bc, &r, NULL);
 	}
 }
 
@@ -405,6 +414,9 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 	case MEDGATE_OP_KERNEL_LOAD:
 		if (bit < ARRAY_SIZE(kernel_loads))
 			name = kernel_loads[bit];
+		break;
+	case MEDGATE_OP_MOUNT:
+		name = mg_mount_kind_name(bit);
 		break;
 	}
 	if (!name) {

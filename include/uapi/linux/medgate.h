@@ -209,6 +209,10 @@ enum medgate_event_attr {
 	MEDGATE_EA_PEER_PROFILE_ID	= 26,	/* u64, its profile id, 0 when unconfined */
 	MEDGATE_EA_PEER_PROFILE		= 27,	/* string, its profile's name; empty when
 						 * unconfined or no longer in the policy */
+	MEDGATE_EA_MOUNT_SOURCE		= 28,	/* string, mount records: the source (a path
+						 * for bind and move, the device or name given
+						 * for a new file system) */
+	MEDGATE_EA_FSTYPE		= 29,	/* string, mount records: the file system type */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
@@ -260,7 +264,7 @@ enum medgate_op {
 	MEDGATE_OP_NET_SEND	= 20,
 	MEDGATE_OP_NET_CREATE	= 21,
 	MEDGATE_OP_CAPABILITY	= 33,	/* 32..47: confinement of root */	/* a denied capability; MEDGATE_EA_ACCESS holds its number */
-	MEDGATE_OP_MOUNT	= 34,	/* mount, umount, move_mount, pivot_root */
+	MEDGATE_OP_MOUNT	= 34,	/* mount, umount, move_mount, pivot_root; access: the kind */
 	MEDGATE_OP_CHROOT	= 35,
 	MEDGATE_OP_USERNS	= 36,	/* creating a user namespace */
 	MEDGATE_OP_BPF		= 37,	/* the bpf() system call */
@@ -296,6 +300,13 @@ enum medgate_op {
 #define MEDGATE_ACCESS_DEVICE_NODE (1U << 9)	/* n: create a character or block device node
 						 * (with c) */
 #define MEDGATE_ACCESS_ALL	((1U << 10) - 1)
+/*
+ * Rule table only: the rule is a pattern that a class rule names (a mount point, a mount source,
+ * a chroot directory: struct medgate_blob_class's @object and @source). It grants no file access
+ * and is never combined with other bits or MEDGATE_RULE_F_DENY; it lives in the profile's file
+ * DFA so that one walk over a path finds the file rules and the patterns together.
+ */
+#define MEDGATE_ACCESS_PATTERN	(1U << 15)
 
 /*
  * The access field of the records of operations that are not file accesses.
@@ -340,14 +351,31 @@ enum medgate_kernel_load {
 	__MEDGATE_KLOAD_MAX
 };
 #define MEDGATE_KLOAD_LAST	(__MEDGATE_KLOAD_MAX - 1)
+/*
+ * MEDGATE_OP_MOUNT: what is done to the mount tree. The mount point (or new root) is the record's
+ * path; a mount's source is MEDGATE_EA_MOUNT_SOURCE and a new file system's type
+ * MEDGATE_EA_FSTYPE. MEDGATE_OP_CHROOT has one detail, 0.
+ */
+enum medgate_mount_kind {
+	MEDGATE_MOUNT_NEW	= 0,	/* mount a new file system (mount(2), fsopen + fsmount) */
+	MEDGATE_MOUNT_BIND	= 1,	/* mount --bind, open_tree(OPEN_TREE_CLONE) + move_mount */
+	MEDGATE_MOUNT_MOVE	= 2,	/* mount --move, move_mount of an attached mount */
+	MEDGATE_MOUNT_REMOUNT	= 3,	/* mount -o remount (flags of the file system or mount) */
+	MEDGATE_MOUNT_UMOUNT	= 4,	/* umount */
+	MEDGATE_MOUNT_PROPAGATION = 5,	/* mount --make-shared, -private, -slave, -unbindable */
+	MEDGATE_MOUNT_PIVOT_ROOT = 6,	/* pivot_root: the path is the new root */
+	__MEDGATE_MOUNT_MAX
+};
+#define MEDGATE_MOUNT_LAST	(__MEDGATE_MOUNT_MAX - 1)
+#define MEDGATE_FSTYPE_MAX	32U	/* file system type name, including the NUL */
 
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
 
-/* ---- Policy blob (format 2) ---- */
+/* ---- Policy blob (format 3) ---- */
 
 #define MEDGATE_BLOB_MAGIC		0x4250474dU	/* "MGPB" little-endian */
-#define MEDGATE_BLOB_FORMAT		2
+#define MEDGATE_BLOB_FORMAT		3
 
 /* Limits the module enforces; the compiler checks the same ones and reports them by name. */
 #define MEDGATE_BLOB_MAX_SIZE		(32U << 20)
@@ -440,21 +468,32 @@ struct medgate_blob_profile {
 };
 
 /**
- * struct medgate_blob_class - a class rule: what a profile may do beyond files, for one operation
- * (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(), namespaces).
- * Inside a profile every such request that no class rule allows is denied.
+ * struct medgate_blob_class - a class rule: what a profile may do beyond file access, for one
+ * operation (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(),
+ * namespaces, mounts, chroot). Inside a profile every such request that no class rule allows is
+ * denied.
  * @op: the enum medgate_op it decides: MEDGATE_OP_CAPABILITY, _PTRACE, _SIGNAL, _IOCTL, _XATTR,
- *      _NAMESPACE, _KERNEL_LOAD, _BPF or _USERNS.
+ *      _NAMESPACE, _KERNEL_LOAD, _BPF, _USERNS, _MOUNT or _CHROOT.
  * @flags: 0 or MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode).
  * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
  *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
  *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the bpf()
  *          command (enum bpf_cmd); the namespace type (enum medgate_namespace_type); what is
- *          loaded (enum medgate_kernel_load); bit 0 for user namespaces, which have no detail.
+ *          loaded (enum medgate_kernel_load); the mount kind (enum medgate_mount_kind); bit 0
+ *          for user namespaces and chroot, which have no detail.
  * @peer: ptrace and signals: the other task's profile id, MEDGATE_PEER_UNCONFINED or
  *        MEDGATE_PEER_ANY; 0 for the other operations.
  * @line: source line.
  * @file_off: string table offset of the source file name.
+ * @object: MEDGATE_OP_MOUNT and _CHROOT: index in the rule table of the pattern (a rule of the
+ *          same profile with access MEDGATE_ACCESS_PATTERN) the mount point, new root or chroot
+ *          directory must match; MEDGATE_RULE_NONE for the other operations.
+ * @source: MEDGATE_OP_MOUNT: likewise for the mount's source, or MEDGATE_RULE_NONE when the rule
+ *          allows any source (and a source no hook can name: a detached mount attached with
+ *          move_mount, a file system made with fsopen); MEDGATE_RULE_NONE for other operations.
+ * @fstype_off: MEDGATE_OP_MOUNT: string table offset of a comma-separated list of file system
+ *              types a new mount may have, or 0 for any type; 0 for other operations.
+ * @reserved: must be 0.
  *
  * A class rule's index in audit records (MEDGATE_EA_RULE) is its index in this table plus the
  * header's n_rules: file rules and class rules are numbered in one sequence.
@@ -466,6 +505,10 @@ struct medgate_blob_class {
 	__u64 peer;
 	__u32 line;
 	__u32 file_off;
+	__u32 object;
+	__u32 source;
+	__u32 fstype_off;
+	__u32 reserved;
 };
 
 #define MEDGATE_PEER_UNCONFINED	0ULL		/* the other task is unconfined */
