@@ -489,4 +489,79 @@ TEST_F(wide, every_byte_decided_right)
 				   (sizeof(wide_names) - 1 + 1) / 2, wrong);
 }
 
+/* ---- mount and chroot rules ---- */
+
+static const char mount_policy[] =
+	"profile m {\n"						/* 1 */
+	"    file /media/** r\n"					/* 2 */
+	"    mount new type vfat,exfat /dev/sd* -> /media/usb\n"	/* 3 */
+	"    mount new type tmpfs /run/m\n"				/* 4 */
+	"    mount bind /srv/** -> /mnt/*\n"				/* 5 */
+	"    deny mount bind /srv/secret -> /mnt/*\n"			/* 6 */
+	"    mount bind /mnt/any\n"					/* 7 */
+	"    chroot /jail\n"						/* 8 */
+	"}\n";
+
+struct mount_row {
+	u32 op, kind;
+	const char *object, *source, *fstype;
+	bool later;
+	bool allowed;
+	u32 line;	/* deciding rule's line, 0 for the default */
+};
+
+static const struct mount_row mount_rows[] = {
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", "/dev/sda1", "vfat", false, true, 3 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", "/dev/sda1", "ext4", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", "/dev/mmcblk0", "vfat", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", NULL, "vfat", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/sd", "/dev/sda1", "vfat", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/run/m", "none", "tmpfs", false, true, 4 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/run/m", NULL, NULL, false, false, 0 },
+	/* fsconfig(CREATE): the type now, the place when attached; a rule with a source cannot. */
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, NULL, NULL, "tmpfs", true, true, 4 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, NULL, NULL, "vfat", true, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/a", "/srv/data", NULL, false, true, 5 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/a", "/srv/secret", NULL, false, false, 6 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/a/b", "/srv/data", NULL, false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/any", NULL, NULL, false, true, 7 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/any", "/srv/secret", NULL, false, false, 6 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_MOVE, "/mnt/any", NULL, NULL, false, false, 0 },
+	/* A path the task cannot name matches nothing; a file rule's path grants no mount. */
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, NULL, "/srv/data", NULL, false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_UMOUNT, "/media/x", NULL, NULL, false, false, 0 },
+	{ MEDGATE_OP_CHROOT, 0, "/jail", NULL, NULL, false, true, 8 },
+	{ MEDGATE_OP_CHROOT, 0, "/jail/x", NULL, NULL, false, false, 0 },
+};
+
+TEST(mount_rules_decide_by_kind_place_source_and_type)
+{
+	const struct medgate_blob_profile *p;
+	struct medgate_blob_view v;
+	const char *why = "";
+	struct medgate_match m;
+	size_t len, i;
+	u8 *blob = bb_compile(mount_policy, &len);
+
+	ASSERT_EQ(0, medgate_blob_validate(blob, len, &v, &why)) TH_LOG("%s", why);
+	p = medgate_blob_find_profile(&v, medgate_profile_id("m"));
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < sizeof(mount_rows) / sizeof(mount_rows[0]); i++) {
+		const struct mount_row *r = &mount_rows[i];
+		struct medgate_mount_query q = {
+			.op = r->op, .kind = r->kind, .object = r->object, .object_later = r->later,
+			.source = r->source, .fstype = r->fstype,
+		};
+
+		medgate_match_mount(&v, p, &q, &m);
+		EXPECT_EQ(r->allowed, m.allowed) TH_LOG("row %zu", i);
+		EXPECT_EQ(r->line, m.line) TH_LOG("row %zu", i);
+		EXPECT_EQ(r->line == 6, m.explicit_deny) TH_LOG("row %zu", i);
+	}
+	/* No file rule grants anything on a mount pattern's path. */
+	medgate_match_file(&v, p, "/jail", MEDGATE_ACCESS_READ, &m);
+	EXPECT_FALSE(m.allowed);
+	free(blob);
+}
+
 TEST_HARNESS_MAIN
