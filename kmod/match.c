@@ -193,6 +193,15 @@ bool medgate_match_same_below(const struct medgate_blob_view *v,
 	return sa == sb;
 }
 
+/* Class rule @idx decided: an allow unless m->explicit_deny is set. */
+static void set_class_rule(const struct medgate_blob_view *v, struct medgate_match *m, u32 idx)
+{
+	m->allowed = !m->explicit_deny;
+	m->rule = v->hdr->n_rules + idx;
+	m->line = v->classes[idx].line;
+	m->file = v->strtab + v->classes[idx].file_off;
+}
+
 /**
  * medgate_match_class() - decide a request of a class (capability, ptrace, signal, ...) for
  * profile @p by its class rules.
@@ -233,12 +242,8 @@ void medgate_match_class(const struct medgate_blob_view *v, const struct medgate
 		if (allow == MEDGATE_DFA_NONE)
 			allow = i;
 	}
-	if (allow == MEDGATE_DFA_NONE)
-		return;
-	m->allowed = !m->explicit_deny;
-	m->rule = v->hdr->n_rules + allow;
-	m->line = v->classes[allow].line;
-	m->file = v->strtab + v->classes[allow].file_off;
+	if (allow != MEDGATE_DFA_NONE)
+		set_class_rule(v, m, allow);
 }
 
 /* Whether rule @idx is among the @n ascending rule indices of @acc. */
@@ -325,12 +330,8 @@ void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate
 		if (allow == MEDGATE_RULE_NONE)
 			allow = i;
 	}
-	if (allow == MEDGATE_RULE_NONE)
-		return;
-	m->allowed = !m->explicit_deny;
-	m->rule = v->hdr->n_rules + allow;
-	m->line = v->classes[allow].line;
-	m->file = v->strtab + v->classes[allow].file_off;
+	if (allow != MEDGATE_RULE_NONE)
+		set_class_rule(v, m, allow);
 }
 
 /**
