@@ -17,6 +17,8 @@
  * (medgate_audit_copy()) and the control plane writes them as attributes.
  */
 #include <linux/cred.h>
+#include <linux/log2.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/pid.h>
 #include <linux/spinlock.h>
@@ -27,7 +29,16 @@
 #include "audit.h"
 #include "audit_limit.h"
 
-#define RING_SIZE	256	/* events; a power of two */
+/*
+ * Events the ring holds: a power of two from 64 to 4096, fixed at load time. Each takes
+ * sizeof(struct medgate_event) (about 12.5 KiB: the path, the mount source and the executable
+ * at PATH_MAX each), so the default 256 takes about 3.2 MiB of vmalloc memory and the largest
+ * about 50 MiB.
+ */
+static unsigned int ring_size = 256;
+module_param(ring_size, uint, 0444);
+MODULE_PARM_DESC(ring_size, "audit ring entries: a power of two from 64 to 4096 (default 256, each about 12.5 KiB)");
+#define RING_SIZE	ring_size
 
 static struct medgate_event *ring;
 static DEFINE_SPINLOCK(ring_lock);
@@ -134,6 +145,8 @@ static u64 limit_key(const struct medgate_audit_req *req, u32 tgid)
 	h = medgate_limit_hash(h, fields, sizeof(fields));
 	if (req->path)
 		h = medgate_limit_hash(h, req->path, strnlen(req->path, MEDGATE_PATH_MAX));
+	if (req->source)
+		h = medgate_limit_hash(h, req->source, strnlen(req->source, MEDGATE_PATH_MAX));
 	return h;
 }
 
@@ -177,6 +190,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->pid = task_pid_nr(current);
 	ev->tgid = task_tgid_nr(current);
 	ev->uid = from_kuid(&init_user_ns, current_uid());
+	ev->gid = from_kgid(&init_user_ns, current_gid());
 	ev->op = req->op;
 	ev->access = req->access;
 	ev->rule = req->rule;
@@ -197,6 +211,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	strscpy(ev->path, req->path ? req->path : "", sizeof(ev->path));
 	strscpy(ev->source, req->source ? req->source : "", sizeof(ev->source));
 	strscpy(ev->fstype, req->fstype ? req->fstype : "", sizeof(ev->fstype));
+	strscpy(ev->exe, req->exe ? req->exe : "", sizeof(ev->exe));
 	spin_unlock_irqrestore(&ring_lock, flags);
 
 	schedule_work(&doorbell_work);
@@ -295,6 +310,10 @@ static void doorbell(struct work_struct *work)
 /* @ring_doorbell: tells listeners that events exist; called from a work item, may sleep. */
 int medgate_audit_init(void (*ring_doorbell)(void))
 {
+	if (ring_size < 64 || ring_size > 4096 || !is_power_of_2(ring_size)) {
+		pr_err("ring_size=%u: must be a power of two from 64 to 4096\n", ring_size);
+		return -EINVAL;
+	}
 	ring = vzalloc(array_size(RING_SIZE, sizeof(*ring)));
 	if (!ring)
 		return -ENOMEM;

@@ -68,6 +68,7 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 		.unnamed = no_path && req->dir,
 		.source = IS_ERR(req->source) ? NULL : req->source,
 		.fstype = req->fstype,
+		.exe = medgate_path_exe(d->bufs->exe),
 	};
 
 	if (req->has_peer) {

@@ -48,8 +48,8 @@ static int require_mac_admin(struct sk_buff *skb, struct netlink_ext_ack *extack
  * NLMSG_DONE that ends the dump); nothing is read or sent before that.
  */
 #define DUMP_REFUSED	1
-/* One audit event message at most: two strings of MEDGATE_PATH_MAX and the fixed attributes. */
-#define EVENT_MSG_MAX	(2 * MEDGATE_PATH_MAX + 1024)
+/* One audit event message at most: three strings of MEDGATE_PATH_MAX and the fixed attributes. */
+#define EVENT_MSG_MAX	(3 * MEDGATE_PATH_MAX + 1024)
 
 static int refuse_dump(struct netlink_callback *cb)
 {
@@ -293,6 +293,8 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    nla_put_u32(skb, MEDGATE_EA_PID, ev->pid) ||
 	    nla_put_u32(skb, MEDGATE_EA_TGID, ev->tgid) ||
 	    nla_put_u32(skb, MEDGATE_EA_UID, ev->uid) ||
+	    nla_put_u32(skb, MEDGATE_EA_GID, ev->gid) ||
+	    (ev->exe[0] && nla_put_string(skb, MEDGATE_EA_EXE, ev->exe)) ||
 	    nla_put_string(skb, MEDGATE_EA_COMM, ev->comm) ||
 	    nla_put_u32(skb, MEDGATE_EA_OP, ev->op) ||
 	    nla_put_u32(skb, MEDGATE_EA_ACCESS, ev->access) ||
@@ -376,7 +378,7 @@ static int audit_read_start(struct netlink_callback *cb)
 		return -ENOMEM;
 	cb->args[0] = from ? nla_get_u64(from) : 0;
 	/*
-	 * An event with a path and a mount source of MEDGATE_PATH_MAX each does not fit the default
+	 * An event with a path, a mount source and an executable of MEDGATE_PATH_MAX each does not fit the default
 	 * dump buffer (one page); every event must fit an empty buffer.
 	 */
 	cb->min_dump_alloc = EVENT_MSG_MAX;

@@ -661,6 +661,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_PID] = { NLA_U32, 0 },
 		[MEDGATE_EA_TGID] = { NLA_U32, 0 },
 		[MEDGATE_EA_UID] = { NLA_U32, 0 },
+		[MEDGATE_EA_GID] = { NLA_U32, 0 },
 		[MEDGATE_EA_COMM] = { NLA_STRING, 16 },
 		[MEDGATE_EA_EXE] = { NLA_STRING, MEDGATE_PATH_MAX },
 		[MEDGATE_EA_OP] = { NLA_U32, 0 },
@@ -705,6 +706,8 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(pid, MEDGATE_EA_PID);
 	U32(tgid, MEDGATE_EA_TGID);
 	U32(uid, MEDGATE_EA_UID);
+	U32(gid, MEDGATE_EA_GID);
+	STR(exe, MEDGATE_EA_EXE);
 	STR(comm, MEDGATE_EA_COMM);
 	U32(op, MEDGATE_EA_OP);
 	U32(access, MEDGATE_EA_ACCESS);

@@ -202,6 +202,7 @@ struct ev_strings {
 	char rule_file[sizeof(((struct mg_event *)0)->rule_file)];
 	char source[sizeof(((struct mg_event *)0)->source)];
 	char fstype[sizeof(((struct mg_event *)0)->fstype)];
+	char exe[sizeof(((struct mg_event *)0)->exe)];
 };
 
 static void event_strings(const struct mg_event *ev, struct ev_strings *s)
@@ -213,12 +214,13 @@ static void event_strings(const struct mg_event *ev, struct ev_strings *s)
 		 ev->rule_file);
 	snprintf(s->source, sizeof(s->source), "%.*s", (int)sizeof(ev->source) - 1, ev->source);
 	snprintf(s->fstype, sizeof(s->fstype), "%.*s", (int)sizeof(ev->fstype) - 1, ev->fstype);
+	snprintf(s->exe, sizeof(s->exe), "%.*s", (int)sizeof(ev->exe) - 1, ev->exe);
 }
 
 /* Escaped copies of the strings of an event. A 4096-byte path escapes to at most 4 x 4096. */
 struct esc {
 	char profile[64 * 4], comm[16 * 4], path[4096 * 4], rule_file[256 * 4];
-	char source[4096 * 4], fstype[32 * 4];
+	char source[4096 * 4], fstype[32 * 4], exe[4096 * 4];
 };
 
 static int escape_event(const struct mg_event *ev, struct esc *e)
@@ -234,7 +236,8 @@ static int escape_event(const struct mg_event *ev, struct esc *e)
 	    mg_text_escape(s->path, e->path, sizeof(e->path)) ||
 	    mg_text_escape(s->rule_file, e->rule_file, sizeof(e->rule_file)) ||
 	    mg_text_escape(s->source, e->source, sizeof(e->source)) ||
-	    mg_text_escape(s->fstype, e->fstype, sizeof(e->fstype)))
+	    mg_text_escape(s->fstype, e->fstype, sizeof(e->fstype)) ||
+	    mg_text_escape(s->exe, e->exe, sizeof(e->exe)))
 		err = -ENOSPC;
 	free(s);
 	return err;
@@ -343,11 +346,13 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 			 ev->suppressed, ev->rate_limited);
 	/* Labels are the JSON keys (docs/cli.md lists both forms of every field). */
 	r = snprintf(buf, len,
-		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " comm \"%s\" %s %s"
+		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " gid %" PRIu32
+		     " comm \"%s\" exe \"%s\" %s %s"
 		     " \"%s\"%s%s%s rule %s"
 		     " policy_version %016" PRIx64 "%s",
 		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
-		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, e->comm, mg_op_name(ev->op),
+		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, ev->gid, e->comm, e->exe,
+		     mg_op_name(ev->op),
 		     acc, e->path, object, peer, mount ? mount : "", rule, ev->policy_version,
 		     counts);
 	free(mount);
@@ -387,7 +392,9 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "pid", json_object_new_uint64(ev->pid));
 	json_object_object_add(o, "tgid", json_object_new_uint64(ev->tgid));
 	json_object_object_add(o, "uid", json_object_new_uint64(ev->uid));
+	json_object_object_add(o, "gid", json_object_new_uint64(ev->gid));
 	json_object_object_add(o, "comm", mg_json_string(s->comm));
+	json_object_object_add(o, "exe", mg_json_string(s->exe));
 	json_object_object_add(o, "op", json_object_new_string(mg_op_name(ev->op)));
 	json_object_object_add(o, "access", json_object_new_string(acc));
 	json_object_object_add(o, "path", mg_json_string(s->path));

@@ -160,8 +160,9 @@ int mg_status_get(struct mg_client *c, struct mg_status *st);
 struct mg_event {
 	uint64_t seq, time_real_ns, time_boot_ns, policy_version, profile_id;
 	char profile[64];
-	uint32_t mode, verdict, pid, tgid, uid, op, access, rule, rule_line, err;
+	uint32_t mode, verdict, pid, tgid, uid, gid, op, access, rule, rule_line, err;
 	char comm[16];
+	char exe[4096];		/* the task's executable; empty when it has none or no name */
 	char path[4096];
 	char rule_file[256];	/* source file of the deciding rule; empty if unknown */
 	uint32_t dev;		/* the object's device (st_dev encoding), 0 if it does not exist */

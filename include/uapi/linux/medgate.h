@@ -188,7 +188,8 @@ enum medgate_event_attr {
 	MEDGATE_EA_TGID			= 10,	/* u32 */
 	MEDGATE_EA_UID			= 11,	/* u32, real uid in the initial user namespace */
 	MEDGATE_EA_COMM			= 12,	/* string, task comm */
-	MEDGATE_EA_EXE			= 13,	/* string, reserved: executable path */
+	MEDGATE_EA_EXE			= 13,	/* string, the task's executable as seen from
+						 * its root; absent when it has none */
 	MEDGATE_EA_OP			= 14,	/* u32, enum medgate_op */
 	MEDGATE_EA_ACCESS		= 15,	/* u32, MEDGATE_ACCESS_* requested */
 	MEDGATE_EA_PATH			= 16,	/* string, object path as seen from the task's root */
@@ -213,6 +214,7 @@ enum medgate_event_attr {
 						 * for bind and move, the device or name given
 						 * for a new file system) */
 	MEDGATE_EA_FSTYPE		= 29,	/* string, mount records: the file system type */
+	MEDGATE_EA_GID			= 31,	/* u32, real gid in the initial user namespace */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
