@@ -122,7 +122,8 @@ static void put_summary(const struct medgate_limit_profile *p)
 	ev->policy_version = p->policy_version;
 	ev->profile_id = p->id;
 	ev->mode = p->mode;
-	ev->verdict = p->denied ? MEDGATE_VERDICT_DENY : MEDGATE_VERDICT_WOULD_DENY;
+	ev->verdict = p->denied ? MEDGATE_VERDICT_DENY :
+		      p->complained ? MEDGATE_VERDICT_WOULD_DENY : MEDGATE_VERDICT_ALLOW;
 	ev->op = MEDGATE_OP_SUPPRESSED;
 	ev->rule = MEDGATE_RULE_NONE;
 	ev->suppressed = p->suppressed;
@@ -158,6 +159,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 		.explicit_deny = req->verdict == MEDGATE_VERDICT_DENY &&
 				 req->rule != MEDGATE_RULE_NONE,
 		.deny = req->verdict == MEDGATE_VERDICT_DENY,
+		.allow = req->verdict == MEDGATE_VERDICT_ALLOW,
 		.policy_version = req->policy_version,
 		.mode = req->mode,
 		.name = req->profile,

@@ -386,7 +386,7 @@ static int check_class(const struct medgate_blob_view *v, const struct medgate_b
 
 	if (!medgate_class_op(c->op))
 		return fail(why, "class rule for an operation that has no class", -EINVAL);
-	if (c->flags & ~MEDGATE_RULE_F_DENY)
+	if (c->flags & ~(MEDGATE_RULE_F_DENY | MEDGATE_RULE_F_AUDIT))
 		return fail(why, "unknown class rule flags", -EINVAL);
 	if (!c->detail || (c->detail & ~medgate_class_details(c->op)))
 		return fail(why, "class rule details empty or unknown for its operation", -EINVAL);

@@ -160,8 +160,11 @@ int medgate_decide(const struct medgate_decision *d, const struct medgate_reques
 				break;
 		}
 	}
-	if (m->allowed)
+	if (m->allowed) {
+		if (m->audit)
+			medgate_report(d, req, m, MEDGATE_VERDICT_ALLOW, 0);
 		return 0;
+	}
 	if (d->prof->mode == MEDGATE_MODE_COMPLAIN && !m->explicit_deny && !control_plane(req)) {
 		medgate_report(d, req, m, MEDGATE_VERDICT_WOULD_DENY, 0);
 		return 0;
@@ -201,8 +204,11 @@ int medgate_decide_class(const struct medgate_decision *d, const struct medgate_
 	} else if (d->prof) {
 		medgate_match_class(&d->pol->view, d->prof, req->op, req->access, req->peer, &m);
 	}
-	if (m.allowed)
+	if (m.allowed) {
+		if (m.audit && !quiet)
+			medgate_report(d, req, &m, MEDGATE_VERDICT_ALLOW, 0);
 		return 0;
+	}
 	if (d->prof && d->prof->mode == MEDGATE_MODE_COMPLAIN && !m.explicit_deny &&
 	    !control_plane(req)) {
 		if (!quiet)

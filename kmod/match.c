@@ -116,6 +116,8 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 			set_rule(v, m, acc[i]);
 			decided = true;
 		}
+		if (r->flags & MEDGATE_RULE_F_AUDIT)
+			m->audit = true;
 		if ((access & MEDGATE_ACCESS_EXEC) && (bits & MEDGATE_ACCESS_EXEC) &&
 		    !(granted & MEDGATE_ACCESS_EXEC)) {
 			m->exec_mode = r->exec_mode;
@@ -126,6 +128,7 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 	m->allowed = (granted & access) == access;
 	if (!m->allowed) {
 		/* A partial grant does not decide: the default deny does. */
+		m->audit = false;
 		m->rule = MEDGATE_RULE_NONE;
 		m->line = 0;
 		m->file = NULL;
@@ -197,6 +200,7 @@ bool medgate_match_same_below(const struct medgate_blob_view *v,
 static void set_class_rule(const struct medgate_blob_view *v, struct medgate_match *m, u32 idx)
 {
 	m->allowed = !m->explicit_deny;
+	m->audit = m->allowed && (v->classes[idx].flags & MEDGATE_RULE_F_AUDIT);
 	m->rule = v->hdr->n_rules + idx;
 	m->line = v->classes[idx].line;
 	m->file = v->strtab + v->classes[idx].file_off;

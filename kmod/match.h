@@ -18,6 +18,7 @@
  * @target: for MEDGATE_EXEC_MOVE, the profile id to move to.
  * @file: source file of that rule (a string of the blob, valid as long as the policy is), or
  *        NULL if none.
+ * @audit: allowed, and a rule that granted it asks for a record (MEDGATE_RULE_F_AUDIT).
  */
 struct medgate_match {
 	bool allowed;
@@ -27,6 +28,7 @@ struct medgate_match {
 	u32 exec_mode;
 	u64 target;
 	const char *file;
+	bool audit;
 };
 
 void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,

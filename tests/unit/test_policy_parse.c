@@ -1164,6 +1164,9 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"mount pivot_root /newroot",
 		"chroot /srv/jail",
 		"deny chroot /",
+		"audit capability chown",
+		"audit deny signal any kill",
+		"audit mount umount /media/**",
 	};
 	char text[4096], again[4096], line[256];
 	const struct mg_dec_profile *p;
@@ -1785,6 +1788,18 @@ FIXTURE_VARIANT_ADD(invalid, userns_takes_no_argument) {
 	.text = P(" userns all\n"),
 	.line = 2, .col = 9, .n = 1,
 	.msg = "unexpected \"all\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, audit_of_a_mode) {
+	.text = P(" audit mode complain\n"),
+	.line = 2, .col = 8, .n = 1,
+	.msg = "'audit' applies to file, exec, deny and class rules, not to \"mode\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, audit_alone) {
+	.text = P(" audit\n"),
+	.line = 2, .col = 7, .n = 1,
+	.msg = "missing rule after 'audit'",
 };
 
 FIXTURE_VARIANT_ADD(invalid, mount_without_kind) {

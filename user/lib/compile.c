@@ -464,7 +464,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 		    (err = str_add(&o->st, file_name(p, r->loc), &o->br[i].file_off)))
 			return err;
 		o->br[i].flags = (r->flags & (MEDGATE_RULE_F_DENY | MEDGATE_RULE_F_SCRUB_ENV |
-					      MEDGATE_RULE_F_KEEP_ENV)) |
+					      MEDGATE_RULE_F_KEEP_ENV | MEDGATE_RULE_F_AUDIT)) |
 				 (mg_glob_has_magic(r->path) ? MEDGATE_RULE_F_GLOB : 0);
 		o->br[i].access = r->access;
 		o->br[i].exec_mode = r->exec_mode;
@@ -491,7 +491,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 			c->source = r->source_rule == MG_NO_PATTERN ? MEDGATE_RULE_NONE :
 				    (u32)(rb + r->source_rule);
 			c->op = r->class_op;
-			c->flags = r->flags & MEDGATE_RULE_F_DENY;
+			c->flags = r->flags & (MEDGATE_RULE_F_DENY | MEDGATE_RULE_F_AUDIT);
 			c->detail = r->detail;
 			c->line = r->loc.line;
 			if (r->peer_kind == MG_PEER_ANY)

@@ -297,7 +297,8 @@ static int class_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 			return -ENOSPC;					\
 		n += (size_t)k;						\
 	} while (0)
-	PUT("%s%s", r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", kw ? kw : "class");
+	PUT("%s%s%s", r->flags & MEDGATE_RULE_F_AUDIT ? "audit " : "",
+	    r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", kw ? kw : "class");
 	if (r->op == MEDGATE_OP_MOUNT || r->op == MEDGATE_OP_CHROOT) {
 		if (r->op == MEDGATE_OP_MOUNT) {
 			for (bit = 0; bit < 64; bit++)
@@ -366,10 +367,12 @@ int mg_dec_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 	else if (r->flags & MEDGATE_RULE_F_KEEP_ENV)
 		strcat(target, " keep-env");
 	if (mg_dec_rule_is_exec(r))
-		n = snprintf(buf, len, "%sexec %s%s", r->flags & MEDGATE_RULE_F_DENY ? "deny " : "",
-			     pat, target);
+		n = snprintf(buf, len, "%s%sexec %s%s",
+			     r->flags & MEDGATE_RULE_F_AUDIT ? "audit " : "",
+			     r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", pat, target);
 	else
-		n = snprintf(buf, len, "%sfile %s %s%s",
+		n = snprintf(buf, len, "%s%sfile %s %s%s",
+			     r->flags & MEDGATE_RULE_F_AUDIT ? "audit " : "",
 			     r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", pat, acc, target);
 	free(pat);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;

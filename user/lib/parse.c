@@ -489,6 +489,8 @@ static void finish_rule(struct body_ctx *bc, const struct word *path, struct mg_
 		r->access |= medgate_access_implied(r->access);
 		if (deny)
 			r->flags |= MEDGATE_RULE_F_DENY;
+		if (bc->audit)
+			r->flags |= MEDGATE_RULE_F_AUDIT;
 		r->exec_mode = r->target ? MEDGATE_EXEC_MOVE : MEDGATE_EXEC_STAY;
 		add_rules(bc, path, r);
 	} else {
@@ -624,6 +626,33 @@ static void st_deny(struct body_ctx *bc, const struct stmt *st, size_t first)
 			 mg_tok_name(w[first].type));
 }
 
+/* audit RULE: what the rule allows is recorded too (a deny rule's refusals always are). */
+static void st_audit(struct body_ctx *bc, const struct stmt *st, size_t first)
+{
+	struct parser *ps = bc->ps;
+	const struct word *w = st->w;
+
+	if (first >= st->n) {
+		mg_error(ps->p, st->end, "missing rule after 'audit' (file, exec, deny or a class rule)");
+		return;
+	}
+	bc->audit = true;
+	if (word_is(&w[first], "deny"))
+		st_deny(bc, st, first + 1);
+	else if (word_is(&w[first], "file"))
+		st_file(bc, st, first + 1, false);
+	else if (word_is(&w[first], "exec"))
+		st_exec(bc, st, first + 1, false);
+	else if (mg_is_class_keyword(&w[first]))
+		mg_parse_class(bc, st, first, false);
+	else
+		mg_error(ps->p, w[first].loc,
+			 "'audit' applies to file, exec, deny and class rules, not to %s%s%s",
+			 w[first].text ? "\"" : "", w[first].text ? w[first].text :
+			 mg_tok_name(w[first].type), w[first].text ? "\"" : "");
+	bc->audit = false;
+}
+
 static void st_class_allow(struct body_ctx *bc, const struct stmt *st, size_t first)
 {
 	mg_parse_class(bc, st, first - 1, false);
@@ -657,6 +686,7 @@ static const struct body_keyword body_keywords[] = {
 	{ "file",	st_file_allow,	NULL },
 	{ "exec",	st_exec_allow,	NULL },
 	{ "deny",	st_deny,	NULL },
+	{ "audit",	st_audit,	NULL },
 	{ "include",	st_include_body, NULL },
 	{ "network",	NULL,	"network rules are not supported yet" },
 	{ "capability",	st_class_allow,	NULL },

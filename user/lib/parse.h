@@ -81,6 +81,7 @@ struct body_ctx {
 	bool registered;	/* prof is part of the policy (valid, unique name) */
 	size_t index;		/* its index in p->profiles when registered */
 	bool included;		/* the statements come from a file included inside the profile */
+	bool audit;		/* the statement being parsed started with 'audit' */
 };
 
 /* One expansion of a word: bytes, and for each the column and the variable it came from. */

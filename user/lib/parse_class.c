@@ -298,7 +298,8 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 	struct parser *ps = bc->ps;
 	const struct word *w = st->w;
 	struct mg_rule r = {
-		.kind = MG_RULE_CLASS, .loc = w[0].loc, .flags = deny ? MEDGATE_RULE_F_DENY : 0,
+		.kind = MG_RULE_CLASS, .loc = w[0].loc,
+		.flags = (deny ? MEDGATE_RULE_F_DENY : 0) | (bc->audit ? MEDGATE_RULE_F_AUDIT : 0),
 		.object_rule = MG_NO_PATTERN, .source_rule = MG_NO_PATTERN,
 	};
 	size_t i = kw + 1, k;

@@ -476,7 +476,8 @@ struct medgate_blob_profile {
  * denied.
  * @op: the enum medgate_op it decides: MEDGATE_OP_CAPABILITY, _PTRACE, _SIGNAL, _IOCTL, _XATTR,
  *      _NAMESPACE, _KERNEL_LOAD, _BPF, _USERNS, _MOUNT or _CHROOT.
- * @flags: 0 or MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode).
+ * @flags: MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode) and
+ *         MEDGATE_RULE_F_AUDIT, or 0.
  * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
  *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
  *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the bpf()
@@ -544,7 +545,12 @@ struct medgate_blob_attach {
  */
 #define MEDGATE_RULE_F_SCRUB_ENV (1U << 2)	/* secure-exec for every exec this rule allows */
 #define MEDGATE_RULE_F_KEEP_ENV	(1U << 3)	/* never secure-exec, even on a profile change */
-#define MEDGATE_RULE_F_ALL	((1U << 4) - 1)
+/*
+ * File and class rules: what the rule allows is recorded too (verdict allow). On a deny rule it
+ * changes nothing: denials are always recorded.
+ */
+#define MEDGATE_RULE_F_AUDIT	(1U << 4)
+#define MEDGATE_RULE_F_ALL	((1U << 5) - 1)
 
 /** enum medgate_exec_mode - what an allowed exec does to the profile. */
 enum medgate_exec_mode {
