@@ -4,6 +4,7 @@
  * version in the text form, the same field names in text and JSON, and docs/cli.md naming every
  * operation the tools can print.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,71 @@ TEST(docs_cli_md_explains_every_operation_name)
 	}
 	EXPECT_LE(20, n) TH_LOG("only %u operation names", n);
 	free(doc);
+}
+
+/* ---- filters of medgatectl audit ---- */
+
+TEST(times_parse_as_utc_epoch_or_ago)
+{
+	uint64_t t, now = 1764752400ULL * 1000000000ULL;	/* 2025-12-03T09:00:00Z */
+
+	ASSERT_EQ(0, mg_time_parse("2025-12-03T09:00:00Z", now, &t));
+	EXPECT_EQ(now, t);
+	ASSERT_EQ(0, mg_time_parse("2025-12-03T09:00:00", now, &t));
+	EXPECT_EQ(now, t);
+	ASSERT_EQ(0, mg_time_parse("@1764752400", now, &t));
+	EXPECT_EQ(now, t);
+	ASSERT_EQ(0, mg_time_parse("-10m", now, &t));
+	EXPECT_EQ(now - 600ULL * 1000000000ULL, t);
+	ASSERT_EQ(0, mg_time_parse("-2d", now, &t));
+	EXPECT_EQ(now - 2 * 86400ULL * 1000000000ULL, t);
+	EXPECT_EQ(-EINVAL, mg_time_parse("yesterday", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("-10", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("-m", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("2025-12-03T09:00:00+01:00", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("@12x", now, &t));
+}
+
+TEST(filters_select_by_every_field)
+{
+	struct mg_event ev = { .time_real_ns = 2000, .pid = 41, .tgid = 40,
+			       .verdict = MEDGATE_VERDICT_DENY, .op = MEDGATE_OP_MOUNT };
+	struct mg_event_filter f = { 0 };
+	const char *why = NULL;
+
+	strcpy(ev.profile, "svc");
+	strcpy(ev.path, "/media/usb");
+	strcpy(ev.exe, "/usr/bin/svc");
+	EXPECT_TRUE(mg_event_filter_match(&f, &ev));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--op", "mount", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--op", "exec", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--verdict", "deny", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--profile", "svc", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--pid", "40", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--path", "/media/**", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--exe", "/usr/bin/*", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--since", "@0", 0, &why));
+	EXPECT_TRUE(mg_event_filter_match(&f, &ev));
+	ev.op = MEDGATE_OP_FILE_OPEN;
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	ev.op = MEDGATE_OP_EXEC;
+	EXPECT_TRUE(mg_event_filter_match(&f, &ev));
+	ev.verdict = MEDGATE_VERDICT_ALLOW;
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	ev.verdict = MEDGATE_VERDICT_DENY;
+	strcpy(ev.path, "/mediax");
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	strcpy(ev.path, "/media/usb/x");
+	ev.pid = ev.tgid = 7;
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	/* Not a filter option; errors with their reason. */
+	EXPECT_EQ(0, mg_event_filter_option(&f, "--from", "1", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--op", "open", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--verdict", "denied", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--pid", "0", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--path", "relative", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--until", NULL, 0, &why));
+	EXPECT_STREQ("needs a value", why);
 }
 
 TEST_HARNESS_MAIN

@@ -270,7 +270,7 @@ const char *mg_cap_name(uint32_t cap)
  * number, "cap41", when this table is older than the kernel); for a namespace, kernel-load or
  * extended-attribute event the class's name as policies write it ("net", "module", "trusted").
  */
-static int event_access(const struct mg_event *ev, char *buf, size_t len)
+int mg_event_access(const struct mg_event *ev, char *buf, size_t len)
 {
 	int r;
 
@@ -311,7 +311,7 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	if (!e)
 		return -ENOMEM;
 	if (escape_event(ev, e) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
-	    event_access(ev, acc, sizeof(acc))) {
+	    mg_event_access(ev, acc, sizeof(acc))) {
 		free(e);
 		return -ENOSPC;
 	}
@@ -368,7 +368,7 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	int err;
 
 	if (mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
-	    event_access(ev, acc, sizeof(acc)))
+	    mg_event_access(ev, acc, sizeof(acc)))
 		return -ENOSPC;
 	s = malloc(sizeof(*s));
 	o = json_object_new_object();

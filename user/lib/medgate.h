@@ -243,6 +243,8 @@ int mg_time_format(uint64_t real_ns, char *buf, size_t len);
 int mg_json_escape(const char *s, char *buf, size_t len);
 /* Same idea for text output: \n, \\, \", and \xHH for other non-printable bytes. */
 int mg_text_escape(const char *s, char *buf, size_t len);
+/* An event's access field as records print it: letters, a capability's or a class's name. */
+int mg_event_access(const struct mg_event *ev, char *buf, size_t len);
 
 /*
  * One event as one line (no trailing newline), shared by `medgatectl audit show` and medgated so
@@ -253,6 +255,28 @@ int mg_text_escape(const char *s, char *buf, size_t len);
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len);
 int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len);
 /* A loss record: @count events with sequence numbers just below @before_seq never arrived. */
+/*
+ * Which records a reviewer asked for (audit_filter.c): the --since, --until, --profile, --pid,
+ * --exe, --verdict, --op and --path options of `medgatectl audit`. Zeroed: everything.
+ */
+struct mg_event_filter {
+	bool has_since, has_until;
+	uint64_t since_ns, until_ns;	/* CLOCK_REALTIME; until is exclusive */
+	const char *profile;		/* exact name */
+	uint32_t pid;			/* thread or process id; 0: any */
+	uint32_t verdicts;		/* bit per enum medgate_verdict; 0: any */
+	bool has_ops;
+	uint64_t ops[2];		/* bit per enum medgate_op */
+	const char *exe, *path;		/* globs of the policy language */
+};
+/* A time: "2026-12-03T09:00:00Z", "@SECONDS" or "-N[smhd]" before @now_ns. 0 or -EINVAL. */
+int mg_time_parse(const char *s, uint64_t now_ns, uint64_t *out);
+/* 1 when @opt is a filter option (then @val is its value, consumed), 0 when it is not, -EINVAL
+ * with *@why when @val is missing or wrong. */
+int mg_event_filter_option(struct mg_event_filter *f, const char *opt, const char *val,
+			   uint64_t now_ns, const char **why);
+bool mg_event_filter_match(const struct mg_event_filter *f, const struct mg_event *ev);
+
 int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t len);
 int mg_loss_format_json(uint64_t count, uint64_t before_seq, char *buf, size_t len);
 
