@@ -27,6 +27,7 @@
  * @peer_pid: ptrace and signal records: the other task's thread id (0 in other records).
  * @peer_profile_id: its profile id, 0 when unconfined.
  * @peer_profile: its profile's name, or NULL (unconfined, or not in the policy).
+ * @key_serial: key records: the key's serial number, 0 in other records.
  */
 struct medgate_audit_req {
 	u64 policy_version;
@@ -47,6 +48,7 @@ struct medgate_audit_req {
 	u32 peer_pid;
 	u64 peer_profile_id;
 	const char *peer_profile;
+	u32 key_serial;
 };
 
 /**
@@ -59,6 +61,7 @@ struct medgate_audit_req {
  *              recorded since the profile's previous summary; 0 in other records.
  * @rate_limited: in a summary record, records dropped for want of tokens likewise.
  * @peer_pid, @peer_profile_id, @peer_profile: the other task of a ptrace or signal record.
+ * @key_serial: the key of a key record.
  */
 struct medgate_event {
 	u64 seq;
@@ -70,7 +73,8 @@ struct medgate_event {
 	u64 suppressed;
 	u64 rate_limited;
 	u64 peer_profile_id;
-	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed, peer_pid;
+	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed, peer_pid,
+	    key_serial;
 	char profile[MEDGATE_NAME_MAX];
 	char peer_profile[MEDGATE_NAME_MAX];
 	char rule_file[256];

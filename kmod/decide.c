@@ -66,6 +66,7 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 		.err = err < 0 ? -err : 0,
 		.path = no_path ? req->dir : req->path,
 		.unnamed = no_path && req->dir,
+		.key_serial = req->key_serial,
 	};
 
 	if (req->has_peer) {

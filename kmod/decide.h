@@ -37,6 +37,7 @@ struct medgate_decision {
  * @has_peer: the request is about another task (ptrace, signals): @peer and @peer_pid are set.
  * @peer: that task's profile id, 0 when it is unconfined.
  * @peer_pid: its thread id in the initial pid namespace.
+ * @key_serial: key records: the key's serial number (0 for a key not made yet).
  */
 struct medgate_request {
 	u32 op;
@@ -48,6 +49,7 @@ struct medgate_request {
 	const char *dir;
 	u64 peer;
 	u32 peer_pid;
+	u32 key_serial;
 };
 
 /*

@@ -49,6 +49,7 @@
 #define PROG_A		D "/a"		/* mg-escape, attached to atk */
 #define PROG_U		D "/u"		/* mg-uring, attached to atk */
 #define PROG_T		D "/t"		/* mg-tiocsti32 (x86 only), attached to atk */
+#define PROG_K		D "/k"		/* mg-keyctl, attached to atk */
 #define DATA		D "/data"
 #define PUB		DATA "/pub"
 #define SECRET		DATA "/secret"
@@ -69,6 +70,7 @@ static int setup_files(void)
 	mkdir(MG_WORKDIR, 0755);
 	if (system("rm -rf " D " && mkdir -p " PUB " " SECRET) ||
 	    mg_copy_file(MG_ESCAPE, PROG_A, 0755) || mg_copy_file(MG_URING, PROG_U, 0755) ||
+	    mg_copy_file("/medgate/helpers/mg-keyctl", PROG_K, 0755) ||
 	    mg_write_file(PUB_FILE, "public\n", 0644) ||
 	    mg_write_file(SECRET_KEY, "the secret key\n", 0600) ||
 	    mg_write_file(XFILE, "x\n", 0644) ||
@@ -82,6 +84,7 @@ static int setup_files(void)
 			     "    attach " PROG_A "\n"
 			     "    attach " PROG_U "\n"
 			     "    attach " PROG_T "\n"
+			     "    attach " PROG_K "\n"
 			     "    file /proc/** r\n"
 			     "    file /dev/pts/* rw\n"
 			     "    file " DATA " rwcdls\n"
@@ -525,6 +528,27 @@ TEST_F(attack, rename_exchange_of_directories_is_refused)
 	EXPECT_EQ(0, stat(PUB "/key", &st));
 }
 
+/* ---- kernel keys ---- */
+
+#define MG_KEY_DESC	"mg_attack_secret"
+#define MG_KEYCTL	"/medgate/helpers/mg-keyctl"
+
+/*
+ * The kernel keyring: an unconfined root process keeps a secret in root's user keyring, which
+ * every root process possesses through the user session keyring. Found open (no file rule names
+ * a key); closed by the key_permission program (kmod/key.c): the read is refused with EPERM.
+ */
+TEST_F(attack, keyring_secret_of_an_unconfined_process_is_refused)
+{
+	long key;
+
+	key = syscall(SYS_add_key, "user", MG_KEY_DESC, "s3cret", 6, -4 /* user keyring */);
+	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror(errno));
+	EXPECT_EQ(0, act(MG_ESCAPE, "keyctl-read", MG_KEY_DESC, NULL, NULL));
+	EXPECT_EQ(EPERM, act(PROG_A, "keyctl-read", MG_KEY_DESC, NULL, NULL))
+		TH_LOG("the confined task read the key");
+}
+
 /* ---- open escapes: they succeed today, and are left out of the default run ---- */
 
 /*
@@ -546,25 +570,23 @@ static const char *open_escapes_off(void)
 	       "an open escape: run with VM_EXTRA_APPEND=medgate.open_escapes";
 }
 
-#define MG_KEY_DESC	"mg_attack_secret"
-
 /*
- * The kernel keyring: an unconfined root process keeps a secret in root's user keyring, which
- * every root process possesses through the user session keyring. No file rule names a key and
- * medgate has no key_permission program, so the confined service reads it.
+ * KEYCTL_INVALIDATE asks the key only for search permission, which passes for every key (the
+ * kernel's own keyrings need it), so the confined service destroys the unconfined process's
+ * key: denial of service, no secret revealed.
  */
-TEST_F(attack, keyring_secret_of_an_unconfined_process_is_refused)
+TEST_F(attack, keyring_invalidate_of_an_unconfined_key_is_refused)
 {
 	const char *why = open_escapes_off();
 	long key;
 
 	if (why)
 		SKIP(return, "%s", why);
-	key = syscall(SYS_add_key, "user", MG_KEY_DESC, "s3cret", 6, -4 /* user keyring */);
+	key = syscall(SYS_add_key, "user", MG_KEY_DESC "_inval", "s3cret", 6, -4);
 	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror(errno));
-	EXPECT_EQ(0, act(MG_ESCAPE, "keyctl-read", MG_KEY_DESC, NULL, NULL));
-	EXPECT_NE(0, act(PROG_A, "keyctl-read", MG_KEY_DESC, NULL, NULL))
-		TH_LOG("the confined task read the key");
+	EXPECT_NE(0, act(PROG_K, "invalidate", MG_KEY_DESC "_inval", NULL, NULL));
+	EXPECT_EQ(0, act(MG_KEYCTL, "read", MG_KEY_DESC "_inval", "s3cret", NULL))
+		TH_LOG("the confined task destroyed the key");
 }
 
 TEST_HARNESS_MAIN

@@ -676,6 +676,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_PEER_PID] = { NLA_U32, 0 },
 		[MEDGATE_EA_PEER_PROFILE_ID] = { NLA_U64, 0 },
 		[MEDGATE_EA_PEER_PROFILE] = { NLA_STRING, MEDGATE_NAME_MAX },
+		[MEDGATE_EA_KEY_SERIAL] = { NLA_U32, 0 },
 		[MEDGATE_EA_SUPPRESSED] = { NLA_U64, 0 },
 		[MEDGATE_EA_RATE_LIMITED] = { NLA_U64, 0 },
 	};
@@ -717,6 +718,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(peer_pid, MEDGATE_EA_PEER_PID);
 	U64(peer_profile_id, MEDGATE_EA_PEER_PROFILE_ID);
 	STR(peer_profile, MEDGATE_EA_PEER_PROFILE);
+	U32(key_serial, MEDGATE_EA_KEY_SERIAL);
 	U64(suppressed, MEDGATE_EA_SUPPRESSED);
 	U64(rate_limited, MEDGATE_EA_RATE_LIMITED);
 #undef U64

@@ -172,6 +172,8 @@ struct mg_event {
 	uint32_t peer_pid;
 	uint64_t peer_profile_id;
 	char peer_profile[64];
+	/* Key records (op MEDGATE_OP_KEY): the key's serial number, 0 in other records. */
+	uint32_t key_serial;
 	/* Summary records (op MEDGATE_OP_SUPPRESSED) only: what the flood limiter counted for the
 	 * profile since its previous summary. */
 	uint64_t suppressed, rate_limited;
