@@ -115,7 +115,7 @@ extern int medgate_task_kill(struct task_struct *p, __u32 sig, const struct cred
 extern int medgate_inode_xattr(struct dentry *dentry, __u32 class, __u64 profile) __ksym;
 extern int medgate_sb_reconfigure(struct super_block *sb, __u64 profile) __ksym;
 extern int medgate_key_permission(const struct cred *cred, __u32 serial, __u32 need_perm,
-				  __u64 profile) __ksym;
+				  __u32 flags, __u64 profile) __ksym;
 extern int medgate_key_alloc(__u64 profile) __ksym;
 
 /*
@@ -898,6 +898,16 @@ int BPF_PROG(trace_security_key_free, struct key *key)
 	return 0;
 }
 
+/* Whether @key (read with probes) is a keyring: its type's name. */
+static __always_inline bool is_keyring(struct key *key)
+{
+	char name[9] = {};
+
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(key, type, name)) < 0)
+		return false;
+	return HAS_PREFIX(name, "keyring") && !name[7];
+}
+
 /*
  * A key used: a confined task's own profile's keys pass at once; anything else is asked of the
  * module. Checks made while the task's credentials are overridden are the kernel's own (the NFS
@@ -922,5 +932,6 @@ int BPF_PROG(hook_key_permission, key_ref_t key_ref, const struct cred *cred,
 	if (owner && *owner == profile)
 		return 0;
 	key = (struct key *)addr;
-	return clamp(medgate_key_permission(cred, BPF_CORE_READ(key, serial), need_perm, profile));
+	return clamp(medgate_key_permission(cred, BPF_CORE_READ(key, serial), need_perm,
+					    is_keyring(key) ? MEDGATE_KEY_F_KEYRING : 0, profile));
 }

@@ -26,20 +26,97 @@
  *  - KEY_NEED_UNLINK is the key to be removed from a keyring (the keyring needs write): unlink;
  *  - KEY_NEED_UNSPECIFIED never reaches the hook (key_task_permission() refuses it first); it,
  *    and any value a later kernel adds, is refused in every mode and recorded as "other".
+ *
+ * Some keyctl commands ask only for search permission, which passes for another's key:
+ * KEYCTL_INVALIDATE destroys the key, KEYCTL_PKEY_SIGN and KEYCTL_PKEY_DECRYPT use an asymmetric
+ * key's private half. The hook is not told the command, so it is read from the task's system
+ * call (keyctl(2)'s arguments, native or 32-bit), and the search asked of the key the command
+ * acts on is decided as write (invalidate) or read (sign, decrypt). Only that key's: the lookup
+ * also searches the task's keyrings to learn whether it possesses the key, and refusing that
+ * walk would refuse nothing more and record the keyrings instead of the key. The key
+ * KEYCTL_INVALIDATE acts on is its second argument, a register (a serial, or a negative
+ * special id, which the kernel resolves without a walk); the key of a pkey command is named in
+ * memory the task can change meanwhile, so there every search of a key that is not a keyring
+ * (keyrings have no private half) stands for the command.
  */
+#include <asm/syscall.h>
+#include <linux/compat.h>
 #include <linux/cred.h>
 #include <linux/errno.h>
 #include <linux/key.h>
+#include <linux/keyctl.h>
+#include <linux/sched.h>
+#include <linux/sched/task_stack.h>
+#include <medgate/label.h>
 #include "decide.h"
 
+/* keyctl(2)'s number for the system call ABI the task uses now; -1 where it is not known. */
+static long keyctl_nr(void)
+{
+	if (!in_compat_syscall())
+		return __NR_keyctl;
+#if defined(CONFIG_X86_64) && defined(CONFIG_COMPAT)
+	if (in_x32_syscall())
+		return __X32_SYSCALL_BIT | __NR_keyctl;
+	return 288;	/* i386's keyctl, arch/x86/entry/syscalls/syscall_32.tbl */
+#elif defined(CONFIG_ARM64) && defined(CONFIG_COMPAT)
+	return 311;	/* 32-bit ARM's keyctl, arch/arm/tools/syscall.tbl */
+#else
+	return -1;
+#endif
+}
+
+/*
+ * The keyctl(2) command the current task is running and its second argument, or false when it
+ * is not in keyctl(2).
+ */
+static bool keyctl_command(u32 *cmd, long *arg2)
+{
+	struct pt_regs *regs;
+	unsigned long args[6];
+	long nr = keyctl_nr();
+
+	if (nr < 0 || (current->flags & (PF_KTHREAD | PF_IO_WORKER)))
+		return false;
+	regs = task_pt_regs(current);
+	if (syscall_get_nr(current, regs) != nr)
+		return false;
+	syscall_get_arguments(current, regs, args);
+	*cmd = (u32)args[0];
+	*arg2 = in_compat_syscall() ? (long)(s32)args[1] : (long)args[1];
+	return true;
+}
+
+/* A search that stands for more: see the comment at the top. */
+static u32 search_of_command(u32 serial, bool keyring)
+{
+	long arg2;
+	u32 cmd;
+
+	if (!keyctl_command(&cmd, &arg2))
+		return MEDGATE_KEY_SEARCH;
+	switch (cmd) {
+	case KEYCTL_INVALIDATE:
+		if ((s32)arg2 < 0 || (u32)arg2 == serial)
+			return MEDGATE_KEY_WRITE;
+		break;
+	case KEYCTL_PKEY_SIGN:
+	case KEYCTL_PKEY_DECRYPT:
+		if (!keyring)
+			return MEDGATE_KEY_READ;
+		break;
+	}
+	return MEDGATE_KEY_SEARCH;
+}
+
 /* The permission a key_permission call asks, as a class detail; -1: nothing to decide. */
-static int key_perm(u32 need_perm)
+static int key_perm(u32 need_perm, u32 serial, bool keyring)
 {
 	switch (need_perm) {
 	case KEY_NEED_VIEW:		return MEDGATE_KEY_VIEW;
 	case KEY_NEED_READ:		return MEDGATE_KEY_READ;
 	case KEY_NEED_WRITE:		return MEDGATE_KEY_WRITE;
-	case KEY_NEED_SEARCH:		return MEDGATE_KEY_SEARCH;
+	case KEY_NEED_SEARCH:		return search_of_command(serial, keyring);
 	case KEY_NEED_LINK:		return MEDGATE_KEY_LINK;
 	case KEY_NEED_SETATTR:		return MEDGATE_KEY_SETATTR;
 	case KEY_NEED_UNLINK:		return MEDGATE_KEY_UNLINK;
@@ -85,6 +162,7 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  *        pointers for non-NULL, so it is tested here).
  * @serial: the key's serial number, for the audit record.
  * @need_perm: the kernel's enum key_need_perm.
+ * @flags: MEDGATE_KEY_F_KEYRING when the key is a keyring.
  * @profile: the task's profile.
  *
  * The error is -EPERM, not -EACCES: keyctl_read_key() takes -EACCES from the permission check
@@ -93,7 +171,7 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  * Return: 0 or -EPERM.
  */
 noinline int medgate_key_permission(const struct cred *cred, u32 serial, u32 need_perm,
-				    u64 profile)
+				    u32 flags, u64 profile)
 {
 	struct medgate_request req = { .op = MEDGATE_OP_KEY, .key_serial = serial };
 	struct medgate_decision d;
@@ -101,7 +179,7 @@ noinline int medgate_key_permission(const struct cred *cred, u32 serial, u32 nee
 
 	if (!medgate_kfunc_callable(profile, cred))
 		return -EPERM;
-	perm = key_perm(need_perm);
+	perm = key_perm(need_perm, serial, flags & MEDGATE_KEY_F_KEYRING);
 	if (perm < 0)
 		return 0;
 	req.access = perm;

@@ -44,5 +44,7 @@ struct medgate_task_label {
  * an owner in enforce mode.
  */
 #define MEDGATE_KEY_OWNERS_MAX	4096
+/* medgate_key_permission()'s flags: what the BPF side read of the key. */
+#define MEDGATE_KEY_F_KEYRING	(1U << 0)	/* the key is a keyring */
 
 #endif /* _MEDGATE_LABEL_H */

@@ -26,8 +26,9 @@
  *                        errno when that fails), then searches it for DESC and reads the key
  *   proc-keys DESC PAYLOAD  /proc/keys must list DESC (ENOKEY if not) and never show PAYLOAD
  *   own                  its own session keyring, a key added to it, read back, updated, keys
- *                        added to its process and thread keyrings, a keyring made in it, the key linked there, described, its permissions
- *                        set, unlinked and revoked: the uses a service makes of its own keys
+ *                        added to its process and thread keyrings, a keyring made in it, the
+ *                        key linked there, described, its permissions set, unlinked and
+ *                        revoked, another invalidated: the uses a service makes of its own keys
  *   add-user DESC        add_key of a new key into the user keyring
  *   fill                 adds keys to its own session keyring until one is refused; prints how
  *                        many were added and exits with the errno of the refusal
@@ -115,6 +116,10 @@ static int own(void)
 	    keyctl(KEYCTL_SETPERM, key, 0x3f3f0000, 0, 0) < 0 ||
 	    keyctl(KEYCTL_UNLINK, key, ring, 0, 0) < 0 ||
 	    keyctl(KEYCTL_REVOKE, key, 0, 0, 0) < 0)
+		return FAIL();
+	/* Invalidation, which asks for search only and is decided as write for others' keys. */
+	key = add_key("user", "mg_own_inval", v1, strlen(v1), KEY_SPEC_SESSION_KEYRING);
+	if (key < 0 || keyctl(KEYCTL_INVALIDATE, key, 0, 0, 0) < 0)
 		return FAIL();
 	return 0;
 }
