@@ -909,8 +909,8 @@ static __always_inline bool is_keyring(struct key *key)
 }
 
 /*
- * A key used: a confined task's own profile's keys pass at once; anything else is asked of the
- * module. Checks made while the task's credentials are overridden are the kernel's own (the NFS
+ * A key used: a confined task's own profile's keys pass at once (links excepted); anything else
+ * is asked of the module. Checks made while the task's credentials are overridden are the kernel's own (the NFS
  * id mapper searching and filling its keyring under a credential of its own), as in xattr_call().
  */
 SEC("lsm/key_permission")
@@ -919,6 +919,7 @@ int BPF_PROG(hook_key_permission, key_ref_t key_ref, const struct cred *cred,
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 addr, profile, *owner;
+	__u32 flags = 0;
 	struct key *key;
 	int ret;
 
@@ -929,9 +930,15 @@ int BPF_PROG(hook_key_permission, key_ref_t key_ref, const struct cred *cred,
 		return 0;
 	addr = key_address(ctx);
 	owner = addr ? bpf_map_lookup_elem(&key_owners, &addr) : NULL;
-	if (owner && *owner == profile)
-		return 0;
+	/* A link of its own key may hand its session keyring to its parent (kmod/key.c). */
+	if (owner && *owner == profile) {
+		if (need_perm != KEY_NEED_LINK)
+			return 0;
+		flags |= MEDGATE_KEY_F_OWN;
+	}
 	key = (struct key *)addr;
-	return clamp(medgate_key_permission(cred, BPF_CORE_READ(key, serial), need_perm,
-					    is_keyring(key) ? MEDGATE_KEY_F_KEYRING : 0, profile));
+	if (is_keyring(key))
+		flags |= MEDGATE_KEY_F_KEYRING;
+	return clamp(medgate_key_permission(cred, BPF_CORE_READ(key, serial), need_perm, flags,
+					    profile));
 }

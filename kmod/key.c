@@ -38,6 +38,13 @@
  * special id, which the kernel resolves without a walk); the key of a pkey command is named in
  * memory the task can change meanwhile, so there every search of a key that is not a keyring
  * (keyrings have no private half) stands for the command.
+ *
+ * KEYCTL_SESSION_TO_PARENT gives the task's session keyring to its parent process, which asks
+ * the keyring only for link permission: a confined service would hand an unconfined parent (a
+ * shell, a launcher) a keyring the profile owns, fill it with keys of its choosing for the
+ * parent to find, and clear whatever the parent later keeps there. The BPF side asks about links
+ * of the profile's own keys too (flag MEDGATE_KEY_F_OWN), and a link during that command is
+ * decided as "session_to_parent", which no rule grants: refused, or reported in complain mode.
  */
 #include <asm/syscall.h>
 #include <linux/compat.h>
@@ -109,6 +116,17 @@ static u32 search_of_command(u32 serial, bool keyring)
 	return MEDGATE_KEY_SEARCH;
 }
 
+/* A link asked by KEYCTL_SESSION_TO_PARENT stands for handing the keyring to the parent. */
+static u32 link_of_command(void)
+{
+	long arg2;
+	u32 cmd;
+
+	if (keyctl_command(&cmd, &arg2) && cmd == KEYCTL_SESSION_TO_PARENT)
+		return MEDGATE_KEY_SESSION_TO_PARENT;
+	return MEDGATE_KEY_LINK;
+}
+
 /* The permission a key_permission call asks, as a class detail; -1: nothing to decide. */
 static int key_perm(u32 need_perm, u32 serial, bool keyring)
 {
@@ -117,7 +135,7 @@ static int key_perm(u32 need_perm, u32 serial, bool keyring)
 	case KEY_NEED_READ:		return MEDGATE_KEY_READ;
 	case KEY_NEED_WRITE:		return MEDGATE_KEY_WRITE;
 	case KEY_NEED_SEARCH:		return search_of_command(serial, keyring);
-	case KEY_NEED_LINK:		return MEDGATE_KEY_LINK;
+	case KEY_NEED_LINK:		return link_of_command();
 	case KEY_NEED_SETATTR:		return MEDGATE_KEY_SETATTR;
 	case KEY_NEED_UNLINK:		return MEDGATE_KEY_UNLINK;
 	case KEY_SYSADMIN_OVERRIDE:	return MEDGATE_KEY_WRITE;
@@ -162,7 +180,8 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  *        pointers for non-NULL, so it is tested here).
  * @serial: the key's serial number, for the audit record.
  * @need_perm: the kernel's enum key_need_perm.
- * @flags: MEDGATE_KEY_F_KEYRING when the key is a keyring.
+ * @flags: MEDGATE_KEY_F_KEYRING when the key is a keyring, MEDGATE_KEY_F_OWN when the task's
+ *         profile made it (the BPF side asks about those only for links).
  * @profile: the task's profile.
  *
  * The error is -EPERM, not -EACCES: keyctl_read_key() takes -EACCES from the permission check
@@ -181,6 +200,8 @@ noinline int medgate_key_permission(const struct cred *cred, u32 serial, u32 nee
 		return -EPERM;
 	perm = key_perm(need_perm, serial, flags & MEDGATE_KEY_F_KEYRING);
 	if (perm < 0)
+		return 0;
+	if ((flags & MEDGATE_KEY_F_OWN) && perm != MEDGATE_KEY_SESSION_TO_PARENT)
 		return 0;
 	req.access = perm;
 	if (!medgate_decision_enter(&d, profile))

@@ -46,5 +46,6 @@ struct medgate_task_label {
 #define MEDGATE_KEY_OWNERS_MAX	4096
 /* medgate_key_permission()'s flags: what the BPF side read of the key. */
 #define MEDGATE_KEY_F_KEYRING	(1U << 0)	/* the key is a keyring */
+#define MEDGATE_KEY_F_OWN	(1U << 1)	/* the task's profile made it (asked about links only) */
 
 #endif /* _MEDGATE_LABEL_H */

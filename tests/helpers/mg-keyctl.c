@@ -29,6 +29,8 @@
  *                        added to its process and thread keyrings, a keyring made in it, the
  *                        key linked there, described, its permissions set, unlinked and
  *                        revoked, another invalidated: the uses a service makes of its own keys
+ *   to-parent            joins a session keyring of its own and gives it to its parent process
+ *                        (KEYCTL_SESSION_TO_PARENT)
  *   add-user DESC        add_key of a new key into the user keyring
  *   fill                 adds keys to its own session keyring until one is refused; prints how
  *                        many were added and exits with the errno of the refusal
@@ -175,6 +177,9 @@ int main(int argc, char **argv)
 		return own();
 	if (!strcmp(cmd, "fill"))
 		return fill();
+	if (!strcmp(cmd, "to-parent"))
+		return new_session() < 0 || keyctl(KEYCTL_SESSION_TO_PARENT, 0, 0, 0, 0) < 0 ?
+		       FAIL() : 0;
 	if (argc < 3) {
 		fprintf(stderr, "usage: mg-keyctl COMMAND [DESC [PAYLOAD]] (see the source)\n");
 		return 2;

@@ -191,6 +191,34 @@ TEST_F(keys, adding_to_the_shared_user_keyring_is_refused)
 	EXPECT_EQ(0, run(MG_KEYCTL, "add-user", "mg_keys_planted", NULL));
 }
 
+/* The serial of the caller's session keyring. */
+static long session_keyring(void)
+{
+	return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+}
+
+/*
+ * KEYCTL_SESSION_TO_PARENT (found open): the service gives its own session keyring to its
+ * unconfined parent (this test), which would then find the service's keys there and keep its
+ * own where the service can clear them. The kernel asks only for link permission on the
+ * service's own keyring.
+ */
+TEST_F(keys, giving_its_session_keyring_to_the_parent_is_refused)
+{
+	uint64_t from = mg_audit_next();
+	long before = session_keyring();
+	struct mg_event ev;
+
+	ASSERT_LT(0, before);
+	EXPECT_EQ(EPERM, run(PROG_E, "to-parent", NULL, NULL));
+	EXPECT_EQ(before, session_keyring());
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_KEY, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(MEDGATE_KEY_SESSION_TO_PARENT, ev.access);
+	/* Unconfined it works: the session keyring of this process changes. */
+	EXPECT_EQ(0, run(MG_KEYCTL, "to-parent", NULL, NULL));
+	EXPECT_NE(before, session_keyring());
+}
+
 /*
  * The table of keys confined tasks made is bounded: when it is full, the new key is refused
  * (EDQUOT) and recorded, never made without its owner (it would then not be the profile's).

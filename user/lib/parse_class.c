@@ -422,6 +422,8 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 			name = "create";
 		else if (bit == MEDGATE_KEY_OTHER)
 			name = "other";
+		else if (bit == MEDGATE_KEY_SESSION_TO_PARENT)
+			name = "session_to_parent";
 		break;
 	case MEDGATE_OP_NAMESPACE:
 		if (bit < ARRAY_SIZE(namespace_types))

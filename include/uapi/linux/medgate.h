@@ -343,6 +343,8 @@ enum medgate_key_perm {
 	MEDGATE_KEY_CREATE	= 16,	/* a key the profile made could not be recorded as its
 					 * own (the table of keys is full): refused */
 	MEDGATE_KEY_OTHER	= 17,	/* a permission this version does not know: refused */
+	MEDGATE_KEY_SESSION_TO_PARENT = 18, /* KEYCTL_SESSION_TO_PARENT: giving the parent process
+					 * the task's session keyring; no rule grants it */
 };
 #define MEDGATE_KEY_LAST	(__MEDGATE_KEY_RULE_MAX - 1)
 /*
