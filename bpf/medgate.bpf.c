@@ -46,6 +46,7 @@
 #define F_SETLEASE		1024
 #define F_NOTIFY		1026
 #define PTRACE_MODE_ATTACH	0x02
+#define KEY_ALLOC_UID_KEYRING	0x0010	/* a user's user or user-session keyring */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -55,6 +56,23 @@ struct {
 	__type(key, int);
 	__type(value, struct medgate_task_label);
 } task_labels SEC(".maps");
+
+/*
+ * Which profile made each key a confined task made, by the key's address (kmod/key.c). Set at
+ * key_alloc, removed when the key is freed; a key absent is "not the profile's": made by an
+ * unconfined task or the kernel, or before medgated started. Preallocated, so that recording
+ * never allocates in the hook; bounded (MEDGATE_KEY_OWNERS_MAX) and, when full, the confined
+ * task's new key is refused rather than left without its owner.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MEDGATE_KEY_OWNERS_MAX);
+	__type(key, __u64);
+	__type(value, __u64);
+} key_owners SEC(".maps");
+
+/* Keys a confined task could not have recorded (the map was full); bpftool map dump shows it. */
+__u64 key_owners_full = 0;
 
 /*
  * Decisions, exported by medgate.ko (kmod/files.c, kmod/exec.c, kmod/task.c), each named after
@@ -102,6 +120,9 @@ extern int medgate_task_kill(struct task_struct *p, __u32 sig, const struct cred
 			     __u64 peer, __u64 profile) __ksym;
 extern int medgate_inode_xattr(struct dentry *dentry, __u32 class, __u64 profile) __ksym;
 extern int medgate_sb_reconfigure(struct super_block *sb, __u32 kind, __u64 profile) __ksym;
+extern int medgate_key_permission(const struct cred *cred, __u32 serial, __u32 need_perm,
+				  __u32 flags, __u64 profile) __ksym;
+extern int medgate_key_alloc(__u64 profile) __ksym;
 
 /*
  * What a program returns becomes the hook's result. 6.1 does not check it (a positive value from
@@ -830,4 +851,109 @@ SEC("lsm/sb_kern_mount")
 int BPF_PROG(hook_sb_kern_mount, struct super_block *sb)
 {
 	return CONFINED_CALL(medgate_sb_reconfigure(sb, MEDGATE_MOUNT_NEW, profile));
+}
+
+/*
+ * Kernel keys (kmod/key.c). The map key is the key's address, read from the program's context
+ * as a number: the verifier refuses arithmetic on pointers (a key_ref_t carries the
+ * "possessed" flag in its low bit) and refuses to load key_ref_t at all, which points to a
+ * structure the kernel never defines.
+ */
+static __always_inline __u64 key_address(void *ctx)
+{
+	__u64 addr = 0;
+
+	if (bpf_probe_read_kernel(&addr, sizeof(addr), ctx))
+		return 0;
+	return addr & ~1ULL;
+}
+
+/*
+ * A key or keyring being made: recorded as the making task's profile's. Keys an unconfined task
+ * makes, and a user's user and user-session keyrings (shared by every process of that user,
+ * whichever made them first), belong to no profile; their address is cleared, so that an entry
+ * whose free was missed (a tracing program may be skipped when it would recurse) never hands
+ * a later key at the same address to a profile. Keyrings the kernel makes lazily for the task
+ * (its process, thread and new session keyrings) are made in its context and are its own.
+ */
+SEC("lsm/key_alloc")
+int BPF_PROG(hook_key_alloc, struct key *key, const struct cred *cred, unsigned long flags)
+{
+	__u64 addr = key_address(ctx), profile;
+	int ret;
+
+	ret = task_profile(bpf_get_current_task_btf(), &profile);
+	if (ret)
+		return ret;
+	if (!addr)
+		return profile ? -EPERM : 0;
+	if (!profile || (flags & KEY_ALLOC_UID_KEYRING)) {
+		bpf_map_delete_elem(&key_owners, &addr);
+		return 0;
+	}
+	if (!bpf_map_update_elem(&key_owners, &addr, &profile, BPF_ANY))
+		return 0;
+	bpf_map_delete_elem(&key_owners, &addr);
+	__sync_fetch_and_add(&key_owners_full, 1);
+	return clamp(medgate_key_alloc(profile));
+}
+
+/*
+ * A key is freed. 6.1 has a key_free hook, 6.12 does not (the LSM key blob is freed by the
+ * framework), but both free every key through security_key_free(): one tracing program serves
+ * both. Only the map's room depends on it; hook_key_alloc clears stale addresses itself.
+ */
+SEC("fentry/security_key_free")
+int BPF_PROG(trace_security_key_free, struct key *key)
+{
+	__u64 addr = key_address(ctx);
+
+	if (addr)
+		bpf_map_delete_elem(&key_owners, &addr);
+	return 0;
+}
+
+/* Whether @key (read with probes) is a keyring: its type's name. */
+static __always_inline bool is_keyring(struct key *key)
+{
+	char name[9] = {};
+
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(key, type, name)) < 0)
+		return false;
+	return HAS_PREFIX(name, "keyring") && !name[7];
+}
+
+/*
+ * A key used: a confined task's own profile's keys pass at once (links excepted); anything else
+ * is asked of the module. Checks made while the task's credentials are overridden are the kernel's own (the NFS
+ * id mapper searching and filling its keyring under a credential of its own), as in xattr_call().
+ */
+SEC("lsm/key_permission")
+int BPF_PROG(hook_key_permission, key_ref_t key_ref, const struct cred *cred,
+	     enum key_need_perm need_perm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 addr, profile, *owner;
+	__u32 flags = 0;
+	struct key *key;
+	int ret;
+
+	ret = task_profile(task, &profile);
+	if (ret || !profile)
+		return ret;
+	if (task->cred != task->real_cred && !(task->flags & PF_IO_WORKER))
+		return 0;
+	addr = key_address(ctx);
+	owner = addr ? bpf_map_lookup_elem(&key_owners, &addr) : NULL;
+	/* A link of its own key may hand its session keyring to its parent (kmod/key.c). */
+	if (owner && *owner == profile) {
+		if (need_perm != KEY_NEED_LINK)
+			return 0;
+		flags |= MEDGATE_KEY_F_OWN;
+	}
+	key = (struct key *)addr;
+	if (is_keyring(key))
+		flags |= MEDGATE_KEY_F_KEYRING;
+	return clamp(medgate_key_permission(cred, BPF_CORE_READ(key, serial), need_perm, flags,
+					    profile));
 }

@@ -138,7 +138,7 @@ static void put_summary(const struct medgate_limit_profile *p)
 static u64 limit_key(const struct medgate_audit_req *req, u32 tgid)
 {
 	u32 fields[] = { tgid, req->op, req->access, req->verdict, req->rule, req->dev,
-			 req->unnamed, req->peer_pid };
+			 req->unnamed, req->peer_pid, req->key_serial };
 	u64 h = MEDGATE_LIMIT_HASH_INIT;
 
 	h = medgate_limit_hash(h, &req->profile_id, sizeof(req->profile_id));
@@ -202,6 +202,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->ino = req->ino;
 	ev->unnamed = req->unnamed;
 	ev->peer_pid = req->peer_pid;
+	ev->key_serial = req->key_serial;
 	ev->peer_profile_id = req->peer_profile_id;
 	strscpy(ev->peer_profile, req->peer_profile ? req->peer_profile : "",
 		sizeof(ev->peer_profile));

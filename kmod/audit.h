@@ -30,6 +30,7 @@
  * @source: mount records: the mount's source, or NULL.
  * @fstype: mount records: the new file system's type, or NULL.
  * @exe: the task's executable, or NULL when it has none or it has no name.
+ * @key_serial: key records: the key's serial number, 0 in other records.
  */
 struct medgate_audit_req {
 	u64 policy_version;
@@ -53,6 +54,7 @@ struct medgate_audit_req {
 	const char *source;
 	const char *fstype;
 	const char *exe;
+	u32 key_serial;
 };
 
 /**
@@ -68,6 +70,7 @@ struct medgate_audit_req {
  * @source, @fstype: a mount record's source and file system type, empty when none.
  * @gid: the task's real gid in the initial user namespace.
  * @exe: the task's executable as seen from its root, empty when it has none or no name.
+ * @key_serial: the key of a key record.
  */
 struct medgate_event {
 	u64 seq;
@@ -79,7 +82,8 @@ struct medgate_event {
 	u64 suppressed;
 	u64 rate_limited;
 	u64 peer_profile_id;
-	u32 mode, verdict, pid, tgid, uid, gid, op, access, rule, line, err, dev, unnamed, peer_pid;
+	u32 mode, verdict, pid, tgid, uid, gid, op, access, rule, line, err, dev, unnamed, peer_pid,
+	    key_serial;
 	char profile[MEDGATE_NAME_MAX];
 	char peer_profile[MEDGATE_NAME_MAX];
 	char rule_file[256];

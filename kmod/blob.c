@@ -308,6 +308,7 @@ bool medgate_class_op(u32 op)
 	case MEDGATE_OP_SIGNAL:
 	case MEDGATE_OP_IOCTL:
 	case MEDGATE_OP_XATTR:
+	case MEDGATE_OP_KEY:
 	case MEDGATE_OP_NAMESPACE:
 	case MEDGATE_OP_KERNEL_LOAD:
 	case MEDGATE_OP_BPF:
@@ -334,6 +335,8 @@ u64 medgate_class_details(u32 op)
 		return 1ULL << MEDGATE_IOCTL_TERMINAL_INJECTION;
 	case MEDGATE_OP_XATTR:
 		return (1ULL << (MEDGATE_XATTR_OTHER + 1)) - 1;
+	case MEDGATE_OP_KEY:
+		return (1ULL << (MEDGATE_KEY_LAST + 1)) - 1;
 	case MEDGATE_OP_NAMESPACE:
 		return (1ULL << (MEDGATE_NS_LAST + 1)) - 1;
 	case MEDGATE_OP_KERNEL_LOAD:

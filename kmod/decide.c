@@ -69,6 +69,7 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 		.source = IS_ERR(req->source) ? NULL : req->source,
 		.fstype = req->fstype,
 		.exe = medgate_path_exe(d->bufs->exe),
+		.key_serial = req->key_serial,
 	};
 
 	if (req->has_peer) {

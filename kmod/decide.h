@@ -42,6 +42,7 @@ struct medgate_decision {
  * @fstype: mounts of a new file system: its type, else NULL.
  * @object_later: a new file system made with fsopen: where it goes is decided by move_mount,
  *                so @path is not matched (struct medgate_mount_query).
+ * @key_serial: key records: the key's serial number (0 for a key not made yet).
  */
 struct medgate_request {
 	u32 op;
@@ -56,6 +57,7 @@ struct medgate_request {
 	const char *source;
 	const char *fstype;
 	bool object_later;
+	u32 key_serial;
 };
 
 /*

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Registration of the decisions exported to the BPF-LSM hook programs as kfuncs. Each kfunc is
- * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/mount.c, kmod/uring.c,
- * kmod/peer.c, kmod/ioctl.c, kmod/xattr.c) and named after the
- * hook it serves.
+ * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/mount.c,
+ * kmod/uring.c, kmod/peer.c, kmod/ioctl.c, kmod/xattr.c, kmod/key.c) and named after the hook it
+ * serves.
  *
  * Any tracing program may call a kfunc registered for BPF_PROG_TYPE_LSM (on 6.1 LSM and tracing
  * programs share one kfunc hook), from any context including NMI. So: nothing exported changes
@@ -59,6 +59,8 @@ BTF_ID_FLAGS(func, medgate_ptrace_traceme)
 BTF_ID_FLAGS(func, medgate_task_kill)
 BTF_ID_FLAGS(func, medgate_inode_xattr)
 BTF_ID_FLAGS(func, medgate_sb_reconfigure)
+BTF_ID_FLAGS(func, medgate_key_permission)
+BTF_ID_FLAGS(func, medgate_key_alloc)
 #ifdef BTF_KFUNCS_END
 BTF_KFUNCS_END(medgate_kfunc_ids)
 #else

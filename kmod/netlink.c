@@ -313,6 +313,8 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	      nla_put_string(skb, MEDGATE_EA_PEER_PROFILE, ev->peer_profile))) ||
 	    (ev->source[0] && nla_put_string(skb, MEDGATE_EA_MOUNT_SOURCE, ev->source)) ||
 	    (ev->fstype[0] && nla_put_string(skb, MEDGATE_EA_FSTYPE, ev->fstype)) ||
+	    (ev->op == MEDGATE_OP_KEY &&
+	     nla_put_u32(skb, MEDGATE_EA_KEY_SERIAL, ev->key_serial)) ||
 	    (ev->op == MEDGATE_OP_SUPPRESSED &&
 	     (nla_put_u64_64bit(skb, MEDGATE_EA_SUPPRESSED, ev->suppressed, MEDGATE_EA_PAD) ||
 	      nla_put_u64_64bit(skb, MEDGATE_EA_RATE_LIMITED, ev->rate_limited,

@@ -56,7 +56,7 @@ SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_t
 		   cli_test confine_test programs_test examples_test attack_exec_test audit_test \
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
 		   mount_rules_test \
-		   attack_confine_test
+		   attack_confine_test keys_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/selftests/mg_util.h \
@@ -86,6 +86,7 @@ selftests: $(SELFTEST_BINS)
 helpers: $(BUILD)/tests/helpers/mg-probe $(BUILD)/tests/helpers/mg-probe-dyn \
 	 $(BUILD)/tests/helpers/mg-uring $(BUILD)/tests/helpers/mg-flood $(BUILD)/tests/helpers/mg-escape \
 	 $(BUILD)/tests/helpers/mg-mount \
+	 $(BUILD)/tests/helpers/mg-keyctl \
 	 $(HELPERS_COMPAT)
 
 .PHONY: selftests helpers

@@ -141,6 +141,25 @@ TEST_F(event, namespace_kernel_load_and_xattr_classes_are_printed_by_name)
 	EXPECT_NE(NULL, strstr(self->text, " xattr trusted ")) TH_LOG("%s", self->text);
 }
 
+/* A key record: the permission by its policy word, the key by its serial number. */
+TEST_F(event, a_key_record_names_the_permission_and_the_key_serial)
+{
+	self->ev.op = MEDGATE_OP_KEY;
+	self->ev.access = MEDGATE_KEY_READ;
+	self->ev.key_serial = 912345678;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " key read \"\" key_serial 912345678 rule "))
+		TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"op\":\"key\",\"access\":\"read\""))
+		TH_LOG("%s", self->json);
+	EXPECT_NE(NULL, strstr(self->json, "\"key_serial\":912345678")) TH_LOG("%s", self->json);
+	self->ev.access = MEDGATE_KEY_CREATE;
+	self->ev.key_serial = 0;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " key create \"\" key_serial 0 rule "))
+		TH_LOG("%s", self->text);
+}
+
 /* A file deleted while open: named by its directory, device and inode. */
 TEST_F(event, an_unnamed_object_is_named_by_directory_device_and_inode)
 {

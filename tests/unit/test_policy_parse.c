@@ -1145,6 +1145,9 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"ioctl terminal-injection",
 		"xattr user security",
 		"deny xattr all",
+		"key read search",
+		"deny key write unlink",
+		"key all",
 		"namespace mnt net",
 		"deny namespace user",
 		"namespace all",
@@ -1237,7 +1240,7 @@ FIXTURE_SETUP(show)
 		" capability net_bind_service sys_admin\n deny capability all\n"
 		" ptrace trace r2 unconfined\n signal any term usr1\n signal r2\n"
 		" ioctl terminal-injection\n xattr user acl\n deny xattr all\n bpf maps obj_get\n bpf\n"
-		" userns\n}\n"
+		" userns\n key read link\n deny key write\n key all\n}\n"
 		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n}\n";
 	size_t n = 0, cap = 1 << 16, i, j;
 	struct mg_decoded *d;
@@ -1298,6 +1301,7 @@ TEST_F(show, rules_are_written_in_their_short_form_exec_deny_arrow_quotes_env)
 		" ptrace trace r2\n", " ptrace trace unconfined\n", " signal any usr1 term\n",
 		" signal r2\n", " ioctl terminal-injection\n", " xattr user acl\n",
 		" deny xattr all\n", " bpf\n", " userns\n", " ptrace read r1\n",
+		" key read link\n", " deny key write\n", " key all\n",
 	};
 	size_t i;
 
@@ -1740,6 +1744,24 @@ FIXTURE_VARIANT_ADD(invalid, unknown_xattr_class) {
 	.text = P(" xattr user system\n"),
 	.line = 2, .col = 13, .n = 1,
 	.msg = "unknown extended attribute class \"system\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, unknown_key_permission) {
+	.text = P(" key read create\n"),
+	.line = 2, .col = 11, .n = 1,
+	.msg = "unknown key permission \"create\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, key_without_permissions) {
+	.text = P(" key\n"),
+	.line = 2, .col = 5, .n = 1,
+	.msg = "missing key permissions after 'key'",
+};
+
+FIXTURE_VARIANT_ADD(invalid, key_with_a_peer) {
+	.text = P(" key read unconfined\n"),
+	.line = 2, .col = 11, .n = 1,
+	.msg = "unknown key permission \"unconfined\"",
 };
 
 FIXTURE_VARIANT_ADD(invalid, unknown_ioctl_class) {

@@ -679,6 +679,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_PEER_PROFILE] = { NLA_STRING, MEDGATE_NAME_MAX },
 		[MEDGATE_EA_MOUNT_SOURCE] = { NLA_STRING, MEDGATE_PATH_MAX },
 		[MEDGATE_EA_FSTYPE] = { NLA_STRING, MEDGATE_FSTYPE_MAX },
+		[MEDGATE_EA_KEY_SERIAL] = { NLA_U32, 0 },
 		[MEDGATE_EA_SUPPRESSED] = { NLA_U64, 0 },
 		[MEDGATE_EA_RATE_LIMITED] = { NLA_U64, 0 },
 	};
@@ -724,6 +725,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	STR(peer_profile, MEDGATE_EA_PEER_PROFILE);
 	STR(source, MEDGATE_EA_MOUNT_SOURCE);
 	STR(fstype, MEDGATE_EA_FSTYPE);
+	U32(key_serial, MEDGATE_EA_KEY_SERIAL);
 	U64(suppressed, MEDGATE_EA_SUPPRESSED);
 	U64(rate_limited, MEDGATE_EA_RATE_LIMITED);
 #undef U64

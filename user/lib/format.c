@@ -51,6 +51,7 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_CONTROL:	return "control";
 	case MEDGATE_OP_DEVICE_NODE:	return "device_node";
 	case MEDGATE_OP_XATTR:		return "xattr";
+	case MEDGATE_OP_KEY:		return "key";
 	case MEDGATE_OP_URING:		return "uring";
 	case MEDGATE_OP_SUPPRESSED:	return "suppressed";
 	}
@@ -278,7 +279,7 @@ int mg_event_access(const struct mg_event *ev, char *buf, size_t len)
 	if (ev->op == MEDGATE_OP_PTRACE || ev->op == MEDGATE_OP_SIGNAL ||
 	    ev->op == MEDGATE_OP_IOCTL || ev->op == MEDGATE_OP_XATTR || ev->op == MEDGATE_OP_BPF ||
 	    ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_KERNEL_LOAD ||
-	    ev->op == MEDGATE_OP_MOUNT) {
+	    ev->op == MEDGATE_OP_MOUNT || ev->op == MEDGATE_OP_KEY) {
 		char word[64];
 
 		r = snprintf(buf, len, "%s", mg_class_detail_name(ev->op, ev->access, word,
@@ -340,6 +341,9 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 		free(e);
 		return -ENOMEM;
 	}
+	/* A key has no path: its serial number, as keyctl(1) prints it. */
+	if (ev->op == MEDGATE_OP_KEY)
+		snprintf(object, sizeof(object), " key_serial %" PRIu32, ev->key_serial);
 	/* A summary record says what the flood limiter counted instead of recording. */
 	if (ev->op == MEDGATE_OP_SUPPRESSED)
 		snprintf(counts, sizeof(counts), " suppressed %" PRIu64 " rate_limited %" PRIu64,
@@ -406,6 +410,7 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "peer_profile", mg_json_string(ev->peer_profile));
 	json_object_object_add(o, "source", mg_json_string(s->source));
 	json_object_object_add(o, "fstype", mg_json_string(s->fstype));
+	json_object_object_add(o, "key_serial", json_object_new_uint64(ev->key_serial));
 	/* No rule: the profile's default decided (null). */
 	json_object_object_add(o, "rule", ev->rule == MEDGATE_RULE_NONE ? NULL :
 				  json_object_new_uint64(ev->rule));

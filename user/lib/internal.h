@@ -46,7 +46,7 @@ struct mg_pdiag {
 
 enum mg_rule_kind {
 	MG_RULE_FILE,		/* file and exec statements */
-	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns,
+	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, key, namespace, kernel, bpf, userns,
 				 * mount, chroot */
 };
 

@@ -177,6 +177,8 @@ struct mg_event {
 	 * new file system's type; empty when the record has none. */
 	char source[4096];
 	char fstype[32];
+	/* Key records (op MEDGATE_OP_KEY): the key's serial number, 0 in other records. */
+	uint32_t key_serial;
 	/* Summary records (op MEDGATE_OP_SUPPRESSED) only: what the flood limiter counted for the
 	 * profile since its previous summary. */
 	uint64_t suppressed, rate_limited;

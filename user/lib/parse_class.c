@@ -7,6 +7,7 @@
  *   [deny] signal PEER [SIGNAL...]       SIGNAL: term, hup, usr1, ... or a number; none: all
  *   [deny] ioctl terminal-injection
  *   [deny] xattr CLASS...                user, trusted, security, acl, other, or all
+ *   [deny] key PERM...                   view, read, write, search, link, setattr, unlink, or all
  *   [deny] namespace TYPE...             mnt, uts, ipc, net, pid, cgroup, time, user, or all
  *   [deny] kernel WHAT...                module, firmware, kexec, or all
  *   [deny] bpf [COMMAND...]              bpf() commands or groups of them; none: all
@@ -30,6 +31,13 @@ static const char *const xattr_classes[] = {
 	[MEDGATE_XATTR_USER] = "user", [MEDGATE_XATTR_TRUSTED] = "trusted",
 	[MEDGATE_XATTR_SECURITY] = "security", [MEDGATE_XATTR_ACL] = "acl",
 	[MEDGATE_XATTR_OTHER] = "other",
+};
+
+/* Kernel keys another profile, an unconfined task or the kernel made (enum medgate_key_perm). */
+static const char *const key_perms[] = {
+	[MEDGATE_KEY_VIEW] = "view", [MEDGATE_KEY_READ] = "read", [MEDGATE_KEY_WRITE] = "write",
+	[MEDGATE_KEY_SEARCH] = "search", [MEDGATE_KEY_LINK] = "link",
+	[MEDGATE_KEY_SETATTR] = "setattr", [MEDGATE_KEY_UNLINK] = "unlink",
 };
 
 static const char *const namespace_types[] = {
@@ -99,7 +107,8 @@ struct class_kw {
 static const struct class_kw class_kws[] = {
 	{ "capability", MEDGATE_OP_CAPABILITY }, { "ptrace", MEDGATE_OP_PTRACE },
 	{ "signal", MEDGATE_OP_SIGNAL }, { "ioctl", MEDGATE_OP_IOCTL },
-	{ "xattr", MEDGATE_OP_XATTR }, { "namespace", MEDGATE_OP_NAMESPACE },
+	{ "xattr", MEDGATE_OP_XATTR }, { "key", MEDGATE_OP_KEY },
+	{ "namespace", MEDGATE_OP_NAMESPACE },
 	{ "kernel", MEDGATE_OP_KERNEL_LOAD },
 	{ "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
 	{ "mount", MEDGATE_OP_MOUNT }, { "chroot", MEDGATE_OP_CHROOT },
@@ -228,6 +237,13 @@ static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 
 			if (bit < 0)
 				mg_error(ps->p, w[i].loc,
 					 "unknown extended attribute class \"%s\" (expected user, trusted, security, acl, other or all)",
+					 w[i].text);
+			break;
+		case MEDGATE_OP_KEY:
+			bit = lookup(key_perms, ARRAY_SIZE(key_perms), w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown key permission \"%s\" (expected view, read, write, search, link, setattr, unlink or all)",
 					 w[i].text);
 			break;
 		case MEDGATE_OP_NAMESPACE:
@@ -361,6 +377,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 				 r.class_op == MEDGATE_OP_IOCTL ? "an ioctl class" :
 				 r.class_op == MEDGATE_OP_NAMESPACE ? "namespace types" :
 				 r.class_op == MEDGATE_OP_KERNEL_LOAD ? "module, firmware or kexec" :
+				 r.class_op == MEDGATE_OP_KEY ? "key permissions" :
 				 "extended attribute classes", w[kw].text);
 			return;
 		}
@@ -407,6 +424,16 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 	case MEDGATE_OP_XATTR:
 		if (bit < ARRAY_SIZE(xattr_classes))
 			name = xattr_classes[bit];
+		break;
+	case MEDGATE_OP_KEY:
+		if (bit < ARRAY_SIZE(key_perms))
+			name = key_perms[bit];
+		else if (bit == MEDGATE_KEY_CREATE)
+			name = "create";
+		else if (bit == MEDGATE_KEY_OTHER)
+			name = "other";
+		else if (bit == MEDGATE_KEY_SESSION_TO_PARENT)
+			name = "session_to_parent";
 		break;
 	case MEDGATE_OP_NAMESPACE:
 		if (bit < ARRAY_SIZE(namespace_types))

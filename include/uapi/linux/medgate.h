@@ -215,6 +215,9 @@ enum medgate_event_attr {
 						 * for a new file system) */
 	MEDGATE_EA_FSTYPE		= 29,	/* string, mount records: the file system type */
 	MEDGATE_EA_GID			= 31,	/* u32, real gid in the initial user namespace */
+	MEDGATE_EA_KEY_SERIAL		= 30,	/* u32, key records: the key's serial number
+						 * (as keyctl(1) prints it), 0 for a key not
+						 * made yet */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
@@ -279,6 +282,9 @@ enum medgate_op {
 	MEDGATE_OP_CONTROL	= 43,	/* medgate's own control plane */
 	MEDGATE_OP_DEVICE_NODE	= 44,	/* creating a character or block device node */
 	MEDGATE_OP_XATTR	= 45,	/* setting or removing an extended attribute */
+	MEDGATE_OP_KEY		= 46,	/* a kernel key or keyring another profile, an
+					 * unconfined task or the kernel made
+					 * (MEDGATE_EA_KEY_SERIAL) */
 	MEDGATE_OP_URING	= 48,	/* 48..63: helpers acting for a task. An io_uring
 					 * instance refused: kept across an exec that changes
 					 * the profile (PATH: the program) or received (no PATH) */
@@ -328,6 +334,32 @@ enum medgate_xattr_class {
 	MEDGATE_XATTR_ACL	= 3,	/* system.posix_acl_access, system.posix_acl_default */
 	MEDGATE_XATTR_OTHER	= 4,	/* anything else */
 };
+/*
+ * MEDGATE_OP_KEY: the permission asked of a kernel key (or keyring) the task's profile did not
+ * make. A key the profile made is never asked about. The kernel's own special checks are mapped
+ * to the permission they stand for (docs/decisions.md, "Kernel keys").
+ */
+enum medgate_key_perm {
+	MEDGATE_KEY_VIEW	= 0,	/* its type, description and permissions (KEYCTL_DESCRIBE,
+					 * /proc/keys); allowed unless a deny rule says otherwise */
+	MEDGATE_KEY_READ	= 1,	/* its payload, or a keyring's list of keys */
+	MEDGATE_KEY_WRITE	= 2,	/* update, revoke, instantiate, clear; adding to or
+					 * removing from a keyring needs it on the keyring */
+	MEDGATE_KEY_SEARCH	= 3,	/* finding it in a keyring search (request_key,
+					 * KEYCTL_SEARCH); allowed unless a deny rule says
+					 * otherwise */
+	MEDGATE_KEY_LINK	= 4,	/* linking it into a keyring */
+	MEDGATE_KEY_SETATTR	= 5,	/* owner, permissions, timeout, restriction */
+	MEDGATE_KEY_UNLINK	= 6,	/* removing it from a keyring (KEYCTL_UNLINK) */
+	__MEDGATE_KEY_RULE_MAX,
+	/* Records only, never in a rule: */
+	MEDGATE_KEY_CREATE	= 16,	/* a key the profile made could not be recorded as its
+					 * own (the table of keys is full): refused */
+	MEDGATE_KEY_OTHER	= 17,	/* a permission this version does not know: refused */
+	MEDGATE_KEY_SESSION_TO_PARENT = 18, /* KEYCTL_SESSION_TO_PARENT: giving the parent process
+					 * the task's session keyring; no rule grants it */
+};
+#define MEDGATE_KEY_LAST	(__MEDGATE_KEY_RULE_MAX - 1)
 /*
  * MEDGATE_OP_NAMESPACE: the namespace type entered (setns) or made (unshare, clone, clone3).
  * A request naming several types is decided, and recorded, one type at a time. Making a user
@@ -471,19 +503,20 @@ struct medgate_blob_profile {
 
 /**
  * struct medgate_blob_class - a class rule: what a profile may do beyond file access, for one
- * operation (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(),
- * namespaces, mounts, chroot). Inside a profile every such request that no class rule allows is
+ * operation (capabilities, ptrace, signals, ioctl and extended-attribute classes, kernel keys,
+ * bpf(), namespaces, mounts, chroot). Inside a profile every such request that no class rule allows is
  * denied.
  * @op: the enum medgate_op it decides: MEDGATE_OP_CAPABILITY, _PTRACE, _SIGNAL, _IOCTL, _XATTR,
- *      _NAMESPACE, _KERNEL_LOAD, _BPF, _USERNS, _MOUNT or _CHROOT.
+ *      _KEY, _NAMESPACE, _KERNEL_LOAD, _BPF, _USERNS, _MOUNT or _CHROOT.
  * @flags: MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode) and
  *         MEDGATE_RULE_F_AUDIT, or 0.
  * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
  *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
  *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the bpf()
  *          command (enum bpf_cmd); the namespace type (enum medgate_namespace_type); what is
- *          loaded (enum medgate_kernel_load); the mount kind (enum medgate_mount_kind); bit 0
- *          for user namespaces and chroot, which have no detail.
+ *          loaded (enum medgate_kernel_load); the key permission (enum medgate_key_perm, at
+ *          most MEDGATE_KEY_LAST); the mount kind (enum medgate_mount_kind); bit 0 for user
+ *          namespaces and chroot, which have no detail.
  * @peer: ptrace and signals: the other task's profile id, MEDGATE_PEER_UNCONFINED or
  *        MEDGATE_PEER_ANY; 0 for the other operations.
  * @line: source line.
