@@ -95,6 +95,7 @@ extern int medgate_ptrace_traceme(struct task_struct *parent, __u64 peer, __u64 
 extern int medgate_task_kill(struct task_struct *p, __u32 sig, const struct cred *cred,
 			     __u64 peer, __u64 profile) __ksym;
 extern int medgate_inode_xattr(struct dentry *dentry, __u32 class, __u64 profile) __ksym;
+extern int medgate_inode_times(struct dentry *dentry, struct iattr *attr, __u64 profile) __ksym;
 extern int medgate_sb_reconfigure(struct super_block *sb, __u64 profile) __ksym;
 
 /*
@@ -766,11 +767,16 @@ static __always_inline __u32 xattr_class(const char *name)
  * whose label it carries. A ring personality overrides them in the submitter itself, and is
  * refused in a profile (hook_uring_override_creds).
  */
-static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
+static __always_inline bool kernel_credentials(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (task->cred != task->real_cred && !(task->flags & PF_IO_WORKER))
+	return task->cred != task->real_cred && !(task->flags & PF_IO_WORKER);
+}
+
+static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
+{
+	if (kernel_credentials())
 		return 0;
 	return CONFINED_CALL(medgate_inode_xattr(dentry, class, profile));
 }
@@ -799,6 +805,33 @@ SEC("lsm/inode_remove_acl")
 int BPF_PROG(hook_inode_remove_acl, void *idmap, struct dentry *dentry)
 {
 	return xattr_call(dentry, MEDGATE_XATTR_ACL);
+}
+
+/*
+ * A file's times set to chosen values (kmod/times.c); the module lets every other change
+ * through. Changes made under overridden credentials pass as for extended attributes.
+ */
+static __always_inline int times_call(struct dentry *dentry, struct iattr *attr)
+{
+	if (kernel_credentials())
+		return 0;
+	return CONFINED_CALL(medgate_inode_times(dentry, attr, profile));
+}
+
+/*
+ * The hook's arguments changed after 6.1 (6.12 has an idmap first): one program for each form, and
+ * the loader keeps the one whose argument count matches the kernel's (user/medgated/hooks.c).
+ */
+SEC("lsm/inode_setattr")
+int BPF_PROG(hook_inode_setattr, struct dentry *dentry, struct iattr *attr)
+{
+	return times_call(dentry, attr);
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(hook_inode_setattr_idmap, void *idmap, struct dentry *dentry, struct iattr *attr)
+{
+	return times_call(dentry, attr);
 }
 
 /* Remounts (mount -o remount, fspick + fsconfig reconfigure) and new superblocks (fsmount). */

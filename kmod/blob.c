@@ -306,6 +306,7 @@ bool medgate_class_op(u32 op)
 	case MEDGATE_OP_KERNEL_LOAD:
 	case MEDGATE_OP_BPF:
 	case MEDGATE_OP_USERNS:
+	case MEDGATE_OP_TIMES:
 		return true;
 	}
 	return false;
@@ -331,6 +332,7 @@ u64 medgate_class_details(u32 op)
 	case MEDGATE_OP_KERNEL_LOAD:
 		return (1ULL << (MEDGATE_KLOAD_LAST + 1)) - 1;
 	case MEDGATE_OP_USERNS:
+	case MEDGATE_OP_TIMES:
 		return 1;
 	}
 	return 0;

@@ -2,8 +2,7 @@
 /*
  * Registration of the decisions exported to the BPF-LSM hook programs as kfuncs. Each kfunc is
  * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/uring.c,
- * kmod/peer.c, kmod/ioctl.c, kmod/xattr.c) and named after the
- * hook it serves.
+ * kmod/peer.c, kmod/ioctl.c, kmod/xattr.c, kmod/times.c) and named after the hook it serves.
  *
  * Any tracing program may call a kfunc registered for BPF_PROG_TYPE_LSM (on 6.1 LSM and tracing
  * programs share one kfunc hook), from any context including NMI. So: nothing exported changes
@@ -56,6 +55,7 @@ BTF_ID_FLAGS(func, medgate_ptrace_access_check)
 BTF_ID_FLAGS(func, medgate_ptrace_traceme)
 BTF_ID_FLAGS(func, medgate_task_kill)
 BTF_ID_FLAGS(func, medgate_inode_xattr)
+BTF_ID_FLAGS(func, medgate_inode_times)
 BTF_ID_FLAGS(func, medgate_sb_reconfigure)
 #ifdef BTF_KFUNCS_END
 BTF_KFUNCS_END(medgate_kfunc_ids)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mg-escape: what an attacker in a profile does to other tasks and to files' metadata, for the
- * selftests (escape_peer_test, escape_attr_test, attack_confine_test). Like mg-probe, it reports
- * the outcome as its exit status: 0 on success, the errno of the first operation that failed
- * otherwise.
+ * selftests (escape_peer_test, escape_attr_test, attack_confine_test, times_test). Like
+ * mg-probe, it reports the outcome as its exit status: 0 on success, the errno of the first
+ * operation that failed otherwise.
  *
  *   ptrace-attach PID       PTRACE_ATTACH (then detaches)
  *   ptrace-seize-read PID ADDR
@@ -63,6 +63,12 @@
  *   setns-fd FD             setns(FD, 0), FD an inherited namespace file (/proc/PID/ns/TYPE,
  *                           which a profile cannot open: nsfs names are not paths): the type
  *                           comes from the file
+ *   utimens PATH explicit|now|now-omit
+ *                           utimensat() on PATH: both times set to 2001-09-09 (explicit), both
+ *                           UTIME_NOW (now), or the access time UTIME_NOW and the modification
+ *                           time UTIME_OMIT (now-omit)
+ *   futimens PATH           opens PATH read-only and sets both times to 2001-09-09 with
+ *                           futimens() on the descriptor
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -391,6 +397,35 @@ static int clone_fs_exec(char *prog)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
 }
 
+/* 2001-09-09 01:46:40 UTC, a time nobody would set by accident. */
+#define FORGED_TIME	1000000000
+
+static int utimens(const char *path, const char *how)
+{
+	struct timespec ts[2] = { { FORGED_TIME, 0 }, { FORGED_TIME, 0 } };
+
+	if (!strcmp(how, "now")) {
+		ts[0].tv_nsec = UTIME_NOW;
+		ts[1].tv_nsec = UTIME_NOW;
+	} else if (!strcmp(how, "now-omit")) {
+		ts[0].tv_nsec = UTIME_NOW;
+		ts[1].tv_nsec = UTIME_OMIT;
+	} else if (strcmp(how, "explicit")) {
+		return EINVAL;
+	}
+	return utimensat(AT_FDCWD, path, ts, 0) ? FAIL() : 0;
+}
+
+static int futimens_forged(const char *path)
+{
+	struct timespec ts[2] = { { FORGED_TIME, 0 }, { FORGED_TIME, 0 } };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return FAIL();
+	return futimens(fd, ts) ? FAIL() : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -509,6 +544,10 @@ int main(int argc, char **argv)
 			       RENAME_EXCHANGE) ? FAIL() : 0;
 	if (argc >= 3 && !strcmp(cmd, "setns-fd"))
 		return setns((int)num(argv[2]), 0) ? FAIL() : 0;
+	if (argc >= 4 && !strcmp(cmd, "utimens"))
+		return utimens(argv[2], argv[3]);
+	if (argc >= 3 && !strcmp(cmd, "futimens"))
+		return futimens_forged(argv[2]);
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

@@ -1152,6 +1152,8 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"deny kernel firmware",
 		"bpf",
 		"userns",
+		"timestamps",
+		"deny timestamps",
 	};
 	char text[4096], again[4096], line[256];
 	const struct mg_dec_profile *p;
@@ -1222,8 +1224,8 @@ FIXTURE_SETUP(show)
 		" capability net_bind_service sys_admin\n deny capability all\n"
 		" ptrace trace r2 unconfined\n signal any term usr1\n signal r2\n"
 		" ioctl terminal-injection\n xattr user acl\n deny xattr all\n bpf maps obj_get\n bpf\n"
-		" userns\n}\n"
-		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n}\n";
+		" userns\n timestamps\n}\n"
+		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n deny timestamps\n}\n";
 	size_t n = 0, cap = 1 << 16, i, j;
 	struct mg_decoded *d;
 	char *out;
@@ -1283,6 +1285,7 @@ TEST_F(show, rules_are_written_in_their_short_form_exec_deny_arrow_quotes_env)
 		" ptrace trace r2\n", " ptrace trace unconfined\n", " signal any usr1 term\n",
 		" signal r2\n", " ioctl terminal-injection\n", " xattr user acl\n",
 		" deny xattr all\n", " bpf\n", " userns\n", " ptrace read r1\n",
+		" timestamps\n", " deny timestamps\n",
 	};
 	size_t i;
 
@@ -1773,6 +1776,12 @@ FIXTURE_VARIANT_ADD(invalid, userns_takes_no_argument) {
 	.text = P(" userns all\n"),
 	.line = 2, .col = 9, .n = 1,
 	.msg = "unexpected \"all\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, timestamps_take_no_argument) {
+	.text = P(" timestamps /data/**\n"),
+	.line = 2, .col = 13, .n = 1,
+	.msg = "unexpected \"/data/**\"",
 };
 
 FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {

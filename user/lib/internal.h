@@ -46,7 +46,8 @@ struct mg_pdiag {
 
 enum mg_rule_kind {
 	MG_RULE_FILE,		/* file and exec statements */
-	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns */
+	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns,
+				 * timestamps */
 };
 
 /* Whom a ptrace or signal rule names. */

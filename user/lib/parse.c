@@ -600,7 +600,7 @@ static void st_deny(struct body_ctx *bc, const struct stmt *st, size_t first)
 		mg_parse_class(bc, st, first, true);
 	else if (w[first].text)
 		mg_error(ps->p, w[first].loc,
-			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns), not to \"%s\"",
+			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns, timestamps), not to \"%s\"",
 			 w[first].text);
 	else
 		mg_error(ps->p, w[first].loc, "expected file or exec after 'deny', found %s",
@@ -651,6 +651,7 @@ static const struct body_keyword body_keywords[] = {
 	{ "kernel",	st_class_allow,	NULL },
 	{ "bpf",	st_class_allow,	NULL },
 	{ "userns",	st_class_allow,	NULL },
+	{ "timestamps",	st_class_allow,	NULL },
 	{ "mount",	NULL,	"mount rules are not supported yet" },
 	{ "syscalls",	NULL,	"syscall allowlists are not supported yet" },
 };

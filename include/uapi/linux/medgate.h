@@ -273,6 +273,8 @@ enum medgate_op {
 	MEDGATE_OP_CONTROL	= 43,	/* medgate's own control plane */
 	MEDGATE_OP_DEVICE_NODE	= 44,	/* creating a character or block device node */
 	MEDGATE_OP_XATTR	= 45,	/* setting or removing an extended attribute */
+	MEDGATE_OP_TIMES	= 47,	/* setting a file's times to chosen values (utimensat
+					 * with explicit times, not UTIME_NOW) */
 	MEDGATE_OP_URING	= 48,	/* 48..63: helpers acting for a task. An io_uring
 					 * instance refused: kept across an exec that changes
 					 * the profile (PATH: the program) or received (no PATH) */
@@ -315,6 +317,7 @@ enum medgate_xattr_class {
 	MEDGATE_XATTR_ACL	= 3,	/* system.posix_acl_access, system.posix_acl_default */
 	MEDGATE_XATTR_OTHER	= 4,	/* anything else */
 };
+/* MEDGATE_OP_TIMES: 0, the one detail of the timestamps class. */
 /*
  * MEDGATE_OP_NAMESPACE: the namespace type entered (setns) or made (unshare, clone, clone3).
  * A request naming several types is decided, and recorded, one type at a time. Making a user
