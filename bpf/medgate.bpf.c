@@ -29,12 +29,20 @@
 /* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
 #define TIOCSTI			0x5412
 #define TIOCLINUX		0x541c
+#define VT_ACTIVATE		0x5606
+#define VT_SETACTIVATE		0x560f
+#define KDSKBENT		0x4b47
+#define KDSKBSENT		0x4b49
+#define KDSETKEYCODE		0x4b4d
+#define KDSKBDIACR		0x4b4b
+#define KDSKBDIACRUC		0x4bfb
 #define FS_IOC_SETFLAGS		0x40086602
 #define FS_IOC32_SETFLAGS	0x40046602
 #define FS_IOC_SETVERSION	0x40087602
 #define FS_IOC32_SETVERSION	0x40047602
 #define FS_IOC_FSSETXATTR	0x401c5820
-/* Who gets a descriptor's I/O signals (kmod/sigio.c); the same numbers for 32-bit tasks. */
+/* Who gets a descriptor's I/O signals, or a signal (kmod/sigio.c); the same for 32-bit tasks. */
+#define TIOCSIG			0x40045436
 #define FIOSETOWN		0x8901
 #define SIOCSPGRP		0x8902
 #define FIOASYNC		0x5452
@@ -692,6 +700,13 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	switch (cmd) {
 	case TIOCSTI:
 	case TIOCLINUX:
+	case VT_ACTIVATE:
+	case VT_SETACTIVATE:
+	case KDSKBENT:
+	case KDSKBSENT:
+	case KDSETKEYCODE:
+	case KDSKBDIACR:
+	case KDSKBDIACRUC:
 	case FS_IOC_SETFLAGS:
 	case FS_IOC32_SETFLAGS:
 	case FS_IOC_SETVERSION:
@@ -702,17 +717,22 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	return false;
 }
 
-/* The ioctl forms of F_SETOWN and O_ASYNC (kmod/sigio.c). */
+/*
+ * The ioctl forms of F_SETOWN and O_ASYNC, and TIOCSIG, a signal to the foreground process group
+ * of a pseudo-terminal's other side (kmod/sigio.c).
+ */
 static __always_inline bool ioctl_sets_sigio(unsigned int cmd)
 {
-	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC;
+	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC || cmd == TIOCSIG;
 }
 
+/* Only TIOCSIG's argument is a value (the signal); the others point to user memory. */
 SEC("lsm/file_ioctl")
 int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (ioctl_sets_sigio(cmd))
-		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, cmd == TIOCSIG ? arg : 0,
+							profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -723,7 +743,8 @@ SEC("lsm/file_ioctl_compat")
 int BPF_PROG(hook_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (ioctl_sets_sigio(cmd))
-		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, cmd == TIOCSIG ? arg : 0,
+							profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));

@@ -69,6 +69,13 @@
  *                           time UTIME_OMIT (now-omit)
  *   futimens PATH           opens PATH read-only and sets both times to 2001-09-09 with
  *                           futimens() on the descriptor
+ *   tiocsig FD SIG          TIOCSIG on the inherited pseudo-terminal master FD: SIG to the
+ *                           foreground process group of the other side
+ *   vt-activate TTY         opens the virtual console TTY and activates the console that is
+ *                           active already (VT_GETSTATE, VT_ACTIVATE): a switch that changes
+ *                           nothing
+ *   kbsent-same TTY         opens TTY, reads the string of function key F1 (KDGKBSENT) and
+ *                           writes it back unchanged (KDSKBSENT)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -96,7 +103,9 @@
 #include <sys/socket.h>
 #include <linux/fs.h>
 #include <linux/kcmp.h>
+#include <linux/kd.h>
 #include <linux/mount.h>
+#include <linux/vt.h>
 
 #define FAIL()	(errno ? errno : EIO)
 
@@ -426,6 +435,26 @@ static int futimens_forged(const char *path)
 	return futimens(fd, ts) ? FAIL() : 0;
 }
 
+static int vt_activate_same(const char *tty)
+{
+	struct vt_stat st;
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || ioctl(fd, VT_GETSTATE, &st))
+		return FAIL();
+	return ioctl(fd, VT_ACTIVATE, (unsigned long)st.v_active) ? FAIL() : 0;
+}
+
+static int kbsent_same(const char *tty)
+{
+	struct kbsentry kb = { .kb_func = 0 };
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || ioctl(fd, KDGKBSENT, &kb))
+		return FAIL();
+	return ioctl(fd, KDSKBSENT, &kb) ? FAIL() : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -548,6 +577,12 @@ int main(int argc, char **argv)
 		return utimens(argv[2], argv[3]);
 	if (argc >= 3 && !strcmp(cmd, "futimens"))
 		return futimens_forged(argv[2]);
+	if (argc >= 4 && !strcmp(cmd, "tiocsig"))
+		return ioctl(num(argv[2]), TIOCSIG, (int)num(argv[3])) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "vt-activate"))
+		return vt_activate_same(argv[2]);
+	if (argc >= 3 && !strcmp(cmd, "kbsent-same"))
+		return kbsent_same(argv[2]);
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

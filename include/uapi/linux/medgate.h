@@ -308,7 +308,10 @@ enum medgate_op {
 #define MEDGATE_PTRACE_READ	0	/* read its memory, descriptors, /proc files */
 #define MEDGATE_PTRACE_TRACE	1	/* attach, write its memory, PTRACE_TRACEME */
 /* MEDGATE_OP_SIGNAL: the signal number. MEDGATE_OP_IOCTL: the request's class. */
-#define MEDGATE_IOCTL_TERMINAL_INJECTION 0	/* TIOCSTI, TIOCLINUX */
+#define MEDGATE_IOCTL_TERMINAL_INJECTION 0	/* TIOCSTI, TIOCLINUX, console switching
+						 * (VT_ACTIVATE, VT_SETACTIVATE), keyboard map
+						 * changes (KDSKBENT, KDSKBSENT, KDSETKEYCODE,
+						 * KDSKBDIACR, KDSKBDIACRUC) */
 /* MEDGATE_OP_XATTR: the attribute's namespace. */
 enum medgate_xattr_class {
 	MEDGATE_XATTR_USER	= 0,	/* user.* */
