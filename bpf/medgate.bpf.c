@@ -53,6 +53,9 @@
 #define F_SETLEASE		1024
 #define F_NOTIFY		1026
 #define PTRACE_MODE_ATTACH	0x02
+/* CLONE_NEW* but CLONE_NEWUSER (decided at userns_create): namespaces a clone makes. */
+#define CLONE_NEW_NOT_USER	(0x00000080 | 0x00020000 | 0x02000000 | 0x04000000 | \
+				 0x08000000 | 0x20000000 | 0x40000000)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -88,6 +91,7 @@ extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
 extern int medgate_task_op(__u32 op, __u32 detail, __u32 quiet, __u64 profile) __ksym;
+extern int medgate_task_alloc(__u64 clone_flags, __u64 profile) __ksym;
 extern int medgate_kernel_load(__u32 id, __u32 data, __u64 profile) __ksym;
 extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
@@ -348,7 +352,8 @@ int BPF_PROG(hook_path_truncate, const struct path *path)
 /*
  * Fork and clone: the child inherits the parent's label. Runs in the parent's context with the
  * child not yet visible; failing here fails the fork, which is the only safe answer when a
- * confined parent's label cannot be copied.
+ * confined parent's label cannot be copied. The namespaces the clone makes are decided here too,
+ * from the kernel's copy of the flags (kmod/task.c), before they are made.
  */
 SEC("lsm/task_alloc")
 int BPF_PROG(hook_task_alloc, struct task_struct *child, unsigned long clone_flags)
@@ -362,6 +367,11 @@ int BPF_PROG(hook_task_alloc, struct task_struct *child, unsigned long clone_fla
 		return -ENOMEM;
 	if (!parent || !parent->profile)
 		return 0;
+	if (clone_flags & CLONE_NEW_NOT_USER) {
+		ret = clamp(medgate_task_alloc(clone_flags, parent->profile));
+		if (ret)
+			return ret;
+	}
 	copy = bpf_task_storage_get(&task_labels, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!copy)
 		return -ENOMEM;

@@ -72,11 +72,14 @@ $(BUILD)/tests/helpers/mg-probe-dyn: tests/helpers/mg-probe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
 
-# A 32-bit x86 program without libc (no 32-bit C library here): an ioctl through the compat
-# entry, for attack_confine_test (which skips where the helper or 32-bit execution is missing).
-HELPERS_COMPAT	:= $(if $(filter x86 x86_64,$(ARCH)),$(BUILD)/tests/helpers/mg-tiocsti32)
+# 32-bit x86 programs without libc (no 32-bit C library here): an ioctl, and unshare/setns,
+# through the compat entry, for attack_confine_test and escape_gaps_test (which skip where the
+# helper or 32-bit execution is missing).
+HELPERS_COMPAT	:= $(if $(filter x86 x86_64,$(ARCH)),$(BUILD)/tests/helpers/mg-tiocsti32 \
+		   $(BUILD)/tests/helpers/mg-ns32)
 
-$(BUILD)/tests/helpers/mg-tiocsti32: tests/helpers/mg-tiocsti32.c
+$(BUILD)/tests/helpers/mg-tiocsti32 $(BUILD)/tests/helpers/mg-ns32: $(BUILD)/tests/helpers/mg-%32: \
+		tests/helpers/mg-%32.c
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -nostdlib -static -ffreestanding -fno-pic -no-pie -fno-stack-protector -O2 \
 		-Wall -Wextra -Werror -o $@ $<

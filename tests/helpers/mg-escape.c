@@ -76,12 +76,18 @@
  *                           nothing
  *   kbsent-same TTY         opens TTY, reads the string of function key F1 (KDGKBSENT) and
  *                           writes it back unchanged (KDSKBSENT)
+ *   clone3 FLAGS            clone3() with FLAGS (a number, CLONE_NEW*); the child exits at once
+ *   clone3-race TRIES       up to TRIES times clone3(CLONE_NEWNS) while another thread keeps
+ *                           switching the flags in memory between CLONE_NEWNS and 0: succeeds
+ *                           (0) as soon as a child finds itself in a new mount namespace,
+ *                           EPERM when none did
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -105,6 +111,7 @@
 #include <linux/kcmp.h>
 #include <linux/kd.h>
 #include <linux/mount.h>
+#include <linux/sched.h>
 #include <linux/vt.h>
 
 #define FAIL()	(errno ? errno : EIO)
@@ -455,6 +462,75 @@ static int kbsent_same(const char *tty)
 	return ioctl(fd, KDSKBSENT, &kb) ? FAIL() : 0;
 }
 
+static int clone3_flags(unsigned long long flags)
+{
+	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+	int status;
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0)
+		return FAIL();
+	if (!pid)
+		_exit(0);
+	if (waitpid(pid, &status, 0) != pid)
+		return FAIL();
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+static struct clone_args race_args;
+static volatile int racing = 1;
+
+static void *flip_flags(void *arg)
+{
+	(void)arg;
+	while (racing) {
+		__atomic_store_n(&race_args.flags, CLONE_NEWNS, __ATOMIC_RELAXED);
+		__atomic_store_n(&race_args.flags, 0, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/*
+ * The kernel copies clone3()'s arguments, then checks CAP_SYS_ADMIN for CLONE_NEWNS; whoever
+ * reads the flags from user memory again at that point may see other ones.
+ */
+static int clone3_race(long tries)
+{
+	struct stat own;
+	int escaped = 0, refused = 0, plain = 0, status;
+	pthread_t flipper;
+	long i;
+
+	if (stat("/proc/self/ns/mnt", &own) || pthread_create(&flipper, NULL, flip_flags, NULL))
+		return FAIL();
+	for (i = 0; i < tries && !escaped; i++) {
+		pid_t pid;
+
+		race_args.exit_signal = SIGCHLD;
+		pid = syscall(SYS_clone3, &race_args, sizeof(race_args));
+		if (pid < 0) {
+			refused++;
+			continue;
+		}
+		if (!pid) {
+			struct stat now;
+
+			_exit(stat("/proc/self/ns/mnt", &now) ? 2 : now.st_ino != own.st_ino);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			return EIO;
+		if (WEXITSTATUS(status) == 1)
+			escaped++;
+		else
+			plain++;
+	}
+	racing = 0;
+	pthread_join(flipper, NULL);
+	fprintf(stderr, "clone3-race: %ld tries, %d refused, %d without a new namespace, %d with\n",
+		i, refused, plain, escaped);
+	return escaped ? 0 : EPERM;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -583,6 +659,10 @@ int main(int argc, char **argv)
 		return vt_activate_same(argv[2]);
 	if (argc >= 3 && !strcmp(cmd, "kbsent-same"))
 		return kbsent_same(argv[2]);
+	if (argc >= 3 && !strcmp(cmd, "clone3"))
+		return clone3_flags(strtoull(argv[2], NULL, 0));
+	if (argc >= 3 && !strcmp(cmd, "clone3-race"))
+		return clone3_race(num(argv[2]));
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

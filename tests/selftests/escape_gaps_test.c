@@ -261,4 +261,97 @@ TEST_F(gaps, a_file_passed_ring_to_ring_is_decided_when_read)
 	EXPECT_STREQ("gaps_a", ev.profile);
 }
 
+/*
+ * Namespaces: ns_a has the capability the kernel checks on the way (sys_admin) but no namespace
+ * rule; ns_m has namespace uts too.
+ */
+#define PROG_N		D "/n"		/* mg-escape, attached to ns_a */
+#define PROG_M		D "/m"		/* mg-escape, attached to ns_m */
+#define PROG_N32	D "/n32"	/* mg-ns32, attached to ns_a */
+#define MG_NS32		"/medgate/helpers/mg-ns32"
+#define NEWUTS		"67108864"	/* CLONE_NEWUTS */
+
+FIXTURE(ns) {
+};
+
+FIXTURE_SETUP(ns)
+{
+	mkdir(MG_WORKDIR, 0755);
+	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " D));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PROG_N, 0755));
+	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, PROG_M, 0755));
+	if (!mg_no_program(MG_NS32))
+		ASSERT_EQ(0, mg_copy_file(MG_NS32, PROG_N32, 0755));
+	ASSERT_EQ(0, mg_load_textf("profile ns_a {\n"
+				   "    attach " PROG_N "\n"
+				   "    attach " PROG_N32 "\n"
+				   "    file /proc/** r\n"
+				   "    capability sys_admin\n"
+				   "}\n"
+				   "profile ns_m {\n"
+				   "    attach " PROG_M "\n"
+				   "    capability sys_admin\n"
+				   "    namespace uts\n"
+				   "}\n"));
+}
+
+FIXTURE_TEARDOWN(ns)
+{
+}
+
+TEST_F(ns, clone3_needs_the_namespace_rule)
+{
+	uint64_t from;
+	struct mg_event ev;
+
+	ASSERT_EQ(0, act(MG_ESCAPE, "clone3", NEWUTS));
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, act(PROG_N, "clone3", NEWUTS));
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_NAMESPACE, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(MEDGATE_NS_UTS, ev.access);
+	EXPECT_STREQ("ns_a", ev.profile);
+	EXPECT_EQ(0, act(PROG_M, "clone3", NEWUTS));
+}
+
+/*
+ * clone3()'s flags are in the caller's memory: another thread can change them after the kernel
+ * copied them. Whatever is read there afterwards, the namespaces the kernel makes are decided.
+ */
+TEST_F_TIMEOUT(ns, clone3_flags_changed_after_the_copy_do_not_escape, 240)
+{
+	/* The baseline, unconfined: the detector sees new mount namespaces. */
+	ASSERT_EQ(0, act(MG_ESCAPE, "clone3-race", "100"));
+	EXPECT_EQ(EPERM, act(PROG_N, "clone3-race", "1500"))
+		TH_LOG("a confined child got a new mount namespace");
+}
+
+TEST_F(ns, compat_unshare_and_setns_need_the_namespace_rule)
+{
+	char *unshare32[] = { PROG_N32, "unshare", NEWUTS, NULL };
+	char *setns32[] = { PROG_N32, "setns", "3", NEWUTS, NULL };
+	char *base[] = { MG_NS32, "unshare", NEWUTS, NULL };
+	uint64_t from;
+	struct mg_event ev;
+	int ret, fd;
+
+	MG_SKIP_WITHOUT_PROGRAM(MG_NS32);
+	ret = mg_run(base);
+	if (ret == ENOEXEC)
+		SKIP(return, "this kernel does not run 32-bit programs");
+	ASSERT_EQ(0, ret);
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, mg_run(unshare32));
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_NAMESPACE, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(MEDGATE_NS_UTS, ev.access);
+	fd = open("/proc/self/ns/uts", O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(3, fd == 3 ? 3 : dup2(fd, 3));
+	from = mg_audit_next();
+	EXPECT_EQ(EPERM, mg_run(setns32));
+	EXPECT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_NAMESPACE, MEDGATE_VERDICT_DENY, &ev));
+	close(3);
+	if (fd != 3)
+		close(fd);
+}
+
 TEST_HARNESS_MAIN
