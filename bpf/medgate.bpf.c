@@ -30,12 +30,20 @@
 /* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
 #define TIOCSTI			0x5412
 #define TIOCLINUX		0x541c
+#define VT_ACTIVATE		0x5606
+#define VT_SETACTIVATE		0x560f
+#define KDSKBENT		0x4b47
+#define KDSKBSENT		0x4b49
+#define KDSETKEYCODE		0x4b4d
+#define KDSKBDIACR		0x4b4b
+#define KDSKBDIACRUC		0x4bfb
 #define FS_IOC_SETFLAGS		0x40086602
 #define FS_IOC32_SETFLAGS	0x40046602
 #define FS_IOC_SETVERSION	0x40087602
 #define FS_IOC32_SETVERSION	0x40047602
 #define FS_IOC_FSSETXATTR	0x401c5820
-/* Who gets a descriptor's I/O signals (kmod/sigio.c); the same numbers for 32-bit tasks. */
+/* Who gets a descriptor's I/O signals, or a signal (kmod/sigio.c); the same for 32-bit tasks. */
+#define TIOCSIG			0x40045436
 #define FIOSETOWN		0x8901
 #define SIOCSPGRP		0x8902
 #define FIOASYNC		0x5452
@@ -47,6 +55,9 @@
 #define F_NOTIFY		1026
 #define PTRACE_MODE_ATTACH	0x02
 #define KEY_ALLOC_UID_KEYRING	0x0010	/* a user's user or user-session keyring */
+/* CLONE_NEW* but CLONE_NEWUSER (decided at userns_create): namespaces a clone makes. */
+#define CLONE_NEW_NOT_USER	(0x00000080 | 0x00020000 | 0x02000000 | 0x04000000 | \
+				 0x08000000 | 0x20000000 | 0x40000000)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -99,6 +110,7 @@ extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
 extern int medgate_task_op(__u32 op, __u32 detail, __u32 quiet, __u64 profile) __ksym;
+extern int medgate_task_alloc(__u64 clone_flags, __u64 profile) __ksym;
 extern int medgate_kernel_load(__u32 id, __u32 data, __u64 profile) __ksym;
 extern int medgate_sb_mount(const struct path *path, void *args, __u32 args__sz,
 			    __u64 profile) __ksym;
@@ -123,6 +135,7 @@ extern int medgate_sb_reconfigure(struct super_block *sb, __u32 kind, __u64 prof
 extern int medgate_key_permission(const struct cred *cred, __u32 serial, __u32 need_perm,
 				  __u32 flags, __u64 profile) __ksym;
 extern int medgate_key_alloc(__u64 profile) __ksym;
+extern int medgate_inode_times(struct dentry *dentry, struct iattr *attr, __u64 profile) __ksym;
 
 /*
  * What a program returns becomes the hook's result. 6.1 does not check it (a positive value from
@@ -366,7 +379,8 @@ int BPF_PROG(hook_path_truncate, const struct path *path)
 /*
  * Fork and clone: the child inherits the parent's label. Runs in the parent's context with the
  * child not yet visible; failing here fails the fork, which is the only safe answer when a
- * confined parent's label cannot be copied.
+ * confined parent's label cannot be copied. The namespaces the clone makes are decided here too,
+ * from the kernel's copy of the flags (kmod/task.c), before they are made.
  */
 SEC("lsm/task_alloc")
 int BPF_PROG(hook_task_alloc, struct task_struct *child, unsigned long clone_flags)
@@ -380,6 +394,11 @@ int BPF_PROG(hook_task_alloc, struct task_struct *child, unsigned long clone_fla
 		return -ENOMEM;
 	if (!parent || !parent->profile)
 		return 0;
+	if (clone_flags & CLONE_NEW_NOT_USER) {
+		ret = clamp(medgate_task_alloc(clone_flags, parent->profile));
+		if (ret)
+			return ret;
+	}
 	copy = bpf_task_storage_get(&task_labels, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!copy)
 		return -ENOMEM;
@@ -727,6 +746,13 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	switch (cmd) {
 	case TIOCSTI:
 	case TIOCLINUX:
+	case VT_ACTIVATE:
+	case VT_SETACTIVATE:
+	case KDSKBENT:
+	case KDSKBSENT:
+	case KDSETKEYCODE:
+	case KDSKBDIACR:
+	case KDSKBDIACRUC:
 	case FS_IOC_SETFLAGS:
 	case FS_IOC32_SETFLAGS:
 	case FS_IOC_SETVERSION:
@@ -737,17 +763,22 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	return false;
 }
 
-/* The ioctl forms of F_SETOWN and O_ASYNC (kmod/sigio.c). */
+/*
+ * The ioctl forms of F_SETOWN and O_ASYNC, and TIOCSIG, a signal to the foreground process group
+ * of a pseudo-terminal's other side (kmod/sigio.c).
+ */
 static __always_inline bool ioctl_sets_sigio(unsigned int cmd)
 {
-	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC;
+	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC || cmd == TIOCSIG;
 }
 
+/* Only TIOCSIG's argument is a value (the signal); the others point to user memory. */
 SEC("lsm/file_ioctl")
 int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (ioctl_sets_sigio(cmd))
-		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, cmd == TIOCSIG ? arg : 0,
+							profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -758,7 +789,8 @@ SEC("lsm/file_ioctl_compat")
 int BPF_PROG(hook_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (ioctl_sets_sigio(cmd))
-		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, cmd == TIOCSIG ? arg : 0,
+							profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -802,11 +834,16 @@ static __always_inline __u32 xattr_class(const char *name)
  * whose label it carries. A ring personality overrides them in the submitter itself, and is
  * refused in a profile (hook_uring_override_creds).
  */
-static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
+static __always_inline bool kernel_credentials(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (task->cred != task->real_cred && !(task->flags & PF_IO_WORKER))
+	return task->cred != task->real_cred && !(task->flags & PF_IO_WORKER);
+}
+
+static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
+{
+	if (kernel_credentials())
 		return 0;
 	return CONFINED_CALL(medgate_inode_xattr(dentry, class, profile));
 }
@@ -835,6 +872,33 @@ SEC("lsm/inode_remove_acl")
 int BPF_PROG(hook_inode_remove_acl, void *idmap, struct dentry *dentry)
 {
 	return xattr_call(dentry, MEDGATE_XATTR_ACL);
+}
+
+/*
+ * A file's times set to chosen values (kmod/times.c); the module lets every other change
+ * through. Changes made under overridden credentials pass as for extended attributes.
+ */
+static __always_inline int times_call(struct dentry *dentry, struct iattr *attr)
+{
+	if (kernel_credentials())
+		return 0;
+	return CONFINED_CALL(medgate_inode_times(dentry, attr, profile));
+}
+
+/*
+ * The hook's arguments changed after 6.1 (6.12 has an idmap first): one program for each form, and
+ * the loader keeps the one whose argument count matches the kernel's (user/medgated/hooks.c).
+ */
+SEC("lsm/inode_setattr")
+int BPF_PROG(hook_inode_setattr, struct dentry *dentry, struct iattr *attr)
+{
+	return times_call(dentry, attr);
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(hook_inode_setattr_idmap, void *idmap, struct dentry *dentry, struct iattr *attr)
+{
+	return times_call(dentry, attr);
 }
 
 /* Remounts (mount -o remount, fspick + fsconfig reconfigure) and new superblocks (fsmount). */

@@ -315,6 +315,7 @@ bool medgate_class_op(u32 op)
 	case MEDGATE_OP_USERNS:
 	case MEDGATE_OP_MOUNT:
 	case MEDGATE_OP_CHROOT:
+	case MEDGATE_OP_TIMES:
 		return true;
 	}
 	return false;
@@ -345,6 +346,7 @@ u64 medgate_class_details(u32 op)
 		return (1ULL << (MEDGATE_MOUNT_LAST + 1)) - 1;
 	case MEDGATE_OP_USERNS:
 	case MEDGATE_OP_CHROOT:
+	case MEDGATE_OP_TIMES:
 		return 1;
 	}
 	return 0;

@@ -2,8 +2,8 @@
 /*
  * Registration of the decisions exported to the BPF-LSM hook programs as kfuncs. Each kfunc is
  * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/mount.c,
- * kmod/uring.c, kmod/peer.c, kmod/ioctl.c, kmod/xattr.c, kmod/key.c) and named after the hook it
- * serves.
+ * kmod/uring.c, kmod/peer.c, kmod/ioctl.c, kmod/xattr.c, kmod/key.c, kmod/times.c) and named
+ * after the hook it serves.
  *
  * Any tracing program may call a kfunc registered for BPF_PROG_TYPE_LSM (on 6.1 LSM and tracing
  * programs share one kfunc hook), from any context including NMI. So: nothing exported changes
@@ -43,6 +43,7 @@ BTF_ID_FLAGS(func, medgate_path_setattr)
 BTF_ID_FLAGS(func, medgate_path_truncate)
 BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
 BTF_ID_FLAGS(func, medgate_task_op)
+BTF_ID_FLAGS(func, medgate_task_alloc)
 BTF_ID_FLAGS(func, medgate_kernel_load)
 BTF_ID_FLAGS(func, medgate_sb_mount, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, medgate_move_mount)
@@ -58,6 +59,7 @@ BTF_ID_FLAGS(func, medgate_ptrace_access_check)
 BTF_ID_FLAGS(func, medgate_ptrace_traceme)
 BTF_ID_FLAGS(func, medgate_task_kill)
 BTF_ID_FLAGS(func, medgate_inode_xattr)
+BTF_ID_FLAGS(func, medgate_inode_times)
 BTF_ID_FLAGS(func, medgate_sb_reconfigure)
 BTF_ID_FLAGS(func, medgate_key_permission)
 BTF_ID_FLAGS(func, medgate_key_alloc)

@@ -55,6 +55,30 @@ noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 	return 0;
 }
 
+/*
+ * task_alloc: the namespaces a clone() or clone3() of the current task makes, from the kernel's
+ * copy of its flags (clone3()'s in user memory could have been changed since: kmod/namespace.c).
+ * Runs before the child's namespaces are made; a type no namespace rule allows fails the clone.
+ * A new user namespace is the userns rule's, decided by userns_create.
+ */
+noinline int medgate_task_alloc(u64 clone_flags, u64 profile)
+{
+	u32 types, type;
+	int ret;
+
+	if (!medgate_kfunc_callable(profile, true))
+		return -EPERM;
+	types = medgate_namespace_types(clone_flags) & ~(1U << MEDGATE_NS_USER);
+	for (type = 0; type <= MEDGATE_NS_LAST; type++) {
+		if (!(types & (1U << type)))
+			continue;
+		ret = decide_task_op(profile, MEDGATE_OP_NAMESPACE, type, false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* enum kernel_read_file_id or enum kernel_load_data_id (kept in step) to enum medgate_kernel_load. */
 static int kernel_load_class(u32 id, bool data)
 {

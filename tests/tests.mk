@@ -56,7 +56,7 @@ SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_t
 		   cli_test confine_test programs_test examples_test attack_exec_test audit_test \
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
 		   mount_rules_test \
-		   attack_confine_test keys_test
+		   attack_confine_test keys_test times_test escape_gaps_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/selftests/mg_util.h \
@@ -73,11 +73,14 @@ $(BUILD)/tests/helpers/mg-probe-dyn: tests/helpers/mg-probe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
 
-# A 32-bit x86 program without libc (no 32-bit C library here): an ioctl through the compat
-# entry, for attack_confine_test (which skips where the helper or 32-bit execution is missing).
-HELPERS_COMPAT	:= $(if $(filter x86 x86_64,$(ARCH)),$(BUILD)/tests/helpers/mg-tiocsti32)
+# 32-bit x86 programs without libc (no 32-bit C library here): an ioctl, and unshare/setns,
+# through the compat entry, for attack_confine_test and escape_gaps_test (which skip where the
+# helper or 32-bit execution is missing).
+HELPERS_COMPAT	:= $(if $(filter x86 x86_64,$(ARCH)),$(BUILD)/tests/helpers/mg-tiocsti32 \
+		   $(BUILD)/tests/helpers/mg-ns32)
 
-$(BUILD)/tests/helpers/mg-tiocsti32: tests/helpers/mg-tiocsti32.c
+$(BUILD)/tests/helpers/mg-tiocsti32 $(BUILD)/tests/helpers/mg-ns32: $(BUILD)/tests/helpers/mg-%32: \
+		tests/helpers/mg-%32.c
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -nostdlib -static -ffreestanding -fno-pic -no-pie -fno-stack-protector -O2 \
 		-Wall -Wextra -Werror -o $@ $<

@@ -176,6 +176,22 @@ TEST_F(event, an_unnamed_object_is_named_by_directory_device_and_inode)
 		TH_LOG("%s", self->json);
 }
 
+/* Explicit file times: no detail, and the file named by device and inode (no path). */
+TEST_F(event, explicit_times_name_the_file_by_device_and_inode)
+{
+	self->ev.op = MEDGATE_OP_TIMES;
+	self->ev.access = 0;
+	self->ev.path[0] = '\0';
+	self->ev.dev = (8 << 8) | 3;
+	self->ev.ino = 4242;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " times - \"\" dev 8:3 ino 4242 rule "))
+		TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"op\":\"times\",\"access\":\"-\""))
+		TH_LOG("%s", self->json);
+	EXPECT_NE(NULL, strstr(self->json, "\"dev\":\"8:3\",\"ino\":4242")) TH_LOG("%s", self->json);
+}
+
 /* A summary record of the flood limiter: its counts, labelled as their JSON keys. */
 TEST(summary_record_carries_its_counts_in_text_and_json)
 {

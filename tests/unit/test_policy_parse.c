@@ -1170,6 +1170,8 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"audit capability chown",
 		"audit deny signal any kill",
 		"audit mount umount /media/**",
+		"timestamps",
+		"deny timestamps",
 	};
 	char text[4096], again[4096], line[256];
 	const struct mg_dec_profile *p;
@@ -1240,8 +1242,8 @@ FIXTURE_SETUP(show)
 		" capability net_bind_service sys_admin\n deny capability all\n"
 		" ptrace trace r2 unconfined\n signal any term usr1\n signal r2\n"
 		" ioctl terminal-injection\n xattr user acl\n deny xattr all\n bpf maps obj_get\n bpf\n"
-		" userns\n key read link\n deny key write\n key all\n}\n"
-		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n}\n";
+		" userns\n key read link\n deny key write\n key all\n timestamps\n}\n"
+		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n deny timestamps\n}\n";
 	size_t n = 0, cap = 1 << 16, i, j;
 	struct mg_decoded *d;
 	char *out;
@@ -1302,6 +1304,7 @@ TEST_F(show, rules_are_written_in_their_short_form_exec_deny_arrow_quotes_env)
 		" signal r2\n", " ioctl terminal-injection\n", " xattr user acl\n",
 		" deny xattr all\n", " bpf\n", " userns\n", " ptrace read r1\n",
 		" key read link\n", " deny key write\n", " key all\n",
+		" timestamps\n", " deny timestamps\n",
 	};
 	size_t i;
 
@@ -1822,6 +1825,12 @@ FIXTURE_VARIANT_ADD(invalid, audit_alone) {
 	.text = P(" audit\n"),
 	.line = 2, .col = 7, .n = 1,
 	.msg = "missing rule after 'audit'",
+};
+
+FIXTURE_VARIANT_ADD(invalid, timestamps_take_no_argument) {
+	.text = P(" timestamps /data/**\n"),
+	.line = 2, .col = 13, .n = 1,
+	.msg = "unexpected \"/data/**\"",
 };
 
 FIXTURE_VARIANT_ADD(invalid, mount_without_kind) {

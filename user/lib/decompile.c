@@ -324,7 +324,7 @@ static int class_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 		else
 			PUT(" %016" PRIx64, r->peer);
 	}
-	if (r->op == MEDGATE_OP_PTRACE || r->op == MEDGATE_OP_USERNS ||
+	if (r->op == MEDGATE_OP_PTRACE || r->op == MEDGATE_OP_USERNS || r->op == MEDGATE_OP_TIMES ||
 	    ((r->op == MEDGATE_OP_SIGNAL || r->op == MEDGATE_OP_BPF) && r->detail == ~0ULL))
 		return 0;
 	if (r->op != MEDGATE_OP_IOCTL && r->detail == medgate_class_details(r->op)) {

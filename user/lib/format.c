@@ -52,6 +52,7 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_DEVICE_NODE:	return "device_node";
 	case MEDGATE_OP_XATTR:		return "xattr";
 	case MEDGATE_OP_KEY:		return "key";
+	case MEDGATE_OP_TIMES:		return "times";
 	case MEDGATE_OP_URING:		return "uring";
 	case MEDGATE_OP_SUPPRESSED:	return "suppressed";
 	}
@@ -286,7 +287,8 @@ int mg_event_access(const struct mg_event *ev, char *buf, size_t len)
 								  sizeof(word)));
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
-	if (ev->op == MEDGATE_OP_USERNS || ev->op == MEDGATE_OP_CHROOT) {
+	if (ev->op == MEDGATE_OP_USERNS || ev->op == MEDGATE_OP_CHROOT ||
+	    ev->op == MEDGATE_OP_TIMES) {
 		r = snprintf(buf, len, "-");
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}

@@ -47,7 +47,7 @@ struct mg_pdiag {
 enum mg_rule_kind {
 	MG_RULE_FILE,		/* file and exec statements */
 	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, key, namespace, kernel, bpf, userns,
-				 * mount, chroot */
+				 * timestamps, mount, chroot */
 };
 
 /* Whom a ptrace or signal rule names. */

@@ -619,7 +619,7 @@ static void st_deny(struct body_ctx *bc, const struct stmt *st, size_t first)
 		mg_parse_class(bc, st, first, true);
 	else if (w[first].text)
 		mg_error(ps->p, w[first].loc,
-			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, key, namespace, kernel, bpf, userns, mount, chroot), not to \"%s\"",
+			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, key, namespace, kernel, bpf, userns, timestamps, mount, chroot), not to \"%s\"",
 			 w[first].text);
 	else
 		mg_error(ps->p, w[first].loc, "expected file or exec after 'deny', found %s",
@@ -701,6 +701,7 @@ static const struct body_keyword body_keywords[] = {
 	{ "userns",	st_class_allow,	NULL },
 	{ "mount",	st_class_allow,	NULL },
 	{ "chroot",	st_class_allow,	NULL },
+	{ "timestamps",	st_class_allow,	NULL },
 	{ "syscalls",	NULL,	"syscall allowlists are not supported yet" },
 };
 

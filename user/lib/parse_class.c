@@ -13,6 +13,7 @@
  *   [deny] bpf [COMMAND...]              bpf() commands or groups of them; none: all
  *   [deny] userns
  *   [deny] mount KIND ... / chroot DIR   parse_mount.c
+ *   [deny] timestamps                    setting a file's times to chosen values
  *
  * Each statement becomes one class rule per peer (struct medgate_blob_class), kept in the
  * profile's class table in source order; the compiler resolves peer profile names.
@@ -112,6 +113,7 @@ static const struct class_kw class_kws[] = {
 	{ "kernel", MEDGATE_OP_KERNEL_LOAD },
 	{ "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
 	{ "mount", MEDGATE_OP_MOUNT }, { "chroot", MEDGATE_OP_CHROOT },
+	{ "timestamps", MEDGATE_OP_TIMES },
 };
 
 bool mg_is_class_keyword(const struct word *w)
@@ -335,6 +337,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 			mg_add_class(bc, &r, NULL);
 		return;
 	case MEDGATE_OP_USERNS:
+	case MEDGATE_OP_TIMES:
 		if (i < st->n) {
 			mg_extra_words(ps, &w[i], "after the keyword (it takes no arguments)");
 			return;

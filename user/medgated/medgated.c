@@ -300,7 +300,8 @@ static int attach(bool replace)
 	}
 	err = hooks_skip_missing(skel->obj, say);
 	if (err) {
-		say("cannot read the kernel's BTF: %s", strerror(-err));
+		if (err != -ENOTSUP)	/* explained already */
+			say("cannot read the kernel's BTF: %s", strerror(-err));
 		goto out;
 	}
 	/*

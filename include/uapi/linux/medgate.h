@@ -285,6 +285,8 @@ enum medgate_op {
 	MEDGATE_OP_KEY		= 46,	/* a kernel key or keyring another profile, an
 					 * unconfined task or the kernel made
 					 * (MEDGATE_EA_KEY_SERIAL) */
+	MEDGATE_OP_TIMES	= 47,	/* setting a file's times to chosen values (utimensat
+					 * with explicit times, not UTIME_NOW) */
 	MEDGATE_OP_URING	= 48,	/* 48..63: helpers acting for a task. An io_uring
 					 * instance refused: kept across an exec that changes
 					 * the profile (PATH: the program) or received (no PATH) */
@@ -325,7 +327,10 @@ enum medgate_op {
 #define MEDGATE_PTRACE_READ	0	/* read its memory, descriptors, /proc files */
 #define MEDGATE_PTRACE_TRACE	1	/* attach, write its memory, PTRACE_TRACEME */
 /* MEDGATE_OP_SIGNAL: the signal number. MEDGATE_OP_IOCTL: the request's class. */
-#define MEDGATE_IOCTL_TERMINAL_INJECTION 0	/* TIOCSTI, TIOCLINUX */
+#define MEDGATE_IOCTL_TERMINAL_INJECTION 0	/* TIOCSTI, TIOCLINUX, console switching
+						 * (VT_ACTIVATE, VT_SETACTIVATE), keyboard map
+						 * changes (KDSKBENT, KDSKBSENT, KDSETKEYCODE,
+						 * KDSKBDIACR, KDSKBDIACRUC) */
 /* MEDGATE_OP_XATTR: the attribute's namespace. */
 enum medgate_xattr_class {
 	MEDGATE_XATTR_USER	= 0,	/* user.* */
@@ -334,6 +339,7 @@ enum medgate_xattr_class {
 	MEDGATE_XATTR_ACL	= 3,	/* system.posix_acl_access, system.posix_acl_default */
 	MEDGATE_XATTR_OTHER	= 4,	/* anything else */
 };
+/* MEDGATE_OP_TIMES: 0, the one detail of the timestamps class. */
 /*
  * MEDGATE_OP_KEY: the permission asked of a kernel key (or keyring) the task's profile did not
  * make. A key the profile made is never asked about. The kernel's own special checks are mapped
