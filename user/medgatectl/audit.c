@@ -6,6 +6,7 @@
  * and the reading shared with summary and export (audit_report.c) are here too.
  */
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ void audit_help(FILE *f)
 		"Usage: medgatectl audit show [--from SEQ] [FILTER...] [-j]\n"
 		"       medgatectl audit summary [--from SEQ] [FILTER...] [--top N] [-j]\n"
 		"       medgatectl audit export --format json|csv [--from SEQ] [FILTER...]\n"
+		"       medgatectl audit follow [--from SEQ] [FILTER...] [-j]\n"
 		"\n"
 		"show prints the audit events still held by medgate.ko, from sequence number SEQ\n"
 		"(default 0), one per line: seq, time, profile (mode), verdict, pid, uid, gid, comm,\n"
@@ -33,6 +35,8 @@ void audit_help(FILE *f)
 		"summary counts the records by profile, operation and object, most first (--top N\n"
 		"rows, default 20), with the losses: what a reviewer reads first.\n"
 		"export writes every record for another tool: JSON lines, or CSV with a header row.\n"
+		"follow prints records as the module makes them (from its next one, or SEQ) until\n"
+		"interrupted; it also needs CAP_SYS_ADMIN (the audit doorbell).\n"
 		"\n"
 		"FILTER (losses are always shown; each option once, --verdict and --op may repeat):\n"
 		"  --since T, --until T   T: 2026-12-03T09:00:00Z (UTC), @SECONDS, or -N[smhd] (ago)\n"
@@ -242,6 +246,87 @@ bool audit_filtered(const struct audit_query *q)
 	return memcmp(&q->filter, &none, sizeof(none)) != 0;
 }
 
+static volatile sig_atomic_t stop_following;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_following = 1;
+}
+
+/*
+ * follow: the records as the module makes them, until SIGINT or SIGTERM. It starts at the
+ * module's next sequence number (or --from), prints what the ring holds, then waits for the
+ * doorbell (or 5 seconds: a missed doorbell only delays) and reads again from where it stopped,
+ * so a gap still shows as a loss record.
+ */
+static int cmd_follow(int argc, char **argv)
+{
+	struct show s = { 0 };
+	struct mg_audit_reader reader = { .event = print_event, .loss = print_loss, .arg = &s };
+	struct filtered fl = { NULL, &reader };
+	struct mg_audit_reader filtered = { filtered_event, filtered_loss, &fl };
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct audit_query q = { .from = UINT64_MAX };
+	struct mg_doorbell *db = NULL;
+	struct mg_status *st = NULL;
+	struct mg_client *c = NULL;
+	uint64_t lost = 0;
+	int ret, err;
+
+	ret = audit_options(argc, argv, &q, NULL, NULL);
+	if (ret)
+		return ret;
+	fl.q = &q;
+	s.line = malloc(MG_EVENT_LINE_MAX);
+	st = calloc(1, sizeof(*st));
+	if (!s.line || !st) {
+		errmsg("out of memory");
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	err = open_client(&c);
+	if (!err && q.from == UINT64_MAX) {
+		err = mg_status_get(c, st);
+		if (err)
+			errmsg("status read failed: %s", strerror(-err));
+		q.from = st->audit_next_seq;
+	}
+	if (!err) {
+		err = mg_doorbell_open(&db);
+		if (err)
+			errmsg("cannot join the audit doorbell: %s%s", strerror(-err),
+			       err == -EPERM ? " (it needs CAP_SYS_ADMIN)" : "");
+	}
+	if (err) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stop_following) {
+		err = mg_audit_follow(c, &q.from, &filtered, &lost);
+		if (err) {
+			errmsg("audit read failed: %s", strerror(-err));
+			ret = EXIT_FAIL;
+			break;
+		}
+		err = mg_doorbell_wait(db, 5000);
+		if (err < 0 && err != -EINTR) {
+			errmsg("audit doorbell failed: %s", strerror(-err));
+			ret = EXIT_FAIL;
+			break;
+		}
+	}
+out:
+	mg_doorbell_close(db);
+	mg_client_close(c);
+	free(st);
+	free(s.line);
+	return ret;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
@@ -254,6 +339,7 @@ static const struct cmd cmds[] = {
 	{ "show", cmd_show },
 	{ "summary", cmd_summary },
 	{ "export", cmd_export },
+	{ "follow", cmd_follow },
 	{ "help", cmd_help },
 	{ NULL, NULL },
 };
