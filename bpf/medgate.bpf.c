@@ -989,8 +989,9 @@ static __always_inline bool is_keyring(struct key *key)
 
 /*
  * A key used: a confined task's own profile's keys pass at once (links excepted); anything else
- * is asked of the module. Checks made while the task's credentials are overridden are the kernel's own (the NFS
- * id mapper searching and filling its keyring under a credential of its own), as in xattr_call().
+ * is asked of the module. Checks made while the task's credentials are overridden are the
+ * kernel's own (the NFS id mapper searching and filling its keyring under a credential of its
+ * own), as in xattr_call().
  */
 SEC("lsm/key_permission")
 int BPF_PROG(hook_key_permission, key_ref_t key_ref, const struct cred *cred,

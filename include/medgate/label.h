@@ -38,7 +38,8 @@ struct medgate_task_label {
 
 /*
  * How many keys made by confined tasks the BPF programs remember (which profile made each: a
- * hash map keyed by the key's address, preallocated, about 100 bytes an entry). The kernel's own
+ * hash map keyed by the key's address, preallocated, about 80 bytes an entry with its
+ * bucket). The kernel's own
  * quota lets root keep a million keys, a user 200; a gateway's services keep a few each. When the
  * map is full a confined task's new key is refused (-EDQUOT) and recorded, never made without
  * an owner in enforce mode.

@@ -4,8 +4,8 @@
  * keeps in root's user keyring, which every root process possesses through the user session
  * keyring. The service's own keys and keyrings work; every other key is searched and viewed but
  * not read, written, linked, changed or unlinked unless a key rule says so; complain mode
- * reports and allows; a full table of keys refuses the service's new key rather than leave it
- * without its owner.
+ * reports and allows; the service cannot hand its session keyring to its parent; a full table
+ * of keys refuses the service's new key rather than leave it without its owner.
  *
  * Each use is a real keyctl(2) by tests/helpers/mg-keyctl under a profile, and each refusal is
  * shown against the same use unconfined (the baseline) where the use does not destroy the key.
