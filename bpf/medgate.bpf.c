@@ -27,6 +27,7 @@
 #define RENAME_EXCHANGE	(1 << 1)
 #define CAP_OPT_NOAUDIT	(1 << 1)
 #define PF_IO_WORKER	0x00000010	/* an io_uring SQPOLL thread or io-wq worker */
+#define PF_DUMPCORE	0x00000200	/* the task is dumping core (6.1 and 6.12) */
 /* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
 #define TIOCSTI			0x5412
 #define TIOCLINUX		0x541c
@@ -202,6 +203,30 @@ static __always_inline int task_profile(struct task_struct *task, __u64 *profile
 		__ret;							\
 	})
 
+/*
+ * Whether the current task runs with credentials the kernel put in place for an operation of its
+ * own: overlayfs copying a file up under the mounter's credentials (its work and upper mounts
+ * are private clones no walk from the task's root reaches), the firmware loader, the NFS id
+ * mapper. Those checks are the kernel's, not the task's, and the file, capability, attribute and
+ * key hooks let them pass; what the task asked for was decided before, under its own
+ * credentials (its open of the overlay file, its load request).
+ * Not in an io_uring thread: an io-wq worker overrides its credentials with the submitter's
+ * whenever they differ from its own (the submitter got new ones after the worker was made), and
+ * the SQPOLL thread with the ring creator's; what such a thread runs is a request of the task
+ * whose label it carries. A ring personality overrides them in the submitter itself, and is
+ * refused in a profile (hook_uring_override_creds). Not while dumping core: the dump overrides
+ * credentials too, and writes where the task's working directory is.
+ */
+static __always_inline bool kernel_credentials(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->cred != task->real_cred && !(task->flags & (PF_IO_WORKER | PF_DUMPCORE));
+}
+
+/* The file hooks: the kernel's own operations pass (kernel_credentials()), then CONFINED_CALL. */
+#define FILE_CALL(call) (kernel_credentials() ? 0 : CONFINED_CALL(call))
+
 /* The label's flags go along: MEDGATE_LABEL_F_CHECK_INTERP decides the opens of an exec. */
 SEC("lsm/file_open")
 int BPF_PROG(hook_file_open, struct file *file)
@@ -209,7 +234,7 @@ int BPF_PROG(hook_file_open, struct file *file)
 	struct medgate_task_label *label;
 	int ret = current_label(bpf_get_current_task_btf(), &label);
 
-	if (ret || !label || !label->profile)
+	if (ret || !label || !label->profile || kernel_credentials())
 		return ret;
 	return clamp(medgate_file_open(file, label->profile, label->flags));
 }
@@ -306,32 +331,32 @@ int BPF_PROG(hook_path_mknod, const struct path *dir, struct dentry *dentry, umo
 	 */
 	if (!bpf_core_type_exists(struct dentry))
 		return -EPERM;
-	return CONFINED_CALL(medgate_path_mknod(dir, dentry, mode, profile));
+	return FILE_CALL(medgate_path_mknod(dir, dentry, mode, profile));
 }
 
 SEC("lsm/path_mkdir")
 int BPF_PROG(hook_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode)
 {
-	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+	return FILE_CALL(medgate_path_create(dir, dentry, profile));
 }
 
 SEC("lsm/path_symlink")
 int BPF_PROG(hook_path_symlink, const struct path *dir, struct dentry *dentry,
 	     const char *old_name)
 {
-	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+	return FILE_CALL(medgate_path_create(dir, dentry, profile));
 }
 
 SEC("lsm/path_unlink")
 int BPF_PROG(hook_path_unlink, const struct path *dir, struct dentry *dentry)
 {
-	return CONFINED_CALL(medgate_path_delete(dir, dentry, profile));
+	return FILE_CALL(medgate_path_delete(dir, dentry, profile));
 }
 
 SEC("lsm/path_rmdir")
 int BPF_PROG(hook_path_rmdir, const struct path *dir, struct dentry *dentry)
 {
-	return CONFINED_CALL(medgate_path_delete(dir, dentry, profile));
+	return FILE_CALL(medgate_path_delete(dir, dentry, profile));
 }
 
 /* An exchange moves both entries: each direction needs the rename rights. */
@@ -342,7 +367,7 @@ int BPF_PROG(hook_path_rename, const struct path *old_dir, struct dentry *old_de
 	__u64 profile;
 	int ret = task_profile(bpf_get_current_task_btf(), &profile);
 
-	if (ret || !profile)
+	if (ret || !profile || kernel_credentials())
 		return ret;
 	ret = clamp(medgate_path_rename(old_dir, old_dentry, new_dir, new_dentry, profile));
 	if (!ret && (flags & RENAME_EXCHANGE))
@@ -354,26 +379,26 @@ SEC("lsm/path_link")
 int BPF_PROG(hook_path_link, struct dentry *old_dentry, const struct path *new_dir,
 	     struct dentry *new_dentry)
 {
-	return CONFINED_CALL(medgate_path_link(old_dentry, new_dir, new_dentry, profile));
+	return FILE_CALL(medgate_path_link(old_dentry, new_dir, new_dentry, profile));
 }
 
 SEC("lsm/path_chmod")
 int BPF_PROG(hook_path_chmod, const struct path *path, umode_t mode)
 {
-	return CONFINED_CALL(medgate_path_setattr(path, profile));
+	return FILE_CALL(medgate_path_setattr(path, profile));
 }
 
 /* The uid and gid (kuid_t/kgid_t, structs passed by value) are not needed: not declared here. */
 SEC("lsm/path_chown")
 int BPF_PROG(hook_path_chown, const struct path *path)
 {
-	return CONFINED_CALL(medgate_path_setattr(path, profile));
+	return FILE_CALL(medgate_path_setattr(path, profile));
 }
 
 SEC("lsm/path_truncate")
 int BPF_PROG(hook_path_truncate, const struct path *path)
 {
-	return CONFINED_CALL(medgate_path_truncate(path, profile));
+	return FILE_CALL(medgate_path_truncate(path, profile));
 }
 
 /*
@@ -585,7 +610,7 @@ int BPF_PROG(hook_capable, const struct cred *cred, struct user_namespace *ns, i
 	ret = task_profile(task, &profile);
 	if (ret || !profile)
 		return ret;
-	if (cred != task->cred)
+	if (cred != task->cred || kernel_credentials())
 		return 0;
 	return clamp(medgate_task_op(MEDGATE_OP_CAPABILITY, cap, opts & CAP_OPT_NOAUDIT,
 				     profile));
@@ -825,22 +850,7 @@ static __always_inline __u32 xattr_class(const char *name)
 	return MEDGATE_XATTR_OTHER;
 }
 
-/*
- * Extended attributes (kmod/xattr.c). A change made while the task's credentials are overridden
- * is the kernel's (overlayfs copying a file up, under the mounter's credentials), not the task's.
- * Not in an io_uring thread: an io-wq worker overrides its credentials with the submitter's
- * whenever they differ from its own (the submitter got new ones after the worker was made), and
- * the SQPOLL thread with the ring creator's; what such a thread runs is a request of the task
- * whose label it carries. A ring personality overrides them in the submitter itself, and is
- * refused in a profile (hook_uring_override_creds).
- */
-static __always_inline bool kernel_credentials(void)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	return task->cred != task->real_cred && !(task->flags & PF_IO_WORKER);
-}
-
+/* Extended attributes (kmod/xattr.c); what the kernel changes for itself passes. */
 static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
 {
 	if (kernel_credentials())
