@@ -287,13 +287,17 @@ static bool fstype_listed(const char *list, const char *fstype)
  * A rule covers the request when its kind matches, its object pattern matches @q->object (not
  * checked when @q->object_later), its source pattern (if it has one) matches @q->source, and its
  * type list (if it has one) holds @q->fstype. A name the caller could not resolve (NULL) matches
- * no pattern. Two DFA walks at most, whatever the number of rules.
+ * no pattern. A source that is unknown (NULL, or @q->source_unsure) may be anything: an allow
+ * rule naming a source does not cover it, and a deny rule naming a source does (a detached clone
+ * of the very directory the deny names has no name), once the object is known. Two DFA walks at
+ * most, whatever the number of rules.
  */
 void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
 			 const struct medgate_mount_query *q, struct medgate_match *m)
 {
 	const u32 *obj_acc = NULL, *src_acc = NULL;
 	u32 i, n_obj = 0, n_src = 0, allow = MEDGATE_RULE_NONE;
+	bool source_known = q->source && !q->source_unsure;
 	u64 bit;
 
 	memset(m, 0, sizeof(*m));
@@ -303,7 +307,7 @@ void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate
 	bit = 1ULL << q->kind;
 	if (q->object && !q->object_later)
 		n_obj = matching_rules(v, p, q->object, &obj_acc);
-	if (q->source)
+	if (source_known)
 		n_src = matching_rules(v, p, q->source, &src_acc);
 	for (i = p->first_class; i < p->first_class + p->n_classes; i++) {
 		const struct medgate_blob_class *c = &v->classes[i];
@@ -312,7 +316,9 @@ void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate
 			continue;
 		if (!q->object_later && !accepted(obj_acc, n_obj, c->object))
 			continue;
-		if (c->source != MEDGATE_RULE_NONE && !accepted(src_acc, n_src, c->source))
+		if (c->source != MEDGATE_RULE_NONE &&
+		    (source_known ? !accepted(src_acc, n_src, c->source) :
+		     !(c->flags & MEDGATE_RULE_F_DENY) || q->object_later))
 			continue;
 		if (c->fstype_off && (!q->fstype || !fstype_listed(v->strtab + c->fstype_off,
 								   q->fstype)))
