@@ -155,8 +155,13 @@ out:
 	return ret;
 }
 
-/* move_mount: @from is the root of the mount moved or attached, @to the mount point. */
-noinline int medgate_move_mount(const struct path *from, const struct path *to, u64 profile)
+/*
+ * move_mount: @from is the root of the mount moved or attached, @to the mount point; @attached
+ * whether @from's mount has a parent (the program reads struct mount, private to fs/), which is
+ * how do_move_mount() tells a move from an attach.
+ */
+noinline int medgate_move_mount(const struct path *from, const struct path *to, u32 attached,
+				u64 profile)
 {
 	struct medgate_request req = { .op = MEDGATE_OP_MOUNT, .access = MEDGATE_MOUNT_MOVE };
 	struct medgate_decision d;
@@ -171,14 +176,17 @@ noinline int medgate_move_mount(const struct path *from, const struct path *to, 
 	if (IS_ERR(req.source)) {
 		struct super_block *sb = from->mnt->mnt_sb;
 
-		/* Detached, or in another mount namespace: no name the task can see. */
+		/*
+		 * No name the task can see. Attached (outside its chroot, opened before it): a
+		 * move of unknown source. Detached: a new file system (fsmount) is its
+		 * superblock's only mount; the root of one mounted elsewhere too (an open_tree
+		 * clone) shows what is there, as any other clone does: a bind mount.
+		 */
 		req.source = NULL;
 		req.inode = d_inode(from->dentry);
-		/*
-		 * A new file system (fsmount) is its superblock's only mount. The root of one
-		 * mounted elsewhere too (an open_tree clone) shows what is there: a bind mount.
-		 */
-		if (from->dentry == sb->s_root && list_is_singular(&sb->s_mounts)) {
+		if (attached) {
+			/* req.access stays MEDGATE_MOUNT_MOVE. */
+		} else if (from->dentry == sb->s_root && list_is_singular(&sb->s_mounts)) {
 			req.access = MEDGATE_MOUNT_NEW;
 			req.fstype = sb->s_type->name;
 		} else {

@@ -22,6 +22,10 @@
  *   fsmount TYPE TARGET          fsopen(TYPE) + FSCONFIG_CMD_CREATE + fsmount + move_mount
  *   tree-move SOURCE TARGET      open_tree() without a clone (the attached mount) + move_mount
  *   set-group FROM TO            move_mount(MOVE_MOUNT_SET_GROUP)
+ *   chroot-move SOURCE DIR TARGET
+ *                                open_tree() without a clone of the mount at SOURCE, chroot(DIR),
+ *                                then move_mount() of it to TARGET (a name inside DIR): the
+ *                                attached mount has no name inside the chroot
  *   umount-detach TARGET         umount2(MNT_DETACH)
  *   chroot-out DIR               chroot(DIR) with the working directory left outside it, then
  *                                chroot(".") (the classic way out of a chroot)
@@ -187,6 +191,15 @@ static int tree_move(const char *source, const char *target)
 
 /* ---- chroot ---- */
 
+static int chroot_move(const char *source, const char *dir, const char *target)
+{
+	int fd = syscall(SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLOEXEC);
+
+	if (fd < 0 || chroot(dir) || chdir("/"))
+		return prep_failed("open_tree or chroot");
+	return move_to(fd, target);
+}
+
 static int chroot_out(const char *dir)
 {
 	if (chdir("/") || chroot(dir))
@@ -235,6 +248,8 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(cmd, "set-group"))
 		return result(syscall(SYS_move_mount, AT_FDCWD, argv[2], AT_FDCWD, argv[3],
 				      MOVE_MOUNT_SET_GROUP));
+	if (argc == 5 && !strcmp(cmd, "chroot-move"))
+		return chroot_move(argv[2], argv[3], argv[4]);
 	if (argc == 3 && !strcmp(cmd, "umount-detach"))
 		return result(umount2(argv[2], MNT_DETACH));
 	if (argc == 3 && !strcmp(cmd, "chroot-out"))

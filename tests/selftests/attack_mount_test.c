@@ -12,6 +12,9 @@
  *   - a clone of the root of a tmpfs the system mounted, attached where "mount new type tmpfs"
  *     allows: it was taken for a new file system of that type, and showed files the file rules
  *     hide under a name they allow;
+ *   - a system mount opened with open_tree() (no clone) before a chroot, moved into the jail
+ *     where "mount new type tmpfs" allows: with no name inside the chroot it was taken for a
+ *     detached new file system;
  *   - mount_setattr(), which has no LSM hook: per-mount flags and propagation changed on any
  *     mount, whatever the remount and propagation rules said;
  *   - a bind mount of "." or /proc/self/fd/N: the module looked the source up, decided, and the
@@ -229,6 +232,23 @@ TEST_F_TIMEOUT(attack, source_swapped_by_another_thread, 240)
 	ret = attack("race-cwd", SRC "/pub", SRC "/secret", MNT "/bind", RACE_TRIES);
 	EXPECT_EQ(0, ret) TH_LOG("working directory race: the secret mounted %d times in "
 				 RACE_TRIES, ret - 100);
+}
+
+/*
+ * A mount of the system, opened before a chroot, has no name inside it; it is attached, so
+ * move_mount moves it: a move of unknown source, not a new file system of its type (the jail
+ * holds a directory named like the mount point of "mount new type tmpfs").
+ */
+TEST_F(attack, system_mount_moved_into_a_chroot)
+{
+	uint64_t from = mg_audit_next();
+
+	ASSERT_EQ(0, system("mkdir -p " JAIL MNT "/new"));
+	EXPECT_EQ(EPERM, attack("chroot-move", SYSFS, JAIL, MNT "/new", NULL));
+	EXPECT_TRUE(mounted_at(SYSFS));
+	EXPECT_FALSE(mounted_at(JAIL MNT "/new"));
+	/* Named as the task saw it, from its root. */
+	expect_refusal(_metadata, from, MNT "/new", MEDGATE_MOUNT_MOVE, "");
 }
 
 /* ---- refused as they should be ---- */
