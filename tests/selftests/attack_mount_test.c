@@ -105,9 +105,9 @@ static int attack(const char *a1, const char *a2, const char *a3, const char *a4
 	return mg_run(argv);
 }
 
-static int mounter(const char *a1, const char *a2, const char *a3)
+static int mounter(const char *a1, const char *a2, const char *a3, const char *a4)
 {
-	char *argv[] = { (char *)MOUNTER, (char *)a1, (char *)a2, (char *)a3, NULL };
+	char *argv[] = { (char *)MOUNTER, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL };
 
 	return mg_run(argv);
 }
@@ -157,7 +157,7 @@ TEST_F(attack, denied_source_spelled_longer_than_the_hook_copies)
 	while (strlen(source) < 400)
 		strcat(source, "/.");
 	strcat(source, "/secret");
-	EXPECT_EQ(EPERM, mounter("bind", source, MNT "/anysource"));
+	EXPECT_EQ(EPERM, mounter("bind", source, MNT "/anysource", NULL));
 	expect_refusal(_metadata, from, MNT "/anysource", MEDGATE_MOUNT_BIND, "");
 	EXPECT_FALSE(mounted_at(MNT "/anysource"));
 }
@@ -215,7 +215,7 @@ TEST_F(attack, source_through_cwd_or_descriptor_is_not_a_name)
 	EXPECT_EQ(EPERM, attack("bind-cwd", SRC "/pub", MNT "/bind", NULL, NULL));
 	EXPECT_FALSE(mounted_at(MNT "/bind"));
 	/* Spelled as the canonical path it is a name. */
-	EXPECT_EQ(0, mounter("bind", SRC "/pub", MNT "/bind"));
+	EXPECT_EQ(0, mounter("bind", SRC "/pub", MNT "/bind", NULL));
 }
 
 /*
@@ -284,12 +284,25 @@ TEST_F(attack, pivot_root_without_a_rule)
 	expect_refusal(_metadata, from, MNT "/new", MEDGATE_MOUNT_PIVOT_ROOT, "");
 }
 
+/* What another service reads or medgate stands on: no rule names it, so nothing changes there. */
+TEST_F(attack, system_places_without_a_rule)
+{
+	uint64_t from = mg_audit_next();
+
+	EXPECT_EQ(EPERM, mounter("new", "tmpfs", "none", "/sys/fs/bpf"));
+	expect_refusal(_metadata, from, "/sys/fs/bpf", MEDGATE_MOUNT_NEW, "none");
+	EXPECT_EQ(EPERM, mounter("new", "tmpfs", "none", "/etc"));
+	EXPECT_EQ(EPERM, mounter("new", "tmpfs", "none", "/proc/sys"));
+	EXPECT_EQ(EPERM, attack("umount-detach", "/sys/fs/bpf", NULL, NULL, NULL));
+	EXPECT_EQ(EPERM, attack("clone-attach-read", MNT, "/etc", "/etc/passwd", NULL));
+}
+
 /* An attached mount handed to move_mount is moved: it needs a move rule. */
 TEST_F(attack, attached_tree_moved_or_grouped_without_a_move_rule)
 {
 	uint64_t from;
 
-	ASSERT_EQ(0, mounter("bind", SRC "/pub", MNT "/anysource"));
+	ASSERT_EQ(0, mounter("bind", SRC "/pub", MNT "/anysource", NULL));
 	ASSERT_EQ(0, system("mount -t tmpfs none " MNT "/new"));
 	from = mg_audit_next();
 	EXPECT_EQ(EPERM, attack("tree-move", MNT "/anysource", MNT "/other", NULL, NULL));

@@ -489,4 +489,98 @@ TEST_F(wide, every_byte_decided_right)
 				   (sizeof(wide_names) - 1 + 1) / 2, wrong);
 }
 
+/*
+ * Mount rules: an unknown source (none, or one the kernel looks up again by a name the task can
+ * change) is covered by deny rules naming a source, once the mount point is known, and by no
+ * allow rule naming one.
+ */
+static const char mount_policy[] =
+	"profile m {\n"
+	"    mount bind /srv/pub -> /mnt/bind\n"
+	"    deny mount bind /srv/secret -> /mnt/**\n"
+	"    mount bind /mnt/any\n"
+	"    mount bind /open\n"
+	"    mount new type tmpfs /mnt/new\n"
+	"    deny mount new /dev/sda -> /mnt/**\n"
+	"}\n";
+
+FIXTURE(mounts) {
+	u8 *blob;
+	struct medgate_blob_view v;
+	const struct medgate_blob_profile *p;
+};
+
+FIXTURE_SETUP(mounts)
+{
+	const char *why = "";
+	size_t len;
+
+	self->blob = bb_compile(mount_policy, &len);
+	ASSERT_EQ(0, medgate_blob_validate(self->blob, len, &self->v, &why)) TH_LOG("%s", why);
+	self->p = medgate_blob_find_profile(&self->v, medgate_profile_id("m"));
+	ASSERT_NE(NULL, self->p);
+}
+
+FIXTURE_TEARDOWN(mounts)
+{
+	free(self->blob);
+}
+
+static struct medgate_match mount_decision(FIXTURE_DATA(mounts) *self, u32 kind,
+					   const char *object, const char *source, bool unsure,
+					   bool later)
+{
+	struct medgate_mount_query q = {
+		.op = MEDGATE_OP_MOUNT, .kind = kind, .object = object, .object_later = later,
+		.source = source, .source_unsure = unsure,
+		.fstype = kind == MEDGATE_MOUNT_NEW ? "tmpfs" : NULL,
+	};
+	struct medgate_match m;
+
+	medgate_match_mount(&self->v, self->p, &q, &m);
+	return m;
+}
+
+TEST_F(mounts, named_source_where_its_rule_allows)
+{
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/bind", "/srv/pub", false,
+				   false).allowed);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", "/srv/pub", false,
+				   false).allowed);
+}
+
+TEST_F(mounts, unknown_source_meets_the_deny_naming_a_source)
+{
+	struct medgate_match m = mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", NULL, false,
+						false);
+
+	EXPECT_FALSE(m.allowed);
+	EXPECT_TRUE(m.explicit_deny);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/open", NULL, false,
+				   false).allowed);
+}
+
+TEST_F(mounts, unsure_source_is_unknown)
+{
+	struct medgate_match m = mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/bind", "/srv/pub",
+						true, false);
+
+	EXPECT_FALSE(m.allowed);
+	m = mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", "/srv/pub", true, false);
+	EXPECT_FALSE(m.allowed);
+	EXPECT_TRUE(m.explicit_deny);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/open", "/srv/pub", true,
+				   false).allowed);
+}
+
+/* fsconfig(FSCONFIG_CMD_CREATE): the deny waits for the mount point, which move_mount names. */
+TEST_F(mounts, new_file_system_decided_by_type_then_by_place)
+{
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_NEW, NULL, NULL, false, true).allowed);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_NEW, "/mnt/new", "none", false,
+				   false).allowed);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_NEW, "/mnt/new", NULL, false,
+				   false).explicit_deny);
+}
+
 TEST_HARNESS_MAIN
