@@ -9,6 +9,7 @@
  *     source never matched "no name";
  *   - the same with a bind mount whose source is spelled in more than 256 bytes (the hook does
  *     not copy it, so it had no name either);
+ *   - a bind mount of the parent of a denied source, or of "/", which shows it inside;
  *   - a clone of the root of a tmpfs the system mounted, attached where "mount new type tmpfs"
  *     allows: it was taken for a new file system of that type, and showed files the file rules
  *     hide under a name they allow;
@@ -160,6 +161,31 @@ TEST_F(attack, denied_source_spelled_longer_than_the_hook_copies)
 	EXPECT_EQ(EPERM, mounter("bind", source, MNT "/anysource", NULL));
 	expect_refusal(_metadata, from, MNT "/anysource", MEDGATE_MOUNT_BIND, "");
 	EXPECT_FALSE(mounted_at(MNT "/anysource"));
+}
+
+/*
+ * A deny naming a source is about what a mount shows: a bind mount of a directory above the
+ * denied one shows it too, inside the new mount, under a name the file rules allow (found open:
+ * only the named directory itself was refused).
+ */
+TEST_F(attack, bind_mount_of_an_ancestor_of_a_denied_source)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+
+	EXPECT_EQ(EPERM, attack("clone-attach-read", SRC, MNT "/anysource",
+				MNT "/anysource/secret/key", NULL));
+	EXPECT_EQ(EPERM, mounter("bind", SRC, MNT "/anysource", NULL));
+	ASSERT_EQ(0, mg_find_event(from, MNT "/anysource", MEDGATE_OP_MOUNT, MEDGATE_VERDICT_DENY,
+				   &ev));
+	EXPECT_NE(MEDGATE_RULE_NONE, ev.rule);
+	EXPECT_EQ(EPERM, mounter("bind", "/", MNT "/anysource", NULL));
+	/* Below it: part of what the deny names. */
+	ASSERT_EQ(0, system("mkdir " SRC "/secret/sub"));
+	EXPECT_EQ(EPERM, mounter("bind", SRC "/secret/sub", MNT "/anysource", NULL));
+	EXPECT_FALSE(mounted_at(MNT "/anysource"));
+	/* A sibling of the denied directory shows nothing of it. */
+	EXPECT_EQ(0, mounter("bind", SRC "/pub", MNT "/anysource", NULL));
 }
 
 /*

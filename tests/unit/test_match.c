@@ -502,6 +502,7 @@ static const char mount_policy[] =
 	"    mount bind /open\n"
 	"    mount new type tmpfs /mnt/new\n"
 	"    deny mount new /dev/sda -> /mnt/**\n"
+	"    deny mount bind /data/?/key -> /mnt/**\n"
 	"}\n";
 
 FIXTURE(mounts) {
@@ -571,6 +572,33 @@ TEST_F(mounts, unsure_source_is_unknown)
 	EXPECT_TRUE(m.explicit_deny);
 	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/open", "/srv/pub", true,
 				   false).allowed);
+}
+
+/* A bind mount above the denied source shows it; one below it lies inside it. */
+static bool bind_denied(FIXTURE_DATA(mounts) *self, const char *source)
+{
+	return mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", source, false,
+			      false).explicit_deny;
+}
+
+TEST_F(mounts, deny_naming_a_source_covers_the_directories_on_its_way)
+{
+	EXPECT_TRUE(bind_denied(self, "/srv"));
+	EXPECT_TRUE(bind_denied(self, "/"));
+	EXPECT_TRUE(bind_denied(self, "/srv/secret"));
+	EXPECT_TRUE(bind_denied(self, "/srv/secret/sub"));
+	EXPECT_FALSE(bind_denied(self, "/srv/pub"));
+	EXPECT_FALSE(bind_denied(self, "/srv/sec"));
+	EXPECT_FALSE(bind_denied(self, "/srv/secretary"));
+	EXPECT_FALSE(bind_denied(self, "/var"));
+	/* A glob: the directory it starts in, and (conservatively) all below. */
+	EXPECT_TRUE(bind_denied(self, "/data"));
+	EXPECT_TRUE(bind_denied(self, "/data/a"));
+	EXPECT_TRUE(bind_denied(self, "/data/a/b"));
+	EXPECT_FALSE(bind_denied(self, "/database"));
+	/* Not for a new file system: its source is a device, not a directory shown. */
+	EXPECT_FALSE(mount_decision(self, MEDGATE_MOUNT_NEW, "/mnt/new", "/dev", false,
+				    false).explicit_deny);
 }
 
 /* fsconfig(FSCONFIG_CMD_CREATE): the deny waits for the mount point, which move_mount names. */
