@@ -134,6 +134,12 @@ noinline int medgate_sb_mount(const struct path *path, void *args, u32 args__sz,
 	}
 	req.path = medgate_path_resolve(path, d.bufs->src);
 	req.source = source;
+	/*
+	 * A new file system's source that is not absolute is a name ("none", "server:/export")
+	 * or a path from the working directory ("dev/sda1", which lookup_bdev() resolves): no
+	 * pattern names it, and a deny rule naming a source may be about it.
+	 */
+	req.source_unsure = source && source[0] != '/';
 	if (looked_up) {
 		req.source = medgate_path_resolve(&src, d.bufs->dst);
 		/*

@@ -9,6 +9,8 @@
  *   setattr-private TARGET       mount_setattr(): MS_PRIVATE propagation for the mount at TARGET
  *   remount-bind-ro TARGET       mount(2) with MS_REMOUNT | MS_BIND | MS_RDONLY (per-mount flags)
  *   bind-cwd DIR TARGET          chdir(DIR), then a bind mount of "."
+ *   new-in DIR TYPE SOURCE TARGET
+ *                                chdir(DIR), then mount(2) of a new TYPE file system from SOURCE
  *   bind-fd SOURCE TARGET        a bind mount of /proc/self/fd/N, N an O_PATH descriptor of SOURCE
  *   race-fd PUB SECRET TARGET N  N bind mounts of /proc/self/fd/K while another thread points K
  *                                at PUB and at SECRET in turn; each mount that succeeds is
@@ -232,6 +234,11 @@ int main(int argc, char **argv)
 		if (chdir(argv[2]))
 			return prep_failed(argv[2]);
 		return result(mount(".", argv[3], NULL, MS_BIND, NULL));
+	}
+	if (argc == 6 && !strcmp(cmd, "new-in")) {
+		if (chdir(argv[2]))
+			return prep_failed(argv[2]);
+		return result(mount(argv[4], argv[5], argv[3], 0, NULL));
 	}
 	if (argc == 4 && !strcmp(cmd, "bind-fd"))
 		return bind_fd(argv[2], argv[3]);

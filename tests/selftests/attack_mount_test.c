@@ -10,6 +10,7 @@
  *   - the same with a bind mount whose source is spelled in more than 256 bytes (the hook does
  *     not copy it, so it had no name either);
  *   - a bind mount of the parent of a denied source, or of "/", which shows it inside;
+ *   - the device of a new mount spelled relative to the working directory, past a deny naming it;
  *   - a clone of the root of a tmpfs the system mounted, attached where "mount new type tmpfs"
  *     allows: it was taken for a new file system of that type, and showed files the file rules
  *     hide under a name they allow;
@@ -43,6 +44,7 @@
 #define MNT		D "/mnt"
 #define JAIL		D "/jail"
 #define SYSFS		D "/systmp"		/* a tmpfs the system mounted, hidden by file rules */
+#define DEVDIR		D "/dev"		/* "disk" there: a device no rule lets it mount */
 #define MG_ATTACK	"/medgate/helpers/mg-mount-attack"
 #define MG_MOUNT	"/medgate/helpers/mg-mount"
 #define RACE_TRIES	"300"
@@ -65,6 +67,8 @@ static const char policy[] =
 	"    mount propagation " MNT "/new\n"
 	"    mount umount " MNT "/**\n"
 	"    chroot " JAIL "\n"
+	"    mount new type ext4 " MNT "/usb\n"
+	"    deny mount new " DEVDIR "/disk -> " MNT "/usb\n"
 	"}\n";
 
 FIXTURE(attack) {
@@ -85,7 +89,7 @@ FIXTURE_SETUP(attack)
 	unmount_all();
 	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " SRC "/pub " SRC "/secret " JAIL " "
 			    SYSFS " " MNT "/new " MNT "/fresh " MNT "/bind " MNT "/moved "
-			    MNT "/other " MNT "/anysource && echo s3cret > " SRC "/secret/key && "
+			    MNT "/other " MNT "/anysource " MNT "/usb " DEVDIR " && touch " DEVDIR "/disk && echo s3cret > " SRC "/secret/key && "
 			    "mount -t tmpfs none " SYSFS " && echo s3cret > " SYSFS "/key"));
 	ASSERT_EQ(0, mg_copy_file(MG_ATTACK, ATTACKER, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_MOUNT, MOUNTER, 0755));
@@ -186,6 +190,23 @@ TEST_F(attack, bind_mount_of_an_ancestor_of_a_denied_source)
 	EXPECT_FALSE(mounted_at(MNT "/anysource"));
 	/* A sibling of the denied directory shows nothing of it. */
 	EXPECT_EQ(0, mounter("bind", SRC "/pub", MNT "/anysource", NULL));
+}
+
+/*
+ * A relative source of a new mount is looked up from the working directory by the file system
+ * (lookup_bdev()): it may be the device a deny names. Refused by medgate (EPERM, recorded), not
+ * left to fail in the kernel (no ext4 here, and the "device" is a plain file).
+ */
+TEST_F(attack, relative_device_of_a_new_mount)
+{
+	uint64_t from = mg_audit_next();
+
+	EXPECT_EQ(EPERM, attack("new-in", D, "ext4", "dev/disk", MNT "/usb"));
+	expect_refusal(_metadata, from, MNT "/usb", MEDGATE_MOUNT_NEW, "dev/disk");
+	/* Spelled absolute it is a name, and the deny names it. */
+	EXPECT_EQ(EPERM, mounter("new", "ext4", DEVDIR "/disk", MNT "/usb"));
+	/* Another device passes medgate; the kernel refuses the plain file (not EPERM). */
+	EXPECT_NE(EPERM, mounter("new", "ext4", D "/src/pub", MNT "/usb"));
 }
 
 /*
