@@ -337,8 +337,9 @@ static bool source_covered(const struct medgate_blob_view *v, const struct medga
  * no pattern. A source that is unknown (NULL, or @q->source_unsure) may be anything: an allow
  * rule naming a source does not cover it, and a deny rule naming a source does (a detached clone
  * of the very directory the deny names has no name), once the object is known. A deny rule naming
- * a source also covers a bind or move mount of a directory above the one it names, which shows
- * that one inside (source_shows()). Two DFA walks at most, whatever the number of rules.
+ * a source also covers a bind or move mount of a directory above the one its pattern starts in,
+ * which shows it, or below it (source_shows()). Two DFA walks at most, whatever the number of
+ * rules.
  */
 void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
 			 const struct medgate_mount_query *q, struct medgate_match *m)
