@@ -115,7 +115,7 @@ extern int medgate_task_alloc(__u64 clone_flags, __u64 profile) __ksym;
 extern int medgate_kernel_load(__u32 id, __u32 data, __u64 profile) __ksym;
 extern int medgate_sb_mount(const struct path *path, void *args, __u32 args__sz,
 			    __u64 profile) __ksym;
-extern int medgate_move_mount(const struct path *from, const struct path *to,
+extern int medgate_move_mount(const struct path *from, const struct path *to, __u32 attached,
 			      __u64 profile) __ksym;
 extern int medgate_mount_path_op(const struct path *path, __u32 op, __u32 kind,
 				 __u64 profile) __ksym;
@@ -544,10 +544,23 @@ int BPF_PROG(hook_sb_umount, struct vfsmount *mnt, int flags)
 	return CONFINED_CALL(medgate_sb_umount(mnt, profile));
 }
 
+/*
+ * Whether the mount at @path has a parent, as do_move_mount() tells a move (attached) from an
+ * attach (a detached mount). struct mount is private to fs/: the module cannot read it, CO-RE can.
+ */
+static __always_inline __u32 mount_attached(const struct path *path)
+{
+	unsigned long mnt = (unsigned long)path->mnt;
+	struct mount *m = (struct mount *)(mnt - bpf_core_field_offset(struct mount, mnt));
+
+	return BPF_CORE_READ(m, mnt_parent) != m;
+}
+
 SEC("lsm/move_mount")
 int BPF_PROG(hook_move_mount, const struct path *from_path, const struct path *to_path)
 {
-	return CONFINED_CALL(medgate_move_mount(from_path, to_path, profile));
+	return CONFINED_CALL(medgate_move_mount(from_path, to_path, mount_attached(from_path),
+						profile));
 }
 
 SEC("lsm/sb_pivotroot")

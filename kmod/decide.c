@@ -198,7 +198,8 @@ int medgate_decide_class(const struct medgate_decision *d, const struct medgate_
 			.op = req->op, .kind = req->access,
 			.object = IS_ERR(req->path) ? NULL : req->path,
 			.object_later = req->object_later,
-			.source = IS_ERR(req->source) ? NULL : req->source, .fstype = req->fstype,
+			.source = IS_ERR(req->source) ? NULL : req->source,
+			.source_unsure = req->source_unsure, .fstype = req->fstype,
 		};
 
 		medgate_match_mount(&d->pol->view, d->prof, &q, &m);

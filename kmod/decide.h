@@ -39,6 +39,7 @@ struct medgate_decision {
  * @peer_pid: its thread id in the initial pid namespace.
  * @source: mounts: the source (a resolved path, or the name given for a new file system), or
  *          NULL when no hook can name it.
+ * @source_unsure: mounts: @source may not be what the kernel mounts (struct medgate_mount_query).
  * @fstype: mounts of a new file system: its type, else NULL.
  * @object_later: a new file system made with fsopen: where it goes is decided by move_mount,
  *                so @path is not matched (struct medgate_mount_query).
@@ -55,6 +56,7 @@ struct medgate_request {
 	u64 peer;
 	u32 peer_pid;
 	const char *source;
+	bool source_unsure;
 	const char *fstype;
 	bool object_later;
 	u32 key_serial;

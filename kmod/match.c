@@ -285,6 +285,53 @@ static bool fstype_listed(const char *list, const char *fstype)
 	return false;
 }
 
+/*
+ * Whether a bind or move mount of @source may show what @pattern matches. Every match lies in one
+ * directory, the pattern's text up to its first glob character cut back to a whole component (the
+ * match itself when it has none): a source above it shows it, a source below it may lie inside a
+ * match. Conservative for globs: for "/data/?/key" that is every source under /data. @source and
+ * @pattern are absolute (resolved path, validated pattern).
+ */
+static bool source_shows(const char *source, const char *pattern)
+{
+	size_t lit = strcspn(pattern, "*?[]{}\\"), n = strlen(source);
+
+	if (pattern[lit]) {
+		while (lit && pattern[lit - 1] != '/')
+			lit--;
+		if (lit > 1)
+			lit--;
+	}
+	if (!n || !lit || strncmp(source, pattern, n < lit ? n : lit))
+		return false;
+	if (n == lit)
+		return true;
+	if (n < lit)
+		return source[n - 1] == '/' || pattern[n] == '/';
+	return pattern[lit - 1] == '/' || source[lit] == '/';
+}
+
+/*
+ * Whether class rule @c covers the source of @q. A rule without a source covers any. An unknown
+ * source (NULL, or @q->source_unsure) may be anything: only a deny rule covers it, once the
+ * object is known. A known one is covered when the pattern matches it or, for a deny rule, when
+ * a bind or move mount of it shows what the pattern matches.
+ */
+static bool source_covered(const struct medgate_blob_view *v, const struct medgate_blob_class *c,
+			   const struct medgate_mount_query *q, const u32 *src_acc, u32 n_src)
+{
+	bool deny = c->flags & MEDGATE_RULE_F_DENY;
+
+	if (c->source == MEDGATE_RULE_NONE)
+		return true;
+	if (!q->source || q->source_unsure)
+		return deny && !q->object_later;
+	if (accepted(src_acc, n_src, c->source))
+		return true;
+	return deny && (q->kind == MEDGATE_MOUNT_BIND || q->kind == MEDGATE_MOUNT_MOVE) &&
+	       source_shows(q->source, v->strtab + v->rules[c->source].pattern_off);
+}
+
 /**
  * medgate_match_mount() - decide a change of the mount tree or of the task's root for @p.
  * @v: the validated blob.
@@ -296,13 +343,19 @@ static bool fstype_listed(const char *list, const char *fstype)
  * A rule covers the request when its kind matches, its object pattern matches @q->object (not
  * checked when @q->object_later), its source pattern (if it has one) matches @q->source, and its
  * type list (if it has one) holds @q->fstype. A name the caller could not resolve (NULL) matches
- * no pattern. Two DFA walks at most, whatever the number of rules.
+ * no pattern. A source that is unknown (NULL, or @q->source_unsure) may be anything: an allow
+ * rule naming a source does not cover it, and a deny rule naming a source does (a detached clone
+ * of the very directory the deny names has no name), once the object is known. A deny rule naming
+ * a source also covers a bind or move mount of a directory above the one its pattern starts in,
+ * which shows it, or below it (source_shows()). Two DFA walks at most, whatever the number of
+ * rules.
  */
 void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
 			 const struct medgate_mount_query *q, struct medgate_match *m)
 {
 	const u32 *obj_acc = NULL, *src_acc = NULL;
 	u32 i, n_obj = 0, n_src = 0, allow = MEDGATE_RULE_NONE;
+	bool source_known = q->source && !q->source_unsure;
 	u64 bit;
 
 	memset(m, 0, sizeof(*m));
@@ -312,7 +365,7 @@ void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate
 	bit = 1ULL << q->kind;
 	if (q->object && !q->object_later)
 		n_obj = matching_rules(v, p, q->object, &obj_acc);
-	if (q->source)
+	if (source_known)
 		n_src = matching_rules(v, p, q->source, &src_acc);
 	for (i = p->first_class; i < p->first_class + p->n_classes; i++) {
 		const struct medgate_blob_class *c = &v->classes[i];
@@ -321,7 +374,7 @@ void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate
 			continue;
 		if (!q->object_later && !accepted(obj_acc, n_obj, c->object))
 			continue;
-		if (c->source != MEDGATE_RULE_NONE && !accepted(src_acc, n_src, c->source))
+		if (!source_covered(v, c, q, src_acc, n_src))
 			continue;
 		if (c->fstype_off && (!q->fstype || !fstype_listed(v->strtab + c->fstype_off,
 								   q->fstype)))

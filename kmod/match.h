@@ -48,7 +48,10 @@ void medgate_match_class(const struct medgate_blob_view *v, const struct medgate
  * @object_later: the object is not known yet and is decided when the mount is attached
  *                (a file system made with fsopen: move_mount decides where it goes).
  * @source: the mount's source, a path or the name given for a new file system; NULL when no hook
- *          can name it (only rules without a source match).
+ *          can name it (unknown: only rules without a source allow, deny rules naming one apply).
+ * @source_unsure: @source is what the source led to when the hook looked, but the kernel looks
+ *                 it up again by a name the task can make lead elsewhere in between: decided
+ *                 as unknown (@source is for the record).
  * @fstype: a new file system's type, or NULL (only rules without a type list match).
  */
 struct medgate_mount_query {
@@ -57,6 +60,7 @@ struct medgate_mount_query {
 	const char *object;
 	bool object_later;
 	const char *source;
+	bool source_unsure;
 	const char *fstype;
 };
 

@@ -9,8 +9,9 @@
  *                    mount point; for bind and move the source path, looked up here as the
  *                    kernel will look it up; for a new file system its source and type.
  *   move_mount(2)    move_mount: an attached source is a move; a detached one (open_tree clone,
- *                    fsmount) has no name the task can see: a whole file system is decided as
- *                    a new mount of its type, a subtree as a bind mount, both of unknown source.
+ *                    fsmount) has no name the task can see: a file system mounted nowhere
+ *                    else is decided as a new mount of its type, anything else as a bind
+ *                    mount, both of unknown source.
  *   umount(2)        sb_umount; pivot_root(2) sb_pivotroot (the new root); chroot(2)
  *                    path_chroot.
  *   sb_remount, sb_kern_mount: no path. Inside mount(2) they follow an sb_mount decision and
@@ -21,9 +22,11 @@
  *
  * Each kfunc returns 0 (allowed, or complain mode) or -EPERM.
  */
+#include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/list.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/sched/task_stack.h>
@@ -32,6 +35,7 @@
 #include <uapi/linux/mount.h>
 #include <medgate/mount.h>
 #include "decide.h"
+#include "mount.h"
 
 /* The kind of a mount(2) call, in path_mount()'s order of dispatch. */
 static u32 mount_kind(u64 flags)
@@ -61,6 +65,33 @@ static bool in_mount_syscall(void)
 	if (current->flags & (PF_KTHREAD | PF_IO_WORKER) || in_compat_syscall())
 		return false;
 	return syscall_get_nr(current, task_pt_regs(current)) == __NR_mount;
+}
+
+/**
+ * medgate_mount_setattr_request() - whether a capability check of the current task is the one
+ * mount_setattr(2) makes.
+ * @cap: the capability being checked.
+ *
+ * mount_setattr() changes a mount's flags (read-only, nosuid, noexec...) and propagation, the
+ * very changes remount and propagation rules decide, and reaches no LSM hook on 6.1 or 6.12.
+ * Its one check is CAP_SYS_ADMIN (may_mount()), made before it looks its path up, so that check
+ * is decided as a remount that names no mount point, which no rule allows (the task.c caller).
+ * The system call has one number in the 64-bit and 32-bit tables (those added since 5.1 share
+ * it); an x32 call carries a flag bit.
+ *
+ * Return: true when @cap is CAP_SYS_ADMIN checked by mount_setattr().
+ */
+bool medgate_mount_setattr_request(int cap)
+{
+	long nr;
+
+	if (cap != CAP_SYS_ADMIN || current->flags & (PF_KTHREAD | PF_IO_WORKER))
+		return false;
+	nr = syscall_get_nr(current, task_pt_regs(current));
+#ifdef __X32_SYSCALL_BIT
+	nr &= ~(long)__X32_SYSCALL_BIT;
+#endif
+	return nr == __NR_mount_setattr;
 }
 
 __diag_push();
@@ -102,7 +133,24 @@ noinline int medgate_sb_mount(const struct path *path, void *args, u32 args__sz,
 		goto out;
 	}
 	req.path = medgate_path_resolve(path, d.bufs->src);
-	req.source = looked_up ? medgate_path_resolve(&src, d.bufs->dst) : source;
+	req.source = source;
+	/*
+	 * A new file system's source that is not absolute is a name ("none", "server:/export")
+	 * or a path from the working directory ("dev/sda1", which lookup_bdev() resolves): no
+	 * pattern names it, and a deny rule naming a source may be about it.
+	 */
+	req.source_unsure = source && source[0] != '/';
+	if (looked_up) {
+		req.source = medgate_path_resolve(&src, d.bufs->dst);
+		/*
+		 * The kernel looks the source up again after this hook. Its canonical name leads
+		 * to the same place then unless the task may rename, mount or chroot on the way;
+		 * any other spelling ("." or a relative name, /proc/self/fd/N, a symbolic link,
+		 * "..") leads wherever another thread points the working directory, descriptor or
+		 * link in between. Such a source is decided as unknown, and recorded as found.
+		 */
+		req.source_unsure = IS_ERR(req.source) || strcmp(req.source, source);
+	}
 	if (req.access == MEDGATE_MOUNT_NEW)
 		req.fstype = fstype;
 	ret = medgate_decide_class(&d, &req, false);
@@ -113,8 +161,13 @@ out:
 	return ret;
 }
 
-/* move_mount: @from is the root of the mount moved or attached, @to the mount point. */
-noinline int medgate_move_mount(const struct path *from, const struct path *to, u64 profile)
+/*
+ * move_mount: @from is the root of the mount moved or attached, @to the mount point; @attached
+ * whether @from's mount has a parent (the program reads struct mount, private to fs/), which is
+ * how do_move_mount() tells a move from an attach.
+ */
+noinline int medgate_move_mount(const struct path *from, const struct path *to, u32 attached,
+				u64 profile)
 {
 	struct medgate_request req = { .op = MEDGATE_OP_MOUNT, .access = MEDGATE_MOUNT_MOVE };
 	struct medgate_decision d;
@@ -129,10 +182,17 @@ noinline int medgate_move_mount(const struct path *from, const struct path *to, 
 	if (IS_ERR(req.source)) {
 		struct super_block *sb = from->mnt->mnt_sb;
 
-		/* Detached, or in another mount namespace: no name the task can see. */
+		/*
+		 * No name the task can see. Attached (outside its chroot, opened before it): a
+		 * move of unknown source. Detached: a new file system (fsmount) is its
+		 * superblock's only mount; the root of one mounted elsewhere too (an open_tree
+		 * clone) shows what is there, as any other clone does: a bind mount.
+		 */
 		req.source = NULL;
 		req.inode = d_inode(from->dentry);
-		if (from->dentry == sb->s_root) {
+		if (attached) {
+			/* req.access stays MEDGATE_MOUNT_MOVE. */
+		} else if (from->dentry == sb->s_root && list_is_singular(&sb->s_mounts)) {
 			req.access = MEDGATE_MOUNT_NEW;
 			req.fstype = sb->s_type->name;
 		} else {

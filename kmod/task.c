@@ -13,6 +13,7 @@
 #include <linux/kernel_read_file.h>
 #include <linux/security.h>
 #include "decide.h"
+#include "mount.h"
 #include "namespace.h"
 
 static int decide_task_op(u64 profile, u32 op, u32 detail, bool quiet)
@@ -32,7 +33,8 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  *
  * A capability checked because the task enters or makes namespaces (kmod/namespace.c) is
  * decided by the namespace rules instead, every type it asks for; the first refused type is
- * recorded and refuses the check.
+ * recorded and refuses the check. The one mount_setattr() makes is decided as a mount
+ * (kmod/mount.c).
  */
 noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 {
@@ -42,6 +44,8 @@ noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 	if (!medgate_kfunc_callable(profile, op == MEDGATE_OP_CAPABILITY ||
 					     op == MEDGATE_OP_USERNS || op == MEDGATE_OP_BPF))
 		return -EPERM;
+	if (op == MEDGATE_OP_CAPABILITY && medgate_mount_setattr_request(detail))
+		return decide_task_op(profile, MEDGATE_OP_MOUNT, MEDGATE_MOUNT_REMOUNT, quiet);
 	types = op == MEDGATE_OP_CAPABILITY ? medgate_namespace_request(detail) : 0;
 	if (!types)
 		return decide_task_op(profile, op, detail, quiet);

@@ -55,7 +55,7 @@ KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unu
 SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_test replace_test \
 		   cli_test confine_test programs_test examples_test attack_exec_test audit_test \
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
-		   mount_rules_test \
+		   mount_rules_test attack_mount_test \
 		   attack_confine_test keys_test times_test escape_gaps_test overlay_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
@@ -88,7 +88,7 @@ $(BUILD)/tests/helpers/mg-tiocsti32 $(BUILD)/tests/helpers/mg-ns32: $(BUILD)/tes
 selftests: $(SELFTEST_BINS)
 helpers: $(BUILD)/tests/helpers/mg-probe $(BUILD)/tests/helpers/mg-probe-dyn \
 	 $(BUILD)/tests/helpers/mg-uring $(BUILD)/tests/helpers/mg-flood $(BUILD)/tests/helpers/mg-escape \
-	 $(BUILD)/tests/helpers/mg-mount \
+	 $(BUILD)/tests/helpers/mg-mount $(BUILD)/tests/helpers/mg-mount-attack \
 	 $(BUILD)/tests/helpers/mg-keyctl \
 	 $(HELPERS_COMPAT)
 

@@ -24,6 +24,7 @@
 #define SRC		D "/src"
 #define MNT		D "/mnt"
 #define JAIL		D "/jail"
+#define OPEN		D "/open"		/* no deny rule reaches it */
 #define MG_MOUNT	"/medgate/helpers/mg-mount"
 #define MG_ESCAPE	"/medgate/helpers/mg-escape"
 
@@ -38,6 +39,7 @@ static const char policy[] =
 	"    mount bind " SRC "/pub -> " MNT "/bind\n"
 	"    deny mount bind " SRC "/secret -> " MNT "/**\n"
 	"    mount bind " MNT "/anysource\n"
+	"    mount bind " OPEN "\n"
 	"    mount move " MNT "/bind -> " MNT "/moved\n"
 	"    mount remount " MNT "/new\n"
 	"    mount propagation " MNT "/new\n"
@@ -52,7 +54,7 @@ FIXTURE(mounts) {
 static void unmount_all(void)
 {
 	/* Lazily, innermost first; errors mean "not mounted". */
-	if (system("for m in $(grep -o ' " MNT "/[^ ]*' /proc/self/mounts | sort -r); do "
+	if (system("for m in $(grep -o ' " D "/[^ ]*' /proc/self/mounts | sort -r); do "
 		   "umount -l $m; done 2>/dev/null"))
 		return;
 }
@@ -63,7 +65,7 @@ FIXTURE_SETUP(mounts)
 	unmount_all();
 	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " SRC "/pub " SRC "/secret " JAIL " "
 			    MNT "/new " MNT "/fresh " MNT "/bind " MNT "/moved " MNT "/other "
-			    MNT "/anysource && echo s3cret > " SRC "/secret/key && "
+			    MNT "/anysource " OPEN " && echo s3cret > " SRC "/secret/key && "
 			    "ln -s secret " SRC "/publink"));
 	ASSERT_EQ(0, mg_copy_file(MG_MOUNT, MOUNTER, 0755));
 	ASSERT_EQ(0, mg_copy_file(MG_ESCAPE, ESCAPE, 0755));
@@ -132,14 +134,18 @@ TEST_F(mounts, bind_mount_of_the_named_source_only)
 	EXPECT_EQ(0, run("bind", SRC "/pub", MNT "/anysource", NULL));
 }
 
-/* open_tree + move_mount: a detached clone has no name, so only a rule without a source fits. */
+/*
+ * open_tree + move_mount: a detached clone has no name, so only a rule without a source fits,
+ * and only where no deny rule naming a source reaches (the clone could be of that source).
+ */
 TEST_F(mounts, detached_clone_needs_a_rule_without_source)
 {
 	uint64_t from = mg_audit_next();
 
 	EXPECT_EQ(EPERM, run("clone-attach", SRC "/pub", MNT "/bind", NULL));
 	expect_refusal(_metadata, from, MEDGATE_OP_MOUNT, MNT "/bind", MEDGATE_MOUNT_BIND, "", "");
-	EXPECT_EQ(0, run("clone-attach", SRC "/pub", MNT "/anysource", NULL));
+	EXPECT_EQ(EPERM, run("clone-attach", SRC "/pub", MNT "/anysource", NULL));
+	EXPECT_EQ(0, run("clone-attach", SRC "/pub", OPEN, NULL));
 }
 
 /* fsopen + fsmount + move_mount: decided by type when made, by place when attached. */
