@@ -55,7 +55,7 @@ KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unu
 SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_test replace_test \
 		   cli_test confine_test programs_test examples_test attack_exec_test audit_test \
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
-		   mount_rules_test \
+		   mount_rules_test auditlog_test \
 		   attack_confine_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
@@ -63,6 +63,9 @@ $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/
 			    $(LIBMEDGATE) $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(KSFT_CFLAGS) -static -o $@ $< tests/selftests/mg_util.c $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+
+# auditlog_test reads the log back with json-c, as medgatectl audit verify does.
+$(BUILD)/tests/selftests/auditlog_test: KSFT_CFLAGS += $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)

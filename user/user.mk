@@ -35,14 +35,15 @@ TOOLS_LDLIBS	:= $(if $(filter 0,$(STATIC)),$(filter-out -static,$(MEDGATE_LDLIBS
 export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS MEDGATE_CRYPTO_LIBS
 
 LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c parse_mount.c glob.c dfa.c compile.c \
-		   decompile.c format.c json.c digest.c client.c doorbell.c input.c
+		   decompile.c format.c json.c digest.c client.c doorbell.c input.c \
+		   auditkey.c auditlog.c auditverify.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o
 
 MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c
 MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
 
-MEDGATED_SRCS	:= medgated.c hooks.c
+MEDGATED_SRCS	:= medgated.c hooks.c logger.c
 MEDGATED_OBJS	:= $(addprefix $(USER_OUT)/obj/medgated/,$(MEDGATED_SRCS:.c=.o))
 
 USER_SKEL	:= $(BUILD)/bpf/medgate.skel.h
