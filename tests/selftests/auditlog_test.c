@@ -2,8 +2,9 @@
 /*
  * medgated's chained, signed audit log against the real module: a denial of a real process
  * reaches the log with the fields `medgatectl audit show --json` prints for it, `medgatectl audit
- * verify` passes the log with the public key alone and finds an edit made to it, and a restarted
- * medgated continues the chain.
+ * verify` passes the log with the public key alone and finds an edit made to it, a restarted
+ * medgated continues the chain, and a full disk stops neither medgated nor enforcement and ends
+ * as a loss record once there is room again.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -299,6 +301,108 @@ TEST_F(alog, restarted_daemon_continues_the_chain)
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_NE(NULL, strstr(self->out, "1 file,"));
+}
+
+#define FULL	D "/full"		/* a small tmpfs */
+#define FULL_LOG FULL "/audit.log"
+#define FILLER	FULL "/filler"
+
+/* Waits (bounded) until @path contains @what. */
+static bool wait_for(const char *path, const char *what)
+{
+	int i;
+
+	for (i = 0; i < 1200; i++) {
+		char *text = slurp(path);
+		bool found = text && strstr(text, what);
+
+		free(text);
+		if (found)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+/* Fills the file system of @path; 0 once a write found no space. */
+static int fill(const char *path)
+{
+	static char block[4096];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t chunk = sizeof(block);
+
+	if (fd < 0)
+		return -errno;
+	memset(block, 'x', sizeof(block));
+	while (chunk) {
+		if (write(fd, block, chunk) < 0) {
+			if (errno != ENOSPC)
+				break;
+			chunk /= 2;
+		}
+	}
+	close(fd);
+	return chunk ? -EIO : 0;
+}
+
+TEST_F(alog, full_disk_keeps_daemon_and_enforcement_and_reports_the_loss)
+{
+	char *argv[] = { DAEMON, "--log", FULL_LOG, "--key", KEY, "--pubkey", PUB, NULL };
+	char path[128], *log;
+	struct mg_event ev;
+	uint64_t from;
+	pid_t pid;
+	int i;
+
+	mkdir(FULL, 0700);
+	umount(FULL);
+	ASSERT_EQ(0, mount("tmpfs", FULL, "tmpfs", 0, "size=64k,mode=0700"));
+	unlink(OUT);
+	pid = fork();
+	if (!pid) {
+		int fd = open(OUT, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(125);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	ASSERT_TRUE(wait_for(FULL_LOG, "\"reason\":\"start\""));
+	ASSERT_EQ(0, fill(FILLER));
+	/* Distinct denials (the flood limiter records a repeat once a second) until one is not logged. */
+	from = mg_audit_next();
+	for (i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), D "/secret-%d", i);
+		ASSERT_EQ(0, mg_write_file(path, "s\n", 0600));
+		/* Enforcement goes on with the log full. */
+		ASSERT_EQ(EACCES, mg_run_probe(PROBE, "open", path, "r"));
+	}
+	ASSERT_TRUE(wait_for(OUT, "cannot write the audit log: No space left on device")) {
+		char *out = slurp(OUT);
+
+		TH_LOG("%s", out ? out : "");
+		free(out);
+	}
+	ASSERT_EQ(0, mg_find_event(from, path, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(0, waitpid(pid, NULL, WNOHANG));	/* still running */
+
+	/* Space returns: the next pull writes the loss, then the new denial. */
+	ASSERT_EQ(0, unlink(FILLER));
+	ASSERT_EQ(EACCES, mg_run_probe(PROBE, "open", SECRET, "r"));
+	EXPECT_TRUE(wait_for(FULL_LOG, "\"source\":\"log\""));
+	EXPECT_TRUE(wait_for(OUT, "the audit log can be written again"));
+	kill(pid, SIGTERM);
+	EXPECT_EQ(0, wait_exit(pid));
+	log = slurp(FULL_LOG);
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "\"reason\":\"No space left on device\"")) {
+		TH_LOG("%.3000s", log);
+	}
+	free(log);
+	EXPECT_EQ(0, ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " FULL_LOG)) {
+		TH_LOG("%s", self->out);
+	}
+	umount(FULL);
 }
 
 TEST_HARNESS_MAIN

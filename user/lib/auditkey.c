@@ -109,9 +109,10 @@ int mg_alog_key_load_or_create(const char *key_path, const char *pub_path, EVP_P
 		fclose(f);
 		if (!key || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
 			EVP_PKEY_free(key);
-			return fail(msg, msglen, -EINVAL,
-				    "%s is not an Ed25519 private key in PEM (%s); move it aside and a new key is made",
-				    key_path);
+			snprintf(msg, msglen,
+				 "%s is not an Ed25519 private key in PEM: move it aside and a new key is made",
+				 key_path);
+			return -EINVAL;
 		}
 	} else if (errno != ENOENT) {
 		return fail(msg, msglen, -errno, "cannot read the audit key %s: %s", key_path);
@@ -120,8 +121,10 @@ int mg_alog_key_load_or_create(const char *key_path, const char *pub_path, EVP_P
 		if (err)
 			return fail(msg, msglen, err, "cannot create the directory of %s: %s", key_path);
 		key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-		if (!key)
-			return fail(msg, msglen, -EIO, "cannot generate the audit key %s: %s", key_path);
+		if (!key) {
+			snprintf(msg, msglen, "libcrypto cannot generate the audit key %s", key_path);
+			return -EIO;
+		}
 		err = write_pem(key_path, key, true, 0400);
 		if (err) {
 			EVP_PKEY_free(key);
@@ -156,7 +159,8 @@ int mg_alog_pubkey_load(const char *path, EVP_PKEY **out, char *msg, size_t msgl
 	fclose(f);
 	if (!key || EVP_PKEY_get_id(key) != EVP_PKEY_ED25519) {
 		EVP_PKEY_free(key);
-		return fail(msg, msglen, -EINVAL, "%s is not an Ed25519 public key in PEM (%s)", path);
+		snprintf(msg, msglen, "%s is not an Ed25519 public key in PEM", path);
+		return -EINVAL;
 	}
 	*out = key;
 	return 0;

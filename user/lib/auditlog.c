@@ -393,7 +393,11 @@ static int rotate(struct mg_alog *l)
 		return -errno;
 	fd = open_locked(l->path, O_CREAT | O_EXCL, msg, sizeof(msg));
 	if (fd < 0) {
-		/* Go on writing the renamed file rather than lose records. */
+		/*
+		 * Go on writing the renamed file rather than lose records, and rotate no more:
+		 * another attempt would rename it again. The next start begins a new file.
+		 */
+		l->rotate_size = 0;
 		return fd;
 	}
 	close(l->fd);
