@@ -25,10 +25,10 @@ FUZZ_OUT	:= $(BUILD)/fuzz
 FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		   -I$(CURDIR)/include/uapi -I$(CURDIR)/kmod -I$(CURDIR)/user/lib
 
-$(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/sha256.c kmod/blob.h \
+$(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/digest.c kmod/blob.h \
 		       kmod/match.h kmod/compat.h include/uapi/linux/medgate.h
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRC) user/lib/sha256.c
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRC) user/lib/digest.c $(MEDGATE_CRYPTO_LIBS)
 
 $(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c $(UNIT_HELPERS) $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
@@ -55,7 +55,7 @@ KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unu
 SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_test replace_test \
 		   cli_test confine_test programs_test examples_test attack_exec_test audit_test \
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
-		   mount_rules_test attack_mount_test \
+		   mount_rules_test attack_mount_test auditlog_test \
 		   attack_confine_test keys_test times_test escape_gaps_test overlay_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
@@ -63,6 +63,9 @@ $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/
 			    $(LIBMEDGATE) $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(KSFT_CFLAGS) -static -o $@ $< tests/selftests/mg_util.c $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+
+# auditlog_test reads the log back with json-c, as medgatectl audit verify does.
+$(BUILD)/tests/selftests/auditlog_test: KSFT_CFLAGS += $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * medgatectl audit verify: medgated's chained log checked with the public key alone (the engine
+ * is user/lib/auditverify.c).
+ *
  * medgatectl audit show: the events medgate.ko still holds in its ring, one per line. A gap in
  * the sequence numbers is printed as a loss record ("N events lost before seq X"), never skipped
  * silently: an auditor must be able to tell "nothing happened" from "we lost it". The options
@@ -14,6 +17,7 @@
 
 #include <json.h>
 
+#include "auditlog.h"
 #include "common.h"
 
 void audit_help(FILE *f)
@@ -42,7 +46,17 @@ void audit_help(FILE *f)
 		"  --since T, --until T   T: 2026-12-03T09:00:00Z (UTC), @SECONDS, or -N[smhd] (ago)\n"
 		"  --profile NAME  --pid PID  --exe GLOB  --path GLOB  (globs as in policies)\n"
 		"  --verdict allow|deny|would_deny  --op OP (file_open, exec, mount, ...)\n"
-		"Needs CAP_MAC_ADMIN.\n");
+		"Needs CAP_MAC_ADMIN.\n"
+		"\n"
+		"Usage: medgatectl audit verify [--pubkey FILE] [--live] [LOG]\n"
+		"\n"
+		"Checks medgated's audit log LOG (default " MG_ALOG_DEFAULT_PATH ") and its rotated\n"
+		"files LOG.N, oldest first: every line's hash link to the line before it, every\n"
+		"checkpoint's signature with the public key FILE (default " MG_ALOG_DEFAULT_PUB "),\n"
+		"and that the log ends with a checkpoint. Needs only the public key: works on a copy\n"
+		"of the log anywhere. Names the first broken link (file, line, reason). --live: the\n"
+		"log is being written, lines after the last checkpoint are counted, not failed.\n"
+		"Exit status: 0 intact, 1 not intact (or unreadable), 2 usage error.\n");
 }
 
 struct show {
@@ -327,6 +341,56 @@ out:
 	return ret;
 }
 
+static int cmd_verify(int argc, char **argv)
+{
+	const char *pub_path = MG_ALOG_DEFAULT_PUB, *log = NULL;
+	struct mg_alog_report *r;
+	EVP_PKEY *pub = NULL;
+	bool live = false;
+	char msg[512];
+	int i, err, ret = EXIT_FAIL;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--pubkey")) {
+			if (i + 1 >= argc)
+				return usage_error(audit_help, "--pubkey needs a file");
+			pub_path = argv[++i];
+		} else if (!strcmp(argv[i], "--live")) {
+			live = true;
+		} else if (argv[i][0] == '-' || log) {
+			return usage_error(audit_help, "unexpected argument \"%s\"", argv[i]);
+		} else {
+			log = argv[i];
+		}
+	}
+	if (!log)
+		log = MG_ALOG_DEFAULT_PATH;
+	err = mg_alog_pubkey_load(pub_path, &pub, msg, sizeof(msg));
+	if (err) {
+		errmsg("%s", msg);
+		return EXIT_FAIL;
+	}
+	r = malloc(sizeof(*r));
+	err = r ? mg_alog_verify(log, pub, live, r) : -ENOMEM;
+	if (err) {
+		errmsg("cannot read %s: %s", log, strerror(-err));
+	} else if (!r->intact) {
+		printf("%s:%" PRIu64 ": NOT INTACT: %s\n", r->file, r->line, r->reason);
+	} else {
+		printf("%s: intact: %u file%s, %" PRIu64 " lines, %" PRIu64 " events, %" PRIu64
+		       " loss records, %" PRIu64 " checkpoints; the last one seals up to module seq %" PRIu64 "\n",
+		       log, r->files, r->files == 1 ? "" : "s", r->lines, r->events, r->losses,
+		       r->checkpoints, r->next_seq);
+		if (r->open_tail)
+			printf("%s: %" PRIu64 " line%s after the last checkpoint (not yet sealed)\n", log,
+			       r->open_tail, r->open_tail == 1 ? "" : "s");
+		ret = EXIT_OK;
+	}
+	free(r);
+	EVP_PKEY_free(pub);
+	return ret;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	(void)argc;
@@ -340,6 +404,7 @@ static const struct cmd cmds[] = {
 	{ "summary", cmd_summary },
 	{ "export", cmd_export },
 	{ "follow", cmd_follow },
+	{ "verify", cmd_verify },
 	{ "help", cmd_help },
 	{ NULL, NULL },
 };
