@@ -18,6 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include <linux/medgate.h>
 #include <medgate/label.h>
+#include <medgate/mount.h>
 
 #define EPERM		1
 #define MAX_ERRNO	4095
@@ -26,15 +27,24 @@
 #define RENAME_EXCHANGE	(1 << 1)
 #define CAP_OPT_NOAUDIT	(1 << 1)
 #define PF_IO_WORKER	0x00000010	/* an io_uring SQPOLL thread or io-wq worker */
+#define PF_DUMPCORE	0x00000200	/* the task is dumping core (6.1 and 6.12) */
 /* ioctl requests decided by the module (kmod/ioctl.c); the same numbers on x86_64 and arm64. */
 #define TIOCSTI			0x5412
 #define TIOCLINUX		0x541c
+#define VT_ACTIVATE		0x5606
+#define VT_SETACTIVATE		0x560f
+#define KDSKBENT		0x4b47
+#define KDSKBSENT		0x4b49
+#define KDSETKEYCODE		0x4b4d
+#define KDSKBDIACR		0x4b4b
+#define KDSKBDIACRUC		0x4bfb
 #define FS_IOC_SETFLAGS		0x40086602
 #define FS_IOC32_SETFLAGS	0x40046602
 #define FS_IOC_SETVERSION	0x40087602
 #define FS_IOC32_SETVERSION	0x40047602
 #define FS_IOC_FSSETXATTR	0x401c5820
-/* Who gets a descriptor's I/O signals (kmod/sigio.c); the same numbers for 32-bit tasks. */
+/* Who gets a descriptor's I/O signals, or a signal (kmod/sigio.c); the same for 32-bit tasks. */
+#define TIOCSIG			0x40045436
 #define FIOSETOWN		0x8901
 #define SIOCSPGRP		0x8902
 #define FIOASYNC		0x5452
@@ -45,6 +55,10 @@
 #define F_SETLEASE		1024
 #define F_NOTIFY		1026
 #define PTRACE_MODE_ATTACH	0x02
+#define KEY_ALLOC_UID_KEYRING	0x0010	/* a user's user or user-session keyring */
+/* CLONE_NEW* but CLONE_NEWUSER (decided at userns_create): namespaces a clone makes. */
+#define CLONE_NEW_NOT_USER	(0x00000080 | 0x00020000 | 0x02000000 | 0x04000000 | \
+				 0x08000000 | 0x20000000 | 0x40000000)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -54,6 +68,23 @@ struct {
 	__type(key, int);
 	__type(value, struct medgate_task_label);
 } task_labels SEC(".maps");
+
+/*
+ * Which profile made each key a confined task made, by the key's address (kmod/key.c). Set at
+ * key_alloc, removed when the key is freed; a key absent is "not the profile's": made by an
+ * unconfined task or the kernel, or before medgated started. Preallocated, so that recording
+ * never allocates in the hook; bounded (MEDGATE_KEY_OWNERS_MAX) and, when full, the confined
+ * task's new key is refused rather than left without its owner.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MEDGATE_KEY_OWNERS_MAX);
+	__type(key, __u64);
+	__type(value, __u64);
+} key_owners SEC(".maps");
+
+/* Keys a confined task could not have recorded (the map was full); bpftool map dump shows it. */
+__u64 key_owners_full = 0;
 
 /*
  * Decisions, exported by medgate.ko (kmod/files.c, kmod/exec.c, kmod/task.c), each named after
@@ -80,8 +111,14 @@ extern int medgate_path_truncate(const struct path *path, __u64 profile) __ksym;
 extern int medgate_bprm_creds_for_exec(struct linux_binprm *bprm,
 				       struct medgate_task_label *label) __ksym;
 extern int medgate_task_op(__u32 op, __u32 detail, __u32 quiet, __u64 profile) __ksym;
+extern int medgate_task_alloc(__u64 clone_flags, __u64 profile) __ksym;
 extern int medgate_kernel_load(__u32 id, __u32 data, __u64 profile) __ksym;
-extern int medgate_path_task_op(const struct path *path, __u32 op, __u64 profile) __ksym;
+extern int medgate_sb_mount(const struct path *path, void *args, __u32 args__sz,
+			    __u64 profile) __ksym;
+extern int medgate_move_mount(const struct path *from, const struct path *to, __u32 attached,
+			      __u64 profile) __ksym;
+extern int medgate_mount_path_op(const struct path *path, __u32 op, __u32 kind,
+				 __u64 profile) __ksym;
 extern int medgate_sb_umount(struct vfsmount *mnt, __u64 profile) __ksym;
 extern int medgate_exec_keeps_uring(struct linux_binprm *bprm, __u64 profile) __ksym;
 extern int medgate_uring_receive(struct file *file, __u64 profile) __ksym;
@@ -95,7 +132,11 @@ extern int medgate_ptrace_traceme(struct task_struct *parent, __u64 peer, __u64 
 extern int medgate_task_kill(struct task_struct *p, __u32 sig, const struct cred *cred,
 			     __u64 peer, __u64 profile) __ksym;
 extern int medgate_inode_xattr(struct dentry *dentry, __u32 class, __u64 profile) __ksym;
-extern int medgate_sb_reconfigure(struct super_block *sb, __u64 profile) __ksym;
+extern int medgate_sb_reconfigure(struct super_block *sb, __u32 kind, __u64 profile) __ksym;
+extern int medgate_key_permission(const struct cred *cred, __u32 serial, __u32 need_perm,
+				  __u32 flags, __u64 profile) __ksym;
+extern int medgate_key_alloc(__u64 profile) __ksym;
+extern int medgate_inode_times(struct dentry *dentry, struct iattr *attr, __u64 profile) __ksym;
 
 /*
  * What a program returns becomes the hook's result. 6.1 does not check it (a positive value from
@@ -162,6 +203,30 @@ static __always_inline int task_profile(struct task_struct *task, __u64 *profile
 		__ret;							\
 	})
 
+/*
+ * Whether the current task runs with credentials the kernel put in place for an operation of its
+ * own: overlayfs copying a file up under the mounter's credentials (its work and upper mounts
+ * are private clones no walk from the task's root reaches), the firmware loader, the NFS id
+ * mapper. Those checks are the kernel's, not the task's, and the file, capability, attribute and
+ * key hooks let them pass; what the task asked for was decided before, under its own
+ * credentials (its open of the overlay file, its load request).
+ * Not in an io_uring thread: an io-wq worker overrides its credentials with the submitter's
+ * whenever they differ from its own (the submitter got new ones after the worker was made), and
+ * the SQPOLL thread with the ring creator's; what such a thread runs is a request of the task
+ * whose label it carries. A ring personality overrides them in the submitter itself, and is
+ * refused in a profile (hook_uring_override_creds). Not while dumping core: the dump overrides
+ * credentials too, and writes where the task's working directory is.
+ */
+static __always_inline bool kernel_credentials(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->cred != task->real_cred && !(task->flags & (PF_IO_WORKER | PF_DUMPCORE));
+}
+
+/* The file hooks: the kernel's own operations pass (kernel_credentials()), then CONFINED_CALL. */
+#define FILE_CALL(call) (kernel_credentials() ? 0 : CONFINED_CALL(call))
+
 /* The label's flags go along: MEDGATE_LABEL_F_CHECK_INTERP decides the opens of an exec. */
 SEC("lsm/file_open")
 int BPF_PROG(hook_file_open, struct file *file)
@@ -169,7 +234,7 @@ int BPF_PROG(hook_file_open, struct file *file)
 	struct medgate_task_label *label;
 	int ret = current_label(bpf_get_current_task_btf(), &label);
 
-	if (ret || !label || !label->profile)
+	if (ret || !label || !label->profile || kernel_credentials())
 		return ret;
 	return clamp(medgate_file_open(file, label->profile, label->flags));
 }
@@ -266,32 +331,32 @@ int BPF_PROG(hook_path_mknod, const struct path *dir, struct dentry *dentry, umo
 	 */
 	if (!bpf_core_type_exists(struct dentry))
 		return -EPERM;
-	return CONFINED_CALL(medgate_path_mknod(dir, dentry, mode, profile));
+	return FILE_CALL(medgate_path_mknod(dir, dentry, mode, profile));
 }
 
 SEC("lsm/path_mkdir")
 int BPF_PROG(hook_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode)
 {
-	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+	return FILE_CALL(medgate_path_create(dir, dentry, profile));
 }
 
 SEC("lsm/path_symlink")
 int BPF_PROG(hook_path_symlink, const struct path *dir, struct dentry *dentry,
 	     const char *old_name)
 {
-	return CONFINED_CALL(medgate_path_create(dir, dentry, profile));
+	return FILE_CALL(medgate_path_create(dir, dentry, profile));
 }
 
 SEC("lsm/path_unlink")
 int BPF_PROG(hook_path_unlink, const struct path *dir, struct dentry *dentry)
 {
-	return CONFINED_CALL(medgate_path_delete(dir, dentry, profile));
+	return FILE_CALL(medgate_path_delete(dir, dentry, profile));
 }
 
 SEC("lsm/path_rmdir")
 int BPF_PROG(hook_path_rmdir, const struct path *dir, struct dentry *dentry)
 {
-	return CONFINED_CALL(medgate_path_delete(dir, dentry, profile));
+	return FILE_CALL(medgate_path_delete(dir, dentry, profile));
 }
 
 /* An exchange moves both entries: each direction needs the rename rights. */
@@ -302,7 +367,7 @@ int BPF_PROG(hook_path_rename, const struct path *old_dir, struct dentry *old_de
 	__u64 profile;
 	int ret = task_profile(bpf_get_current_task_btf(), &profile);
 
-	if (ret || !profile)
+	if (ret || !profile || kernel_credentials())
 		return ret;
 	ret = clamp(medgate_path_rename(old_dir, old_dentry, new_dir, new_dentry, profile));
 	if (!ret && (flags & RENAME_EXCHANGE))
@@ -314,32 +379,33 @@ SEC("lsm/path_link")
 int BPF_PROG(hook_path_link, struct dentry *old_dentry, const struct path *new_dir,
 	     struct dentry *new_dentry)
 {
-	return CONFINED_CALL(medgate_path_link(old_dentry, new_dir, new_dentry, profile));
+	return FILE_CALL(medgate_path_link(old_dentry, new_dir, new_dentry, profile));
 }
 
 SEC("lsm/path_chmod")
 int BPF_PROG(hook_path_chmod, const struct path *path, umode_t mode)
 {
-	return CONFINED_CALL(medgate_path_setattr(path, profile));
+	return FILE_CALL(medgate_path_setattr(path, profile));
 }
 
 /* The uid and gid (kuid_t/kgid_t, structs passed by value) are not needed: not declared here. */
 SEC("lsm/path_chown")
 int BPF_PROG(hook_path_chown, const struct path *path)
 {
-	return CONFINED_CALL(medgate_path_setattr(path, profile));
+	return FILE_CALL(medgate_path_setattr(path, profile));
 }
 
 SEC("lsm/path_truncate")
 int BPF_PROG(hook_path_truncate, const struct path *path)
 {
-	return CONFINED_CALL(medgate_path_truncate(path, profile));
+	return FILE_CALL(medgate_path_truncate(path, profile));
 }
 
 /*
  * Fork and clone: the child inherits the parent's label. Runs in the parent's context with the
  * child not yet visible; failing here fails the fork, which is the only safe answer when a
- * confined parent's label cannot be copied.
+ * confined parent's label cannot be copied. The namespaces the clone makes are decided here too,
+ * from the kernel's copy of the flags (kmod/task.c), before they are made.
  */
 SEC("lsm/task_alloc")
 int BPF_PROG(hook_task_alloc, struct task_struct *child, unsigned long clone_flags)
@@ -353,6 +419,11 @@ int BPF_PROG(hook_task_alloc, struct task_struct *child, unsigned long clone_fla
 		return -ENOMEM;
 	if (!parent || !parent->profile)
 		return 0;
+	if (clone_flags & CLONE_NEW_NOT_USER) {
+		ret = clamp(medgate_task_alloc(clone_flags, parent->profile));
+		if (ret)
+			return ret;
+	}
 	copy = bpf_task_storage_get(&task_labels, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!copy)
 		return -ENOMEM;
@@ -444,16 +515,24 @@ int BPF_PROG(hook_bprm_committing_creds, struct linux_binprm *bprm)
 }
 
 /*
- * The task-level operations (kmod/task.c), decided by the profile's class rules: changing the
- * view of the file system every path decision depends on (mount, chroot, pivot_root: no rule
- * grants them yet), user namespaces (userns), the bpf() system call by command (bpf), and every
- * capability (capability). Each refusal is decided and audited by the module; complain mode
- * reports and allows, except what reaches medgate itself (kmod/decide.c, control_plane()).
+ * Changes of the mount tree and of the task's root (kmod/mount.c), decided by the profile's mount
+ * and chroot rules; the task-level operations (kmod/task.c) by its class rules: user namespaces
+ * (userns), the bpf() system call by command (bpf), and every capability (capability). Each
+ * refusal is decided and audited by the module; complain mode reports and allows, except what
+ * reaches medgate itself (kmod/decide.c, control_plane()).
+ *
+ * sb_mount is sleepable: the module looks up the source of a bind or move mount. Its char
+ * pointers are plain numbers to the verifier, so the program copies the strings for the module.
  */
-SEC("lsm/sb_mount")
-int BPF_PROG(hook_sb_mount, const char *dev_name, const struct path *path)
+SEC("lsm.s/sb_mount")
+int BPF_PROG(hook_sb_mount, const char *dev_name, const struct path *path, const char *type,
+	     unsigned long flags)
 {
-	return CONFINED_CALL(medgate_path_task_op(path, MEDGATE_OP_MOUNT, profile));
+	struct medgate_mount_args args = { .flags = flags };
+
+	args.source_len = bpf_probe_read_kernel_str(args.source, sizeof(args.source), dev_name);
+	args.fstype_len = bpf_probe_read_kernel_str(args.fstype, sizeof(args.fstype), type);
+	return CONFINED_CALL(medgate_sb_mount(path, &args, sizeof(args), profile));
 }
 
 SEC("lsm/sb_umount")
@@ -465,22 +544,36 @@ int BPF_PROG(hook_sb_umount, struct vfsmount *mnt, int flags)
 	return CONFINED_CALL(medgate_sb_umount(mnt, profile));
 }
 
+/*
+ * Whether the mount at @path has a parent, as do_move_mount() tells a move (attached) from an
+ * attach (a detached mount). struct mount is private to fs/: the module cannot read it, CO-RE can.
+ */
+static __always_inline __u32 mount_attached(const struct path *path)
+{
+	unsigned long mnt = (unsigned long)path->mnt;
+	struct mount *m = (struct mount *)(mnt - bpf_core_field_offset(struct mount, mnt));
+
+	return BPF_CORE_READ(m, mnt_parent) != m;
+}
+
 SEC("lsm/move_mount")
 int BPF_PROG(hook_move_mount, const struct path *from_path, const struct path *to_path)
 {
-	return CONFINED_CALL(medgate_path_task_op(to_path, MEDGATE_OP_MOUNT, profile));
+	return CONFINED_CALL(medgate_move_mount(from_path, to_path, mount_attached(from_path),
+						profile));
 }
 
 SEC("lsm/sb_pivotroot")
 int BPF_PROG(hook_sb_pivotroot, const struct path *old_path, const struct path *new_path)
 {
-	return CONFINED_CALL(medgate_path_task_op(new_path, MEDGATE_OP_MOUNT, profile));
+	return CONFINED_CALL(medgate_mount_path_op(new_path, MEDGATE_OP_MOUNT,
+						   MEDGATE_MOUNT_PIVOT_ROOT, profile));
 }
 
 SEC("lsm/path_chroot")
 int BPF_PROG(hook_path_chroot, const struct path *path)
 {
-	return CONFINED_CALL(medgate_path_task_op(path, MEDGATE_OP_CHROOT, profile));
+	return CONFINED_CALL(medgate_mount_path_op(path, MEDGATE_OP_CHROOT, 0, profile));
 }
 
 SEC("lsm/userns_create")
@@ -530,7 +623,7 @@ int BPF_PROG(hook_capable, const struct cred *cred, struct user_namespace *ns, i
 	ret = task_profile(task, &profile);
 	if (ret || !profile)
 		return ret;
-	if (cred != task->cred)
+	if (cred != task->cred || kernel_credentials())
 		return 0;
 	return clamp(medgate_task_op(MEDGATE_OP_CAPABILITY, cap, opts & CAP_OPT_NOAUDIT,
 				     profile));
@@ -691,6 +784,13 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	switch (cmd) {
 	case TIOCSTI:
 	case TIOCLINUX:
+	case VT_ACTIVATE:
+	case VT_SETACTIVATE:
+	case KDSKBENT:
+	case KDSKBSENT:
+	case KDSETKEYCODE:
+	case KDSKBDIACR:
+	case KDSKBDIACRUC:
 	case FS_IOC_SETFLAGS:
 	case FS_IOC32_SETFLAGS:
 	case FS_IOC_SETVERSION:
@@ -701,17 +801,22 @@ static __always_inline bool ioctl_decided(unsigned int cmd)
 	return false;
 }
 
-/* The ioctl forms of F_SETOWN and O_ASYNC (kmod/sigio.c). */
+/*
+ * The ioctl forms of F_SETOWN and O_ASYNC, and TIOCSIG, a signal to the foreground process group
+ * of a pseudo-terminal's other side (kmod/sigio.c).
+ */
 static __always_inline bool ioctl_sets_sigio(unsigned int cmd)
 {
-	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC;
+	return cmd == FIOSETOWN || cmd == SIOCSPGRP || cmd == FIOASYNC || cmd == TIOCSIG;
 }
 
+/* Only TIOCSIG's argument is a value (the signal); the others point to user memory. */
 SEC("lsm/file_ioctl")
 int BPF_PROG(hook_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (ioctl_sets_sigio(cmd))
-		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, cmd == TIOCSIG ? arg : 0,
+							profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -722,7 +827,8 @@ SEC("lsm/file_ioctl_compat")
 int BPF_PROG(hook_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg)
 {
 	if (ioctl_sets_sigio(cmd))
-		return CONFINED_CALL(medgate_file_sigio(file, cmd, 0, profile));
+		return CONFINED_CALL(medgate_file_sigio(file, cmd, cmd == TIOCSIG ? arg : 0,
+							profile));
 	if (!ioctl_decided(cmd))
 		return 0;
 	return CONFINED_CALL(medgate_file_ioctl(file, cmd, profile));
@@ -757,20 +863,10 @@ static __always_inline __u32 xattr_class(const char *name)
 	return MEDGATE_XATTR_OTHER;
 }
 
-/*
- * Extended attributes (kmod/xattr.c). A change made while the task's credentials are overridden
- * is the kernel's (overlayfs copying a file up, under the mounter's credentials), not the task's.
- * Not in an io_uring thread: an io-wq worker overrides its credentials with the submitter's
- * whenever they differ from its own (the submitter got new ones after the worker was made), and
- * the SQPOLL thread with the ring creator's; what such a thread runs is a request of the task
- * whose label it carries. A ring personality overrides them in the submitter itself, and is
- * refused in a profile (hook_uring_override_creds).
- */
+/* Extended attributes (kmod/xattr.c); what the kernel changes for itself passes. */
 static __always_inline int xattr_call(struct dentry *dentry, __u32 class)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-
-	if (task->cred != task->real_cred && !(task->flags & PF_IO_WORKER))
+	if (kernel_credentials())
 		return 0;
 	return CONFINED_CALL(medgate_inode_xattr(dentry, class, profile));
 }
@@ -801,6 +897,33 @@ int BPF_PROG(hook_inode_remove_acl, void *idmap, struct dentry *dentry)
 	return xattr_call(dentry, MEDGATE_XATTR_ACL);
 }
 
+/*
+ * A file's times set to chosen values (kmod/times.c); the module lets every other change
+ * through. Changes made under overridden credentials pass as for extended attributes.
+ */
+static __always_inline int times_call(struct dentry *dentry, struct iattr *attr)
+{
+	if (kernel_credentials())
+		return 0;
+	return CONFINED_CALL(medgate_inode_times(dentry, attr, profile));
+}
+
+/*
+ * The hook's arguments changed after 6.1 (6.12 has an idmap first): one program for each form, and
+ * the loader keeps the one whose argument count matches the kernel's (user/medgated/hooks.c).
+ */
+SEC("lsm/inode_setattr")
+int BPF_PROG(hook_inode_setattr, struct dentry *dentry, struct iattr *attr)
+{
+	return times_call(dentry, attr);
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(hook_inode_setattr_idmap, void *idmap, struct dentry *dentry, struct iattr *attr)
+{
+	return times_call(dentry, attr);
+}
+
 /* Remounts (mount -o remount, fspick + fsconfig reconfigure) and new superblocks (fsmount). */
 SEC("lsm/sb_remount")
 int BPF_PROG(hook_sb_remount, struct super_block *sb, void *mnt_opts)
@@ -808,11 +931,117 @@ int BPF_PROG(hook_sb_remount, struct super_block *sb, void *mnt_opts)
 	/* As in hook_path_mknod: have clang emit struct super_block in full for libbpf 1.1. */
 	if (!bpf_core_type_exists(struct super_block))
 		return -EPERM;
-	return CONFINED_CALL(medgate_sb_reconfigure(sb, profile));
+	return CONFINED_CALL(medgate_sb_reconfigure(sb, MEDGATE_MOUNT_REMOUNT, profile));
 }
 
 SEC("lsm/sb_kern_mount")
 int BPF_PROG(hook_sb_kern_mount, struct super_block *sb)
 {
-	return CONFINED_CALL(medgate_sb_reconfigure(sb, profile));
+	return CONFINED_CALL(medgate_sb_reconfigure(sb, MEDGATE_MOUNT_NEW, profile));
+}
+
+/*
+ * Kernel keys (kmod/key.c). The map key is the key's address, read from the program's context
+ * as a number: the verifier refuses arithmetic on pointers (a key_ref_t carries the
+ * "possessed" flag in its low bit) and refuses to load key_ref_t at all, which points to a
+ * structure the kernel never defines.
+ */
+static __always_inline __u64 key_address(void *ctx)
+{
+	__u64 addr = 0;
+
+	if (bpf_probe_read_kernel(&addr, sizeof(addr), ctx))
+		return 0;
+	return addr & ~1ULL;
+}
+
+/*
+ * A key or keyring being made: recorded as the making task's profile's. Keys an unconfined task
+ * makes, and a user's user and user-session keyrings (shared by every process of that user,
+ * whichever made them first), belong to no profile; their address is cleared, so that an entry
+ * whose free was missed (a tracing program may be skipped when it would recurse) never hands
+ * a later key at the same address to a profile. Keyrings the kernel makes lazily for the task
+ * (its process, thread and new session keyrings) are made in its context and are its own.
+ */
+SEC("lsm/key_alloc")
+int BPF_PROG(hook_key_alloc, struct key *key, const struct cred *cred, unsigned long flags)
+{
+	__u64 addr = key_address(ctx), profile;
+	int ret;
+
+	ret = task_profile(bpf_get_current_task_btf(), &profile);
+	if (ret)
+		return ret;
+	if (!addr)
+		return profile ? -EPERM : 0;
+	if (!profile || (flags & KEY_ALLOC_UID_KEYRING)) {
+		bpf_map_delete_elem(&key_owners, &addr);
+		return 0;
+	}
+	if (!bpf_map_update_elem(&key_owners, &addr, &profile, BPF_ANY))
+		return 0;
+	bpf_map_delete_elem(&key_owners, &addr);
+	__sync_fetch_and_add(&key_owners_full, 1);
+	return clamp(medgate_key_alloc(profile));
+}
+
+/*
+ * A key is freed. 6.1 has a key_free hook, 6.12 does not (the LSM key blob is freed by the
+ * framework), but both free every key through security_key_free(): one tracing program serves
+ * both. Only the map's room depends on it; hook_key_alloc clears stale addresses itself.
+ */
+SEC("fentry/security_key_free")
+int BPF_PROG(trace_security_key_free, struct key *key)
+{
+	__u64 addr = key_address(ctx);
+
+	if (addr)
+		bpf_map_delete_elem(&key_owners, &addr);
+	return 0;
+}
+
+/* Whether @key (read with probes) is a keyring: its type's name. */
+static __always_inline bool is_keyring(struct key *key)
+{
+	char name[9] = {};
+
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(key, type, name)) < 0)
+		return false;
+	return HAS_PREFIX(name, "keyring") && !name[7];
+}
+
+/*
+ * A key used: a confined task's own profile's keys pass at once (links excepted); anything else
+ * is asked of the module. Checks made while the task's credentials are overridden are the
+ * kernel's own (the NFS id mapper searching and filling its keyring under a credential of its
+ * own), as in xattr_call().
+ */
+SEC("lsm/key_permission")
+int BPF_PROG(hook_key_permission, key_ref_t key_ref, const struct cred *cred,
+	     enum key_need_perm need_perm)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 addr, profile, *owner;
+	__u32 flags = 0;
+	struct key *key;
+	int ret;
+
+	ret = task_profile(task, &profile);
+	if (ret || !profile)
+		return ret;
+	if (task->cred != task->real_cred && !(task->flags & PF_IO_WORKER))
+		return 0;
+	addr = key_address(ctx);
+	owner = addr ? bpf_map_lookup_elem(&key_owners, &addr) : NULL;
+	/* A link of its own key may hand its session keyring to its parent (kmod/key.c). */
+	if (owner && *owner == profile) {
+		if (need_perm != KEY_NEED_LINK)
+			return 0;
+		flags |= MEDGATE_KEY_F_OWN;
+	}
+	key = (struct key *)addr;
+	if (is_keyring(key))
+		flags |= MEDGATE_KEY_F_KEYRING;
+	return clamp(medgate_key_permission(cred, BPF_CORE_READ(key, serial), need_perm, flags,
+					    profile));
 }

@@ -17,6 +17,8 @@
  * (medgate_audit_copy()) and the control plane writes them as attributes.
  */
 #include <linux/cred.h>
+#include <linux/log2.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/pid.h>
 #include <linux/spinlock.h>
@@ -27,7 +29,16 @@
 #include "audit.h"
 #include "audit_limit.h"
 
-#define RING_SIZE	256	/* events; a power of two */
+/*
+ * Events the ring holds: a power of two from 64 to 4096, fixed at load time. Each takes
+ * sizeof(struct medgate_event) (about 12.5 KiB: the path, the mount source and the executable
+ * at PATH_MAX each), so the default 256 takes about 3.2 MiB of vmalloc memory and the largest
+ * about 50 MiB.
+ */
+static unsigned int ring_size = 256;
+module_param(ring_size, uint, 0444);
+MODULE_PARM_DESC(ring_size, "audit ring entries: a power of two from 64 to 4096 (default 256, each about 12.5 KiB)");
+#define RING_SIZE	ring_size
 
 static struct medgate_event *ring;
 static DEFINE_SPINLOCK(ring_lock);
@@ -111,7 +122,8 @@ static void put_summary(const struct medgate_limit_profile *p)
 	ev->policy_version = p->policy_version;
 	ev->profile_id = p->id;
 	ev->mode = p->mode;
-	ev->verdict = p->denied ? MEDGATE_VERDICT_DENY : MEDGATE_VERDICT_WOULD_DENY;
+	ev->verdict = p->denied ? MEDGATE_VERDICT_DENY :
+		      p->complained ? MEDGATE_VERDICT_WOULD_DENY : MEDGATE_VERDICT_ALLOW;
 	ev->op = MEDGATE_OP_SUPPRESSED;
 	ev->rule = MEDGATE_RULE_NONE;
 	ev->suppressed = p->suppressed;
@@ -126,7 +138,7 @@ static void put_summary(const struct medgate_limit_profile *p)
 static u64 limit_key(const struct medgate_audit_req *req, u32 tgid)
 {
 	u32 fields[] = { tgid, req->op, req->access, req->verdict, req->rule, req->dev,
-			 req->unnamed, req->peer_pid };
+			 req->unnamed, req->peer_pid, req->key_serial };
 	u64 h = MEDGATE_LIMIT_HASH_INIT;
 
 	h = medgate_limit_hash(h, &req->profile_id, sizeof(req->profile_id));
@@ -134,6 +146,8 @@ static u64 limit_key(const struct medgate_audit_req *req, u32 tgid)
 	h = medgate_limit_hash(h, fields, sizeof(fields));
 	if (req->path)
 		h = medgate_limit_hash(h, req->path, strnlen(req->path, MEDGATE_PATH_MAX));
+	if (req->source)
+		h = medgate_limit_hash(h, req->source, strnlen(req->source, MEDGATE_PATH_MAX));
 	return h;
 }
 
@@ -145,6 +159,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 		.explicit_deny = req->verdict == MEDGATE_VERDICT_DENY &&
 				 req->rule != MEDGATE_RULE_NONE,
 		.deny = req->verdict == MEDGATE_VERDICT_DENY,
+		.allow = req->verdict == MEDGATE_VERDICT_ALLOW,
 		.policy_version = req->policy_version,
 		.mode = req->mode,
 		.name = req->profile,
@@ -177,6 +192,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->pid = task_pid_nr(current);
 	ev->tgid = task_tgid_nr(current);
 	ev->uid = from_kuid(&init_user_ns, current_uid());
+	ev->gid = from_kgid(&init_user_ns, current_gid());
 	ev->op = req->op;
 	ev->access = req->access;
 	ev->rule = req->rule;
@@ -186,6 +202,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->ino = req->ino;
 	ev->unnamed = req->unnamed;
 	ev->peer_pid = req->peer_pid;
+	ev->key_serial = req->key_serial;
 	ev->peer_profile_id = req->peer_profile_id;
 	strscpy(ev->peer_profile, req->peer_profile ? req->peer_profile : "",
 		sizeof(ev->peer_profile));
@@ -195,6 +212,9 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	strscpy(ev->rule_file, req->rule_file ? req->rule_file : "", sizeof(ev->rule_file));
 	memcpy(ev->comm, comm, sizeof(ev->comm));
 	strscpy(ev->path, req->path ? req->path : "", sizeof(ev->path));
+	strscpy(ev->source, req->source ? req->source : "", sizeof(ev->source));
+	strscpy(ev->fstype, req->fstype ? req->fstype : "", sizeof(ev->fstype));
+	strscpy(ev->exe, req->exe ? req->exe : "", sizeof(ev->exe));
 	spin_unlock_irqrestore(&ring_lock, flags);
 
 	schedule_work(&doorbell_work);
@@ -293,6 +313,10 @@ static void doorbell(struct work_struct *work)
 /* @ring_doorbell: tells listeners that events exist; called from a work item, may sleep. */
 int medgate_audit_init(void (*ring_doorbell)(void))
 {
+	if (ring_size < 64 || ring_size > 4096 || !is_power_of_2(ring_size)) {
+		pr_err("ring_size=%u: must be a power of two from 64 to 4096\n", ring_size);
+		return -EINVAL;
+	}
 	ring = vzalloc(array_size(RING_SIZE, sizeof(*ring)));
 	if (!ring)
 		return -ENOMEM;

@@ -27,6 +27,10 @@
  * @peer_pid: ptrace and signal records: the other task's thread id (0 in other records).
  * @peer_profile_id: its profile id, 0 when unconfined.
  * @peer_profile: its profile's name, or NULL (unconfined, or not in the policy).
+ * @source: mount records: the mount's source, or NULL.
+ * @fstype: mount records: the new file system's type, or NULL.
+ * @exe: the task's executable, or NULL when it has none or it has no name.
+ * @key_serial: key records: the key's serial number, 0 in other records.
  */
 struct medgate_audit_req {
 	u64 policy_version;
@@ -47,6 +51,10 @@ struct medgate_audit_req {
 	u32 peer_pid;
 	u64 peer_profile_id;
 	const char *peer_profile;
+	const char *source;
+	const char *fstype;
+	const char *exe;
+	u32 key_serial;
 };
 
 /**
@@ -59,6 +67,10 @@ struct medgate_audit_req {
  *              recorded since the profile's previous summary; 0 in other records.
  * @rate_limited: in a summary record, records dropped for want of tokens likewise.
  * @peer_pid, @peer_profile_id, @peer_profile: the other task of a ptrace or signal record.
+ * @source, @fstype: a mount record's source and file system type, empty when none.
+ * @gid: the task's real gid in the initial user namespace.
+ * @exe: the task's executable as seen from its root, empty when it has none or no name.
+ * @key_serial: the key of a key record.
  */
 struct medgate_event {
 	u64 seq;
@@ -70,12 +82,16 @@ struct medgate_event {
 	u64 suppressed;
 	u64 rate_limited;
 	u64 peer_profile_id;
-	u32 mode, verdict, pid, tgid, uid, op, access, rule, line, err, dev, unnamed, peer_pid;
+	u32 mode, verdict, pid, tgid, uid, gid, op, access, rule, line, err, dev, unnamed, peer_pid,
+	    key_serial;
 	char profile[MEDGATE_NAME_MAX];
 	char peer_profile[MEDGATE_NAME_MAX];
 	char rule_file[256];
 	char comm[TASK_COMM_LEN];
+	char fstype[MEDGATE_FSTYPE_MAX];
 	char path[MEDGATE_PATH_MAX];
+	char source[MEDGATE_PATH_MAX];
+	char exe[MEDGATE_PATH_MAX];
 };
 
 int medgate_audit_init(void (*ring_doorbell)(void));

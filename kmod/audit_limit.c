@@ -123,6 +123,7 @@ static void note(struct medgate_limit_profile *p, const struct medgate_limit_eve
 	p->policy_version = ev->policy_version;
 	p->mode = ev->mode;
 	p->denied |= ev->deny;
+	p->complained |= !ev->deny && !ev->allow;
 	copy_name(p->name, ev->name, sizeof(p->name));
 }
 
@@ -189,6 +190,7 @@ bool medgate_limit_take_summary(struct medgate_limiter *l, struct medgate_limit_
 			p->suppressed = 0;
 			p->rate_limited = 0;
 			p->denied = false;
+			p->complained = false;
 			return true;
 		}
 	}

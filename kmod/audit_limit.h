@@ -39,7 +39,9 @@ enum medgate_limit_result {
  * @rate_limited: records dropped for want of tokens since its last summary.
  * @policy_version: policy of the last event counted.
  * @mode: mode of the last event counted.
- * @denied: some counted event was a deny (else all were would-deny).
+ * @denied: some counted event was a deny.
+ * @complained: some counted event was a complain-mode would-be deny (the others were allowed
+ *              accesses that a rule asked to audit).
  * @name: profile name of the last event counted.
  */
 struct medgate_limit_profile {
@@ -52,6 +54,7 @@ struct medgate_limit_profile {
 	u64 policy_version;
 	u32 mode;
 	bool denied;
+	bool complained;
 	char name[64];
 };
 
@@ -60,7 +63,8 @@ struct medgate_limit_profile {
  * @key: hash of what makes two records repeats of each other (medgate_limit_key()).
  * @profile_id: the profile.
  * @explicit_deny: decided by an explicit deny rule (its own token class).
- * @deny: verdict deny (else would-deny).
+ * @deny: verdict deny.
+ * @allow: verdict allow (a rule asked to audit it); neither: would-deny.
  * @policy_version, @mode, @name: for the summary record.
  */
 struct medgate_limit_event {
@@ -68,6 +72,7 @@ struct medgate_limit_event {
 	u64 profile_id;
 	bool explicit_deny;
 	bool deny;
+	bool allow;
 	u64 policy_version;
 	u32 mode;
 	const char *name;

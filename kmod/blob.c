@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Validation of a compiled policy blob (format 3). Nothing is built from a blob until every
+ * Validation of a compiled policy blob (format 4). Nothing is built from a blob until every
  * offset, length, count and index in it has been checked here; the checks are the ones listed in
  * docs/policy-blob.md, each with its own reason string so that a rejected load says why.
  *
@@ -148,7 +148,7 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 	       (u64)h->n_rules * sizeof(struct medgate_blob_rule) +
 	       (u64)h->n_states * sizeof(struct medgate_blob_state) +
 	       (u64)h->n_trans * sizeof(struct medgate_blob_trans) +
-	       (u64)h->n_accept * sizeof(u32) +
+	       (u64)MEDGATE_BLOB_ACCEPT_SLOTS(h->n_accept) * sizeof(u32) +
 	       (u64)h->n_classes * sizeof(struct medgate_blob_class) +
 	       (u64)h->reserved[MEDGATE_HDR_NET_RULES] * sizeof(struct medgate_blob_net) +
 	       (u64)h->reserved[MEDGATE_HDR_NET_NODES] * sizeof(struct medgate_blob_net_node) +
@@ -166,7 +166,9 @@ static int check_header(const void *blob, size_t len, struct medgate_blob_view *
 	v->states = (const void *)(v->rules + h->n_rules);
 	v->trans = (const void *)(v->states + h->n_states);
 	v->accept = (const void *)(v->trans + h->n_trans);
-	v->classes = (const void *)(v->accept + h->n_accept);
+	if (h->n_accept & 1U && v->accept[h->n_accept] != 0)
+		return fail(why, "accept table padding is not zero", -EINVAL);
+	v->classes = (const void *)(v->accept + MEDGATE_BLOB_ACCEPT_SLOTS(h->n_accept));
 	v->n_net = h->reserved[MEDGATE_HDR_NET_RULES];
 	v->n_nodes = h->reserved[MEDGATE_HDR_NET_NODES];
 	v->n_segs = h->reserved[MEDGATE_HDR_NET_SEGS];
@@ -300,6 +302,12 @@ static int check_rules(const struct medgate_blob_view *v, const char **why)
 			return fail(why, "rule source file name missing or too long", -EINVAL);
 		if (r->flags & ~MEDGATE_RULE_F_ALL)
 			return fail(why, "unknown rule flags", -EINVAL);
+		if (r->access == MEDGATE_ACCESS_PATTERN) {
+			if (r->flags & ~MEDGATE_RULE_F_GLOB || r->exec_mode || r->target)
+				return fail(why, "class-rule pattern with rule flags or an exec mode",
+					    -EINVAL);
+			continue;
+		}
 		if (!r->access || (r->access & ~MEDGATE_ACCESS_ALL))
 			return fail(why, "rule access empty or with unknown bits", -EINVAL);
 		if (r->exec_mode >= __MEDGATE_EXEC_MAX)
@@ -333,10 +341,14 @@ bool medgate_class_op(u32 op)
 	case MEDGATE_OP_SIGNAL:
 	case MEDGATE_OP_IOCTL:
 	case MEDGATE_OP_XATTR:
+	case MEDGATE_OP_KEY:
 	case MEDGATE_OP_NAMESPACE:
 	case MEDGATE_OP_KERNEL_LOAD:
 	case MEDGATE_OP_BPF:
 	case MEDGATE_OP_USERNS:
+	case MEDGATE_OP_MOUNT:
+	case MEDGATE_OP_CHROOT:
+	case MEDGATE_OP_TIMES:
 		return true;
 	}
 	return false;
@@ -357,39 +369,106 @@ u64 medgate_class_details(u32 op)
 		return 1ULL << MEDGATE_IOCTL_TERMINAL_INJECTION;
 	case MEDGATE_OP_XATTR:
 		return (1ULL << (MEDGATE_XATTR_OTHER + 1)) - 1;
+	case MEDGATE_OP_KEY:
+		return (1ULL << (MEDGATE_KEY_LAST + 1)) - 1;
 	case MEDGATE_OP_NAMESPACE:
 		return (1ULL << (MEDGATE_NS_LAST + 1)) - 1;
 	case MEDGATE_OP_KERNEL_LOAD:
 		return (1ULL << (MEDGATE_KLOAD_LAST + 1)) - 1;
+	case MEDGATE_OP_MOUNT:
+		return (1ULL << (MEDGATE_MOUNT_LAST + 1)) - 1;
 	case MEDGATE_OP_USERNS:
+	case MEDGATE_OP_CHROOT:
+	case MEDGATE_OP_TIMES:
 		return 1;
 	}
 	return 0;
 }
 
+/* @idx is MEDGATE_RULE_NONE or a class-rule pattern of profile @p. */
+static bool valid_pattern_ref(const struct medgate_blob_view *v,
+			      const struct medgate_blob_profile *p, u32 idx, bool optional)
+{
+	if (idx == MEDGATE_RULE_NONE)
+		return optional;
+	return idx >= p->first_rule && idx - p->first_rule < p->n_rules &&
+	       v->rules[idx].access == MEDGATE_ACCESS_PATTERN;
+}
+
+/* A comma-separated list of file system type names, each non-empty and short. */
+static bool valid_fstypes(const struct medgate_blob_view *v, u32 off)
+{
+	const char *s = str_at(v, off, MEDGATE_PATH_MAX);
+	size_t len = 0;
+
+	if (!s || !*s)
+		return false;
+	for (; *s; s++) {
+		if (*s == ',') {
+			if (!len)
+				return false;
+			len = 0;
+		} else if (*s <= ' ' || *s > '~' || ++len >= MEDGATE_FSTYPE_MAX) {
+			return false;
+		}
+	}
+	return len;
+}
+
+static int check_class(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+		       const struct medgate_blob_class *c, struct file_cache *files,
+		       const char **why)
+{
+	bool peered = c->op == MEDGATE_OP_PTRACE || c->op == MEDGATE_OP_SIGNAL;
+	bool pathed = c->op == MEDGATE_OP_MOUNT || c->op == MEDGATE_OP_CHROOT;
+
+	if (!medgate_class_op(c->op))
+		return fail(why, "class rule for an operation that has no class", -EINVAL);
+	if (c->flags & ~(MEDGATE_RULE_F_DENY | MEDGATE_RULE_F_AUDIT))
+		return fail(why, "unknown class rule flags", -EINVAL);
+	if (!c->detail || (c->detail & ~medgate_class_details(c->op)))
+		return fail(why, "class rule details empty or unknown for its operation", -EINVAL);
+	if (!peered && c->peer)
+		return fail(why, "peer set on a class rule that has none", -EINVAL);
+	if (peered && c->peer != MEDGATE_PEER_UNCONFINED && c->peer != MEDGATE_PEER_ANY &&
+	    !medgate_blob_find_profile(v, c->peer))
+		return fail(why, "class rule peer names no profile of this policy", -EINVAL);
+	if (!valid_file(v, c->file_off, files))
+		return fail(why, "class rule source file name missing or too long", -EINVAL);
+	if (c->reserved)
+		return fail(why, "class rule reserved field set", -EINVAL);
+	if (!pathed) {
+		if (c->object != MEDGATE_RULE_NONE || c->source != MEDGATE_RULE_NONE ||
+		    c->fstype_off)
+			return fail(why, "paths or file system types on a class rule that has none",
+				    -EINVAL);
+		return 0;
+	}
+	if (!valid_pattern_ref(v, p, c->object, false) ||
+	    !valid_pattern_ref(v, p, c->source, true) ||
+	    (c->op == MEDGATE_OP_CHROOT && c->source != MEDGATE_RULE_NONE))
+		return fail(why, "mount or chroot rule pattern missing or not of its profile",
+			    -EINVAL);
+	if (c->fstype_off && (c->op != MEDGATE_OP_MOUNT || !valid_fstypes(v, c->fstype_off)))
+		return fail(why, "mount rule file system types invalid", -EINVAL);
+	return 0;
+}
+
+/* Runs after check_profiles(), so each profile's class range is inside the table. */
 static int check_classes(const struct medgate_blob_view *v, const char **why)
 {
 	struct file_cache files = { false, 0 };
-	u32 i;
+	u32 i, j;
+	int err;
 
-	for (i = 0; i < v->hdr->n_classes; i++) {
-		const struct medgate_blob_class *c = &v->classes[i];
-		bool peered = c->op == MEDGATE_OP_PTRACE || c->op == MEDGATE_OP_SIGNAL;
+	for (i = 0; i < v->hdr->n_profiles; i++) {
+		const struct medgate_blob_profile *p = &v->profiles[i];
 
-		if (!medgate_class_op(c->op))
-			return fail(why, "class rule for an operation that has no class", -EINVAL);
-		if (c->flags & ~MEDGATE_RULE_F_DENY)
-			return fail(why, "unknown class rule flags", -EINVAL);
-		if (!c->detail || (c->detail & ~medgate_class_details(c->op)))
-			return fail(why, "class rule details empty or unknown for its operation",
-				    -EINVAL);
-		if (!peered && c->peer)
-			return fail(why, "peer set on a class rule that has none", -EINVAL);
-		if (peered && c->peer != MEDGATE_PEER_UNCONFINED && c->peer != MEDGATE_PEER_ANY &&
-		    !medgate_blob_find_profile(v, c->peer))
-			return fail(why, "class rule peer names no profile of this policy", -EINVAL);
-		if (!valid_file(v, c->file_off, &files))
-			return fail(why, "class rule source file name missing or too long", -EINVAL);
+		for (j = p->first_class; j < p->first_class + p->n_classes; j++) {
+			err = check_class(v, p, &v->classes[j], &files, why);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }

@@ -30,7 +30,7 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
-/* user/lib/sha256.c */
+/* user/lib/digest.c (libcrypto) */
 void medgate_sha256(const void *data, size_t len, u8 out[32]);
 #endif
 

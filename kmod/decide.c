@@ -66,6 +66,10 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 		.err = err < 0 ? -err : 0,
 		.path = no_path ? req->dir : req->path,
 		.unnamed = no_path && req->dir,
+		.source = IS_ERR(req->source) ? NULL : req->source,
+		.fstype = req->fstype,
+		.exe = medgate_path_exe(d->bufs->exe),
+		.key_serial = req->key_serial,
 	};
 
 	if (req->has_peer) {
@@ -157,8 +161,11 @@ int medgate_decide(const struct medgate_decision *d, const struct medgate_reques
 				break;
 		}
 	}
-	if (m->allowed)
+	if (m->allowed) {
+		if (m->audit)
+			medgate_report(d, req, m, MEDGATE_VERDICT_ALLOW, 0);
 		return 0;
+	}
 	if (d->prof->mode == MEDGATE_MODE_COMPLAIN && !m->explicit_deny && !control_plane(req)) {
 		medgate_report(d, req, m, MEDGATE_VERDICT_WOULD_DENY, 0);
 		return 0;
@@ -173,7 +180,7 @@ int medgate_decide(const struct medgate_decision *d, const struct medgate_reques
  * refusal.
  * @d: the decision entered with medgate_decision_enter().
  * @req: the request: @req->op, @req->access (the detail), @req->peer; @req->path, when set, is
- *       only recorded.
+ *       only recorded, except for mounts and chroot, whose paths the rules match.
  * @quiet: the kernel only probes (PTRACE_MODE_NOAUDIT, CAP_OPT_NOAUDIT): decide without a record.
  *
  * An explicit deny refuses in every mode; without an allow rule complain mode reports and allows,
@@ -186,10 +193,24 @@ int medgate_decide_class(const struct medgate_decision *d, const struct medgate_
 {
 	struct medgate_match m = { .rule = MEDGATE_RULE_NONE };
 
-	if (d->prof)
+	if (d->prof && (req->op == MEDGATE_OP_MOUNT || req->op == MEDGATE_OP_CHROOT)) {
+		struct medgate_mount_query q = {
+			.op = req->op, .kind = req->access,
+			.object = IS_ERR(req->path) ? NULL : req->path,
+			.object_later = req->object_later,
+			.source = IS_ERR(req->source) ? NULL : req->source,
+			.source_unsure = req->source_unsure, .fstype = req->fstype,
+		};
+
+		medgate_match_mount(&d->pol->view, d->prof, &q, &m);
+	} else if (d->prof) {
 		medgate_match_class(&d->pol->view, d->prof, req->op, req->access, req->peer, &m);
-	if (m.allowed)
+	}
+	if (m.allowed) {
+		if (m.audit && !quiet)
+			medgate_report(d, req, &m, MEDGATE_VERDICT_ALLOW, 0);
 		return 0;
+	}
 	if (d->prof && d->prof->mode == MEDGATE_MODE_COMPLAIN && !m.explicit_deny &&
 	    !control_plane(req)) {
 		if (!quiet)

@@ -37,6 +37,13 @@ struct medgate_decision {
  * @has_peer: the request is about another task (ptrace, signals): @peer and @peer_pid are set.
  * @peer: that task's profile id, 0 when it is unconfined.
  * @peer_pid: its thread id in the initial pid namespace.
+ * @source: mounts: the source (a resolved path, or the name given for a new file system), or
+ *          NULL when no hook can name it.
+ * @source_unsure: mounts: @source may not be what the kernel mounts (struct medgate_mount_query).
+ * @fstype: mounts of a new file system: its type, else NULL.
+ * @object_later: a new file system made with fsopen: where it goes is decided by move_mount,
+ *                so @path is not matched (struct medgate_mount_query).
+ * @key_serial: key records: the key's serial number (0 for a key not made yet).
  */
 struct medgate_request {
 	u32 op;
@@ -48,6 +55,11 @@ struct medgate_request {
 	const char *dir;
 	u64 peer;
 	u32 peer_pid;
+	const char *source;
+	bool source_unsure;
+	const char *fstype;
+	bool object_later;
+	u32 key_serial;
 };
 
 /*

@@ -6,7 +6,11 @@
  *  - terminal injection (TIOCSTI, TIOCLINUX): characters pushed into a terminal's input are read
  *    by whoever reads that terminal, typically the unconfined shell that started the service, and
  *    run with its rights. No file rule can grant it: refused in a profile and audited (op ioctl,
- *    the terminal's path), complain mode reports and allows;
+ *    the terminal's path), complain mode reports and allows. The same class holds what makes the
+ *    operator's own keys type elsewhere or type something else: switching the active virtual
+ *    console (VT_ACTIVATE, VT_SETACTIVATE; the next keys go to a console the task may hold open)
+ *    and rewriting the keyboard map (KDSKBENT, KDSKBSENT for a function key's string, which is
+ *    typed when the key is pressed, KDSETKEYCODE, KDSKBDIACR, KDSKBDIACRUC);
  *  - file attributes (FS_IOC_SETFLAGS and friends): immutable, append-only, no-atime, project
  *    ids. They change the file for everyone, even through a read-only descriptor, so they need s
  *    on the file's path, as chmod does (op setattr).
@@ -14,6 +18,8 @@
  */
 #include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/kd.h>
+#include <linux/vt.h>
 #include <asm/ioctls.h>
 #include "decide.h"
 
@@ -32,6 +38,13 @@ static enum medgate_ioctl_class ioctl_class(unsigned int cmd)
 	switch (cmd) {
 	case TIOCSTI:
 	case TIOCLINUX:
+	case VT_ACTIVATE:
+	case VT_SETACTIVATE:
+	case KDSKBENT:
+	case KDSKBSENT:
+	case KDSETKEYCODE:
+	case KDSKBDIACR:
+	case KDSKBDIACRUC:
 		return IOCTL_TERMINAL_INJECTION;
 	case FS_IOC_SETFLAGS:		/* the 32-bit forms: what a compat task passes */
 	case FS_IOC32_SETFLAGS:

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Registration of the decisions exported to the BPF-LSM hook programs as kfuncs. Each kfunc is
- * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/uring.c,
- * kmod/peer.c, kmod/ioctl.c, kmod/xattr.c) and named after the
- * hook it serves.
+ * defined with its hook family (kmod/files.c, kmod/exec.c, kmod/task.c, kmod/mount.c,
+ * kmod/uring.c, kmod/peer.c, kmod/ioctl.c, kmod/xattr.c, kmod/key.c, kmod/times.c) and named
+ * after the hook it serves.
  *
  * Any tracing program may call a kfunc registered for BPF_PROG_TYPE_LSM (on 6.1 LSM and tracing
  * programs share one kfunc hook), from any context including NMI. So: nothing exported changes
@@ -43,8 +43,11 @@ BTF_ID_FLAGS(func, medgate_path_setattr)
 BTF_ID_FLAGS(func, medgate_path_truncate)
 BTF_ID_FLAGS(func, medgate_bprm_creds_for_exec)
 BTF_ID_FLAGS(func, medgate_task_op)
+BTF_ID_FLAGS(func, medgate_task_alloc)
 BTF_ID_FLAGS(func, medgate_kernel_load)
-BTF_ID_FLAGS(func, medgate_path_task_op)
+BTF_ID_FLAGS(func, medgate_sb_mount, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, medgate_move_mount)
+BTF_ID_FLAGS(func, medgate_mount_path_op)
 BTF_ID_FLAGS(func, medgate_sb_umount)
 BTF_ID_FLAGS(func, medgate_exec_keeps_uring)
 BTF_ID_FLAGS(func, medgate_uring_receive)
@@ -56,7 +59,10 @@ BTF_ID_FLAGS(func, medgate_ptrace_access_check)
 BTF_ID_FLAGS(func, medgate_ptrace_traceme)
 BTF_ID_FLAGS(func, medgate_task_kill)
 BTF_ID_FLAGS(func, medgate_inode_xattr)
+BTF_ID_FLAGS(func, medgate_inode_times)
 BTF_ID_FLAGS(func, medgate_sb_reconfigure)
+BTF_ID_FLAGS(func, medgate_key_permission)
+BTF_ID_FLAGS(func, medgate_key_alloc)
 #ifdef BTF_KFUNCS_END
 BTF_KFUNCS_END(medgate_kfunc_ids)
 #else

@@ -58,7 +58,8 @@ static void __init build_check_abi(void)
 	    sizeof(seg.n_allow);
 	BUILD_BUG_ON(sizeof(seg) != n);
 	n = sizeof(cls.op) + sizeof(cls.flags) + sizeof(cls.detail) + sizeof(cls.peer) +
-	    sizeof(cls.line) + sizeof(cls.file_off);
+	    sizeof(cls.line) + sizeof(cls.file_off) + sizeof(cls.object) + sizeof(cls.source) +
+	    sizeof(cls.fstype_off) + sizeof(cls.reserved);
 	BUILD_BUG_ON(sizeof(cls) != n);
 	n = sizeof(att.pattern_off) + sizeof(att.flags) + sizeof(att.line) + sizeof(att.file_off);
 	BUILD_BUG_ON(sizeof(att) != n);

@@ -116,6 +116,8 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 			set_rule(v, m, acc[i]);
 			decided = true;
 		}
+		if (r->flags & MEDGATE_RULE_F_AUDIT)
+			m->audit = true;
 		if ((access & MEDGATE_ACCESS_EXEC) && (bits & MEDGATE_ACCESS_EXEC) &&
 		    !(granted & MEDGATE_ACCESS_EXEC)) {
 			m->exec_mode = r->exec_mode;
@@ -126,6 +128,7 @@ void medgate_match_file(const struct medgate_blob_view *v, const struct medgate_
 	m->allowed = (granted & access) == access;
 	if (!m->allowed) {
 		/* A partial grant does not decide: the default deny does. */
+		m->audit = false;
 		m->rule = MEDGATE_RULE_NONE;
 		m->line = 0;
 		m->file = NULL;
@@ -154,6 +157,8 @@ u32 medgate_match_effective(const struct medgate_blob_view *v,
 		const struct medgate_blob_rule *r = &v->rules[acc[i]];
 		u32 bits = r->access | medgate_access_implied(r->access);
 
+		if (r->access == MEDGATE_ACCESS_PATTERN)
+			continue;
 		if (r->flags & MEDGATE_RULE_F_DENY)
 			denied |= bits;
 		else
@@ -189,6 +194,16 @@ bool medgate_match_same_below(const struct medgate_blob_view *v,
 	if (sb != MEDGATE_DFA_NONE)
 		sb = walk(v, sb, "/");
 	return sa == sb;
+}
+
+/* Class rule @idx decided: an allow unless m->explicit_deny is set. */
+static void set_class_rule(const struct medgate_blob_view *v, struct medgate_match *m, u32 idx)
+{
+	m->allowed = !m->explicit_deny;
+	m->audit = m->allowed && (v->classes[idx].flags & MEDGATE_RULE_F_AUDIT);
+	m->rule = v->hdr->n_rules + idx;
+	m->line = v->classes[idx].line;
+	m->file = v->strtab + v->classes[idx].file_off;
 }
 
 /**
@@ -231,12 +246,149 @@ void medgate_match_class(const struct medgate_blob_view *v, const struct medgate
 		if (allow == MEDGATE_DFA_NONE)
 			allow = i;
 	}
-	if (allow == MEDGATE_DFA_NONE)
+	if (allow != MEDGATE_DFA_NONE)
+		set_class_rule(v, m, allow);
+}
+
+/* Whether rule @idx is among the @n ascending rule indices of @acc. */
+static bool accepted(const u32 *acc, u32 n, u32 idx)
+{
+	u32 lo = 0, hi = n;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (acc[mid] == idx)
+			return true;
+		if (acc[mid] < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* Whether @fstype is one of the comma-separated names of @list. */
+static bool fstype_listed(const char *list, const char *fstype)
+{
+	size_t len = strlen(fstype);
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && !strncmp(list, fstype, len))
+			return true;
+		list += n;
+		if (*list)
+			list++;
+	}
+	return false;
+}
+
+/*
+ * Whether a bind or move mount of @source may show what @pattern matches. Every match lies in one
+ * directory, the pattern's text up to its first glob character cut back to a whole component (the
+ * match itself when it has none): a source above it shows it, a source below it may lie inside a
+ * match. Conservative for globs: for "/data/?/key" that is every source under /data. @source and
+ * @pattern are absolute (resolved path, validated pattern).
+ */
+static bool source_shows(const char *source, const char *pattern)
+{
+	size_t lit = strcspn(pattern, "*?[]{}\\"), n = strlen(source);
+
+	if (pattern[lit]) {
+		while (lit && pattern[lit - 1] != '/')
+			lit--;
+		if (lit > 1)
+			lit--;
+	}
+	if (!n || !lit || strncmp(source, pattern, n < lit ? n : lit))
+		return false;
+	if (n == lit)
+		return true;
+	if (n < lit)
+		return source[n - 1] == '/' || pattern[n] == '/';
+	return pattern[lit - 1] == '/' || source[lit] == '/';
+}
+
+/*
+ * Whether class rule @c covers the source of @q. A rule without a source covers any. An unknown
+ * source (NULL, or @q->source_unsure) may be anything: only a deny rule covers it, once the
+ * object is known. A known one is covered when the pattern matches it or, for a deny rule, when
+ * a bind or move mount of it shows what the pattern matches.
+ */
+static bool source_covered(const struct medgate_blob_view *v, const struct medgate_blob_class *c,
+			   const struct medgate_mount_query *q, const u32 *src_acc, u32 n_src)
+{
+	bool deny = c->flags & MEDGATE_RULE_F_DENY;
+
+	if (c->source == MEDGATE_RULE_NONE)
+		return true;
+	if (!q->source || q->source_unsure)
+		return deny && !q->object_later;
+	if (accepted(src_acc, n_src, c->source))
+		return true;
+	return deny && (q->kind == MEDGATE_MOUNT_BIND || q->kind == MEDGATE_MOUNT_MOVE) &&
+	       source_shows(q->source, v->strtab + v->rules[c->source].pattern_off);
+}
+
+/**
+ * medgate_match_mount() - decide a change of the mount tree or of the task's root for @p.
+ * @v: the validated blob.
+ * @p: a profile of @v.
+ * @q: the request: MEDGATE_OP_MOUNT with its enum medgate_mount_kind, or MEDGATE_OP_CHROOT
+ *     (kind 0); the paths and type it names.
+ * @m: the outcome, as for medgate_match_class().
+ *
+ * A rule covers the request when its kind matches, its object pattern matches @q->object (not
+ * checked when @q->object_later), its source pattern (if it has one) matches @q->source, and its
+ * type list (if it has one) holds @q->fstype. A name the caller could not resolve (NULL) matches
+ * no pattern. A source that is unknown (NULL, or @q->source_unsure) may be anything: an allow
+ * rule naming a source does not cover it, and a deny rule naming a source does (a detached clone
+ * of the very directory the deny names has no name), once the object is known. A deny rule naming
+ * a source also covers a bind or move mount of a directory above the one its pattern starts in,
+ * which shows it, or below it (source_shows()). Two DFA walks at most, whatever the number of
+ * rules.
+ */
+void medgate_match_mount(const struct medgate_blob_view *v, const struct medgate_blob_profile *p,
+			 const struct medgate_mount_query *q, struct medgate_match *m)
+{
+	const u32 *obj_acc = NULL, *src_acc = NULL;
+	u32 i, n_obj = 0, n_src = 0, allow = MEDGATE_RULE_NONE;
+	bool source_known = q->source && !q->source_unsure;
+	u64 bit;
+
+	memset(m, 0, sizeof(*m));
+	m->rule = MEDGATE_RULE_NONE;
+	if (q->kind > 63)
 		return;
-	m->allowed = !m->explicit_deny;
-	m->rule = v->hdr->n_rules + allow;
-	m->line = v->classes[allow].line;
-	m->file = v->strtab + v->classes[allow].file_off;
+	bit = 1ULL << q->kind;
+	if (q->object && !q->object_later)
+		n_obj = matching_rules(v, p, q->object, &obj_acc);
+	if (source_known)
+		n_src = matching_rules(v, p, q->source, &src_acc);
+	for (i = p->first_class; i < p->first_class + p->n_classes; i++) {
+		const struct medgate_blob_class *c = &v->classes[i];
+
+		if (c->op != q->op || !(c->detail & bit))
+			continue;
+		if (!q->object_later && !accepted(obj_acc, n_obj, c->object))
+			continue;
+		if (!source_covered(v, c, q, src_acc, n_src))
+			continue;
+		if (c->fstype_off && (!q->fstype || !fstype_listed(v->strtab + c->fstype_off,
+								   q->fstype)))
+			continue;
+		if (c->flags & MEDGATE_RULE_F_DENY) {
+			allow = i;
+			m->explicit_deny = true;
+			break;
+		}
+		if (allow == MEDGATE_RULE_NONE)
+			allow = i;
+	}
+	if (allow != MEDGATE_RULE_NONE)
+		set_class_rule(v, m, allow);
 }
 
 /**

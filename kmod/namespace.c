@@ -10,9 +10,18 @@
  * registers, the architecture's own helpers) and names the namespace types it asks for; the
  * check is then decided by the profile's namespace rules instead of its capability rules.
  *
- * Anything this cannot name (another system call, a 32-bit compat task, clone3() arguments that
- * cannot be read without sleeping) returns 0, and the check stays a capability decision:
- * CAP_SYS_ADMIN, which a profile rarely grants. That is the fail-closed direction.
+ * A 32-bit task's system calls have numbers of their own (the compat entry): they are mapped to
+ * the native ones first, on x86_64 (ia32 and x32) and arm64. Anything this cannot name (another
+ * system call, a compat task on another architecture, clone3() arguments that cannot be read
+ * without sleeping) returns 0, and the check stays a capability decision: CAP_SYS_ADMIN, which a
+ * profile rarely grants. That is the fail-closed direction.
+ *
+ * clone3() passes its flags in user memory, which the kernel copied before this check; another
+ * thread may have changed them since, so what is read here may not be what the kernel makes.
+ * The namespaces of clone() and clone3() are therefore also decided at task_alloc, from the
+ * kernel's own copy of the flags (medgate_namespace_types()), before the child's namespaces are
+ * made: whatever this file reads for the capability check, a namespace no rule allows is not
+ * made.
  */
 #include <linux/capability.h>
 #include <linux/compat.h>
@@ -30,8 +39,13 @@
 #include <uapi/linux/medgate.h>
 #include "namespace.h"
 
-/* CLONE_NEW* flags to enum medgate_namespace_type bits (the class rule's detail). */
-static u32 namespace_bits(unsigned long flags)
+/**
+ * medgate_namespace_types() - the namespace types CLONE_NEW* flags ask for.
+ * @clone_flags: the flags.
+ *
+ * Return: a set of (1 << enum medgate_namespace_type), the class rule's detail bits.
+ */
+u32 medgate_namespace_types(u64 clone_flags)
 {
 	static const struct {
 		unsigned long clone;
@@ -46,7 +60,7 @@ static u32 namespace_bits(unsigned long flags)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(map); i++)
-		if (flags & map[i].clone)
+		if (clone_flags & map[i].clone)
 			bits |= 1U << map[i].type;
 	return bits;
 }
@@ -71,6 +85,45 @@ static unsigned long setns_file_type(int fd)
 	return type;
 }
 
+/*
+ * The 32-bit numbers of the system calls read here. arm64's headers spell the 32-bit ARM ones
+ * as native names (asm/unistd32.h), so they are written out; they are fixed by the ABI.
+ */
+#if defined(CONFIG_X86_64)
+#define COMPAT_NR_UNSHARE	__NR_ia32_unshare
+#define COMPAT_NR_CLONE		__NR_ia32_clone
+#define COMPAT_NR_CLONE3	__NR_ia32_clone3
+#define COMPAT_NR_SETNS		__NR_ia32_setns
+#elif defined(CONFIG_ARM64)
+#define COMPAT_NR_UNSHARE	337
+#define COMPAT_NR_CLONE		120
+#define COMPAT_NR_CLONE3	435
+#define COMPAT_NR_SETNS		375
+#endif
+
+/* The native number of the current system call, or -1 for a compat one this file cannot name. */
+static long native_nr(struct pt_regs *regs)
+{
+	long nr = syscall_get_nr(current, regs);
+
+	if (!in_compat_syscall())
+		return nr;
+#if defined(CONFIG_X86_64)
+	/* x32 uses the native numbers with a bit of its own. */
+	if (!in_ia32_syscall())
+		return nr & ~__X32_SYSCALL_BIT;
+#endif
+#ifdef COMPAT_NR_UNSHARE
+	switch (nr) {
+	case COMPAT_NR_UNSHARE:	return __NR_unshare;
+	case COMPAT_NR_CLONE:	return __NR_clone;
+	case COMPAT_NR_CLONE3:	return __NR_clone3;
+	case COMPAT_NR_SETNS:	return __NR_setns;
+	}
+#endif
+	return -1;
+}
+
 /**
  * medgate_namespace_request() - the namespaces a capability check of the current task is for.
  * @cap: the capability being checked.
@@ -90,22 +143,22 @@ u32 medgate_namespace_request(int cap)
 
 	if (cap != CAP_SYS_ADMIN && cap != CAP_SYS_CHROOT)
 		return 0;
-	if (current->flags & (PF_KTHREAD | PF_IO_WORKER) || in_compat_syscall())
+	if (current->flags & (PF_KTHREAD | PF_IO_WORKER))
 		return 0;
 	regs = task_pt_regs(current);
 	syscall_get_arguments(current, regs, args);
-	switch (syscall_get_nr(current, regs)) {
+	switch (native_nr(regs)) {
 	case __NR_unshare:
 	case __NR_clone:
-		return namespace_bits(args[0]) & ~user;
+		return medgate_namespace_types(args[0]) & ~user;
 	case __NR_clone3:
 		/* struct clone_args starts with the u64 flags. */
 		if (copy_from_user_nofault(&clone3_flags, (const void __user *)args[0],
 					   sizeof(clone3_flags)))
 			return 0;
-		return namespace_bits(clone3_flags) & ~user;
+		return medgate_namespace_types(clone3_flags) & ~user;
 	case __NR_setns:
-		return namespace_bits(args[1] ? args[1] : setns_file_type((int)args[0]));
+		return medgate_namespace_types(args[1] ? args[1] : setns_file_type((int)args[0]));
 	}
 	return 0;
 }

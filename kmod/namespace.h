@@ -5,5 +5,6 @@
 #include <linux/types.h>
 
 u32 medgate_namespace_request(int cap);
+u32 medgate_namespace_types(u64 clone_flags);
 
 #endif /* MEDGATE_NAMESPACE_H */

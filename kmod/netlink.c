@@ -48,6 +48,8 @@ static int require_mac_admin(struct sk_buff *skb, struct netlink_ext_ack *extack
  * NLMSG_DONE that ends the dump); nothing is read or sent before that.
  */
 #define DUMP_REFUSED	1
+/* One audit event message at most: three strings of MEDGATE_PATH_MAX and the fixed attributes. */
+#define EVENT_MSG_MAX	(3 * MEDGATE_PATH_MAX + 1024)
 
 static int refuse_dump(struct netlink_callback *cb)
 {
@@ -291,6 +293,8 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    nla_put_u32(skb, MEDGATE_EA_PID, ev->pid) ||
 	    nla_put_u32(skb, MEDGATE_EA_TGID, ev->tgid) ||
 	    nla_put_u32(skb, MEDGATE_EA_UID, ev->uid) ||
+	    nla_put_u32(skb, MEDGATE_EA_GID, ev->gid) ||
+	    (ev->exe[0] && nla_put_string(skb, MEDGATE_EA_EXE, ev->exe)) ||
 	    nla_put_string(skb, MEDGATE_EA_COMM, ev->comm) ||
 	    nla_put_u32(skb, MEDGATE_EA_OP, ev->op) ||
 	    nla_put_u32(skb, MEDGATE_EA_ACCESS, ev->access) ||
@@ -307,6 +311,10 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	      nla_put_u64_64bit(skb, MEDGATE_EA_PEER_PROFILE_ID, ev->peer_profile_id,
 				MEDGATE_EA_PAD) ||
 	      nla_put_string(skb, MEDGATE_EA_PEER_PROFILE, ev->peer_profile))) ||
+	    (ev->source[0] && nla_put_string(skb, MEDGATE_EA_MOUNT_SOURCE, ev->source)) ||
+	    (ev->fstype[0] && nla_put_string(skb, MEDGATE_EA_FSTYPE, ev->fstype)) ||
+	    (ev->op == MEDGATE_OP_KEY &&
+	     nla_put_u32(skb, MEDGATE_EA_KEY_SERIAL, ev->key_serial)) ||
 	    (ev->op == MEDGATE_OP_SUPPRESSED &&
 	     (nla_put_u64_64bit(skb, MEDGATE_EA_SUPPRESSED, ev->suppressed, MEDGATE_EA_PAD) ||
 	      nla_put_u64_64bit(skb, MEDGATE_EA_RATE_LIMITED, ev->rate_limited,
@@ -371,6 +379,11 @@ static int audit_read_start(struct netlink_callback *cb)
 	if (!ev)
 		return -ENOMEM;
 	cb->args[0] = from ? nla_get_u64(from) : 0;
+	/*
+	 * An event with a path, a mount source and an executable of MEDGATE_PATH_MAX each does not fit the default
+	 * dump buffer (one page); every event must fit an empty buffer.
+	 */
+	cb->min_dump_alloc = EVENT_MSG_MAX;
 	/* What the flood limiter counted since the last read reaches this reader as records. */
 	medgate_audit_flush(cb->args[0]);
 	cb->args[1] = (long)ev;

@@ -15,6 +15,9 @@
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
+#include <linux/file.h>
+#include <linux/rcupdate.h>
+#include <linux/version.h>
 #include <linux/mount.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -112,6 +115,41 @@ const char *medgate_path_resolve(const struct path *path, char *buf)
 	if (!reachable(path, &root))
 		return ERR_PTR(-EXDEV);
 	return p;
+}
+
+/**
+ * medgate_path_exe() - the current task's executable, as seen from its root, for an audit record.
+ * @buf: MEDGATE_PATH_MAX bytes.
+ *
+ * Return: the path, or NULL when the task has no executable (a kernel thread) or it has no name
+ * the task can see.
+ */
+const char *medgate_path_exe(char *buf)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *exe = NULL;
+	const char *p;
+
+	if (!mm)
+		return NULL;
+	/*
+	 * get_task_exe_file() is not exported; a reference taken under RCU is what it does.
+	 * 6.7 made get_file_rcu() take the RCU pointer itself.
+	 */
+	rcu_read_lock();
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
+	exe = get_file_rcu(&mm->exe_file);
+#else
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !get_file_rcu(exe))
+		exe = NULL;
+#endif
+	rcu_read_unlock();
+	if (!exe)
+		return NULL;
+	p = medgate_path_resolve(&exe->f_path, buf);
+	fput(exe);
+	return IS_ERR(p) ? NULL : p;
 }
 
 /**

@@ -14,6 +14,7 @@
 struct medgate_path_bufs {
 	char src[MEDGATE_PATH_MAX];
 	char dst[MEDGATE_PATH_MAX];
+	char exe[MEDGATE_PATH_MAX];	/* the task's executable, for audit records */
 	bool busy;
 };
 
@@ -22,6 +23,7 @@ void medgate_path_buffers_put(void);
 const char *medgate_path_resolve(const struct path *path, char *buf);
 const char *medgate_path_resolve_entry(const struct path *dir, const struct dentry *dentry,
 				       char *buf);
+const char *medgate_path_exe(char *buf);
 int medgate_path_init(void);
 void medgate_path_uninit(void);
 

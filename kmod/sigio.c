@@ -24,6 +24,13 @@
  *    the task the owner only where the descriptor has none, and signal the existing owner
  *    otherwise. Allowed while the descriptor has no owner or the task's own process is the
  *    owner, decided as a signal otherwise.
+ * TIOCSIG on a pseudo-terminal's master sends SIGINT, SIGQUIT or SIGTSTP to the foreground
+ * process group of the other side, with the kernel's privilege (kill_pgrp(..., 1)), which
+ * passes no task_kill hook either; a master descriptor a confined service holds or receives
+ * (a terminal multiplexer's, a remote shell server's) reaches unconfined jobs. The group is
+ * read under the terminal's locks after the hook, so it is decided as a signal to another task
+ * whatever it holds.
+ *
  * A signal to another task is decided by the profile's signal rules with the peer unknown: only
  * a rule for any peer grants it; complain mode reports and allows.
  */
@@ -32,6 +39,7 @@
 #include <linux/fs.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/signal.h>
 #include <linux/sockios.h>
 #include <linux/version.h>
 #include <asm/ioctls.h>
@@ -76,6 +84,7 @@ static bool request_is_safe(struct file *file, u32 cmd, u64 arg)
 	case F_SETOWN_EX:
 	case FIOSETOWN:
 	case SIOCSPGRP:
+	case TIOCSIG:
 		return false;
 	case F_SETSIG:
 	case FIOASYNC:
@@ -98,13 +107,14 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  * medgate_file_sigio() - may the current task set who gets the signals of @file, or which?
  * @file: the descriptor's file.
  * @cmd: the fcntl command (F_SETOWN, F_SETOWN_EX, F_SETSIG, F_SETFL, F_SETLEASE, F_NOTIFY)
- *       or ioctl request
- *       (FIOSETOWN, SIOCSPGRP, FIOASYNC); anything else is allowed.
- * @arg: the fcntl argument (the ioctls' arguments are in user memory and not read).
+ *       or ioctl request (FIOSETOWN, SIOCSPGRP, FIOASYNC, TIOCSIG); anything else is allowed.
+ * @arg: the fcntl argument, or TIOCSIG's signal (the other ioctls' arguments are in user memory
+ *       and not read).
  * @profile: the task's profile.
  *
  * Return: 0 to allow (or complain mode), -EPERM to deny (recorded as op signal, the signal
- * being SIGIO or the one F_SETSIG chooses, the peer unknown).
+ * being SIGIO, the one F_SETSIG chooses or TIOCSIG's, the peer unknown), -EINVAL for a TIOCSIG
+ * signal out of range (the terminal refuses it the same way).
  */
 noinline int medgate_file_sigio(struct file *file, u32 cmd, u64 arg, u64 profile)
 {
@@ -114,7 +124,9 @@ noinline int medgate_file_sigio(struct file *file, u32 cmd, u64 arg, u64 profile
 		return -EPERM;
 	if (request_is_safe(file, cmd, arg))
 		return 0;
-	req.access = cmd == F_SETSIG && arg ? (u32)arg : SIGIO;
+	if (cmd == TIOCSIG && (arg < 1 || arg > _NSIG))
+		return -EINVAL;
+	req.access = (cmd == F_SETSIG && arg) || cmd == TIOCSIG ? (u32)arg : SIGIO;
 	return medgate_decide_class_once(profile, &req, false);
 }
 

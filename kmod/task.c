@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Task-level operations, exported as the kfuncs of their hooks: changing the task's view of the
- * file system (mount, umount, move_mount, pivot_root, chroot, and user namespaces, which would
- * allow them without privilege), the bpf() system call (labels are BPF storage), and every
- * capability. Each is decided by the profile's class rules (kmod/decide.c,
+ * Task-level operations, exported as the kfuncs of their hooks: user namespaces (which would
+ * allow mounts without privilege), the bpf() system call (labels are BPF storage), kernel code
+ * loading, and every capability. Each is decided by the profile's class rules (kmod/decide.c,
  * medgate_decide_class()): capabilities by name, namespaces by type, bpf() and user namespaces
- * by a rule of their own; mounts and chroot have no rule yet and are refused in a profile.
+ * by a rule of their own. Mounts and chroot are kmod/mount.c.
  *
  * Each kfunc returns 0 (allowed, or complain mode) or -EPERM.
  */
@@ -13,27 +12,15 @@
 #include <linux/fs.h>
 #include <linux/kernel_read_file.h>
 #include <linux/security.h>
-#include <linux/mount.h>
 #include "decide.h"
+#include "mount.h"
 #include "namespace.h"
 
-/* @path, when given, is what the operation acts on: recorded, not matched. */
-static int decide_task_op(u64 profile, u32 op, u32 detail, const struct path *path, bool quiet)
+static int decide_task_op(u64 profile, u32 op, u32 detail, bool quiet)
 {
 	struct medgate_request req = { .op = op, .access = detail };
-	struct medgate_decision d;
-	int ret;
 
-	if (!medgate_decision_enter(&d, profile))
-		return -EPERM;
-	if (path) {
-		req.path = medgate_path_resolve(path, d.bufs->src);
-		if (IS_ERR(req.path))
-			req.path = NULL;
-	}
-	ret = medgate_decide_class(&d, &req, quiet);
-	medgate_decision_exit(&d);
-	return ret;
+	return medgate_decide_class_once(profile, &req, quiet);
 }
 
 __diag_push();
@@ -46,7 +33,8 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  *
  * A capability checked because the task enters or makes namespaces (kmod/namespace.c) is
  * decided by the namespace rules instead, every type it asks for; the first refused type is
- * recorded and refuses the check.
+ * recorded and refuses the check. The one mount_setattr() makes is decided as a mount
+ * (kmod/mount.c).
  */
 noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 {
@@ -56,13 +44,39 @@ noinline int medgate_task_op(u32 op, u32 detail, u32 quiet, u64 profile)
 	if (!medgate_kfunc_callable(profile, op == MEDGATE_OP_CAPABILITY ||
 					     op == MEDGATE_OP_USERNS || op == MEDGATE_OP_BPF))
 		return -EPERM;
+	if (op == MEDGATE_OP_CAPABILITY && medgate_mount_setattr_request(detail))
+		return decide_task_op(profile, MEDGATE_OP_MOUNT, MEDGATE_MOUNT_REMOUNT, quiet);
 	types = op == MEDGATE_OP_CAPABILITY ? medgate_namespace_request(detail) : 0;
 	if (!types)
-		return decide_task_op(profile, op, detail, NULL, quiet);
+		return decide_task_op(profile, op, detail, quiet);
 	for (type = 0; type <= MEDGATE_NS_LAST; type++) {
 		if (!(types & (1U << type)))
 			continue;
-		ret = decide_task_op(profile, MEDGATE_OP_NAMESPACE, type, NULL, quiet);
+		ret = decide_task_op(profile, MEDGATE_OP_NAMESPACE, type, quiet);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * task_alloc: the namespaces a clone() or clone3() of the current task makes, from the kernel's
+ * copy of its flags (clone3()'s in user memory could have been changed since: kmod/namespace.c).
+ * Runs before the child's namespaces are made; a type no namespace rule allows fails the clone.
+ * A new user namespace is the userns rule's, decided by userns_create.
+ */
+noinline int medgate_task_alloc(u64 clone_flags, u64 profile)
+{
+	u32 types, type;
+	int ret;
+
+	if (!medgate_kfunc_callable(profile, true))
+		return -EPERM;
+	types = medgate_namespace_types(clone_flags) & ~(1U << MEDGATE_NS_USER);
+	for (type = 0; type <= MEDGATE_NS_LAST; type++) {
+		if (!(types & (1U << type)))
+			continue;
+		ret = decide_task_op(profile, MEDGATE_OP_NAMESPACE, type, false);
 		if (ret)
 			return ret;
 	}
@@ -105,44 +119,7 @@ noinline int medgate_kernel_load(u32 id, u32 data, u64 profile)
 		return -EPERM;
 	if (class < 0)
 		return 0;
-	return decide_task_op(profile, MEDGATE_OP_KERNEL_LOAD, class, NULL, false);
-}
-
-/* mount and move_mount (the mount point), pivot_root (the new root), chroot (the directory). */
-noinline int medgate_path_task_op(const struct path *path, u32 op, u64 profile)
-{
-	if (!medgate_kfunc_callable(profile, path && (op == MEDGATE_OP_MOUNT ||
-						      op == MEDGATE_OP_CHROOT)))
-		return -EPERM;
-	return decide_task_op(profile, op, 0, path, false);
-}
-
-/*
- * A superblock reconfigured (remount: mount -o remount, fsconfig(FSCONFIG_CMD_RECONFIGURE) after
- * fspick) or a new one about to be mounted (sb_kern_mount: mount(2) of a new file system, fsmount
- * after fsopen). Neither hook has a path: the record names the file system by its root's device
- * and inode.
- */
-noinline int medgate_sb_reconfigure(struct super_block *sb, u64 profile)
-{
-	struct medgate_request req = { .op = MEDGATE_OP_MOUNT };
-
-	if (!medgate_kfunc_callable(profile, sb && sb->s_root))
-		return -EPERM;
-	req.inode = d_inode(sb->s_root);
-	return medgate_decide_class_once(profile, &req, false);
-}
-
-/* umount: the mount point of @mnt. */
-noinline int medgate_sb_umount(struct vfsmount *mnt, u64 profile)
-{
-	struct path path;
-
-	if (!medgate_kfunc_callable(profile, mnt))
-		return -EPERM;
-	path.mnt = mnt;
-	path.dentry = mnt->mnt_root;
-	return decide_task_op(profile, MEDGATE_OP_MOUNT, 0, &path, false);
+	return decide_task_op(profile, MEDGATE_OP_KERNEL_LOAD, class, false);
 }
 
 __diag_pop();

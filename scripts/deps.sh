@@ -43,11 +43,12 @@ case "$arch" in
 esac
 
 # Build: compilers and kernel build helpers (bc/bison/flex for kbuild, dwarves for pahole, llvm
-# and clang for BPF), the libraries medgated and medgatectl link statically, and the tools the
+# and clang for BPF), the libraries medgated and medgatectl link statically (libssl-dev for
+# libcrypto: hashes and the audit log's signatures), and the tools the
 # scripts use (xz/gzip/cpio/file for extracting vmlinux and building the initramfs); curl, libc-bin
 # (getent) and openssl are the real programs the VM confines (tests/selftests/programs_test.c).
 pkgs=(build-essential bc bison flex clang llvm dwarves bpftool kmod
-	libbpf-dev libelf-dev zlib1g-dev libnl-3-dev libnl-genl-3-dev libjson-c-dev libseccomp-dev
+	libbpf-dev libelf-dev zlib1g-dev libnl-3-dev libnl-genl-3-dev libjson-c-dev libssl-dev libseccomp-dev
 	pkg-config xz-utils gzip cpio file iproute2 busybox-static
 	curl libc-bin openssl)
 

@@ -6,7 +6,7 @@
 # Download Debian 12's packages of another architecture (e.g. arm64 on an amd64 host) and unpack
 # them under OUTDIR/root, a sysroot for the cross build and the source of the test VM's programs:
 #   the -dev packages medgatectl, medgated and the selftests link statically (their .a files:
-#     libnl, libbpf, libelf, zlib, json-c; add a library here when the tools start linking it).
+#     libnl, libbpf, libelf, zlib, json-c, libcrypto (libssl-dev); add a library here when the tools start linking it).
 #     The C library is the cross toolchain's (libc6-dev-arm64-cross, scripts/deps.sh), which the
 #     compiler searches before the sysroot; both are Debian 12's glibc 2.36;
 #   the programs the VM ships for that architecture: busybox-static, iproute2 and bpftool (the
@@ -40,7 +40,7 @@ mirror=${MIRROR:-http://deb.debian.org/debian}
 security=${SECURITY_MIRROR-http://deb.debian.org/debian-security}
 
 # What the build links (the static archives come with the -dev packages) and what the VM runs.
-pkgs=(libnl-3-dev libnl-genl-3-dev libbpf-dev libelf-dev zlib1g-dev libjson-c-dev
+pkgs=(libnl-3-dev libnl-genl-3-dev libbpf-dev libelf-dev zlib1g-dev libjson-c-dev libssl-dev
 	busybox-static iproute2 bpftool curl libc-bin openssl)
 pkgs=("${pkgs[@]/%/:$darch}")
 

@@ -25,10 +25,10 @@ FUZZ_OUT	:= $(BUILD)/fuzz
 FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		   -I$(CURDIR)/include/uapi -I$(CURDIR)/kmod -I$(CURDIR)/user/lib
 
-$(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/sha256.c kmod/blob.h \
+$(FUZZ_OUT)/fuzz_blob: tests/unit/fuzz_blob.c $(ENGINE_SRC) user/lib/digest.c kmod/blob.h \
 		       kmod/match.h kmod/netmatch.h kmod/compat.h include/uapi/linux/medgate.h
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRC) user/lib/sha256.c
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(ENGINE_SRC) user/lib/digest.c $(MEDGATE_CRYPTO_LIBS)
 
 $(FUZZ_OUT)/fuzz_seed: tests/unit/fuzz_seed.c $(UNIT_HELPERS) $(LIBMEDGATE)
 	@mkdir -p $(dir $@)
@@ -55,13 +55,17 @@ KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unu
 SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_test replace_test \
 		   cli_test confine_test programs_test examples_test attack_exec_test audit_test \
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
-		   attack_confine_test
+		   mount_rules_test attack_mount_test auditlog_test \
+		   attack_confine_test keys_test times_test escape_gaps_test overlay_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/selftests/mg_util.h \
 			    $(LIBMEDGATE) $(KSFT_DIR)/kselftest_harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(KSFT_CFLAGS) -static -o $@ $< tests/selftests/mg_util.c $(LIBMEDGATE) $(MEDGATE_LDLIBS)
+
+# auditlog_test reads the log back with json-c, as medgatectl audit verify does.
+$(BUILD)/tests/selftests/auditlog_test: KSFT_CFLAGS += $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
@@ -72,11 +76,14 @@ $(BUILD)/tests/helpers/mg-probe-dyn: tests/helpers/mg-probe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< -lpthread
 
-# A 32-bit x86 program without libc (no 32-bit C library here): an ioctl through the compat
-# entry, for attack_confine_test (which skips where the helper or 32-bit execution is missing).
-HELPERS_COMPAT	:= $(if $(filter x86 x86_64,$(ARCH)),$(BUILD)/tests/helpers/mg-tiocsti32)
+# 32-bit x86 programs without libc (no 32-bit C library here): an ioctl, and unshare/setns,
+# through the compat entry, for attack_confine_test and escape_gaps_test (which skip where the
+# helper or 32-bit execution is missing).
+HELPERS_COMPAT	:= $(if $(filter x86 x86_64,$(ARCH)),$(BUILD)/tests/helpers/mg-tiocsti32 \
+		   $(BUILD)/tests/helpers/mg-ns32)
 
-$(BUILD)/tests/helpers/mg-tiocsti32: tests/helpers/mg-tiocsti32.c
+$(BUILD)/tests/helpers/mg-tiocsti32 $(BUILD)/tests/helpers/mg-ns32: $(BUILD)/tests/helpers/mg-%32: \
+		tests/helpers/mg-%32.c
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -nostdlib -static -ffreestanding -fno-pic -no-pie -fno-stack-protector -O2 \
 		-Wall -Wextra -Werror -o $@ $<
@@ -84,6 +91,8 @@ $(BUILD)/tests/helpers/mg-tiocsti32: tests/helpers/mg-tiocsti32.c
 selftests: $(SELFTEST_BINS)
 helpers: $(BUILD)/tests/helpers/mg-probe $(BUILD)/tests/helpers/mg-probe-dyn \
 	 $(BUILD)/tests/helpers/mg-uring $(BUILD)/tests/helpers/mg-flood $(BUILD)/tests/helpers/mg-escape \
+	 $(BUILD)/tests/helpers/mg-mount $(BUILD)/tests/helpers/mg-mount-attack \
+	 $(BUILD)/tests/helpers/mg-keyctl \
 	 $(HELPERS_COMPAT)
 
 .PHONY: selftests helpers

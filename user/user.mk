@@ -16,30 +16,35 @@ endif
 USER_OUT	:= $(BUILD)/user
 MEDGATE_USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 $(SYSROOT_FLAGS) -I$(CURDIR)/include \
 		       -I$(CURDIR)/kmod -I$(CURDIR)/user/lib \
-		       $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c 2>/dev/null)
+		       $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0 json-c libcrypto 2>/dev/null)
 USER_CFLAGS	:= $(MEDGATE_USER_CFLAGS)
 
 LIBMEDGATE	:= $(USER_OUT)/libmedgate.a
-# JSON output (libmedgate's json.c) is json-c's; MEDGATE_JSON_LIBS is what a program that uses
-# only the compiler and formatter half of libmedgate needs besides libc.
-MEDGATE_JSON_LIBS := $(shell $(PKG_CONFIG) --libs --static json-c 2>/dev/null || echo -ljson-c)
+# JSON output (libmedgate's json.c) is json-c's, every hash and signature libcrypto's (digest.c,
+# the audit log); MEDGATE_JSON_LIBS is what a program that uses only the compiler and formatter
+# half of libmedgate needs besides libc. Static libcrypto needs -ldl and -pthread after it, which
+# pkg-config --static says.
+MEDGATE_CRYPTO_LIBS := $(shell $(PKG_CONFIG) --libs --static libcrypto 2>/dev/null || echo -lcrypto -ldl -pthread)
+MEDGATE_JSON_LIBS := $(shell $(PKG_CONFIG) --libs --static json-c 2>/dev/null || echo -ljson-c) \
+		     $(MEDGATE_CRYPTO_LIBS)
 # STATIC=0 links the tools against the shared libraries of the target (a Yocto image has them);
 # the selftests and the VM's tools always link statically.
 STATIC		?= 1
 MEDGATE_LDLIBS	:= -static -lnl-genl-3 -lnl-3 -lbpf -lelf -lz $(MEDGATE_JSON_LIBS) -lpthread -lm
 TOOLS_LDLIBS	:= $(if $(filter 0,$(STATIC)),$(filter-out -static,$(MEDGATE_LDLIBS)),$(MEDGATE_LDLIBS))
-export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS
+export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS MEDGATE_CRYPTO_LIBS
 
-LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c glob.c dfa.c compile.c \
-		   decompile.c format.c json.c sha256.c client.c doorbell.c input.c netcompile.c
+LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c parse_mount.c glob.c dfa.c compile.c \
+		   decompile.c format.c audit_filter.c json.c digest.c client.c doorbell.c input.c netcompile.c \
+		   auditkey.c auditlog.c auditverify.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o \
 		   $(USER_OUT)/obj/lib/netmatch.o
 
-MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c
+MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c audit_report.c
 MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
 
-MEDGATED_SRCS	:= medgated.c hooks.c
+MEDGATED_SRCS	:= medgated.c hooks.c logger.c
 MEDGATED_OBJS	:= $(addprefix $(USER_OUT)/obj/medgated/,$(MEDGATED_SRCS:.c=.o))
 
 USER_SKEL	:= $(BUILD)/bpf/medgate.skel.h

@@ -36,4 +36,17 @@ struct medgate_task_label {
 	__u32 reserved;
 };
 
+/*
+ * How many keys made by confined tasks the BPF programs remember (which profile made each: a
+ * hash map keyed by the key's address, preallocated, about 80 bytes an entry with its
+ * bucket). The kernel's own
+ * quota lets root keep a million keys, a user 200; a gateway's services keep a few each. When the
+ * map is full a confined task's new key is refused (-EDQUOT) and recorded, never made without
+ * an owner in enforce mode.
+ */
+#define MEDGATE_KEY_OWNERS_MAX	4096
+/* medgate_key_permission()'s flags: what the BPF side read of the key. */
+#define MEDGATE_KEY_F_KEYRING	(1U << 0)	/* the key is a keyring */
+#define MEDGATE_KEY_F_OWN	(1U << 1)	/* the task's profile made it (asked about links only) */
+
 #endif /* _MEDGATE_LABEL_H */

@@ -55,7 +55,7 @@ $(BENCH_DIR)/empty.bpf.o: $(BENCH_DIR)/empty.bpf.tmp.o
 
 # On the host: the shared plain-C engine (the unit tests' ENGINE_SRC, less what libmedgate
 # already holds) with the policy compiler of libmedgate.
-BENCH_ENGINE_SRC := $(filter-out kmod/blob.c user/lib/sha256.c,$(ENGINE_SRC))
+BENCH_ENGINE_SRC := $(filter-out kmod/blob.c,$(ENGINE_SRC))
 
 $(BENCH_DIR)/match-bench: tests/bench/match-bench.c $(BENCH_ENGINE_SRC) $(LIBMEDGATE) \
 			  $(wildcard kmod/*.h)

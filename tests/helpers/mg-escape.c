@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mg-escape: what an attacker in a profile does to other tasks and to files' metadata, for the
- * selftests (escape_peer_test, escape_attr_test, attack_confine_test). Like mg-probe, it reports
- * the outcome as its exit status: 0 on success, the errno of the first operation that failed
- * otherwise.
+ * selftests (escape_peer_test, escape_attr_test, attack_confine_test, times_test). Like
+ * mg-probe, it reports the outcome as its exit status: 0 on success, the errno of the first
+ * operation that failed otherwise.
  *
  *   ptrace-attach PID       PTRACE_ATTACH (then detaches)
  *   ptrace-seize-read PID ADDR
@@ -63,12 +63,31 @@
  *   setns-fd FD             setns(FD, 0), FD an inherited namespace file (/proc/PID/ns/TYPE,
  *                           which a profile cannot open: nsfs names are not paths): the type
  *                           comes from the file
+ *   utimens PATH explicit|now|now-omit
+ *                           utimensat() on PATH: both times set to 2001-09-09 (explicit), both
+ *                           UTIME_NOW (now), or the access time UTIME_NOW and the modification
+ *                           time UTIME_OMIT (now-omit)
+ *   futimens PATH           opens PATH read-only and sets both times to 2001-09-09 with
+ *                           futimens() on the descriptor
+ *   tiocsig FD SIG          TIOCSIG on the inherited pseudo-terminal master FD: SIG to the
+ *                           foreground process group of the other side
+ *   vt-activate TTY         opens the virtual console TTY and activates the console that is
+ *                           active already (VT_GETSTATE, VT_ACTIVATE): a switch that changes
+ *                           nothing
+ *   kbsent-same TTY         opens TTY, reads the string of function key F1 (KDGKBSENT) and
+ *                           writes it back unchanged (KDSKBSENT)
+ *   clone3 FLAGS            clone3() with FLAGS (a number, CLONE_NEW*); the child exits at once
+ *   clone3-race TRIES       up to TRIES times clone3(CLONE_NEWNS) while another thread keeps
+ *                           switching the flags in memory between CLONE_NEWNS and 0: succeeds
+ *                           (0) as soon as a child finds itself in a new mount namespace,
+ *                           EPERM when none did
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -90,7 +109,10 @@
 #include <sys/socket.h>
 #include <linux/fs.h>
 #include <linux/kcmp.h>
+#include <linux/kd.h>
 #include <linux/mount.h>
+#include <linux/sched.h>
+#include <linux/vt.h>
 
 #define FAIL()	(errno ? errno : EIO)
 
@@ -391,6 +413,124 @@ static int clone_fs_exec(char *prog)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
 }
 
+/* 2001-09-09 01:46:40 UTC, a time nobody would set by accident. */
+#define FORGED_TIME	1000000000
+
+static int utimens(const char *path, const char *how)
+{
+	struct timespec ts[2] = { { FORGED_TIME, 0 }, { FORGED_TIME, 0 } };
+
+	if (!strcmp(how, "now")) {
+		ts[0].tv_nsec = UTIME_NOW;
+		ts[1].tv_nsec = UTIME_NOW;
+	} else if (!strcmp(how, "now-omit")) {
+		ts[0].tv_nsec = UTIME_NOW;
+		ts[1].tv_nsec = UTIME_OMIT;
+	} else if (strcmp(how, "explicit")) {
+		return EINVAL;
+	}
+	return utimensat(AT_FDCWD, path, ts, 0) ? FAIL() : 0;
+}
+
+static int futimens_forged(const char *path)
+{
+	struct timespec ts[2] = { { FORGED_TIME, 0 }, { FORGED_TIME, 0 } };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return FAIL();
+	return futimens(fd, ts) ? FAIL() : 0;
+}
+
+static int vt_activate_same(const char *tty)
+{
+	struct vt_stat st;
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || ioctl(fd, VT_GETSTATE, &st))
+		return FAIL();
+	return ioctl(fd, VT_ACTIVATE, (unsigned long)st.v_active) ? FAIL() : 0;
+}
+
+static int kbsent_same(const char *tty)
+{
+	struct kbsentry kb = { .kb_func = 0 };
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || ioctl(fd, KDGKBSENT, &kb))
+		return FAIL();
+	return ioctl(fd, KDSKBSENT, &kb) ? FAIL() : 0;
+}
+
+static int clone3_flags(unsigned long long flags)
+{
+	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+	int status;
+	pid_t pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0)
+		return FAIL();
+	if (!pid)
+		_exit(0);
+	if (waitpid(pid, &status, 0) != pid)
+		return FAIL();
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EIO;
+}
+
+static struct clone_args race_args;
+static volatile int racing = 1;
+
+static void *flip_flags(void *arg)
+{
+	(void)arg;
+	while (racing) {
+		__atomic_store_n(&race_args.flags, CLONE_NEWNS, __ATOMIC_RELAXED);
+		__atomic_store_n(&race_args.flags, 0, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/*
+ * The kernel copies clone3()'s arguments, then checks CAP_SYS_ADMIN for CLONE_NEWNS; whoever
+ * reads the flags from user memory again at that point may see other ones.
+ */
+static int clone3_race(long tries)
+{
+	struct stat own;
+	int escaped = 0, refused = 0, plain = 0, status;
+	pthread_t flipper;
+	long i;
+
+	if (stat("/proc/self/ns/mnt", &own) || pthread_create(&flipper, NULL, flip_flags, NULL))
+		return FAIL();
+	for (i = 0; i < tries && !escaped; i++) {
+		pid_t pid;
+
+		race_args.exit_signal = SIGCHLD;
+		pid = syscall(SYS_clone3, &race_args, sizeof(race_args));
+		if (pid < 0) {
+			refused++;
+			continue;
+		}
+		if (!pid) {
+			struct stat now;
+
+			_exit(stat("/proc/self/ns/mnt", &now) ? 2 : now.st_ino != own.st_ino);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			return EIO;
+		if (WEXITSTATUS(status) == 1)
+			escaped++;
+		else
+			plain++;
+	}
+	racing = 0;
+	pthread_join(flipper, NULL);
+	fprintf(stderr, "clone3-race: %ld tries, %d refused, %d without a new namespace, %d with\n",
+		i, refused, plain, escaped);
+	return escaped ? 0 : EPERM;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -509,6 +649,20 @@ int main(int argc, char **argv)
 			       RENAME_EXCHANGE) ? FAIL() : 0;
 	if (argc >= 3 && !strcmp(cmd, "setns-fd"))
 		return setns((int)num(argv[2]), 0) ? FAIL() : 0;
+	if (argc >= 4 && !strcmp(cmd, "utimens"))
+		return utimens(argv[2], argv[3]);
+	if (argc >= 3 && !strcmp(cmd, "futimens"))
+		return futimens_forged(argv[2]);
+	if (argc >= 4 && !strcmp(cmd, "tiocsig"))
+		return ioctl(num(argv[2]), TIOCSIG, (int)num(argv[3])) ? FAIL() : 0;
+	if (argc >= 3 && !strcmp(cmd, "vt-activate"))
+		return vt_activate_same(argv[2]);
+	if (argc >= 3 && !strcmp(cmd, "kbsent-same"))
+		return kbsent_same(argv[2]);
+	if (argc >= 3 && !strcmp(cmd, "clone3"))
+		return clone3_flags(strtoull(argv[2], NULL, 0));
+	if (argc >= 3 && !strcmp(cmd, "clone3-race"))
+		return clone3_race(num(argv[2]));
 	if (argc >= 3 && !strcmp(cmd, "sleep"))
 		return sleep(num(argv[2])) ? EINTR : 0;
 	fprintf(stderr, "mg-escape: unknown action\n");

@@ -28,6 +28,15 @@
  *   linkat OLD NEW
  *   renameat OLD NEW FLAGS
  *       IORING_OP_LINKAT and IORING_OP_RENAMEAT (FLAGS as renameat2(), a number)
+ *   msg-ring-recv READY GO
+ *       makes a ring with a file table of one empty slot on descriptor 10, writes a byte to the
+ *       inherited descriptor READY, waits for a byte on the inherited descriptor GO, then reads
+ *       through the file in the slot (IORING_OP_READ with IOSQE_FIXED_FILE); ENODATA when the
+ *       read returned nothing
+ *   msg-ring-send PID PATH
+ *       takes descriptor 10 of process PID (a ring made by msg-ring-recv) with pidfd_getfd(),
+ *       opens PATH, registers it in a ring of its own and passes it into the other ring's slot
+ *       with IORING_OP_MSG_RING (IORING_MSG_SEND_FD): no descriptor crosses a socket
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -300,6 +309,65 @@ static int uring_link_or_rename(unsigned char op, const char *from, const char *
 	return run_one(&r, &sqe);
 }
 
+#define MSG_RING_FD	10
+
+static int msg_ring_recv(int ready, int go)
+{
+	struct io_uring_sqe sqe;
+	int empty = -1, err, res;
+	struct ring r;
+	char buf[64];
+
+	err = ring_new(&r);
+	if (err)
+		return err;
+	if (dup2(r.fd, MSG_RING_FD) != MSG_RING_FD)
+		return errno;
+	if (syscall(__NR_io_uring_register, r.fd, IORING_REGISTER_FILES, &empty, 1) < 0)
+		return errno;
+	if (write(ready, "r", 1) != 1 || read(go, buf, 1) != 1)
+		return EIO;
+	/* The sender's message left a completion of its own here: not the read's. */
+	__atomic_store_n(r.cq_head, __atomic_load_n(r.cq_tail, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_READ;
+	sqe.flags = IOSQE_FIXED_FILE;
+	sqe.fd = 0;
+	sqe.addr = (uintptr_t)buf;
+	sqe.len = sizeof(buf);
+	err = ring_run(&r, &sqe, &res);
+	if (err)
+		return err;
+	return res < 0 ? -res : res > 0 ? 0 : ENODATA;
+}
+
+static int msg_ring_send(int pid, const char *path)
+{
+	int pidfd, target, fd, err;
+	struct io_uring_sqe sqe;
+	struct ring r;
+
+	pidfd = syscall(__NR_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return errno;
+	target = syscall(__NR_pidfd_getfd, pidfd, MSG_RING_FD, 0);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (target < 0 || fd < 0)
+		return errno;
+	err = ring_new(&r);
+	if (err)
+		return err;
+	if (syscall(__NR_io_uring_register, r.fd, IORING_REGISTER_FILES, &fd, 1) < 0)
+		return errno;
+	memset(&sqe, 0, sizeof(sqe));
+	sqe.opcode = IORING_OP_MSG_RING;
+	sqe.fd = target;
+	sqe.addr = IORING_MSG_SEND_FD;
+	sqe.addr3 = 0;			/* this ring's slot 0 */
+	sqe.file_index = 1;		/* the other ring's slot 0, counted from 1 */
+	return run_one(&r, &sqe);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 5 && !strcmp(argv[1], "setxattr"))
@@ -316,9 +384,13 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[1], "ring-read"))
 		return inherited_read(atoi(argv[2]), strtoull(argv[3], NULL, 0),
 				      strtoull(argv[4], NULL, 0));
+	if (argc >= 4 && !strcmp(argv[1], "msg-ring-recv"))
+		return msg_ring_recv(atoi(argv[2]), atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "msg-ring-send"))
+		return msg_ring_send(atoi(argv[2]), argv[3]);
 	fprintf(stderr, "usage: mg-uring own-read inline|async|sqpoll PATH | "
 		"ring-read RINGFD PATHADDR BUFADDR | getfd PID FD | "
 		"setxattr plain|personality|newcred PATH NAME | linkat OLD NEW | "
-		"renameat OLD NEW FLAGS\n");
+		"renameat OLD NEW FLAGS | msg-ring-recv READY GO | msg-ring-send PID PATH\n");
 	return 2;
 }

@@ -20,7 +20,11 @@
  *    kernel's own work), IORING_OP_LINKAT and IORING_OP_RENAMEAT out from under a deny rule;
  *  - renameat2(RENAME_EXCHANGE) of a denied directory with an allowed one;
  *  - a detached mount passed in over SCM_RIGHTS by an unconfined helper;
- *  - TIOCSTI from a 32-bit program (the compat ioctl entry).
+ *  - TIOCSTI from a 32-bit program (the compat ioctl entry);
+ *  - kernel keys: a secret in root's user keyring, which every root process possesses (found
+ *    open: read), and KEYCTL_INVALIDATE of it, which asks only for search (found open); the
+ *    other attempts on keys (link, request_key, the persistent keyring, /proc/keys, describe)
+ *    are in keys_test.
  * Every case first shows, where it can, that the same action unconfined succeeds, so that a
  * refusal proves the confinement and not a kernel that refuses anyway.
  *
@@ -49,6 +53,7 @@
 #define PROG_A		D "/a"		/* mg-escape, attached to atk */
 #define PROG_U		D "/u"		/* mg-uring, attached to atk */
 #define PROG_T		D "/t"		/* mg-tiocsti32 (x86 only), attached to atk */
+#define PROG_K		D "/k"		/* mg-keyctl, attached to atk */
 #define DATA		D "/data"
 #define PUB		DATA "/pub"
 #define SECRET		DATA "/secret"
@@ -69,6 +74,7 @@ static int setup_files(void)
 	mkdir(MG_WORKDIR, 0755);
 	if (system("rm -rf " D " && mkdir -p " PUB " " SECRET) ||
 	    mg_copy_file(MG_ESCAPE, PROG_A, 0755) || mg_copy_file(MG_URING, PROG_U, 0755) ||
+	    mg_copy_file("/medgate/helpers/mg-keyctl", PROG_K, 0755) ||
 	    mg_write_file(PUB_FILE, "public\n", 0644) ||
 	    mg_write_file(SECRET_KEY, "the secret key\n", 0600) ||
 	    mg_write_file(XFILE, "x\n", 0644) ||
@@ -82,6 +88,7 @@ static int setup_files(void)
 			     "    attach " PROG_A "\n"
 			     "    attach " PROG_U "\n"
 			     "    attach " PROG_T "\n"
+			     "    attach " PROG_K "\n"
 			     "    file /proc/** r\n"
 			     "    file /dev/pts/* rw\n"
 			     "    file " DATA " rwcdls\n"
@@ -525,46 +532,50 @@ TEST_F(attack, rename_exchange_of_directories_is_refused)
 	EXPECT_EQ(0, stat(PUB "/key", &st));
 }
 
-/* ---- open escapes: they succeed today, and are left out of the default run ---- */
-
-/*
- * Attempts that still succeed, each described in docs/decisions.md with the fix it needs. They
- * run only when the kernel command line says medgate.open_escapes (VM_EXTRA_APPEND), so that
- * make check stays a list of what holds; each is skipped otherwise, with this reason.
- */
-static const char *open_escapes_off(void)
-{
-	char line[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
-	return strstr(line, "medgate.open_escapes") ? NULL :
-	       "an open escape: run with VM_EXTRA_APPEND=medgate.open_escapes";
-}
+/* ---- kernel keys ---- */
 
 #define MG_KEY_DESC	"mg_attack_secret"
+#define MG_KEYCTL	"/medgate/helpers/mg-keyctl"
 
 /*
  * The kernel keyring: an unconfined root process keeps a secret in root's user keyring, which
- * every root process possesses through the user session keyring. No file rule names a key and
- * medgate has no key_permission program, so the confined service reads it.
+ * every root process possesses through the user session keyring. Found open (no file rule names
+ * a key); closed by the key_permission program (kmod/key.c): the read is refused with EPERM.
  */
 TEST_F(attack, keyring_secret_of_an_unconfined_process_is_refused)
 {
-	const char *why = open_escapes_off();
 	long key;
 
-	if (why)
-		SKIP(return, "%s", why);
 	key = syscall(SYS_add_key, "user", MG_KEY_DESC, "s3cret", 6, -4 /* user keyring */);
 	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror(errno));
 	EXPECT_EQ(0, act(MG_ESCAPE, "keyctl-read", MG_KEY_DESC, NULL, NULL));
-	EXPECT_NE(0, act(PROG_A, "keyctl-read", MG_KEY_DESC, NULL, NULL))
+	EXPECT_EQ(EPERM, act(PROG_A, "keyctl-read", MG_KEY_DESC, NULL, NULL))
 		TH_LOG("the confined task read the key");
+}
+
+/*
+ * KEYCTL_INVALIDATE asks the key only for search permission, which passes for every key (the
+ * kernel's own keyrings need it): the confined service destroyed the unconfined process's key
+ * (found open, a denial of service; now the search asked of the key that command acts on is
+ * decided as write). The refusal comes first in the kernel's walk of the task's keyrings, which
+ * then finds the key not possessed, and the kernel's own permission bits answer EACCES.
+ */
+TEST_F(attack, keyring_invalidate_of_an_unconfined_key_is_refused)
+{
+	uint64_t from = mg_audit_next();
+	struct mg_event ev;
+	long key;
+
+	key = syscall(SYS_add_key, "user", MG_KEY_DESC "_inval", "s3cret", 6, -4);
+	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror(errno));
+	EXPECT_EQ(EACCES, act(PROG_K, "invalidate", MG_KEY_DESC "_inval", NULL, NULL));
+	EXPECT_EQ(0, act(MG_KEYCTL, "read", MG_KEY_DESC "_inval", "s3cret", NULL))
+		TH_LOG("the confined task destroyed the key");
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_KEY, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(MEDGATE_KEY_WRITE, ev.access);
+	EXPECT_EQ((uint32_t)key, ev.key_serial);
+	/* Unconfined, the same invalidation works. */
+	EXPECT_EQ(0, act(MG_KEYCTL, "invalidate", MG_KEY_DESC "_inval", NULL, NULL));
 }
 
 TEST_HARNESS_MAIN

@@ -55,6 +55,27 @@ TEST_F(audit, doorbell_rings_after_a_denial)
 	mg_doorbell_close(db);
 }
 
+/* An 'audit' rule records what it allows (verdict allow, the rule named); other allows do not. */
+TEST_F(audit, audit_rule_records_what_it_allows)
+{
+	uint64_t from;
+	struct mg_event ev;
+
+	ASSERT_EQ(0, mg_write_file(D "/plain", "p\n", 0600));
+	ASSERT_EQ(0, mg_load_textf("profile audited {\n    attach " PROBE "\n"
+				   "    audit file " SECRET " r\n    file " D "/plain r\n}\n"));
+	from = mg_audit_next();
+	ASSERT_EQ(0, mg_run_probe(PROBE, "open", SECRET, "r"));
+	ASSERT_EQ(0, mg_find_event(from, SECRET, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_ALLOW, &ev));
+	EXPECT_EQ(0, ev.err);
+	EXPECT_EQ(3, ev.rule_line);
+	EXPECT_STREQ(PROBE, ev.exe);
+	from = mg_audit_next();
+	ASSERT_EQ(0, mg_run_probe(PROBE, "open", D "/plain", "r"));
+	EXPECT_EQ(-ENOENT, mg_find_event(from, D "/plain", MEDGATE_OP_FILE_OPEN,
+					 MEDGATE_VERDICT_ALLOW, &ev));
+}
+
 TEST_F(audit, empty_dump_ends_with_the_counters)
 {
 	uint64_t next = mg_audit_next(), end = 0, lost = ~0ULL;

@@ -149,6 +149,19 @@ TEST_F(enforce, plain_rmmod_refused_while_enforcing)
 	EXPECT_EQ(EACCES, mg_run_probe(PROBE, "open", SECRET, "r"));
 }
 
+/* The ring's size is a read-only module parameter; the VM loads the module with the default. */
+TEST_F(enforce, audit_ring_size_is_a_module_parameter)
+{
+	char buf[16] = "";
+	int fd = open("/sys/module/medgate/parameters/ring_size", O_RDONLY);
+
+	ASSERT_LE(0, fd);
+	EXPECT_LT(0, read(fd, buf, sizeof(buf) - 1));
+	close(fd);
+	EXPECT_STREQ("256\n", buf);
+	EXPECT_EQ(-1, open("/sys/module/medgate/parameters/ring_size", O_WRONLY));
+}
+
 TEST_F(enforce, denial_produces_event)
 {
 	uint64_t from = mg_audit_next();
@@ -165,6 +178,10 @@ TEST_F(enforce, denial_produces_event)
 	EXPECT_EQ(MEDGATE_RULE_NONE, ev.rule);
 	EXPECT_NE(0, ev.pid);
 	EXPECT_STREQ("probe", ev.comm);
+	/* Who: the program that ran (not its self-chosen comm) and its ids. */
+	EXPECT_STREQ(PROBE, ev.exe);
+	EXPECT_EQ(getuid(), ev.uid);
+	EXPECT_EQ(getgid(), ev.gid);
 
 	/* An allowed access leaves no record. */
 	from = mg_audit_next();

@@ -96,7 +96,7 @@ struct bb_tables bb_tables(u8 *blob)
 	t.st = (void *)(t.rule + t.hdr->n_rules);
 	t.tr = (void *)(t.st + t.hdr->n_states);
 	t.acc = (void *)(t.tr + t.hdr->n_trans);
-	t.cls = (void *)(t.acc + t.hdr->n_accept);
+	t.cls = (void *)(t.acc + MEDGATE_BLOB_ACCEPT_SLOTS(t.hdr->n_accept));
 	t.net = (void *)(t.cls + t.hdr->n_classes);
 	t.node = (void *)(t.net + t.hdr->reserved[MEDGATE_HDR_NET_RULES]);
 	t.seg = (void *)(t.node + t.hdr->reserved[MEDGATE_HDR_NET_NODES]);

@@ -29,6 +29,8 @@ const char sample_helper[] =
 	"    namespace mnt uts\n"
 	"    deny namespace net\n"
 	"    kernel firmware\n"
+	"    mount bind /srv/** -> /mnt/*\n"
+	"    chroot /srv/jail\n"
 	"    ptrace read hl7-forwarder\n"
 	"}\n";
 

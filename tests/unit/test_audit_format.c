@@ -4,6 +4,7 @@
  * version in the text form, the same field names in text and JSON, and docs/cli.md naming every
  * operation the tools can print.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,25 @@ TEST_F(event, namespace_kernel_load_and_xattr_classes_are_printed_by_name)
 	EXPECT_NE(NULL, strstr(self->text, " xattr trusted ")) TH_LOG("%s", self->text);
 }
 
+/* A key record: the permission by its policy word, the key by its serial number. */
+TEST_F(event, a_key_record_names_the_permission_and_the_key_serial)
+{
+	self->ev.op = MEDGATE_OP_KEY;
+	self->ev.access = MEDGATE_KEY_READ;
+	self->ev.key_serial = 912345678;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " key read \"\" key_serial 912345678 rule "))
+		TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"op\":\"key\",\"access\":\"read\""))
+		TH_LOG("%s", self->json);
+	EXPECT_NE(NULL, strstr(self->json, "\"key_serial\":912345678")) TH_LOG("%s", self->json);
+	self->ev.access = MEDGATE_KEY_CREATE;
+	self->ev.key_serial = 0;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " key create \"\" key_serial 0 rule "))
+		TH_LOG("%s", self->text);
+}
+
 /* A file deleted while open: named by its directory, device and inode. */
 TEST_F(event, an_unnamed_object_is_named_by_directory_device_and_inode)
 {
@@ -154,6 +174,22 @@ TEST_F(event, an_unnamed_object_is_named_by_directory_device_and_inode)
 		TH_LOG("%s", self->text);
 	EXPECT_NE(NULL, strstr(self->json, "\"dev\":\"8:3\",\"ino\":4242,\"unnamed\":true"))
 		TH_LOG("%s", self->json);
+}
+
+/* Explicit file times: no detail, and the file named by device and inode (no path). */
+TEST_F(event, explicit_times_name_the_file_by_device_and_inode)
+{
+	self->ev.op = MEDGATE_OP_TIMES;
+	self->ev.access = 0;
+	self->ev.path[0] = '\0';
+	self->ev.dev = (8 << 8) | 3;
+	self->ev.ino = 4242;
+	format_both(_metadata, self);
+	EXPECT_NE(NULL, strstr(self->text, " times - \"\" dev 8:3 ino 4242 rule "))
+		TH_LOG("%s", self->text);
+	EXPECT_NE(NULL, strstr(self->json, "\"op\":\"times\",\"access\":\"-\""))
+		TH_LOG("%s", self->json);
+	EXPECT_NE(NULL, strstr(self->json, "\"dev\":\"8:3\",\"ino\":4242")) TH_LOG("%s", self->json);
 }
 
 /* A summary record of the flood limiter: its counts, labelled as their JSON keys. */
@@ -208,6 +244,71 @@ TEST(docs_cli_md_explains_every_operation_name)
 	}
 	EXPECT_LE(20, n) TH_LOG("only %u operation names", n);
 	free(doc);
+}
+
+/* ---- filters of medgatectl audit ---- */
+
+TEST(times_parse_as_utc_epoch_or_ago)
+{
+	uint64_t t, now = 1764752400ULL * 1000000000ULL;	/* 2025-12-03T09:00:00Z */
+
+	ASSERT_EQ(0, mg_time_parse("2025-12-03T09:00:00Z", now, &t));
+	EXPECT_EQ(now, t);
+	ASSERT_EQ(0, mg_time_parse("2025-12-03T09:00:00", now, &t));
+	EXPECT_EQ(now, t);
+	ASSERT_EQ(0, mg_time_parse("@1764752400", now, &t));
+	EXPECT_EQ(now, t);
+	ASSERT_EQ(0, mg_time_parse("-10m", now, &t));
+	EXPECT_EQ(now - 600ULL * 1000000000ULL, t);
+	ASSERT_EQ(0, mg_time_parse("-2d", now, &t));
+	EXPECT_EQ(now - 2 * 86400ULL * 1000000000ULL, t);
+	EXPECT_EQ(-EINVAL, mg_time_parse("yesterday", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("-10", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("-m", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("2025-12-03T09:00:00+01:00", now, &t));
+	EXPECT_EQ(-EINVAL, mg_time_parse("@12x", now, &t));
+}
+
+TEST(filters_select_by_every_field)
+{
+	struct mg_event ev = { .time_real_ns = 2000, .pid = 41, .tgid = 40,
+			       .verdict = MEDGATE_VERDICT_DENY, .op = MEDGATE_OP_MOUNT };
+	struct mg_event_filter f = { 0 };
+	const char *why = NULL;
+
+	strcpy(ev.profile, "svc");
+	strcpy(ev.path, "/media/usb");
+	strcpy(ev.exe, "/usr/bin/svc");
+	EXPECT_TRUE(mg_event_filter_match(&f, &ev));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--op", "mount", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--op", "exec", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--verdict", "deny", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--profile", "svc", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--pid", "40", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--path", "/media/**", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--exe", "/usr/bin/*", 0, &why));
+	EXPECT_EQ(1, mg_event_filter_option(&f, "--since", "@0", 0, &why));
+	EXPECT_TRUE(mg_event_filter_match(&f, &ev));
+	ev.op = MEDGATE_OP_FILE_OPEN;
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	ev.op = MEDGATE_OP_EXEC;
+	EXPECT_TRUE(mg_event_filter_match(&f, &ev));
+	ev.verdict = MEDGATE_VERDICT_ALLOW;
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	ev.verdict = MEDGATE_VERDICT_DENY;
+	strcpy(ev.path, "/mediax");
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	strcpy(ev.path, "/media/usb/x");
+	ev.pid = ev.tgid = 7;
+	EXPECT_FALSE(mg_event_filter_match(&f, &ev));
+	/* Not a filter option; errors with their reason. */
+	EXPECT_EQ(0, mg_event_filter_option(&f, "--from", "1", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--op", "open", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--verdict", "denied", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--pid", "0", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--path", "relative", 0, &why));
+	EXPECT_EQ(-EINVAL, mg_event_filter_option(&f, "--until", NULL, 0, &why));
+	EXPECT_STREQ("needs a value", why);
 }
 
 TEST_HARNESS_MAIN

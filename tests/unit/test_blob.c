@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The blob validator (format 2): a valid blob passes; every truncation and every single-bit flip
+ * The blob validator (format 4): a valid blob passes; every truncation and every single-bit flip
  * of a valid multi-profile glob policy is rejected; each structural rule of docs/policy-blob.md
  * is rejected with its own reason even when the checksum is made to match.
  *
@@ -76,7 +76,7 @@ TEST_F(valid, blob_accepted)
 TEST_F(valid, view_counts)
 {
 	EXPECT_EQ(3, self->v.hdr->n_profiles);
-	EXPECT_EQ(8, self->v.hdr->n_rules);
+	EXPECT_EQ(11, self->v.hdr->n_rules);	/* 3 of them the patterns of mount and chroot rules */
 	EXPECT_EQ(4, self->v.hdr->n_attach);
 }
 
@@ -97,7 +97,7 @@ TEST_F(valid, profile_found_by_id_with_its_dfa)
 
 	p = medgate_blob_find_profile(&self->v, medgate_profile_id("helper"));
 	ASSERT_NE(NULL, p);
-	EXPECT_EQ(2, p->n_rules);
+	EXPECT_EQ(5, p->n_rules);	/* 2 file rules, 3 mount and chroot patterns */
 	EXPECT_NE(MEDGATE_DFA_NONE, p->dfa);
 	EXPECT_LT(0, p->n_states);
 }
@@ -312,6 +312,36 @@ D(d_namespace_detail)
 D(d_class_peer_where_none) { t->cls[0].peer = MEDGATE_PEER_ANY; }
 D(d_class_peer) { t->cls[t->hdr->n_classes - 1].peer = 12345; }
 D(d_class_file) { t->cls[0].file_off = t->hdr->strtab_len; }
+
+/* The first class rule of @op (the helper sample has a mount and a chroot rule). */
+static struct medgate_blob_class *class_of(T *t, u32 op)
+{
+	u32 i;
+
+	for (i = 0; i < t->hdr->n_classes; i++)
+		if (t->cls[i].op == op)
+			return &t->cls[i];
+	printf("Bail out! no class rule of op %u\n", op);
+	exit(1);
+}
+
+D(d_mount_object_file_rule) { class_of(t, MEDGATE_OP_MOUNT)->object = prof(t, "helper")->first_rule; }
+D(d_mount_object_elsewhere) { class_of(t, MEDGATE_OP_MOUNT)->object = 0; }
+D(d_mount_without_object) { class_of(t, MEDGATE_OP_MOUNT)->object = MEDGATE_RULE_NONE; }
+D(d_chroot_source)
+{
+	struct medgate_blob_class *c = class_of(t, MEDGATE_OP_CHROOT);
+
+	c->source = c->object;
+}
+D(d_mount_fstype_empty) { class_of(t, MEDGATE_OP_MOUNT)->fstype_off = t->hdr->strtab_len - 1; }
+D(d_pattern_deny)
+{
+	t->rule[class_of(t, MEDGATE_OP_MOUNT)->object].flags |= MEDGATE_RULE_F_DENY;
+}
+D(d_object_on_capability) { class_of(t, MEDGATE_OP_CAPABILITY)->object = 0; }
+D(d_fstype_on_chroot) { class_of(t, MEDGATE_OP_CHROOT)->fstype_off = 1; }
+D(d_class_reserved) { t->cls[0].reserved = 1; }
 D(d_rule_range) { prof(t, "helper")->n_rules += 1; }
 D(d_rule_gap)
 {
@@ -507,6 +537,15 @@ struct defect {
 	X(peer_on_a_capability_rule, d_class_peer_where_none, -EINVAL, "peer set on a class rule", NULL) \
 	X(peer_naming_no_profile, d_class_peer, -EINVAL, "peer names no profile", NULL) \
 	X(class_rule_file_out_of_range, d_class_file, -EINVAL, "class rule source file", NULL) \
+	X(mount_rule_naming_a_file_rule, d_mount_object_file_rule, -EINVAL, "mount or chroot rule pattern", NULL) \
+	X(mount_rule_naming_another_profiles_pattern, d_mount_object_elsewhere, -EINVAL, "mount or chroot rule pattern", NULL) \
+	X(mount_rule_without_mount_point, d_mount_without_object, -EINVAL, "mount or chroot rule pattern", NULL) \
+	X(chroot_rule_with_a_source, d_chroot_source, -EINVAL, "mount or chroot rule pattern", NULL) \
+	X(mount_rule_with_empty_type_list, d_mount_fstype_empty, -EINVAL, "file system types invalid", NULL) \
+	X(pattern_rule_with_deny_flag, d_pattern_deny, -EINVAL, "class-rule pattern with rule flags", NULL) \
+	X(paths_on_a_capability_rule, d_object_on_capability, -EINVAL, "paths or file system types on a class rule", NULL) \
+	X(types_on_a_chroot_rule, d_fstype_on_chroot, -EINVAL, "mount rule file system types invalid", NULL) \
+	X(class_rule_reserved_set, d_class_reserved, -EINVAL, "class rule reserved field", NULL) \
 	X(rule_range_past_the_table, d_rule_range, -EINVAL, "profile rule range", NULL) \
 	X(rule_range_with_a_gap, d_rule_gap, -EINVAL, "profile rule range", NULL) \
 	X(attachment_range_out_of_order, d_att_range, -EINVAL, "profile attachment range", NULL) \
@@ -622,7 +661,7 @@ TEST(every_defect_has_its_own_reason)
 	 * The file, class and header reasons (the network tables' are test_netmatch's); truncation,
 	 * size and checksum failures are tested above.
 	 */
-	EXPECT_EQ(59, n) TH_LOG("%zu distinct reasons from %zu defects", n,
+	EXPECT_EQ(64, n) TH_LOG("%zu distinct reasons from %zu defects", n,
 				sizeof(defects) / sizeof(defects[0]));
 }
 

@@ -489,4 +489,202 @@ TEST_F(wide, every_byte_decided_right)
 				   (sizeof(wide_names) - 1 + 1) / 2, wrong);
 }
 
+/* ---- mount and chroot rules ---- */
+
+static const char mount_table_policy[] =
+	"profile m {\n"						/* 1 */
+	"    file /media/** r\n"					/* 2 */
+	"    mount new type vfat,exfat /dev/sd* -> /media/usb\n"	/* 3 */
+	"    mount new type tmpfs /run/m\n"				/* 4 */
+	"    mount bind /srv/** -> /mnt/*\n"				/* 5 */
+	"    deny mount bind /srv/secret -> /mnt/*\n"			/* 6 */
+	"    mount bind /mnt/any\n"					/* 7 */
+	"    chroot /jail\n"						/* 8 */
+	"}\n";
+
+struct mount_row {
+	u32 op, kind;
+	const char *object, *source, *fstype;
+	bool later;
+	bool allowed;
+	u32 line;	/* deciding rule's line, 0 for the default */
+};
+
+static const struct mount_row mount_rows[] = {
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", "/dev/sda1", "vfat", false, true, 3 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", "/dev/sda1", "ext4", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", "/dev/mmcblk0", "vfat", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/usb", NULL, "vfat", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/media/sd", "/dev/sda1", "vfat", false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/run/m", "none", "tmpfs", false, true, 4 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, "/run/m", NULL, NULL, false, false, 0 },
+	/* fsconfig(CREATE): the type now, the place when attached; a rule with a source cannot. */
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, NULL, NULL, "tmpfs", true, true, 4 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_NEW, NULL, NULL, "vfat", true, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/a", "/srv/data", NULL, false, true, 5 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/a", "/srv/secret", NULL, false, false, 6 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/a/b", "/srv/data", NULL, false, false, 0 },
+	/* An unknown source meets the deny that names one: it could be the denied one. */
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/any", NULL, NULL, false, false, 6 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, "/mnt/any", "/srv/secret", NULL, false, false, 6 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_MOVE, "/mnt/any", NULL, NULL, false, false, 0 },
+	/* A path the task cannot name matches nothing; a file rule's path grants no mount. */
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_BIND, NULL, "/srv/data", NULL, false, false, 0 },
+	{ MEDGATE_OP_MOUNT, MEDGATE_MOUNT_UMOUNT, "/media/x", NULL, NULL, false, false, 0 },
+	{ MEDGATE_OP_CHROOT, 0, "/jail", NULL, NULL, false, true, 8 },
+	{ MEDGATE_OP_CHROOT, 0, "/jail/x", NULL, NULL, false, false, 0 },
+};
+
+TEST(mount_rules_decide_by_kind_place_source_and_type)
+{
+	const struct medgate_blob_profile *p;
+	struct medgate_blob_view v;
+	const char *why = "";
+	struct medgate_match m;
+	size_t len, i;
+	u8 *blob = bb_compile(mount_table_policy, &len);
+
+	ASSERT_EQ(0, medgate_blob_validate(blob, len, &v, &why)) TH_LOG("%s", why);
+	p = medgate_blob_find_profile(&v, medgate_profile_id("m"));
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < sizeof(mount_rows) / sizeof(mount_rows[0]); i++) {
+		const struct mount_row *r = &mount_rows[i];
+		struct medgate_mount_query q = {
+			.op = r->op, .kind = r->kind, .object = r->object, .object_later = r->later,
+			.source = r->source, .fstype = r->fstype,
+		};
+
+		medgate_match_mount(&v, p, &q, &m);
+		EXPECT_EQ(r->allowed, m.allowed) TH_LOG("row %zu", i);
+		EXPECT_EQ(r->line, m.line) TH_LOG("row %zu", i);
+		EXPECT_EQ(r->line == 6, m.explicit_deny) TH_LOG("row %zu", i);
+	}
+	/* No file rule grants anything on a mount pattern's path. */
+	medgate_match_file(&v, p, "/jail", MEDGATE_ACCESS_READ, &m);
+	EXPECT_FALSE(m.allowed);
+	free(blob);
+}
+
+/*
+ * Mount rules: an unknown source (none, or one the kernel looks up again by a name the task can
+ * change) is covered by deny rules naming a source, once the mount point is known, and by no
+ * allow rule naming one.
+ */
+static const char mount_policy[] =
+	"profile m {\n"
+	"    mount bind /srv/pub -> /mnt/bind\n"
+	"    deny mount bind /srv/secret -> /mnt/**\n"
+	"    mount bind /mnt/any\n"
+	"    mount bind /open\n"
+	"    mount new type tmpfs /mnt/new\n"
+	"    deny mount new /dev/sda -> /mnt/**\n"
+	"    deny mount bind /data/?/key -> /mnt/**\n"
+	"}\n";
+
+FIXTURE(mounts) {
+	u8 *blob;
+	struct medgate_blob_view v;
+	const struct medgate_blob_profile *p;
+};
+
+FIXTURE_SETUP(mounts)
+{
+	const char *why = "";
+	size_t len;
+
+	self->blob = bb_compile(mount_policy, &len);
+	ASSERT_EQ(0, medgate_blob_validate(self->blob, len, &self->v, &why)) TH_LOG("%s", why);
+	self->p = medgate_blob_find_profile(&self->v, medgate_profile_id("m"));
+	ASSERT_NE(NULL, self->p);
+}
+
+FIXTURE_TEARDOWN(mounts)
+{
+	free(self->blob);
+}
+
+static struct medgate_match mount_decision(FIXTURE_DATA(mounts) *self, u32 kind,
+					   const char *object, const char *source, bool unsure,
+					   bool later)
+{
+	struct medgate_mount_query q = {
+		.op = MEDGATE_OP_MOUNT, .kind = kind, .object = object, .object_later = later,
+		.source = source, .source_unsure = unsure,
+		.fstype = kind == MEDGATE_MOUNT_NEW ? "tmpfs" : NULL,
+	};
+	struct medgate_match m;
+
+	medgate_match_mount(&self->v, self->p, &q, &m);
+	return m;
+}
+
+TEST_F(mounts, named_source_where_its_rule_allows)
+{
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/bind", "/srv/pub", false,
+				   false).allowed);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", "/srv/pub", false,
+				   false).allowed);
+}
+
+TEST_F(mounts, unknown_source_meets_the_deny_naming_a_source)
+{
+	struct medgate_match m = mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", NULL, false,
+						false);
+
+	EXPECT_FALSE(m.allowed);
+	EXPECT_TRUE(m.explicit_deny);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/open", NULL, false,
+				   false).allowed);
+}
+
+TEST_F(mounts, unsure_source_is_unknown)
+{
+	struct medgate_match m = mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/bind", "/srv/pub",
+						true, false);
+
+	EXPECT_FALSE(m.allowed);
+	m = mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", "/srv/pub", true, false);
+	EXPECT_FALSE(m.allowed);
+	EXPECT_TRUE(m.explicit_deny);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_BIND, "/open", "/srv/pub", true,
+				   false).allowed);
+}
+
+/* A bind mount above the denied source shows it; one below it lies inside it. */
+static bool bind_denied(FIXTURE_DATA(mounts) *self, const char *source)
+{
+	return mount_decision(self, MEDGATE_MOUNT_BIND, "/mnt/any", source, false,
+			      false).explicit_deny;
+}
+
+TEST_F(mounts, deny_naming_a_source_covers_the_directories_on_its_way)
+{
+	EXPECT_TRUE(bind_denied(self, "/srv"));
+	EXPECT_TRUE(bind_denied(self, "/"));
+	EXPECT_TRUE(bind_denied(self, "/srv/secret"));
+	EXPECT_TRUE(bind_denied(self, "/srv/secret/sub"));
+	EXPECT_FALSE(bind_denied(self, "/srv/pub"));
+	EXPECT_FALSE(bind_denied(self, "/srv/sec"));
+	EXPECT_FALSE(bind_denied(self, "/srv/secretary"));
+	EXPECT_FALSE(bind_denied(self, "/var"));
+	/* A glob: the directory it starts in, and (conservatively) all below. */
+	EXPECT_TRUE(bind_denied(self, "/data"));
+	EXPECT_TRUE(bind_denied(self, "/data/a"));
+	EXPECT_TRUE(bind_denied(self, "/data/a/b"));
+	EXPECT_FALSE(bind_denied(self, "/database"));
+	/* Not for a new file system: its source is a device, not a directory shown. */
+	EXPECT_FALSE(mount_decision(self, MEDGATE_MOUNT_NEW, "/mnt/new", "/dev", false,
+				    false).explicit_deny);
+}
+
+/* fsconfig(FSCONFIG_CMD_CREATE): the deny waits for the mount point, which move_mount names. */
+TEST_F(mounts, new_file_system_decided_by_type_then_by_place)
+{
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_NEW, NULL, NULL, false, true).allowed);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_NEW, "/mnt/new", "none", false,
+				   false).allowed);
+	EXPECT_TRUE(mount_decision(self, MEDGATE_MOUNT_NEW, "/mnt/new", NULL, false,
+				   false).explicit_deny);
+}
+
 TEST_HARNESS_MAIN

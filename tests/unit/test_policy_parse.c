@@ -1145,6 +1145,9 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"ioctl terminal-injection",
 		"xattr user security",
 		"deny xattr all",
+		"key read search",
+		"deny key write unlink",
+		"key all",
 		"namespace mnt net",
 		"deny namespace user",
 		"namespace all",
@@ -1152,6 +1155,23 @@ TEST(class_rules_decompile_to_their_source_and_recompile_to_the_same_blob)
 		"deny kernel firmware",
 		"bpf",
 		"userns",
+		"mount new type vfat,exfat /dev/sd* -> /media/usb",
+		"mount new /run/x",
+		"deny mount bind /etc/** -> /**",
+		"mount bind \"/srv/a b\" -> /mnt",
+		"mount bind /mnt/any",
+		"mount move /a -> /b",
+		"mount remount /media/usb",
+		"mount umount /media/**",
+		"mount propagation /",
+		"mount pivot_root /newroot",
+		"chroot /srv/jail",
+		"deny chroot /",
+		"audit capability chown",
+		"audit deny signal any kill",
+		"audit mount umount /media/**",
+		"timestamps",
+		"deny timestamps",
 	};
 	char text[4096], again[4096], line[256];
 	const struct mg_dec_profile *p;
@@ -1222,8 +1242,8 @@ FIXTURE_SETUP(show)
 		" capability net_bind_service sys_admin\n deny capability all\n"
 		" ptrace trace r2 unconfined\n signal any term usr1\n signal r2\n"
 		" ioctl terminal-injection\n xattr user acl\n deny xattr all\n bpf maps obj_get\n bpf\n"
-		" userns\n}\n"
-		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n}\n";
+		" userns\n key read link\n deny key write\n key all\n timestamps\n}\n"
+		"profile r2 {\n file /x/** rwacdls\n ptrace read r1\n deny timestamps\n}\n";
 	size_t n = 0, cap = 1 << 16, i, j;
 	struct mg_decoded *d;
 	char *out;
@@ -1283,6 +1303,8 @@ TEST_F(show, rules_are_written_in_their_short_form_exec_deny_arrow_quotes_env)
 		" ptrace trace r2\n", " ptrace trace unconfined\n", " signal any usr1 term\n",
 		" signal r2\n", " ioctl terminal-injection\n", " xattr user acl\n",
 		" deny xattr all\n", " bpf\n", " userns\n", " ptrace read r1\n",
+		" key read link\n", " deny key write\n", " key all\n",
+		" timestamps\n", " deny timestamps\n",
 	};
 	size_t i;
 
@@ -1727,6 +1749,24 @@ FIXTURE_VARIANT_ADD(invalid, unknown_xattr_class) {
 	.msg = "unknown extended attribute class \"system\"",
 };
 
+FIXTURE_VARIANT_ADD(invalid, unknown_key_permission) {
+	.text = P(" key read create\n"),
+	.line = 2, .col = 11, .n = 1,
+	.msg = "unknown key permission \"create\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, key_without_permissions) {
+	.text = P(" key\n"),
+	.line = 2, .col = 5, .n = 1,
+	.msg = "missing key permissions after 'key'",
+};
+
+FIXTURE_VARIANT_ADD(invalid, key_with_a_peer) {
+	.text = P(" key read unconfined\n"),
+	.line = 2, .col = 11, .n = 1,
+	.msg = "unknown key permission \"unconfined\"",
+};
+
 FIXTURE_VARIANT_ADD(invalid, unknown_ioctl_class) {
 	.text = P(" ioctl tiocsti\n"),
 	.line = 2, .col = 8, .n = 1,
@@ -1775,10 +1815,70 @@ FIXTURE_VARIANT_ADD(invalid, userns_takes_no_argument) {
 	.msg = "unexpected \"all\"",
 };
 
-FIXTURE_VARIANT_ADD(invalid, mount_rules_later) {
+FIXTURE_VARIANT_ADD(invalid, audit_of_a_mode) {
+	.text = P(" audit mode complain\n"),
+	.line = 2, .col = 8, .n = 1,
+	.msg = "'audit' applies to file, exec, deny and class rules, not to \"mode\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, audit_alone) {
+	.text = P(" audit\n"),
+	.line = 2, .col = 7, .n = 1,
+	.msg = "missing rule after 'audit'",
+};
+
+FIXTURE_VARIANT_ADD(invalid, timestamps_take_no_argument) {
+	.text = P(" timestamps /data/**\n"),
+	.line = 2, .col = 13, .n = 1,
+	.msg = "unexpected \"/data/**\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, mount_without_kind) {
 	.text = P(" mount /data\n"),
-	.line = 2, .col = 2, .n = 1,
-	.msg = "mount rules are not supported yet",
+	.line = 2, .col = 8, .n = 1,
+	.msg = "expected the kind of mount after 'mount': new, bind, move",
+};
+
+FIXTURE_VARIANT_ADD(invalid, mount_without_mount_point) {
+	.text = P(" mount bind\n"),
+	.line = 2, .col = 12, .n = 1,
+	.msg = "missing the mount point",
+};
+
+FIXTURE_VARIANT_ADD(invalid, remount_with_a_source) {
+	.text = P(" mount remount /a -> /b\n"),
+	.line = 2, .col = 19, .n = 1,
+	.msg = "'->' names a source, which only new, bind and move mounts have",
+};
+
+FIXTURE_VARIANT_ADD(invalid, mount_type_in_upper_case) {
+	.text = P(" mount new type VFAT /media/usb\n"),
+	.line = 2, .col = 17, .n = 1,
+	.msg = "invalid file system type list \"VFAT\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, mount_type_list_with_an_empty_name) {
+	.text = P(" mount new type tmpfs,,ramfs /run/x\n"),
+	.line = 2, .col = 17, .n = 1,
+	.msg = "empty file system type in \"tmpfs,,ramfs\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, bind_mount_to_a_relative_path) {
+	.text = P(" mount bind /srv -> srv\n"),
+	.line = 2, .col = 21, .n = 1,
+	.msg = "relative path \"srv\"",
+};
+
+FIXTURE_VARIANT_ADD(invalid, type_on_a_bind_mount) {
+	.text = P(" mount bind type tmpfs /x\n"),
+	.line = 2, .col = 13, .n = 1,
+	.msg = "'type' names file system types, which only new mounts have",
+};
+
+FIXTURE_VARIANT_ADD(invalid, chroot_with_two_directories) {
+	.text = P(" chroot /a /b\n"),
+	.line = 2, .col = 12, .n = 1,
+	.msg = "unexpected \"/b\" after the path (it takes one)",
 };
 
 FIXTURE_VARIANT_ADD(invalid, syscall_allowlists_later) {

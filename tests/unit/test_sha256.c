@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * medgate_sha256() (user/lib/sha256.c) against known answers: the FIPS 180-4 / NIST CAVP example
- * messages, and messages at every padding boundary (55/56/63/64/119/120/127/128 bytes), whose
+ * medgate_sha256() (user/lib/digest.c, libcrypto's EVP) against known answers: the FIPS 180-4 /
+ * NIST CAVP example messages, and messages at every padding boundary (55/56/63/64/119/120/127/128 bytes), whose
  * digests were computed with an independent implementation (Python's hashlib).
  * One fixture variant per message, so that each digest is its own result.
  */

@@ -62,3 +62,5 @@ medgatectl status
 
 say "medgatectl audit show"
 medgatectl audit show
+say "medgatectl audit summary (what a reviewer reads first)"
+medgatectl audit summary

@@ -32,7 +32,7 @@
 #   BUILD                       build directory (default <repo>/build)
 #   MODULE                      the module (default $BUILD/medgate.ko)
 #   KREL                        kernel release the VM boots (default: scripts/kernel-release.sh)
-#   VM_MODULES                  kernel modules to ship and load (default "veth", a module on Debian)
+#   VM_MODULES                  kernel modules to ship and load (default "veth overlay", modules on Debian)
 #   VM_MODULES_ROOT             where lib/modules/$KREL is (default /; scripts/fetch-kernel.sh
 #                               unpacks another kernel's modules elsewhere)
 #   VM_HOST_BINS                host programs to ship in /usr/sbin with their libraries (default
@@ -70,7 +70,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$repo/build}
 module=${MODULE:-$build/medgate.ko}
 allow_missing=${MKINITRAMFS_ALLOW_MISSING:-0}
-vm_modules=${VM_MODULES-veth}
+vm_modules=${VM_MODULES-veth overlay}
 host_bins=${VM_HOST_BINS-ip bpftool}
 debian_progs=${VM_DEBIAN_PROGS-curl getent openssl}
 # Where the VM's programs and libraries come from: the build host's / or a foreign sysroot.

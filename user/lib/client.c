@@ -661,6 +661,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_PID] = { NLA_U32, 0 },
 		[MEDGATE_EA_TGID] = { NLA_U32, 0 },
 		[MEDGATE_EA_UID] = { NLA_U32, 0 },
+		[MEDGATE_EA_GID] = { NLA_U32, 0 },
 		[MEDGATE_EA_COMM] = { NLA_STRING, 16 },
 		[MEDGATE_EA_EXE] = { NLA_STRING, MEDGATE_PATH_MAX },
 		[MEDGATE_EA_OP] = { NLA_U32, 0 },
@@ -676,6 +677,9 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_PEER_PID] = { NLA_U32, 0 },
 		[MEDGATE_EA_PEER_PROFILE_ID] = { NLA_U64, 0 },
 		[MEDGATE_EA_PEER_PROFILE] = { NLA_STRING, MEDGATE_NAME_MAX },
+		[MEDGATE_EA_MOUNT_SOURCE] = { NLA_STRING, MEDGATE_PATH_MAX },
+		[MEDGATE_EA_FSTYPE] = { NLA_STRING, MEDGATE_FSTYPE_MAX },
+		[MEDGATE_EA_KEY_SERIAL] = { NLA_U32, 0 },
 		[MEDGATE_EA_SUPPRESSED] = { NLA_U64, 0 },
 		[MEDGATE_EA_RATE_LIMITED] = { NLA_U64, 0 },
 	};
@@ -703,6 +707,8 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(pid, MEDGATE_EA_PID);
 	U32(tgid, MEDGATE_EA_TGID);
 	U32(uid, MEDGATE_EA_UID);
+	U32(gid, MEDGATE_EA_GID);
+	STR(exe, MEDGATE_EA_EXE);
 	STR(comm, MEDGATE_EA_COMM);
 	U32(op, MEDGATE_EA_OP);
 	U32(access, MEDGATE_EA_ACCESS);
@@ -717,6 +723,9 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(peer_pid, MEDGATE_EA_PEER_PID);
 	U64(peer_profile_id, MEDGATE_EA_PEER_PROFILE_ID);
 	STR(peer_profile, MEDGATE_EA_PEER_PROFILE);
+	STR(source, MEDGATE_EA_MOUNT_SOURCE);
+	STR(fstype, MEDGATE_EA_FSTYPE);
+	U32(key_serial, MEDGATE_EA_KEY_SERIAL);
 	U64(suppressed, MEDGATE_EA_SUPPRESSED);
 	U64(rate_limited, MEDGATE_EA_RATE_LIMITED);
 #undef U64

@@ -509,8 +509,9 @@ static void put_net(const struct mg_net_tables *t, u32 first_net,
 
 static int build_tables(struct mg_policy *p, struct out *o)
 {
-	size_t i, j, na = 0, nr = 0, maxn;
+	size_t i, j, na = 0, nr = 0, rb, maxn;
 	const char **pats = NULL;
+	u32 none;
 	u32 *tags = NULL;
 	int err;
 
@@ -527,6 +528,9 @@ static int build_tables(struct mg_policy *p, struct out *o)
 	if (!check_patterns(p, o))
 		return -EINVAL;
 
+	/* Offset 0 holds "": an offset of 0 means "none" where a string is optional (fstype_off). */
+	if ((err = str_add(&o->st, "", &none)))
+		return err;
 	/* Walk the tables in blob order so that strings land in order of first use. */
 	for (i = 0; i < o->np; i++) {
 		o->bp[i].id = o->sorted[i]->id;
@@ -551,7 +555,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 		    (err = str_add(&o->st, file_name(p, r->loc), &o->br[i].file_off)))
 			return err;
 		o->br[i].flags = (r->flags & (MEDGATE_RULE_F_DENY | MEDGATE_RULE_F_SCRUB_ENV |
-					      MEDGATE_RULE_F_KEEP_ENV)) |
+					      MEDGATE_RULE_F_KEEP_ENV | MEDGATE_RULE_F_AUDIT)) |
 				 (mg_glob_has_magic(r->path) ? MEDGATE_RULE_F_GLOB : 0);
 		o->br[i].access = r->access;
 		o->br[i].exec_mode = r->exec_mode;
@@ -559,7 +563,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 		if (r->target && mg_index_get(&p->by_name, r->target, &t))
 			o->br[i].target = p->profiles[t]->id;
 	}
-	for (i = 0, nr = 0; i < o->np; i++) {
+	for (i = 0, nr = 0, rb = 0; i < o->np; i++) {
 		const struct mg_profile *prof = o->sorted[i];
 
 		o->bp[i].first_class = (u32)nr;
@@ -569,10 +573,16 @@ static int build_tables(struct mg_policy *p, struct out *o)
 			struct medgate_blob_class *c = &o->bc[nr];
 			size_t t;
 
-			if ((err = str_add(&o->st, file_name(p, r->loc), &c->file_off)))
+			if ((err = str_add(&o->st, file_name(p, r->loc), &c->file_off)) ||
+			    (r->fstypes && (err = str_add(&o->st, r->fstypes, &c->fstype_off))))
 				return err;
+			/* Mount and chroot rules name pattern rules of the same profile. */
+			c->object = r->object_rule == MG_NO_PATTERN ? MEDGATE_RULE_NONE :
+				    (u32)(rb + r->object_rule);
+			c->source = r->source_rule == MG_NO_PATTERN ? MEDGATE_RULE_NONE :
+				    (u32)(rb + r->source_rule);
 			c->op = r->class_op;
-			c->flags = r->flags & MEDGATE_RULE_F_DENY;
+			c->flags = r->flags & (MEDGATE_RULE_F_DENY | MEDGATE_RULE_F_AUDIT);
 			c->detail = r->detail;
 			c->line = r->loc.line;
 			if (r->peer_kind == MG_PEER_ANY)
@@ -581,6 +591,7 @@ static int build_tables(struct mg_policy *p, struct out *o)
 				 mg_index_get(&p->by_name, r->target, &t))
 				c->peer = p->profiles[t]->id;
 		}
+		rb += prof->n_rules;
 	}
 	if (!o->st.len) {
 		if (mg_grow((void **)&o->st.buf, &o->st.cap, 1, 1))
@@ -705,7 +716,8 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 	total = sizeof(hdr) + o.np * sizeof(*o.bp) + o.na * sizeof(*o.ba) +
 		o.nr * sizeof(*o.br) + (size_t)o.n_states * sizeof(struct medgate_blob_state) +
 		(size_t)o.n_trans * sizeof(struct medgate_blob_trans) +
-		((size_t)o.n_accept + o.n_net_accept) * sizeof(u32) + o.nc * sizeof(*o.bc) +
+		(size_t)MEDGATE_BLOB_ACCEPT_SLOTS(o.n_accept + (u32)o.n_net_accept) * sizeof(u32) +
+		o.nc * sizeof(*o.bc) +
 		o.nn * sizeof(*o.bn) + o.n_nodes * sizeof(struct medgate_blob_net_node) +
 		o.n_segs * sizeof(struct medgate_blob_net_seg) + o.st.len;
 	if (total > MEDGATE_BLOB_MAX_SIZE) {
@@ -752,7 +764,7 @@ static int emit(struct mg_policy *p, struct mg_profile **sorted, void **blob, si
 		for (i = 0; i < o.np; i++)
 			if (sorted[i]->n_rules)
 				put_dfa(&o.dfa[i], st, tr, acc, &ns, &nt, &nacc);
-		q = (u8 *)(acc + o.n_accept + o.n_net_accept);
+		q = (u8 *)(acc + MEDGATE_BLOB_ACCEPT_SLOTS(o.n_accept + (u32)o.n_net_accept));
 		memcpy(q, o.bc, o.nc * sizeof(*o.bc));
 		q += o.nc * sizeof(*o.bc);
 		memcpy(q, o.bn, o.nn * sizeof(*o.bn));

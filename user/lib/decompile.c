@@ -89,7 +89,12 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 	pd->pub.n_trans = hdr->n_trans;
 	pd->pub.n_accept = hdr->n_accept;
 	pd->pub.n_attach = hdr->n_attach;
-	pd->pub.n_rules = hdr->n_rules + hdr->n_classes;	/* file and class rules: one numbering */
+	/* File and class rules: one numbering. The patterns of mount and chroot rules are part of
+	 * those rules (below), not rules of their own. */
+	pd->pub.n_rules = hdr->n_rules + hdr->n_classes;
+	for (i = 0; i < hdr->n_rules; i++)
+		if (br[i].access == MEDGATE_ACCESS_PATTERN)
+			pd->pub.n_rules--;
 	pd->pub.profiles = calloc(hdr->n_profiles ? hdr->n_profiles : 1,
 				  sizeof(*pd->pub.profiles));
 	pd->attach = calloc(hdr->n_attach ? hdr->n_attach : 1, sizeof(*pd->attach));
@@ -135,7 +140,11 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 			r->detail = c->detail;
 			r->peer = c->peer;
 			r->line = c->line;
-			r->pattern = "";
+			r->pattern = c->object == MEDGATE_RULE_NONE ? "" :
+				     view.strtab + br[c->object].pattern_off;
+			r->source = c->source == MEDGATE_RULE_NONE ? NULL :
+				    view.strtab + br[c->source].pattern_off;
+			r->fstypes = c->fstype_off ? view.strtab + c->fstype_off : NULL;
 			r->file = view.strtab + c->file_off;
 			if (c->peer && c->peer != MEDGATE_PEER_ANY) {
 				t = mg_decoded_find(&pd->pub, c->peer);
@@ -168,6 +177,14 @@ int mg_blob_decode(const void *blob, size_t len, struct mg_decoded **out, const 
 	/* Each attachment and rule knows its profile, for messages about one of them alone. */
 	for (i = 0; i < pd->pub.n_profiles; i++) {
 		struct mg_dec_profile *p = &pd->pub.profiles[i];
+		struct mg_dec_rule *list = (struct mg_dec_rule *)p->rules;
+		size_t kept = 0;
+
+		/* Class-rule patterns leave the profile's list (in place, order kept). */
+		for (j = 0; j < p->n_rules; j++)
+			if (list[j].op || list[j].access != MEDGATE_ACCESS_PATTERN)
+				list[kept++] = list[j];
+		p->n_rules = kept;
 
 		for (j = 0; j < p->n_attach; j++)
 			pd->attach[bp[i].first_attach + j].profile = p;
@@ -244,6 +261,27 @@ bool mg_dec_rule_is_exec(const struct mg_dec_rule *r)
 	       (r->access & MEDGATE_ACCESS_MMAP_EXEC);
 }
 
+/* Appends " PATTERN" and @after (the pattern quoted where the language needs it) at @buf + *@n. */
+static int put_pattern(char *buf, size_t len, size_t *n, const char *pattern, const char *after)
+{
+	size_t plen = strlen(pattern) * 4 + 3;
+	char *pat = malloc(plen);
+	int k, err;
+
+	if (!pat)
+		return -ENOMEM;
+	err = mg_pattern_format(pattern, pat, plen);
+	if (!err) {
+		k = snprintf(buf + *n, len - *n, " %s%s", pat, after);
+		if (k < 0 || (size_t)k >= len - *n)
+			err = -ENOSPC;
+		else
+			*n += (size_t)k;
+	}
+	free(pat);
+	return err;
+}
+
 /* A class rule as its statement: "capability net_bind_service sys_chroot", "signal b term". */
 static int class_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 {
@@ -259,7 +297,21 @@ static int class_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 			return -ENOSPC;					\
 		n += (size_t)k;						\
 	} while (0)
-	PUT("%s%s", r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", kw ? kw : "class");
+	PUT("%s%s%s", r->flags & MEDGATE_RULE_F_AUDIT ? "audit " : "",
+	    r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", kw ? kw : "class");
+	if (r->op == MEDGATE_OP_MOUNT || r->op == MEDGATE_OP_CHROOT) {
+		if (r->op == MEDGATE_OP_MOUNT) {
+			for (bit = 0; bit < 64; bit++)
+				if (r->detail & (1ULL << bit))
+					PUT(" %s", mg_class_detail_name(r->op, bit, word,
+									sizeof(word)));
+		}
+		if (r->fstypes)
+			PUT(" type %s", r->fstypes);
+		if (r->source && put_pattern(buf, len, &n, r->source, " ->"))
+			return -ENOSPC;
+		return put_pattern(buf, len, &n, r->pattern, "");
+	}
 	if (r->op == MEDGATE_OP_PTRACE)
 		PUT(" %s", r->detail & (1ULL << MEDGATE_PTRACE_TRACE) ? "trace" : "read");
 	if (r->op == MEDGATE_OP_PTRACE || r->op == MEDGATE_OP_SIGNAL) {
@@ -272,7 +324,7 @@ static int class_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 		else
 			PUT(" %016" PRIx64, r->peer);
 	}
-	if (r->op == MEDGATE_OP_PTRACE || r->op == MEDGATE_OP_USERNS ||
+	if (r->op == MEDGATE_OP_PTRACE || r->op == MEDGATE_OP_USERNS || r->op == MEDGATE_OP_TIMES ||
 	    ((r->op == MEDGATE_OP_SIGNAL || r->op == MEDGATE_OP_BPF) && r->detail == ~0ULL))
 		return 0;
 	if (r->op != MEDGATE_OP_IOCTL && r->detail == medgate_class_details(r->op)) {
@@ -315,10 +367,12 @@ int mg_dec_rule_format(const struct mg_dec_rule *r, char *buf, size_t len)
 	else if (r->flags & MEDGATE_RULE_F_KEEP_ENV)
 		strcat(target, " keep-env");
 	if (mg_dec_rule_is_exec(r))
-		n = snprintf(buf, len, "%sexec %s%s", r->flags & MEDGATE_RULE_F_DENY ? "deny " : "",
-			     pat, target);
+		n = snprintf(buf, len, "%s%sexec %s%s",
+			     r->flags & MEDGATE_RULE_F_AUDIT ? "audit " : "",
+			     r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", pat, target);
 	else
-		n = snprintf(buf, len, "%sfile %s %s%s",
+		n = snprintf(buf, len, "%s%sfile %s %s%s",
+			     r->flags & MEDGATE_RULE_F_AUDIT ? "audit " : "",
 			     r->flags & MEDGATE_RULE_F_DENY ? "deny " : "", pat, acc, target);
 	free(pat);
 	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
@@ -340,6 +394,12 @@ static int cmp_rule_content(const struct mg_dec_rule *a, const struct mg_dec_rul
 	if (a->peer != b->peer)
 		return a->peer < b->peer ? -1 : 1;
 	c = strcmp(a->pattern, b->pattern);
+	if (c)
+		return c;
+	c = strcmp(a->source ? a->source : "", b->source ? b->source : "");
+	if (c)
+		return c;
+	c = strcmp(a->fstypes ? a->fstypes : "", b->fstypes ? b->fstypes : "");
 	if (c)
 		return c;
 	if (a->access != b->access)

@@ -51,6 +51,8 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_CONTROL:	return "control";
 	case MEDGATE_OP_DEVICE_NODE:	return "device_node";
 	case MEDGATE_OP_XATTR:		return "xattr";
+	case MEDGATE_OP_KEY:		return "key";
+	case MEDGATE_OP_TIMES:		return "times";
 	case MEDGATE_OP_URING:		return "uring";
 	case MEDGATE_OP_SUPPRESSED:	return "suppressed";
 	}
@@ -200,6 +202,9 @@ struct ev_strings {
 	char comm[sizeof(((struct mg_event *)0)->comm)];
 	char path[sizeof(((struct mg_event *)0)->path)];
 	char rule_file[sizeof(((struct mg_event *)0)->rule_file)];
+	char source[sizeof(((struct mg_event *)0)->source)];
+	char fstype[sizeof(((struct mg_event *)0)->fstype)];
+	char exe[sizeof(((struct mg_event *)0)->exe)];
 };
 
 static void event_strings(const struct mg_event *ev, struct ev_strings *s)
@@ -209,11 +214,15 @@ static void event_strings(const struct mg_event *ev, struct ev_strings *s)
 	snprintf(s->path, sizeof(s->path), "%.*s", (int)sizeof(ev->path) - 1, ev->path);
 	snprintf(s->rule_file, sizeof(s->rule_file), "%.*s", (int)sizeof(ev->rule_file) - 1,
 		 ev->rule_file);
+	snprintf(s->source, sizeof(s->source), "%.*s", (int)sizeof(ev->source) - 1, ev->source);
+	snprintf(s->fstype, sizeof(s->fstype), "%.*s", (int)sizeof(ev->fstype) - 1, ev->fstype);
+	snprintf(s->exe, sizeof(s->exe), "%.*s", (int)sizeof(ev->exe) - 1, ev->exe);
 }
 
 /* Escaped copies of the strings of an event. A 4096-byte path escapes to at most 4 x 4096. */
 struct esc {
 	char profile[64 * 4], comm[16 * 4], path[4096 * 4], rule_file[256 * 4];
+	char source[4096 * 4], fstype[32 * 4], exe[4096 * 4];
 };
 
 static int escape_event(const struct mg_event *ev, struct esc *e)
@@ -227,7 +236,10 @@ static int escape_event(const struct mg_event *ev, struct esc *e)
 	if (mg_text_escape(s->profile, e->profile, sizeof(e->profile)) ||
 	    mg_text_escape(s->comm, e->comm, sizeof(e->comm)) ||
 	    mg_text_escape(s->path, e->path, sizeof(e->path)) ||
-	    mg_text_escape(s->rule_file, e->rule_file, sizeof(e->rule_file)))
+	    mg_text_escape(s->rule_file, e->rule_file, sizeof(e->rule_file)) ||
+	    mg_text_escape(s->source, e->source, sizeof(e->source)) ||
+	    mg_text_escape(s->fstype, e->fstype, sizeof(e->fstype)) ||
+	    mg_text_escape(s->exe, e->exe, sizeof(e->exe)))
 		err = -ENOSPC;
 	free(s);
 	return err;
@@ -260,21 +272,23 @@ const char *mg_cap_name(uint32_t cap)
  * number, "cap41", when this table is older than the kernel); for a namespace, kernel-load or
  * extended-attribute event the class's name as policies write it ("net", "module", "trusted").
  */
-static int event_access(const struct mg_event *ev, char *buf, size_t len)
+int mg_event_access(const struct mg_event *ev, char *buf, size_t len)
 {
 	int r;
 
 	/* The operations of class rules name their detail as the rules do ("read", "term"). */
 	if (ev->op == MEDGATE_OP_PTRACE || ev->op == MEDGATE_OP_SIGNAL ||
 	    ev->op == MEDGATE_OP_IOCTL || ev->op == MEDGATE_OP_XATTR || ev->op == MEDGATE_OP_BPF ||
-	    ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_KERNEL_LOAD) {
+	    ev->op == MEDGATE_OP_NAMESPACE || ev->op == MEDGATE_OP_KERNEL_LOAD ||
+	    ev->op == MEDGATE_OP_MOUNT || ev->op == MEDGATE_OP_KEY) {
 		char word[64];
 
 		r = snprintf(buf, len, "%s", mg_class_detail_name(ev->op, ev->access, word,
 								  sizeof(word)));
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
-	if (ev->op == MEDGATE_OP_USERNS) {
+	if (ev->op == MEDGATE_OP_USERNS || ev->op == MEDGATE_OP_CHROOT ||
+	    ev->op == MEDGATE_OP_TIMES) {
 		r = snprintf(buf, len, "-");
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
@@ -292,7 +306,7 @@ static int event_access(const struct mg_event *ev, char *buf, size_t len)
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 {
 	char when[64], acc[32], rule[256 * 6 + 64], object[64] = "", counts[64] = "";
-	char peer[128] = "";
+	char peer[128] = "", *mount = NULL;
 	struct esc *e;
 	int r;
 
@@ -300,7 +314,7 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	if (!e)
 		return -ENOMEM;
 	if (escape_event(ev, e) || mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
-	    event_access(ev, acc, sizeof(acc))) {
+	    mg_event_access(ev, acc, sizeof(acc))) {
 		free(e);
 		return -ENOSPC;
 	}
@@ -322,18 +336,32 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 		snprintf(peer, sizeof(peer), " peer %" PRIu32 " (%s)", ev->peer_pid,
 			 ev->peer_profile_id ? (ev->peer_profile[0] ? ev->peer_profile : "-")
 					     : "unconfined");
+	/* A mount's source and new file system type. */
+	if ((e->source[0] || e->fstype[0]) &&
+	    asprintf(&mount, "%s%s%s%s%s", e->source[0] ? " source \"" : "", e->source,
+		     e->source[0] ? "\"" : "", e->fstype[0] ? " fstype " : "", e->fstype) < 0) {
+		free(e);
+		return -ENOMEM;
+	}
+	/* A key has no path: its serial number, as keyctl(1) prints it. */
+	if (ev->op == MEDGATE_OP_KEY)
+		snprintf(object, sizeof(object), " key_serial %" PRIu32, ev->key_serial);
 	/* A summary record says what the flood limiter counted instead of recording. */
 	if (ev->op == MEDGATE_OP_SUPPRESSED)
 		snprintf(counts, sizeof(counts), " suppressed %" PRIu64 " rate_limited %" PRIu64,
 			 ev->suppressed, ev->rate_limited);
 	/* Labels are the JSON keys (docs/cli.md lists both forms of every field). */
 	r = snprintf(buf, len,
-		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " comm \"%s\" %s %s"
-		     " \"%s\"%s%s rule %s"
+		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " gid %" PRIu32
+		     " comm \"%s\" exe \"%s\" %s %s"
+		     " \"%s\"%s%s%s rule %s"
 		     " policy_version %016" PRIx64 "%s",
 		     ev->seq, when, e->profile[0] ? e->profile : "-", mg_mode_name(ev->mode),
-		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, e->comm, mg_op_name(ev->op),
-		     acc, e->path, object, peer, rule, ev->policy_version, counts);
+		     mg_verdict_name(ev->verdict), ev->pid, ev->uid, ev->gid, e->comm, e->exe,
+		     mg_op_name(ev->op),
+		     acc, e->path, object, peer, mount ? mount : "", rule, ev->policy_version,
+		     counts);
+	free(mount);
 	free(e);
 	return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 }
@@ -346,7 +374,7 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	int err;
 
 	if (mg_time_format(ev->time_real_ns, when, sizeof(when)) ||
-	    event_access(ev, acc, sizeof(acc)))
+	    mg_event_access(ev, acc, sizeof(acc)))
 		return -ENOSPC;
 	s = malloc(sizeof(*s));
 	o = json_object_new_object();
@@ -370,7 +398,9 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "pid", json_object_new_uint64(ev->pid));
 	json_object_object_add(o, "tgid", json_object_new_uint64(ev->tgid));
 	json_object_object_add(o, "uid", json_object_new_uint64(ev->uid));
+	json_object_object_add(o, "gid", json_object_new_uint64(ev->gid));
 	json_object_object_add(o, "comm", mg_json_string(s->comm));
+	json_object_object_add(o, "exe", mg_json_string(s->exe));
 	json_object_object_add(o, "op", json_object_new_string(mg_op_name(ev->op)));
 	json_object_object_add(o, "access", json_object_new_string(acc));
 	json_object_object_add(o, "path", mg_json_string(s->path));
@@ -380,6 +410,9 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "peer_pid", json_object_new_uint64(ev->peer_pid));
 	json_object_object_add(o, "peer_profile_id", mg_json_hex64(ev->peer_profile_id));
 	json_object_object_add(o, "peer_profile", mg_json_string(ev->peer_profile));
+	json_object_object_add(o, "source", mg_json_string(s->source));
+	json_object_object_add(o, "fstype", mg_json_string(s->fstype));
+	json_object_object_add(o, "key_serial", json_object_new_uint64(ev->key_serial));
 	/* No rule: the profile's default decided (null). */
 	json_object_object_add(o, "rule", ev->rule == MEDGATE_RULE_NONE ? NULL :
 				  json_object_new_uint64(ev->rule));

@@ -46,7 +46,8 @@ struct mg_pdiag {
 
 enum mg_rule_kind {
 	MG_RULE_FILE,		/* file and exec statements */
-	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns */
+	MG_RULE_CLASS,		/* capability, ptrace, signal, ioctl, xattr, key, namespace, kernel, bpf, userns,
+				 * timestamps, mount, chroot */
 };
 
 /* Whom a ptrace or signal rule names. */
@@ -81,7 +82,16 @@ struct mg_rule {
 	u32 class_op;		/* enum medgate_op */
 	u64 detail;		/* struct medgate_blob_class's detail bits */
 	enum mg_peer_kind peer_kind;
+	/* Mount and chroot rules: the profile's pattern rules (indices into its rules, access
+	 * MEDGATE_ACCESS_PATTERN) for the mount point and the source (MG_NO_PATTERN: any), and
+	 * the file system types (comma-separated, NULL: any). */
+	size_t object_rule, source_rule;
+	char *fstypes;
 };
+#define MG_NO_PATTERN	((size_t)-1)
+
+/* parse_mount.c: the policy word of an enum medgate_mount_kind, NULL if unknown. */
+const char *mg_mount_kind_name(unsigned int kind);
 
 /*
  * A network rule (netcompile.c builds the profile's tries from these). Fields as in

@@ -160,8 +160,9 @@ int mg_status_get(struct mg_client *c, struct mg_status *st);
 struct mg_event {
 	uint64_t seq, time_real_ns, time_boot_ns, policy_version, profile_id;
 	char profile[64];
-	uint32_t mode, verdict, pid, tgid, uid, op, access, rule, rule_line, err;
+	uint32_t mode, verdict, pid, tgid, uid, gid, op, access, rule, rule_line, err;
 	char comm[16];
+	char exe[4096];		/* the task's executable; empty when it has none or no name */
 	char path[4096];
 	char rule_file[256];	/* source file of the deciding rule; empty if unknown */
 	uint32_t dev;		/* the object's device (st_dev encoding), 0 if it does not exist */
@@ -172,6 +173,12 @@ struct mg_event {
 	uint32_t peer_pid;
 	uint64_t peer_profile_id;
 	char peer_profile[64];
+	/* Mount records: the source (a path, or the name given for a new file system) and the
+	 * new file system's type; empty when the record has none. */
+	char source[4096];
+	char fstype[32];
+	/* Key records (op MEDGATE_OP_KEY): the key's serial number, 0 in other records. */
+	uint32_t key_serial;
 	/* Summary records (op MEDGATE_OP_SUPPRESSED) only: what the flood limiter counted for the
 	 * profile since its previous summary. */
 	uint64_t suppressed, rate_limited;
@@ -238,6 +245,8 @@ int mg_time_format(uint64_t real_ns, char *buf, size_t len);
 int mg_json_escape(const char *s, char *buf, size_t len);
 /* Same idea for text output: \n, \\, \", and \xHH for other non-printable bytes. */
 int mg_text_escape(const char *s, char *buf, size_t len);
+/* An event's access field as records print it: letters, a capability's or a class's name. */
+int mg_event_access(const struct mg_event *ev, char *buf, size_t len);
 
 /*
  * One event as one line (no trailing newline), shared by `medgatectl audit show` and medgated so
@@ -248,6 +257,28 @@ int mg_text_escape(const char *s, char *buf, size_t len);
 int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len);
 int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len);
 /* A loss record: @count events with sequence numbers just below @before_seq never arrived. */
+/*
+ * Which records a reviewer asked for (audit_filter.c): the --since, --until, --profile, --pid,
+ * --exe, --verdict, --op and --path options of `medgatectl audit`. Zeroed: everything.
+ */
+struct mg_event_filter {
+	bool has_since, has_until;
+	uint64_t since_ns, until_ns;	/* CLOCK_REALTIME; until is exclusive */
+	const char *profile;		/* exact name */
+	uint32_t pid;			/* thread or process id; 0: any */
+	uint32_t verdicts;		/* bit per enum medgate_verdict; 0: any */
+	bool has_ops;
+	uint64_t ops[2];		/* bit per enum medgate_op */
+	const char *exe, *path;		/* globs of the policy language */
+};
+/* A time: "2026-12-03T09:00:00Z", "@SECONDS" or "-N[smhd]" before @now_ns. 0 or -EINVAL. */
+int mg_time_parse(const char *s, uint64_t now_ns, uint64_t *out);
+/* 1 when @opt is a filter option (then @val is its value, consumed), 0 when it is not, -EINVAL
+ * with *@why when @val is missing or wrong. */
+int mg_event_filter_option(struct mg_event_filter *f, const char *opt, const char *val,
+			   uint64_t now_ns, const char **why);
+bool mg_event_filter_match(const struct mg_event_filter *f, const struct mg_event *ev);
+
 int mg_loss_format_text(uint64_t count, uint64_t before_seq, char *buf, size_t len);
 int mg_loss_format_json(uint64_t count, uint64_t before_seq, char *buf, size_t len);
 
@@ -298,7 +329,10 @@ struct mg_dec_rule {
 	uint32_t op;		/* MEDGATE_OP_NONE for file rules; a class rule's operation */
 	uint64_t detail, peer;	/* class rules: struct medgate_blob_class's */
 	const char *peer_name;	/* class rules: the peer profile's name, NULL if none */
-	const char *pattern;	/* "" for class rules */
+	const char *pattern;	/* "" for class rules, but mount and chroot rules: the mount
+				 * point, new root or directory */
+	const char *source;	/* mount rules: the source pattern, NULL for any source */
+	const char *fstypes;	/* mount rules: the file system types, comma-separated, or NULL */
 	uint32_t flags, access, exec_mode;
 	uint64_t target;
 	const char *target_name;

@@ -430,6 +430,23 @@ static void add_rules(struct body_ctx *bc, const struct word *path, struct mg_ru
 	mg_expand_word(bc->ps, path, NULL, add_rule, &ra);
 }
 
+/*
+ * The paths of a mount or chroot rule: @w expanded, each path appended to the profile's rules as
+ * a pattern that grants nothing by itself (MEDGATE_ACCESS_PATTERN). The new rules are
+ * [*@first, bc->prof->n_rules). False when a path is invalid (reported).
+ */
+bool mg_add_patterns(struct body_ctx *bc, const struct word *w, size_t *first)
+{
+	struct mg_rule tmpl = { .kind = MG_RULE_FILE, .loc = w->loc,
+				.access = MEDGATE_ACCESS_PATTERN };
+	struct rule_arg ra = { .bc = bc, .tmpl = &tmpl };
+
+	*first = bc->prof->n_rules;
+	if (!is_path_word(bc->ps, w))
+		return false;
+	return mg_expand_word(bc->ps, w, NULL, add_rule, &ra) && bc->prof->n_rules > *first;
+}
+
 static bool only_check(struct parser *ps, const struct word *w, const struct xpath *x, void *arg)
 {
 	u32 flags;
@@ -472,6 +489,8 @@ static void finish_rule(struct body_ctx *bc, const struct word *path, struct mg_
 		r->access |= medgate_access_implied(r->access);
 		if (deny)
 			r->flags |= MEDGATE_RULE_F_DENY;
+		if (bc->audit)
+			r->flags |= MEDGATE_RULE_F_AUDIT;
 		r->exec_mode = r->target ? MEDGATE_EXEC_MOVE : MEDGATE_EXEC_STAY;
 		add_rules(bc, path, r);
 	} else {
@@ -600,11 +619,38 @@ static void st_deny(struct body_ctx *bc, const struct stmt *st, size_t first)
 		mg_parse_class(bc, st, first, true);
 	else if (w[first].text)
 		mg_error(ps->p, w[first].loc,
-			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, namespace, kernel, bpf, userns), not to \"%s\"",
+			 "'deny' applies to file, exec and class rules (capability, ptrace, signal, ioctl, xattr, key, namespace, kernel, bpf, userns, timestamps, mount, chroot), not to \"%s\"",
 			 w[first].text);
 	else
 		mg_error(ps->p, w[first].loc, "expected file or exec after 'deny', found %s",
 			 mg_tok_name(w[first].type));
+}
+
+/* audit RULE: what the rule allows is recorded too (a deny rule's refusals always are). */
+static void st_audit(struct body_ctx *bc, const struct stmt *st, size_t first)
+{
+	struct parser *ps = bc->ps;
+	const struct word *w = st->w;
+
+	if (first >= st->n) {
+		mg_error(ps->p, st->end, "missing rule after 'audit' (file, exec, deny or a class rule)");
+		return;
+	}
+	bc->audit = true;
+	if (word_is(&w[first], "deny"))
+		st_deny(bc, st, first + 1);
+	else if (word_is(&w[first], "file"))
+		st_file(bc, st, first + 1, false);
+	else if (word_is(&w[first], "exec"))
+		st_exec(bc, st, first + 1, false);
+	else if (mg_is_class_keyword(&w[first]))
+		mg_parse_class(bc, st, first, false);
+	else
+		mg_error(ps->p, w[first].loc,
+			 "'audit' applies to file, exec, deny and class rules, not to %s%s%s",
+			 w[first].text ? "\"" : "", w[first].text ? w[first].text :
+			 mg_tok_name(w[first].type), w[first].text ? "\"" : "");
+	bc->audit = false;
 }
 
 static void st_class_allow(struct body_ctx *bc, const struct stmt *st, size_t first)
@@ -640,6 +686,7 @@ static const struct body_keyword body_keywords[] = {
 	{ "file",	st_file_allow,	NULL },
 	{ "exec",	st_exec_allow,	NULL },
 	{ "deny",	st_deny,	NULL },
+	{ "audit",	st_audit,	NULL },
 	{ "include",	st_include_body, NULL },
 	{ "network",	NULL,	"network rules are not supported yet" },
 	{ "capability",	st_class_allow,	NULL },
@@ -647,11 +694,14 @@ static const struct body_keyword body_keywords[] = {
 	{ "ptrace",	st_class_allow,	NULL },
 	{ "ioctl",	st_class_allow,	NULL },
 	{ "xattr",	st_class_allow,	NULL },
+	{ "key",	st_class_allow,	NULL },
 	{ "namespace",	st_class_allow,	NULL },
 	{ "kernel",	st_class_allow,	NULL },
 	{ "bpf",	st_class_allow,	NULL },
 	{ "userns",	st_class_allow,	NULL },
-	{ "mount",	NULL,	"mount rules are not supported yet" },
+	{ "mount",	st_class_allow,	NULL },
+	{ "chroot",	st_class_allow,	NULL },
+	{ "timestamps",	st_class_allow,	NULL },
 	{ "syscalls",	NULL,	"syscall allowlists are not supported yet" },
 };
 
@@ -797,8 +847,10 @@ static void free_profile(struct mg_profile *prof)
 		free(prof->rules[i].path);
 		free(prof->rules[i].target);
 	}
-	for (i = 0; i < prof->n_classes; i++)
+	for (i = 0; i < prof->n_classes; i++) {
 		free(prof->classes[i].target);
+		free(prof->classes[i].fstypes);
+	}
 	free(prof->attach);
 	free(prof->rules);
 	free(prof->classes);

@@ -81,6 +81,7 @@ struct body_ctx {
 	bool registered;	/* prof is part of the policy (valid, unique name) */
 	size_t index;		/* its index in p->profiles when registered */
 	bool included;		/* the statements come from a file included inside the profile */
+	bool audit;		/* the statement being parsed started with 'audit' */
 };
 
 /* One expansion of a word: bytes, and for each the column and the variable it came from. */
@@ -178,6 +179,10 @@ bool mg_check_name(struct parser *ps, const struct word *w, const char *what);
 /* Class rules (parse_class.c): @st->w[@kw] is the keyword, after "deny" when @deny. */
 bool mg_is_class_keyword(const struct word *w);
 void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool deny);
+void mg_add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const struct word *peer);
+bool mg_add_patterns(struct body_ctx *bc, const struct word *w, size_t *first);
+/* parse_mount.c: [deny] mount KIND ..., [deny] chroot DIR; @r has the keyword's op and flags. */
+void mg_parse_mount(struct body_ctx *bc, const struct stmt *st, size_t kw, struct mg_rule *r);
 
 /* parse_var.c */
 bool mg_expand_word(struct parser *ps, const struct word *w, const char *self, expand_fn fn,

@@ -7,10 +7,13 @@
  *   [deny] signal PEER [SIGNAL...]       SIGNAL: term, hup, usr1, ... or a number; none: all
  *   [deny] ioctl terminal-injection
  *   [deny] xattr CLASS...                user, trusted, security, acl, other, or all
+ *   [deny] key PERM...                   view, read, write, search, link, setattr, unlink, or all
  *   [deny] namespace TYPE...             mnt, uts, ipc, net, pid, cgroup, time, user, or all
  *   [deny] kernel WHAT...                module, firmware, kexec, or all
  *   [deny] bpf [COMMAND...]              bpf() commands or groups of them; none: all
  *   [deny] userns
+ *   [deny] mount KIND ... / chroot DIR   parse_mount.c
+ *   [deny] timestamps                    setting a file's times to chosen values
  *
  * Each statement becomes one class rule per peer (struct medgate_blob_class), kept in the
  * profile's class table in source order; the compiler resolves peer profile names.
@@ -29,6 +32,13 @@ static const char *const xattr_classes[] = {
 	[MEDGATE_XATTR_USER] = "user", [MEDGATE_XATTR_TRUSTED] = "trusted",
 	[MEDGATE_XATTR_SECURITY] = "security", [MEDGATE_XATTR_ACL] = "acl",
 	[MEDGATE_XATTR_OTHER] = "other",
+};
+
+/* Kernel keys another profile, an unconfined task or the kernel made (enum medgate_key_perm). */
+static const char *const key_perms[] = {
+	[MEDGATE_KEY_VIEW] = "view", [MEDGATE_KEY_READ] = "read", [MEDGATE_KEY_WRITE] = "write",
+	[MEDGATE_KEY_SEARCH] = "search", [MEDGATE_KEY_LINK] = "link",
+	[MEDGATE_KEY_SETATTR] = "setattr", [MEDGATE_KEY_UNLINK] = "unlink",
 };
 
 static const char *const namespace_types[] = {
@@ -98,9 +108,12 @@ struct class_kw {
 static const struct class_kw class_kws[] = {
 	{ "capability", MEDGATE_OP_CAPABILITY }, { "ptrace", MEDGATE_OP_PTRACE },
 	{ "signal", MEDGATE_OP_SIGNAL }, { "ioctl", MEDGATE_OP_IOCTL },
-	{ "xattr", MEDGATE_OP_XATTR }, { "namespace", MEDGATE_OP_NAMESPACE },
+	{ "xattr", MEDGATE_OP_XATTR }, { "key", MEDGATE_OP_KEY },
+	{ "namespace", MEDGATE_OP_NAMESPACE },
 	{ "kernel", MEDGATE_OP_KERNEL_LOAD },
 	{ "bpf", MEDGATE_OP_BPF }, { "userns", MEDGATE_OP_USERNS },
+	{ "mount", MEDGATE_OP_MOUNT }, { "chroot", MEDGATE_OP_CHROOT },
+	{ "timestamps", MEDGATE_OP_TIMES },
 };
 
 bool mg_is_class_keyword(const struct word *w)
@@ -228,6 +241,13 @@ static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 
 					 "unknown extended attribute class \"%s\" (expected user, trusted, security, acl, other or all)",
 					 w[i].text);
 			break;
+		case MEDGATE_OP_KEY:
+			bit = lookup(key_perms, ARRAY_SIZE(key_perms), w[i].text);
+			if (bit < 0)
+				mg_error(ps->p, w[i].loc,
+					 "unknown key permission \"%s\" (expected view, read, write, search, link, setattr, unlink or all)",
+					 w[i].text);
+			break;
 		case MEDGATE_OP_NAMESPACE:
 			bit = lookup(namespace_types, ARRAY_SIZE(namespace_types), w[i].text);
 			if (bit < 0)
@@ -251,7 +271,7 @@ static u64 detail_words(struct parser *ps, const struct stmt *st, size_t i, u32 
 	return ok ? detail : 0;
 }
 
-static void add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const struct word *peer)
+void mg_add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const struct word *peer)
 {
 	struct parser *ps = bc->ps;
 	struct mg_profile *prof = bc->prof;
@@ -278,11 +298,13 @@ static void add_class(struct body_ctx *bc, const struct mg_rule *tmpl, const str
 		mg_error(ps->p, r.loc, "too many class rules in one profile (the limit is %u)",
 			 MEDGATE_MAX_CLASSES);
 		free(r.target);
+		free(r.fstypes);
 		return;
 	}
 	if (mg_grow((void **)&prof->classes, &prof->cap_classes, prof->n_classes + 1,
 		    sizeof(*prof->classes))) {
 		free(r.target);
+		free(r.fstypes);
 		nomem(ps);
 		return;
 	}
@@ -294,7 +316,9 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 	struct parser *ps = bc->ps;
 	const struct word *w = st->w;
 	struct mg_rule r = {
-		.kind = MG_RULE_CLASS, .loc = w[0].loc, .flags = deny ? MEDGATE_RULE_F_DENY : 0,
+		.kind = MG_RULE_CLASS, .loc = w[0].loc,
+		.flags = (deny ? MEDGATE_RULE_F_DENY : 0) | (bc->audit ? MEDGATE_RULE_F_AUDIT : 0),
+		.object_rule = MG_NO_PATTERN, .source_rule = MG_NO_PATTERN,
 	};
 	size_t i = kw + 1, k;
 
@@ -303,18 +327,23 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 			r.class_op = class_kws[k].op;
 
 	switch (r.class_op) {
+	case MEDGATE_OP_MOUNT:
+	case MEDGATE_OP_CHROOT:
+		mg_parse_mount(bc, st, kw, &r);
+		return;
 	case MEDGATE_OP_BPF:
 		r.detail = i < st->n ? detail_words(ps, st, i, r.class_op) : ~0ULL;
 		if (r.detail)
-			add_class(bc, &r, NULL);
+			mg_add_class(bc, &r, NULL);
 		return;
 	case MEDGATE_OP_USERNS:
+	case MEDGATE_OP_TIMES:
 		if (i < st->n) {
 			mg_extra_words(ps, &w[i], "after the keyword (it takes no arguments)");
 			return;
 		}
 		r.detail = 1;
-		add_class(bc, &r, NULL);
+		mg_add_class(bc, &r, NULL);
 		return;
 	case MEDGATE_OP_PTRACE:
 		if (i >= st->n || (!word_is(&w[i], "read") && !word_is(&w[i], "trace"))) {
@@ -332,7 +361,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 			return;
 		}
 		for (; i < st->n; i++)
-			add_class(bc, &r, &w[i]);
+			mg_add_class(bc, &r, &w[i]);
 		return;
 	case MEDGATE_OP_SIGNAL:
 		if (i >= st->n) {
@@ -342,7 +371,7 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 		}
 		r.detail = i + 1 < st->n ? detail_words(ps, st, i + 1, r.class_op) : ~0ULL;
 		if (r.detail)
-			add_class(bc, &r, &w[i]);
+			mg_add_class(bc, &r, &w[i]);
 		return;
 	default:
 		if (i >= st->n) {
@@ -351,12 +380,13 @@ void mg_parse_class(struct body_ctx *bc, const struct stmt *st, size_t kw, bool 
 				 r.class_op == MEDGATE_OP_IOCTL ? "an ioctl class" :
 				 r.class_op == MEDGATE_OP_NAMESPACE ? "namespace types" :
 				 r.class_op == MEDGATE_OP_KERNEL_LOAD ? "module, firmware or kexec" :
+				 r.class_op == MEDGATE_OP_KEY ? "key permissions" :
 				 "extended attribute classes", w[kw].text);
 			return;
 		}
 		r.detail = detail_words(ps, st, i, r.class_op);
 		if (r.detail)
-			add_class(bc, &r, NULL);
+			mg_add_class(bc, &r, NULL);
 	}
 }
 
@@ -398,6 +428,16 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 		if (bit < ARRAY_SIZE(xattr_classes))
 			name = xattr_classes[bit];
 		break;
+	case MEDGATE_OP_KEY:
+		if (bit < ARRAY_SIZE(key_perms))
+			name = key_perms[bit];
+		else if (bit == MEDGATE_KEY_CREATE)
+			name = "create";
+		else if (bit == MEDGATE_KEY_OTHER)
+			name = "other";
+		else if (bit == MEDGATE_KEY_SESSION_TO_PARENT)
+			name = "session_to_parent";
+		break;
 	case MEDGATE_OP_NAMESPACE:
 		if (bit < ARRAY_SIZE(namespace_types))
 			name = namespace_types[bit];
@@ -405,6 +445,9 @@ const char *mg_class_detail_name(uint32_t op, unsigned int bit, char *buf, size_
 	case MEDGATE_OP_KERNEL_LOAD:
 		if (bit < ARRAY_SIZE(kernel_loads))
 			name = kernel_loads[bit];
+		break;
+	case MEDGATE_OP_MOUNT:
+		name = mg_mount_kind_name(bit);
 		break;
 	}
 	if (!name) {

@@ -1,32 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * medgatectl audit verify: medgated's chained log checked with the public key alone (the engine
+ * is user/lib/auditverify.c).
+ *
  * medgatectl audit show: the events medgate.ko still holds in its ring, one per line. A gap in
  * the sequence numbers is printed as a loss record ("N events lost before seq X"), never skipped
- * silently: an auditor must be able to tell "nothing happened" from "we lost it".
+ * silently: an auditor must be able to tell "nothing happened" from "we lost it". The options
+ * and the reading shared with summary and export (audit_report.c) are here too.
  */
 #include <errno.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json.h>
 
+#include "auditlog.h"
 #include "common.h"
 
 void audit_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: medgatectl audit show [--from SEQ] [-j]\n"
+		"Usage: medgatectl audit show [--from SEQ] [FILTER...] [-j]\n"
+		"       medgatectl audit summary [--from SEQ] [FILTER...] [--top N] [-j]\n"
+		"       medgatectl audit export --format json|csv [--from SEQ] [FILTER...]\n"
+		"       medgatectl audit follow [--from SEQ] [FILTER...] [-j]\n"
 		"\n"
-		"Prints the audit events still held by medgate.ko, from sequence number SEQ (default\n"
-		"0), one per line: seq, time, profile (mode), verdict, pid, uid, comm, op, access\n"
-		"(letters, or a capability's name), path, the deciding rule with its source line, and\n"
-		"the policy version. docs/cli.md explains every field and op. Missing sequence numbers\n"
-		"are reported as\n"
-		"\"N events lost before seq X\". Repeated denials the module counted instead of\n"
-		"recording appear as \"suppressed\" records (per profile, with the counts), and the\n"
-		"totals end the output. With -j: JSON lines (the medgated log format).\n"
-		"Needs CAP_MAC_ADMIN.\n");
+		"show prints the audit events still held by medgate.ko, from sequence number SEQ\n"
+		"(default 0), one per line: seq, time, profile (mode), verdict, pid, uid, gid, comm,\n"
+		"exe, op, access (letters, or a capability's name), path, the deciding rule with its\n"
+		"source line, and the policy version. docs/cli.md explains every field and op. Missing\n"
+		"sequence numbers are reported as \"N events lost before seq X\". Repeated denials the\n"
+		"module counted instead of recording appear as \"suppressed\" records (per profile,\n"
+		"with the counts), and the totals end the output. With -j: JSON lines (the medgated\n"
+		"log format).\n"
+		"summary counts the records by profile, operation and object, most first (--top N\n"
+		"rows, default 20), with the losses: what a reviewer reads first.\n"
+		"export writes every record for another tool: JSON lines, or CSV with a header row.\n"
+		"follow prints records as the module makes them (from its next one, or SEQ) until\n"
+		"interrupted; it also needs CAP_SYS_ADMIN (the audit doorbell).\n"
+		"\n"
+		"FILTER (losses are always shown; each option once, --verdict and --op may repeat):\n"
+		"  --since T, --until T   T: 2026-12-03T09:00:00Z (UTC), @SECONDS, or -N[smhd] (ago)\n"
+		"  --profile NAME  --pid PID  --exe GLOB  --path GLOB  (globs as in policies)\n"
+		"  --verdict allow|deny|would_deny  --op OP (file_open, exec, mount, ...)\n"
+		"Needs CAP_MAC_ADMIN.\n"
+		"\n"
+		"Usage: medgatectl audit verify [--pubkey FILE] [--live] [LOG]\n"
+		"\n"
+		"Checks medgated's audit log LOG (default " MG_ALOG_DEFAULT_PATH ") and its rotated\n"
+		"files LOG.N, oldest first: every line's hash link to the line before it, every\n"
+		"checkpoint's signature with the public key FILE (default " MG_ALOG_DEFAULT_PUB "),\n"
+		"and that the log ends with a checkpoint. Needs only the public key: works on a copy\n"
+		"of the log anywhere. Names the first broken link (file, line, reason). --live: the\n"
+		"log is being written, lines after the last checkpoint are counted, not failed.\n"
+		"Exit status: 0 intact, 1 not intact (or unreadable), 2 usage error.\n");
 }
 
 struct show {
@@ -61,7 +91,7 @@ static int print_event(const struct mg_event *ev, void *arg)
 	return 0;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
+int parse_u64(const char *s, uint64_t *out)
 {
 	char *end;
 
@@ -72,42 +102,87 @@ static int parse_u64(const char *s, uint64_t *out)
 	return errno || *end ? -EINVAL : 0;
 }
 
-static int cmd_show(int argc, char **argv)
+/*
+ * The options every audit command takes: --from, the filters, -j; @extra, when set, takes the
+ * command's own (returns the words it used, 0 when the word is not its, -1 on an error it said).
+ * Returns 0 or EXIT_USAGE (said).
+ */
+int audit_options(int argc, char **argv, struct audit_query *q,
+		  int (*extra)(int argc, char **argv, int i, void *arg), void *arg)
 {
-	struct show s = { 0 };
-	struct mg_audit_reader reader = { .event = print_event, .loss = print_loss, .arg = &s };
-	struct mg_client *c = NULL;
-	uint64_t from = 0, next = 0, lost = 0;
-	struct mg_status *st = NULL;
-	int i, ret = EXIT_OK, err;
+	struct timespec now;
+	int i, n;
 
+	clock_gettime(CLOCK_REALTIME, &now);
 	for (i = 0; i < argc; i++) {
+		const char *why = NULL;
+
 		if (is_json_opt(argv[i])) {
 			json_output = true;
 		} else if (!strcmp(argv[i], "--from")) {
-			if (i + 1 >= argc || parse_u64(argv[i + 1], &from))
+			if (i + 1 >= argc || parse_u64(argv[i + 1], &q->from))
 				return usage_error(audit_help, "--from needs a sequence number");
 			i++;
+		} else if ((n = mg_event_filter_option(&q->filter, argv[i],
+							i + 1 < argc ? argv[i + 1] : NULL,
+							(uint64_t)now.tv_sec * 1000000000ULL +
+							(uint64_t)now.tv_nsec, &why)) != 0) {
+			if (n < 0)
+				return usage_error(audit_help, "%s %s", argv[i], why);
+			i++;
+		} else if (extra && (n = extra(argc, argv, i, arg)) != 0) {
+			if (n < 0)
+				return EXIT_USAGE;
+			i += n - 1;
 		} else {
 			return usage_error(audit_help, "unexpected argument \"%s\"", argv[i]);
 		}
 	}
-	s.line = malloc(MG_EVENT_LINE_MAX);
-	if (!s.line) {
-		errmsg("out of memory");
-		return EXIT_FAIL;
-	}
-	next = from;
+	return 0;
+}
+
+struct filtered {
+	const struct audit_query *q;
+	const struct mg_audit_reader *to;
+};
+
+static int filtered_event(const struct mg_event *ev, void *arg)
+{
+	struct filtered *fl = arg;
+
+	if (!mg_event_filter_match(&fl->q->filter, ev))
+		return 0;
+	return fl->to->event(ev, fl->to->arg);
+}
+
+static void filtered_loss(uint64_t count, uint64_t before, void *arg)
+{
+	struct filtered *fl = arg;
+
+	fl->to->loss(count, before, fl->to->arg);
+}
+
+/*
+ * Reads the records the module holds from q->from, those the filter selects to @r (losses all),
+ * and the totals. Returns 0 or -errno (said).
+ */
+int audit_read(const struct audit_query *q, const struct mg_audit_reader *r,
+	       struct audit_totals *t)
+{
+	struct filtered fl = { q, r };
+	struct mg_audit_reader reader = { filtered_event, filtered_loss, &fl };
+	struct mg_status *st = NULL;
+	struct mg_client *c = NULL;
+	int err;
+
+	t->next = q->from;
 	err = open_client(&c);
-	if (err) {
-		ret = exit_status(err);
-		goto out;
-	}
-	err = mg_audit_follow(c, &next, &reader, &lost);
+	if (err)
+		return err;
+	err = mg_audit_follow(c, &t->next, &reader, &t->lost);
 	if (err) {
 		errmsg("audit read failed: %s%s", strerror(-err),
 		       err == -EPERM ? " (reading the audit stream needs CAP_MAC_ADMIN)" : "");
-		ret = EXIT_FAIL;
 		goto out;
 	}
 	/* The flood limiter's totals: what the summary records report, counted since load. */
@@ -115,36 +190,204 @@ static int cmd_show(int argc, char **argv)
 	err = st ? mg_status_get(c, st) : -ENOMEM;
 	if (err) {
 		errmsg("status read failed: %s", strerror(-err));
-		ret = EXIT_FAIL;
 		goto out;
 	}
+	t->suppressed = st->audit_suppressed;
+	t->rate_limited = st->audit_rate_limited;
+out:
+	mg_client_close(c);
+	free(st);
+	return err;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct show s = { 0 };
+	struct mg_audit_reader reader = { .event = print_event, .loss = print_loss, .arg = &s };
+	struct audit_query q = { 0 };
+	struct audit_totals t = { 0 };
+	int ret;
+
+	ret = audit_options(argc, argv, &q, NULL, NULL);
+	if (ret)
+		return ret;
+	s.line = malloc(MG_EVENT_LINE_MAX);
+	if (!s.line) {
+		errmsg("out of memory");
+		return EXIT_FAIL;
+	}
+	ret = exit_status(audit_read(&q, &reader, &t));
+	if (ret)
+		goto out;
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "type", json_object_new_string("end"));
-		json_object_object_add(o, "next_seq", json_object_new_uint64(next));
-		json_object_object_add(o, "lost", json_object_new_uint64(lost));
-		json_object_object_add(o, "suppressed", json_object_new_uint64(st->audit_suppressed));
-		json_object_object_add(o, "rate_limited",
-				       json_object_new_uint64(st->audit_rate_limited));
+		json_object_object_add(o, "next_seq", json_object_new_uint64(t.next));
+		json_object_object_add(o, "lost", json_object_new_uint64(t.lost));
+		json_object_object_add(o, "suppressed", json_object_new_uint64(t.suppressed));
+		json_object_object_add(o, "rate_limited", json_object_new_uint64(t.rate_limited));
 		mg_json_print(stdout, o);
 	} else {
 		if (!s.events)
-			printf("no audit events from seq %" PRIu64 "\n", from);
-		if (lost)
-			printf("the module overwrote %" PRIu64 " event%s in total before anyone read them\n",
-			       lost, lost == 1 ? "" : "s");
-		if (st->audit_suppressed || st->audit_rate_limited)
-			printf("the module counted %" PRIu64 " repeated denial%s instead of recording them"
-			       " and dropped %" PRIu64 " record%s over a profile's rate, in total"
-			       " (the suppressed records say which profile)\n",
-			       st->audit_suppressed, st->audit_suppressed == 1 ? "" : "s",
-			       st->audit_rate_limited, st->audit_rate_limited == 1 ? "" : "s");
+			printf("no audit events from seq %" PRIu64 "%s\n", q.from,
+			       audit_filtered(&q) ? " that the filters select" : "");
+		audit_totals_text(&t);
 	}
 out:
+	free(s.line);
+	return ret;
+}
+
+/* The totals, after a show or summary in text. */
+void audit_totals_text(const struct audit_totals *t)
+{
+	if (t->lost)
+		printf("the module overwrote %" PRIu64 " event%s in total before anyone read them\n",
+		       t->lost, t->lost == 1 ? "" : "s");
+	if (t->suppressed || t->rate_limited)
+		printf("the module counted %" PRIu64 " repeated denial%s instead of recording them"
+		       " and dropped %" PRIu64 " record%s over a profile's rate, in total"
+		       " (the suppressed records say which profile)\n",
+		       t->suppressed, t->suppressed == 1 ? "" : "s",
+		       t->rate_limited, t->rate_limited == 1 ? "" : "s");
+}
+
+bool audit_filtered(const struct audit_query *q)
+{
+	static const struct mg_event_filter none;
+
+	return memcmp(&q->filter, &none, sizeof(none)) != 0;
+}
+
+static volatile sig_atomic_t stop_following;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_following = 1;
+}
+
+/*
+ * follow: the records as the module makes them, until SIGINT or SIGTERM. It starts at the
+ * module's next sequence number (or --from), prints what the ring holds, then waits for the
+ * doorbell (or 5 seconds: a missed doorbell only delays) and reads again from where it stopped,
+ * so a gap still shows as a loss record.
+ */
+static int cmd_follow(int argc, char **argv)
+{
+	struct show s = { 0 };
+	struct mg_audit_reader reader = { .event = print_event, .loss = print_loss, .arg = &s };
+	struct filtered fl = { NULL, &reader };
+	struct mg_audit_reader filtered = { filtered_event, filtered_loss, &fl };
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct audit_query q = { .from = UINT64_MAX };
+	struct mg_doorbell *db = NULL;
+	struct mg_status *st = NULL;
+	struct mg_client *c = NULL;
+	uint64_t lost = 0;
+	int ret, err;
+
+	ret = audit_options(argc, argv, &q, NULL, NULL);
+	if (ret)
+		return ret;
+	fl.q = &q;
+	s.line = malloc(MG_EVENT_LINE_MAX);
+	st = calloc(1, sizeof(*st));
+	if (!s.line || !st) {
+		errmsg("out of memory");
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	err = open_client(&c);
+	if (!err && q.from == UINT64_MAX) {
+		err = mg_status_get(c, st);
+		if (err)
+			errmsg("status read failed: %s", strerror(-err));
+		q.from = st->audit_next_seq;
+	}
+	if (!err) {
+		err = mg_doorbell_open(&db);
+		if (err)
+			errmsg("cannot join the audit doorbell: %s%s", strerror(-err),
+			       err == -EPERM ? " (it needs CAP_SYS_ADMIN)" : "");
+	}
+	if (err) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stop_following) {
+		err = mg_audit_follow(c, &q.from, &filtered, &lost);
+		if (err) {
+			errmsg("audit read failed: %s", strerror(-err));
+			ret = EXIT_FAIL;
+			break;
+		}
+		err = mg_doorbell_wait(db, 5000);
+		if (err < 0 && err != -EINTR) {
+			errmsg("audit doorbell failed: %s", strerror(-err));
+			ret = EXIT_FAIL;
+			break;
+		}
+	}
+out:
+	mg_doorbell_close(db);
 	mg_client_close(c);
 	free(st);
 	free(s.line);
+	return ret;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+	const char *pub_path = MG_ALOG_DEFAULT_PUB, *log = NULL;
+	struct mg_alog_report *r;
+	EVP_PKEY *pub = NULL;
+	bool live = false;
+	char msg[512];
+	int i, err, ret = EXIT_FAIL;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--pubkey")) {
+			if (i + 1 >= argc)
+				return usage_error(audit_help, "--pubkey needs a file");
+			pub_path = argv[++i];
+		} else if (!strcmp(argv[i], "--live")) {
+			live = true;
+		} else if (argv[i][0] == '-' || log) {
+			return usage_error(audit_help, "unexpected argument \"%s\"", argv[i]);
+		} else {
+			log = argv[i];
+		}
+	}
+	if (!log)
+		log = MG_ALOG_DEFAULT_PATH;
+	err = mg_alog_pubkey_load(pub_path, &pub, msg, sizeof(msg));
+	if (err) {
+		errmsg("%s", msg);
+		return EXIT_FAIL;
+	}
+	r = malloc(sizeof(*r));
+	err = r ? mg_alog_verify(log, pub, live, r) : -ENOMEM;
+	if (err) {
+		errmsg("cannot read %s: %s", log, strerror(-err));
+	} else if (!r->intact) {
+		printf("%s:%" PRIu64 ": NOT INTACT: %s\n", r->file, r->line, r->reason);
+	} else {
+		printf("%s: intact: %u file%s, %" PRIu64 " lines, %" PRIu64 " events, %" PRIu64
+		       " loss records, %" PRIu64 " checkpoints; the last one seals up to module seq %" PRIu64 "\n",
+		       log, r->files, r->files == 1 ? "" : "s", r->lines, r->events, r->losses,
+		       r->checkpoints, r->next_seq);
+		if (r->open_tail)
+			printf("%s: %" PRIu64 " line%s after the last checkpoint (not yet sealed)\n", log,
+			       r->open_tail, r->open_tail == 1 ? "" : "s");
+		ret = EXIT_OK;
+	}
+	free(r);
+	EVP_PKEY_free(pub);
 	return ret;
 }
 
@@ -158,6 +401,10 @@ static int cmd_help(int argc, char **argv)
 
 static const struct cmd cmds[] = {
 	{ "show", cmd_show },
+	{ "summary", cmd_summary },
+	{ "export", cmd_export },
+	{ "follow", cmd_follow },
+	{ "verify", cmd_verify },
 	{ "help", cmd_help },
 	{ NULL, NULL },
 };

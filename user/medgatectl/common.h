@@ -55,6 +55,24 @@ bool is_help_opt(const char *arg);
 /* Opens the netlink client; on failure says why in words and returns -errno. */
 int open_client(struct mg_client **c);
 
+/* audit.c: what every audit command reads, with which filter; audit_report.c: summary, export. */
+struct audit_query {
+	uint64_t from;
+	struct mg_event_filter filter;
+};
+struct audit_totals {
+	uint64_t next, lost, suppressed, rate_limited;
+};
+int parse_u64(const char *s, uint64_t *out);
+int audit_options(int argc, char **argv, struct audit_query *q,
+		  int (*extra)(int argc, char **argv, int i, void *arg), void *arg);
+int audit_read(const struct audit_query *q, const struct mg_audit_reader *r,
+	       struct audit_totals *t);
+bool audit_filtered(const struct audit_query *q);
+void audit_totals_text(const struct audit_totals *t);
+int cmd_summary(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
 /* Objects. */
 int do_policy(int argc, char **argv);
 int do_status(int argc, char **argv);

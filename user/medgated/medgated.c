@@ -2,7 +2,7 @@
 /*
  * medgated — attaches medgate's BPF-LSM programs and collects the audit stream.
  *
- *   medgated [-v] [--replace] [--attach-only | --log FILE]
+ *   medgated [-v] [--replace] [--attach-only | --log FILE [LOG OPTIONS]]
  *   medgated --detach
  *
  * The programs (bpf/medgate.bpf.c, embedded through the skeleton) are attached once and their
@@ -12,10 +12,8 @@
  * (BPF-LSM not in lsm=) is refused, because silent non-enforcement is the worst outcome.
  *
  * In its default mode medgated then stays in the foreground and appends the module's audit
- * events to a JSON-lines file, pulling them when the module's doorbell rings. The tamper-evident
- * log (hash chain, rotation, checkpoints), the boot policy and the seccomp sandbox are later
- * work: this log is plain JSON lines, one event or loss record per line, flushed to disk after
- * every pull.
+ * events to the tamper-evident log (logger.c, user/lib/auditlog.c), pulling them when the
+ * module's doorbell rings. The boot policy and the seccomp sandbox are later work.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -41,6 +39,8 @@
 #include "medgate.h"
 #include "medgate.skel.h"
 #include "hooks.h"
+#include "logger.h"
+#include "auditlog.h"
 
 #define LSM_FILE	"/sys/kernel/security/lsm"
 #define SECURITYFS_DIR	"/sys/kernel/security"
@@ -56,10 +56,8 @@
 
 static int verbosity;
 static bool ksym_missing;
-static volatile sig_atomic_t stop_requested, reopen_requested;
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
+void say(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -90,24 +88,33 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: medgated [-v] [--replace] [--attach-only | --log FILE]\n"
+		"Usage: medgated [-v] [--replace] [--attach-only | LOG OPTIONS]\n"
 		"       medgated --detach\n"
 		"\n"
 		"Attaches medgate's BPF-LSM programs (medgate.ko must be loaded first) and pins them\n"
 		"under " MEDGATE_BPFFS_DIR " so that enforcement outlives medgated. If they are\n"
 		"already pinned, says so and leaves them (unless --replace). Then, by default, stays\n"
-		"in the foreground and appends the audit events of medgate.ko to the JSON-lines file\n"
-		"given by --log (standard output without it), pulling them when the module announces\n"
-		"new events (and every 5 seconds anyway).\n"
+		"in the foreground and appends the audit events of medgate.ko to the audit log, JSON\n"
+		"lines chained by SHA-256 and sealed by checkpoints signed with the device key\n"
+		"(docs/audit-log.md), pulling them when the module announces new events (and every\n"
+		"5 seconds anyway). The key is made on the first start.\n"
 		"\n"
 		"  --attach-only   attach and pin, then exit\n"
 		"  --replace       attach freshly loaded programs in place of pinned ones (the pinned\n"
 		"                  maps, and so every task's profile, are kept)\n"
-		"  --log FILE      where the audit events go (JSON lines; SIGHUP reopens it)\n"
 		"  --detach        unpin everything: this STOPS ENFORCEMENT\n"
 		"  -v              more libbpf messages (twice: the verifier log)\n"
 		"  -h, --help      this help\n"
 		"  -V, --version   version\n"
+		"\n"
+		"Log options:\n"
+		"  --log FILE                the audit log (" MG_ALOG_DEFAULT_PATH ")\n"
+		"  --key FILE                the private signing key, root only (" MG_ALOG_DEFAULT_KEY ")\n"
+		"  --pubkey FILE             its public key, for verify (" MG_ALOG_DEFAULT_PUB ")\n"
+		"  --checkpoint-lines N      a signed checkpoint after N lines (1000) ...\n"
+		"  --checkpoint-seconds S    ... or S seconds after the last one (60)\n"
+		"  --rotate-size BYTES       start a new file past this size, K/M/G allowed (16M; 0: never)\n"
+		"  --rotate-keep N           rotated files kept, FILE.1 the newest (8)\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
@@ -300,7 +307,8 @@ static int attach(bool replace)
 	}
 	err = hooks_skip_missing(skel->obj, say);
 	if (err) {
-		say("cannot read the kernel's BTF: %s", strerror(-err));
+		if (err != -ENOTSUP)	/* explained already */
+			say("cannot read the kernel's BTF: %s", strerror(-err));
 		goto out;
 	}
 	/*
@@ -421,252 +429,25 @@ static int detach(void)
 	return failed ? -1 : 0;
 }
 
-/* ---- audit log ---- */
-
-struct logger {
-	const char *path;	/* NULL: stdout */
-	FILE *f;
-	uint64_t expect;	/* next sequence number to log */
-	char *line;
-	int err;
-};
-
-/*
- * One writer per log file: two loggers would both append every event, and the sequence numbers
- * in the file would repeat. A POSIX record lock rather than flock(), because F_GETLK names the
- * holder's pid. POSIX locks drop when the process closes any descriptor of the file, so the
- * file is only ever read through this descriptor (log_resume()).
- */
-static int log_lock(const char *path, int fd)
-{
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-
-	if (!fcntl(fd, F_SETLK, &fl))
-		return 0;
-	if (errno != EACCES && errno != EAGAIN) {
-		say("cannot lock %s: %s", path, strerror(errno));
-		return -1;
-	}
-	fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	if (!fcntl(fd, F_GETLK, &fl) && fl.l_type != F_UNLCK)
-		say("another medgated is writing %s (pid %d): stop it, or give this one another --log FILE",
-		    path, (int)fl.l_pid);
-	else
-		say("another medgated is writing %s: stop it, or give this one another --log FILE",
-		    path);
-	return -1;
-}
-
-/*
- * Continues after the last record already in the log, so a restart neither repeats nor skips
- * events. Only the tail of the file is read; a torn last line (crash mid-write) is ignored.
- */
-static uint64_t log_resume(int fd)
-{
-	char buf[65536], *end, *start, *p;
-	uint64_t next = 0;
-	ssize_t n;
-	off_t size;
-
-	size = lseek(fd, 0, SEEK_END);
-	if (size <= 0)
-		return 0;
-	n = pread(fd, buf, sizeof(buf) - 1,
-		  size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The last complete line: whatever follows the last newline is torn. */
-	end = strrchr(buf, '\n');
-	if (!end)
-		return 0;
-	*end = '\0';
-	start = strrchr(buf, '\n');
-	start = start ? start + 1 : buf;
-	if (strstr(start, "\"type\":\"event\"") && (p = strstr(start, "\"seq\":")))
-		next = strtoull(p + 6, NULL, 10) + 1;
-	else if (strstr(start, "\"type\":\"loss\"") && (p = strstr(start, "\"before_seq\":")))
-		next = strtoull(p + 13, NULL, 10);
-	return next;
-}
-
-/* Opens and locks the log; @resume: set lg->expect from the records already in it. */
-static int log_open(struct logger *lg, bool resume)
-{
-	int fd;
-
-	if (!lg->path) {
-		lg->f = stdout;
-		return 0;
-	}
-	fd = open(lg->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		say("cannot open %s: %s", lg->path, strerror(errno));
-		return -1;
-	}
-	if (log_lock(lg->path, fd)) {
-		close(fd);
-		return -1;
-	}
-	if (resume)
-		lg->expect = log_resume(fd);
-	lg->f = fdopen(fd, "a");
-	if (!lg->f) {
-		say("cannot open %s: %s", lg->path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	/* After a torn last line (crash mid-write), start on a fresh line. */
-	{
-		off_t size = lseek(fd, 0, SEEK_END);
-		char last;
-
-		if (size > 0 && pread(fd, &last, 1, size - 1) == 1 && last != '\n')
-			fputc('\n', lg->f);
-	}
-	return 0;
-}
-
-static void log_close(struct logger *lg)
-{
-	if (lg->f && lg->f != stdout)
-		fclose(lg->f);
-	lg->f = NULL;
-}
-
-static void log_line(struct logger *lg)
-{
-	if (fprintf(lg->f, "%s\n", lg->line) < 0 && !lg->err)
-		lg->err = errno ? errno : EIO;
-}
-
-static void log_loss(uint64_t count, uint64_t before, void *arg)
-{
-	struct logger *lg = arg;
-
-	mg_loss_format_json(count, before, lg->line, MG_EVENT_LINE_MAX);
-	log_line(lg);
-}
-
-static int log_event(const struct mg_event *ev, void *arg)
-{
-	struct logger *lg = arg;
-
-	if (mg_event_format_json(ev, lg->line, MG_EVENT_LINE_MAX))
-		mg_unprintable_format_json(ev->seq, lg->line, MG_EVENT_LINE_MAX);
-	log_line(lg);
-	return 0;
-}
-
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		reopen_requested = 1;
-	else
-		stop_requested = 1;
-}
-
-/*
- * Pulls what the module holds after lg->expect into the log and makes it durable. Returns -1
- * when logging cannot go on (no permission, the log cannot be written).
- */
-static int pull(struct mg_client *c, struct logger *lg)
-{
-	struct mg_audit_reader reader = { .event = log_event, .loss = log_loss, .arg = lg };
-	int err;
-
-	err = mg_audit_follow(c, &lg->expect, &reader, NULL);
-	if (err == -EPERM || err == -EACCES) {
-		say("cannot read the audit stream: %s (needs CAP_MAC_ADMIN)", strerror(-err));
-		return -1;
-	}
-	if (err)
-		say("audit read failed: %s (retrying)", strerror(-err));
-	if (fflush(lg->f) || (lg->f != stdout && fdatasync(fileno(lg->f))))
-		lg->err = lg->err ? lg->err : errno;
-	if (lg->err) {
-		say("cannot write the audit log: %s", strerror(lg->err));
-		return -1;
-	}
-	return 0;
-}
-
-/* A safety pull while waiting on the doorbell, and the period without one. */
-#define PULL_INTERVAL_MS	5000
-#define POLL_FALLBACK_MS	500
-
-static int run_logger(const char *path)
-{
-	struct logger lg = { .path = path };
-	struct mg_doorbell *db = NULL;
-	struct mg_client *c = NULL;
-	struct sigaction sa;
-	int err, ret = 1;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-
-	lg.line = malloc(MG_EVENT_LINE_MAX);
-	if (!lg.line) {
-		say("out of memory");
-		return 1;
-	}
-	if (log_open(&lg, true))
-		goto out;
-	err = mg_client_open(&c);
-	if (err == -ENOENT) {
-		say("medgate.ko is not loaded: modprobe medgate (or insmod medgate.ko)");
-		goto out;
-	} else if (err) {
-		say("cannot open a generic netlink socket: %s", strerror(-err));
-		goto out;
-	}
-	say("logging audit events from seq %" PRIu64 " to %s", lg.expect, path ? path : "stdout");
-	/*
-	 * The module rings a doorbell after new events; between rings nothing is pulled. A pull
-	 * every PULL_INTERVAL_MS anyway covers a ring the module could not send (out of memory).
-	 */
-	err = mg_doorbell_open(&db);
-	if (err)
-		say("cannot join the audit doorbell: %s; pulling every %d ms instead", strerror(-err),
-		    POLL_FALLBACK_MS);
-
-	while (!stop_requested) {
-		if (reopen_requested) {
-			reopen_requested = 0;
-			log_close(&lg);
-			if (log_open(&lg, false))
-				goto out;
-		}
-		if (pull(c, &lg))
-			goto out;
-		if (db) {
-			err = mg_doorbell_wait(db, PULL_INTERVAL_MS);
-			if (err < 0 && err != -EINTR)
-				say("audit doorbell: %s", strerror(-err));
-		} else {
-			struct timespec ts = { .tv_nsec = POLL_FALLBACK_MS * 1000000L };
-
-			nanosleep(&ts, NULL);
-		}
-	}
-	/* What happened since the last pull would otherwise wait for the next medgated. */
-	if (pull(c, &lg))
-		goto out;
-	say("stopping after logging up to seq %" PRIu64 "; enforcement stays active", lg.expect);
-	ret = 0;
-out:
-	mg_doorbell_close(db);
-	mg_client_close(c);
-	log_close(&lg);
-	free(lg.line);
-	return ret;
-}
-
 /* ---- main ---- */
+
+/* A decimal number, with K, M or G (powers of 1024) after it. */
+static int parse_number(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end == 'K' || *end == 'M' || *end == 'G') {
+		*out <<= *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+		end++;
+	}
+	return *end ? -1 : 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -675,13 +456,24 @@ int main(int argc, char **argv)
 		{ "detach", no_argument, NULL, 'd' },
 		{ "replace", no_argument, NULL, 'r' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "pubkey", required_argument, NULL, 'p' },
+		{ "checkpoint-lines", required_argument, NULL, 'c' },
+		{ "checkpoint-seconds", required_argument, NULL, 's' },
+		{ "rotate-size", required_argument, NULL, 'R' },
+		{ "rotate-keep", required_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool attach_only = false, do_detach = false, replace = false;
-	const char *log_path = NULL;
+	struct logger_opts lo = {
+		.path = MG_ALOG_DEFAULT_PATH, .key_path = MG_ALOG_DEFAULT_KEY,
+		.pub_path = MG_ALOG_DEFAULT_PUB, .cp_records = 1000, .cp_seconds = 60,
+		.rotate_size = 16 << 20, .keep = 8,
+	};
+	bool attach_only = false, do_detach = false, replace = false, log_opts = false;
+	uint64_t v;
 	int c, pinned, total;
 
 	while ((c = getopt_long(argc, argv, "vhV", opts, NULL)) != -1) {
@@ -689,7 +481,27 @@ int main(int argc, char **argv)
 		case 'a': attach_only = true; break;
 		case 'd': do_detach = true; break;
 		case 'r': replace = true; break;
-		case 'l': log_path = optarg; break;
+		case 'l': lo.path = optarg; log_opts = true; break;
+		case 'k': lo.key_path = optarg; log_opts = true; break;
+		case 'p': lo.pub_path = optarg; log_opts = true; break;
+		case 'c': case 's': case 'R': case 'K':
+			if (parse_number(optarg, &v) || (c != 'R' && !v) ||
+			    (c != 'R' && c != 'c' && v > 1000000)) {
+				say("--%s needs a number%s", c == 'c' ? "checkpoint-lines" :
+				    c == 's' ? "checkpoint-seconds" : c == 'R' ? "rotate-size" :
+				    "rotate-keep", c == 'R' ? "" : " above 0");
+				return 2;
+			}
+			if (c == 'c')
+				lo.cp_records = v;
+			else if (c == 's')
+				lo.cp_seconds = (unsigned int)v;
+			else if (c == 'R')
+				lo.rotate_size = v;
+			else
+				lo.keep = (unsigned int)v;
+			log_opts = true;
+			break;
 		case 'v': verbosity++; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("medgated %s (medgate ABI %u)\n", MEDGATED_VERSION,
@@ -702,12 +514,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (do_detach && (attach_only || replace || log_path)) {
+	if (do_detach && (attach_only || replace || log_opts)) {
 		say("--detach takes no other option");
 		return 2;
 	}
-	if (attach_only && log_path) {
-		say("--attach-only and --log exclude each other");
+	if (attach_only && log_opts) {
+		say("--attach-only excludes the options of the log");
 		return 2;
 	}
 	libbpf_set_print(libbpf_print);
@@ -740,5 +552,5 @@ int main(int argc, char **argv)
 	}
 	if (attach_only)
 		return 0;
-	return run_logger(log_path);
+	return run_logger(&lo);
 }

@@ -188,7 +188,8 @@ enum medgate_event_attr {
 	MEDGATE_EA_TGID			= 10,	/* u32 */
 	MEDGATE_EA_UID			= 11,	/* u32, real uid in the initial user namespace */
 	MEDGATE_EA_COMM			= 12,	/* string, task comm */
-	MEDGATE_EA_EXE			= 13,	/* string, reserved: executable path */
+	MEDGATE_EA_EXE			= 13,	/* string, the task's executable as seen from
+						 * its root; absent when it has none */
 	MEDGATE_EA_OP			= 14,	/* u32, enum medgate_op */
 	MEDGATE_EA_ACCESS		= 15,	/* u32, MEDGATE_ACCESS_* requested */
 	MEDGATE_EA_PATH			= 16,	/* string, object path as seen from the task's root */
@@ -209,6 +210,14 @@ enum medgate_event_attr {
 	MEDGATE_EA_PEER_PROFILE_ID	= 26,	/* u64, its profile id, 0 when unconfined */
 	MEDGATE_EA_PEER_PROFILE		= 27,	/* string, its profile's name; empty when
 						 * unconfined or no longer in the policy */
+	MEDGATE_EA_MOUNT_SOURCE		= 28,	/* string, mount records: the source (a path
+						 * for bind and move, the device or name given
+						 * for a new file system) */
+	MEDGATE_EA_FSTYPE		= 29,	/* string, mount records: the file system type */
+	MEDGATE_EA_GID			= 31,	/* u32, real gid in the initial user namespace */
+	MEDGATE_EA_KEY_SERIAL		= 30,	/* u32, key records: the key's serial number
+						 * (as keyctl(1) prints it), 0 for a key not
+						 * made yet */
 	MEDGATE_EA_NET_FAMILY		= 32,	/* u32, reserved: AF_* */
 	MEDGATE_EA_NET_PROTO		= 33,	/* u32, reserved: IPPROTO_* */
 	MEDGATE_EA_NET_ADDR		= 34,	/* binary 4 or 16 bytes, reserved */
@@ -260,7 +269,7 @@ enum medgate_op {
 	MEDGATE_OP_NET_SEND	= 20,
 	MEDGATE_OP_NET_CREATE	= 21,
 	MEDGATE_OP_CAPABILITY	= 33,	/* 32..47: confinement of root */	/* a denied capability; MEDGATE_EA_ACCESS holds its number */
-	MEDGATE_OP_MOUNT	= 34,	/* mount, umount, move_mount, pivot_root */
+	MEDGATE_OP_MOUNT	= 34,	/* mount, umount, move_mount, pivot_root; access: the kind */
 	MEDGATE_OP_CHROOT	= 35,
 	MEDGATE_OP_USERNS	= 36,	/* creating a user namespace */
 	MEDGATE_OP_BPF		= 37,	/* the bpf() system call */
@@ -273,6 +282,11 @@ enum medgate_op {
 	MEDGATE_OP_CONTROL	= 43,	/* medgate's own control plane */
 	MEDGATE_OP_DEVICE_NODE	= 44,	/* creating a character or block device node */
 	MEDGATE_OP_XATTR	= 45,	/* setting or removing an extended attribute */
+	MEDGATE_OP_KEY		= 46,	/* a kernel key or keyring another profile, an
+					 * unconfined task or the kernel made
+					 * (MEDGATE_EA_KEY_SERIAL) */
+	MEDGATE_OP_TIMES	= 47,	/* setting a file's times to chosen values (utimensat
+					 * with explicit times, not UTIME_NOW) */
 	MEDGATE_OP_URING	= 48,	/* 48..63: helpers acting for a task. An io_uring
 					 * instance refused: kept across an exec that changes
 					 * the profile (PATH: the program) or received (no PATH) */
@@ -296,6 +310,13 @@ enum medgate_op {
 #define MEDGATE_ACCESS_DEVICE_NODE (1U << 9)	/* n: create a character or block device node
 						 * (with c) */
 #define MEDGATE_ACCESS_ALL	((1U << 10) - 1)
+/*
+ * Rule table only: the rule is a pattern that a class rule names (a mount point, a mount source,
+ * a chroot directory: struct medgate_blob_class's @object and @source). It grants no file access
+ * and is never combined with other bits or MEDGATE_RULE_F_DENY; it lives in the profile's file
+ * DFA so that one walk over a path finds the file rules and the patterns together.
+ */
+#define MEDGATE_ACCESS_PATTERN	(1U << 15)
 
 /*
  * The access field of the records of operations that are not file accesses.
@@ -306,7 +327,10 @@ enum medgate_op {
 #define MEDGATE_PTRACE_READ	0	/* read its memory, descriptors, /proc files */
 #define MEDGATE_PTRACE_TRACE	1	/* attach, write its memory, PTRACE_TRACEME */
 /* MEDGATE_OP_SIGNAL: the signal number. MEDGATE_OP_IOCTL: the request's class. */
-#define MEDGATE_IOCTL_TERMINAL_INJECTION 0	/* TIOCSTI, TIOCLINUX */
+#define MEDGATE_IOCTL_TERMINAL_INJECTION 0	/* TIOCSTI, TIOCLINUX, console switching
+						 * (VT_ACTIVATE, VT_SETACTIVATE), keyboard map
+						 * changes (KDSKBENT, KDSKBSENT, KDSETKEYCODE,
+						 * KDSKBDIACR, KDSKBDIACRUC) */
 /* MEDGATE_OP_XATTR: the attribute's namespace. */
 enum medgate_xattr_class {
 	MEDGATE_XATTR_USER	= 0,	/* user.* */
@@ -315,6 +339,33 @@ enum medgate_xattr_class {
 	MEDGATE_XATTR_ACL	= 3,	/* system.posix_acl_access, system.posix_acl_default */
 	MEDGATE_XATTR_OTHER	= 4,	/* anything else */
 };
+/* MEDGATE_OP_TIMES: 0, the one detail of the timestamps class. */
+/*
+ * MEDGATE_OP_KEY: the permission asked of a kernel key (or keyring) the task's profile did not
+ * make. A key the profile made is never asked about. The kernel's own special checks are mapped
+ * to the permission they stand for (docs/decisions.md, "Kernel keys").
+ */
+enum medgate_key_perm {
+	MEDGATE_KEY_VIEW	= 0,	/* its type, description and permissions (KEYCTL_DESCRIBE,
+					 * /proc/keys); allowed unless a deny rule says otherwise */
+	MEDGATE_KEY_READ	= 1,	/* its payload, or a keyring's list of keys */
+	MEDGATE_KEY_WRITE	= 2,	/* update, revoke, instantiate, clear; adding to or
+					 * removing from a keyring needs it on the keyring */
+	MEDGATE_KEY_SEARCH	= 3,	/* finding it in a keyring search (request_key,
+					 * KEYCTL_SEARCH); allowed unless a deny rule says
+					 * otherwise */
+	MEDGATE_KEY_LINK	= 4,	/* linking it into a keyring */
+	MEDGATE_KEY_SETATTR	= 5,	/* owner, permissions, timeout, restriction */
+	MEDGATE_KEY_UNLINK	= 6,	/* removing it from a keyring (KEYCTL_UNLINK) */
+	__MEDGATE_KEY_RULE_MAX,
+	/* Records only, never in a rule: */
+	MEDGATE_KEY_CREATE	= 16,	/* a key the profile made could not be recorded as its
+					 * own (the table of keys is full): refused */
+	MEDGATE_KEY_OTHER	= 17,	/* a permission this version does not know: refused */
+	MEDGATE_KEY_SESSION_TO_PARENT = 18, /* KEYCTL_SESSION_TO_PARENT: giving the parent process
+					 * the task's session keyring; no rule grants it */
+};
+#define MEDGATE_KEY_LAST	(__MEDGATE_KEY_RULE_MAX - 1)
 /*
  * MEDGATE_OP_NAMESPACE: the namespace type entered (setns) or made (unshare, clone, clone3).
  * A request naming several types is decided, and recorded, one type at a time. Making a user
@@ -340,14 +391,31 @@ enum medgate_kernel_load {
 	__MEDGATE_KLOAD_MAX
 };
 #define MEDGATE_KLOAD_LAST	(__MEDGATE_KLOAD_MAX - 1)
+/*
+ * MEDGATE_OP_MOUNT: what is done to the mount tree. The mount point (or new root) is the record's
+ * path; a mount's source is MEDGATE_EA_MOUNT_SOURCE and a new file system's type
+ * MEDGATE_EA_FSTYPE. MEDGATE_OP_CHROOT has one detail, 0.
+ */
+enum medgate_mount_kind {
+	MEDGATE_MOUNT_NEW	= 0,	/* mount a new file system (mount(2), fsopen + fsmount) */
+	MEDGATE_MOUNT_BIND	= 1,	/* mount --bind, open_tree(OPEN_TREE_CLONE) + move_mount */
+	MEDGATE_MOUNT_MOVE	= 2,	/* mount --move, move_mount of an attached mount */
+	MEDGATE_MOUNT_REMOUNT	= 3,	/* mount -o remount (flags of the file system or mount) */
+	MEDGATE_MOUNT_UMOUNT	= 4,	/* umount */
+	MEDGATE_MOUNT_PROPAGATION = 5,	/* mount --make-shared, -private, -slave, -unbindable */
+	MEDGATE_MOUNT_PIVOT_ROOT = 6,	/* pivot_root: the path is the new root */
+	__MEDGATE_MOUNT_MAX
+};
+#define MEDGATE_MOUNT_LAST	(__MEDGATE_MOUNT_MAX - 1)
+#define MEDGATE_FSTYPE_MAX	32U	/* file system type name, including the NUL */
 
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
 
-/* ---- Policy blob (format 3) ---- */
+/* ---- Policy blob (format 4) ---- */
 
 #define MEDGATE_BLOB_MAGIC		0x4250474dU	/* "MGPB" little-endian */
-#define MEDGATE_BLOB_FORMAT		3
+#define MEDGATE_BLOB_FORMAT		4
 
 /* Limits the module enforces; the compiler checks the same ones and reports them by name. */
 #define MEDGATE_BLOB_MAX_SIZE		(32U << 20)
@@ -369,6 +437,12 @@ enum medgate_kernel_load {
  * state), whatever the number of rules.
  */
 #define MEDGATE_DFA_NONE		0xffffffffU	/* "no DFA" (a profile without rules) */
+
+/*
+ * The accept table takes an even number of __u32 slots: an odd n_accept is followed by one zero
+ * __u32, so that the class rules after it (with __u64 fields) start 8-byte aligned.
+ */
+#define MEDGATE_BLOB_ACCEPT_SLOTS(n)	((n) + ((n) & 1U))
 
 /**
  * struct medgate_blob_header - first bytes of a compiled policy.
@@ -457,21 +531,34 @@ struct medgate_blob_profile {
 };
 
 /**
- * struct medgate_blob_class - a class rule: what a profile may do beyond files, for one operation
- * (capabilities, ptrace, signals, ioctl and extended-attribute classes, bpf(), namespaces).
- * Inside a profile every such request that no class rule allows is denied.
+ * struct medgate_blob_class - a class rule: what a profile may do beyond file access, for one
+ * operation (capabilities, ptrace, signals, ioctl and extended-attribute classes, kernel keys,
+ * bpf(), namespaces, mounts, chroot). Inside a profile every such request that no class rule allows is
+ * denied.
  * @op: the enum medgate_op it decides: MEDGATE_OP_CAPABILITY, _PTRACE, _SIGNAL, _IOCTL, _XATTR,
- *      _NAMESPACE, _KERNEL_LOAD, _BPF or _USERNS.
- * @flags: 0 or MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode).
+ *      _KEY, _NAMESPACE, _KERNEL_LOAD, _BPF, _USERNS, _MOUNT or _CHROOT.
+ * @flags: MEDGATE_RULE_F_DENY (an explicit deny: beats allows, enforced in complain mode) and
+ *         MEDGATE_RULE_F_AUDIT, or 0.
  * @detail: the details of @op the rule covers, bit N for detail N (never 0): the capability
  *          number; MEDGATE_PTRACE_READ/_TRACE; the signal number modulo 64; the ioctl class
  *          (MEDGATE_IOCTL_*); the extended-attribute class (enum medgate_xattr_class); the bpf()
  *          command (enum bpf_cmd); the namespace type (enum medgate_namespace_type); what is
- *          loaded (enum medgate_kernel_load); bit 0 for user namespaces, which have no detail.
+ *          loaded (enum medgate_kernel_load); the key permission (enum medgate_key_perm, at
+ *          most MEDGATE_KEY_LAST); the mount kind (enum medgate_mount_kind); bit 0 for user
+ *          namespaces and chroot, which have no detail.
  * @peer: ptrace and signals: the other task's profile id, MEDGATE_PEER_UNCONFINED or
  *        MEDGATE_PEER_ANY; 0 for the other operations.
  * @line: source line.
  * @file_off: string table offset of the source file name.
+ * @object: MEDGATE_OP_MOUNT and _CHROOT: index in the rule table of the pattern (a rule of the
+ *          same profile with access MEDGATE_ACCESS_PATTERN) the mount point, new root or chroot
+ *          directory must match; MEDGATE_RULE_NONE for the other operations.
+ * @source: MEDGATE_OP_MOUNT: likewise for the mount's source, or MEDGATE_RULE_NONE when the rule
+ *          allows any source (and a source no hook can name: a detached mount attached with
+ *          move_mount, a file system made with fsopen); MEDGATE_RULE_NONE for other operations.
+ * @fstype_off: MEDGATE_OP_MOUNT: string table offset of a comma-separated list of file system
+ *              types a new mount may have, or 0 for any type; 0 for other operations.
+ * @reserved: must be 0.
  *
  * A class rule's index in audit records (MEDGATE_EA_RULE) is its index in this table plus the
  * header's n_rules: file rules and class rules are numbered in one sequence.
@@ -483,6 +570,10 @@ struct medgate_blob_class {
 	__u64 peer;
 	__u32 line;
 	__u32 file_off;
+	__u32 object;
+	__u32 source;
+	__u32 fstype_off;
+	__u32 reserved;
 };
 
 #define MEDGATE_PEER_UNCONFINED	0ULL		/* the other task is unconfined */
@@ -516,7 +607,12 @@ struct medgate_blob_attach {
  */
 #define MEDGATE_RULE_F_SCRUB_ENV (1U << 2)	/* secure-exec for every exec this rule allows */
 #define MEDGATE_RULE_F_KEEP_ENV	(1U << 3)	/* never secure-exec, even on a profile change */
-#define MEDGATE_RULE_F_ALL	((1U << 4) - 1)
+/*
+ * File and class rules: what the rule allows is recorded too (verdict allow). On a deny rule it
+ * changes nothing: denials are always recorded.
+ */
+#define MEDGATE_RULE_F_AUDIT	(1U << 4)
+#define MEDGATE_RULE_F_ALL	((1U << 5) - 1)
 
 /** enum medgate_exec_mode - what an allowed exec does to the profile. */
 enum medgate_exec_mode {

@@ -7,7 +7,7 @@ SECTION = "admin"
 
 inherit medgate-src pkgconfig
 
-DEPENDS = "libnl json-c"
+DEPENDS = "libnl json-c openssl"
 DEPENDS:append:class-target = " libbpf elfutils zlib bpftool-native clang-native virtual/kernel"
 
 # The BPF programs are compiled against the kernel's BTF (vmlinux.h from its vmlinux).
