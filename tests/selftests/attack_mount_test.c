@@ -75,18 +75,10 @@ FIXTURE(attack) {
 	int unused;
 };
 
-static void unmount_all(void)
-{
-	/* Lazily, innermost first; errors mean "not mounted". */
-	if (system("for m in $(grep -o ' " D "/[^ ]*' /proc/self/mounts | sort -r); do "
-		   "umount -l $m; done 2>/dev/null"))
-		return;
-}
-
 FIXTURE_SETUP(attack)
 {
 	mkdir(MG_WORKDIR, 0755);
-	unmount_all();
+	mg_unmount_below(D);
 	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " SRC "/pub " SRC "/secret " JAIL " "
 			    SYSFS " " MNT "/new " MNT "/fresh " MNT "/bind " MNT "/moved "
 			    MNT "/other " MNT "/anysource " MNT "/usb " DEVDIR " && touch " DEVDIR "/disk && echo s3cret > " SRC "/secret/key && "
@@ -98,7 +90,7 @@ FIXTURE_SETUP(attack)
 
 FIXTURE_TEARDOWN(attack)
 {
-	unmount_all();
+	mg_unmount_below(D);
 }
 
 static int attack(const char *a1, const char *a2, const char *a3, const char *a4,

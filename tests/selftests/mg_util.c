@@ -337,3 +337,14 @@ const char *mg_no_program(const char *path)
 	snprintf(why, sizeof(why), "%s is not in the initramfs (VM_DEBIAN_PROGS)", path);
 	return why;
 }
+
+void mg_unmount_below(const char *dir)
+{
+	char cmd[PATH_MAX + 160];
+
+	/* Errors mean "not mounted", which is what is wanted. */
+	snprintf(cmd, sizeof(cmd), "for m in $(grep -o ' %s/[^ ]*' /proc/self/mounts | sort -r); "
+		 "do umount -l $m; done 2>/dev/null", dir);
+	if (system(cmd))
+		return;
+}

@@ -52,6 +52,8 @@ int mg_libc_dir(char out[4096]);
 const char *mg_no_dynamic_libc(void);
 /* Why @path cannot be run (it is not in the VM's initramfs), or NULL when it can. */
 const char *mg_no_program(const char *path);
+/* Unmounts, lazily and innermost first, every mount at or below @dir (no quotes or spaces). */
+void mg_unmount_below(const char *dir);
 
 /* In a test body: skip it, with the reason, when dynamically linked programs cannot run. */
 #define MG_SKIP_WITHOUT_DYNAMIC_LIBC() do { \

@@ -51,18 +51,10 @@ FIXTURE(mounts) {
 	int unused;
 };
 
-static void unmount_all(void)
-{
-	/* Lazily, innermost first; errors mean "not mounted". */
-	if (system("for m in $(grep -o ' " D "/[^ ]*' /proc/self/mounts | sort -r); do "
-		   "umount -l $m; done 2>/dev/null"))
-		return;
-}
-
 FIXTURE_SETUP(mounts)
 {
 	mkdir(MG_WORKDIR, 0755);
-	unmount_all();
+	mg_unmount_below(D);
 	ASSERT_EQ(0, system("rm -rf " D " && mkdir -p " SRC "/pub " SRC "/secret " JAIL " "
 			    MNT "/new " MNT "/fresh " MNT "/bind " MNT "/moved " MNT "/other "
 			    MNT "/anysource " OPEN " && echo s3cret > " SRC "/secret/key && "
@@ -74,7 +66,7 @@ FIXTURE_SETUP(mounts)
 
 FIXTURE_TEARDOWN(mounts)
 {
-	unmount_all();
+	mg_unmount_below(D);
 }
 
 static int run(const char *a1, const char *a2, const char *a3, const char *a4)
