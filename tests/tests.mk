@@ -126,6 +126,7 @@ _check-kernel: all
 	scripts/tap-summary.sh $(BUILD)/vm/tests/tap.log || rc=1; \
 	exit $$rc
 
-# The demo gateway VM: sample policy, allowed and denied actions, status, audit (tests/vm/demo.sh).
+# The demo gateway VM: sample policy, allowed and denied actions, status, audit review, the signed
+# log verified (tests/vm/demo.sh).
 _demo: all
 	@$(MAKE) --no-print-directory demo-vm

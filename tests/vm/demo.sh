@@ -1,7 +1,8 @@
 #!/bin/sh
 # The demo gateway, run by the VM's init after medgate.ko is loaded and the BPF programs are
-# attached: install two services, load the sample policy, show allowed and denied actions, the
-# status and the audit trail.
+# attached: start medgated's signed audit log, install two services, load the sample policy,
+# show allowed and denied actions, the status and the audit trail, then stop medgated and verify
+# the log with the public key alone.
 set -u
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -40,6 +41,15 @@ SVC
 chmod 755 /opt/gateway/bin/*
 : > /var/log/gateway/hl7.log
 
+say "medgated: the signed audit log (device key made on first start)"
+medgated &
+MEDGATED=$!
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ -s /var/log/medgate/audit.log ] && break
+	sleep 1
+done
+ls -l /etc/medgate/audit.key /etc/medgate/audit.pub /var/log/medgate/audit.log
+
 say "medgatectl policy load /medgate/examples/gateway.policy"
 medgatectl policy load /medgate/examples/gateway.policy || exit 1
 
@@ -64,3 +74,11 @@ say "medgatectl audit show"
 medgatectl audit show
 say "medgatectl audit summary (what a reviewer reads first)"
 medgatectl audit summary
+
+say "medgated stops: its last pull and a signed checkpoint"
+kill -TERM "$MEDGATED"
+wait "$MEDGATED"
+say "the log's last lines (JSON, each with the hash of the line before it)"
+tail -n 3 /var/log/medgate/audit.log | cut -c1-200
+say "medgatectl audit verify --pubkey /etc/medgate/audit.pub (needs only the public key)"
+medgatectl audit verify --pubkey /etc/medgate/audit.pub /var/log/medgate/audit.log
