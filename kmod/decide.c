@@ -18,6 +18,7 @@
 #include <linux/rcupdate.h>
 #include "audit.h"
 #include "decide.h"
+#include "protect.h"
 
 /**
  * medgate_decision_enter() - start a decision for the task whose profile is @profile_id.
@@ -145,6 +146,12 @@ int medgate_decide(const struct medgate_decision *d, const struct medgate_reques
 	m->rule = MEDGATE_RULE_NONE;
 
 	if (!d->prof || IS_ERR_OR_NULL(req->path)) {
+		medgate_report(d, req, m, MEDGATE_VERDICT_DENY, -EACCES);
+		return -EACCES;
+	}
+	/* medgated's signing key: in every mode, whatever the rules (kmod/protect.c). */
+	if (req->inode && medgate_inode_protected(req->inode)) {
+		m->rule = MEDGATE_RULE_PROTECTED;
 		medgate_report(d, req, m, MEDGATE_VERDICT_DENY, -EACCES);
 		return -EACCES;
 	}

@@ -12,6 +12,7 @@
 #include "netlink.h"
 #include "path.h"
 #include "policy.h"
+#include "protect.h"
 
 /*
  * The structs that cross the user/kernel boundary as raw bytes (the blob) or are shared with the
@@ -104,6 +105,7 @@ static int __init medgate_init(void)
 
 err_kfuncs:
 	medgate_netlink_uninit();
+	medgate_protect_exit();
 err_netlink:
 	medgate_chunks_uninit();
 err_chunks:
@@ -124,6 +126,7 @@ static void __exit medgate_exit(void)
 {
 	medgate_audit_stop();
 	medgate_netlink_uninit();
+	medgate_protect_exit();
 	medgate_chunks_uninit();
 	medgate_audit_uninit();
 	medgate_policy_uninit();

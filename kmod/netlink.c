@@ -16,6 +16,7 @@
 #include "chunks.h"
 #include "netlink.h"
 #include "policy.h"
+#include "protect.h"
 
 static struct genl_family medgate_family;
 
@@ -31,6 +32,10 @@ static const struct nla_policy load_policy[MEDGATE_A_MAX + 1] = {
 
 static const struct nla_policy audit_read_policy[MEDGATE_A_MAX + 1] = {
 	[MEDGATE_A_AUDIT_FROM_SEQ] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy protect_policy[MEDGATE_A_MAX + 1] = {
+	[MEDGATE_A_PROTECT_PATH] = { .type = NLA_NUL_STRING, .len = PATH_MAX - 1 },
 };
 
 static int require_mac_admin(struct sk_buff *skb, struct netlink_ext_ack *extack)
@@ -430,6 +435,19 @@ static int audit_read_done(struct netlink_callback *cb)
 	return 0;
 }
 
+static int cmd_protect_file(struct sk_buff *skb, struct genl_info *info)
+{
+	int err = require_mac_admin(skb, info->extack);
+
+	if (err)
+		return err;
+	if (!info->attrs[MEDGATE_A_PROTECT_PATH]) {
+		NL_SET_ERR_MSG(info->extack, "MEDGATE_A_PROTECT_PATH is required");
+		return -EINVAL;
+	}
+	return medgate_protect_path(nla_data(info->attrs[MEDGATE_A_PROTECT_PATH]), info->extack);
+}
+
 static const struct genl_ops medgate_ops[] = {
 	{
 		.cmd = MEDGATE_CMD_STATUS_GET,
@@ -459,6 +477,13 @@ static const struct genl_ops medgate_ops[] = {
 		.dumpit = audit_read_dump,
 		.done = audit_read_done,
 		.policy = audit_read_policy,
+		.maxattr = MEDGATE_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = MEDGATE_CMD_PROTECT_FILE,
+		.doit = cmd_protect_file,
+		.policy = protect_policy,
 		.maxattr = MEDGATE_A_MAX,
 		.flags = GENL_ADMIN_PERM,
 	},

@@ -461,6 +461,25 @@ int mg_policy_load(struct mg_client *c, const void *blob, size_t len, uint64_t *
 	return err;
 }
 
+/* ---- MEDGATE_CMD_PROTECT_FILE ---- */
+
+int mg_protect_file(struct mg_client *c, const char *path, char *errmsg, size_t errlen)
+{
+	struct nl_msg *msg;
+	int err;
+
+	msg = new_request(c, MEDGATE_CMD_PROTECT_FILE, 0, NLA_HDRLEN + strlen(path) + 1);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_string(msg, MEDGATE_A_PROTECT_PATH, path) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	err = transact(c, msg, NULL, NULL, errmsg, errlen);
+	nlmsg_free(msg);
+	return err;
+}
+
 /* ---- MEDGATE_CMD_POLICY_GET ---- */
 
 struct get_state {

@@ -321,6 +321,8 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	/* "rule N" is the index `medgatectl policy show` prints next to each rule. */
 	if (ev->rule == MEDGATE_RULE_NONE)
 		snprintf(rule, sizeof(rule), "default");
+	else if (ev->rule == MEDGATE_RULE_PROTECTED)
+		snprintf(rule, sizeof(rule), "protected");
 	else if (e->rule_file[0])
 		snprintf(rule, sizeof(rule), "%" PRIu32 " (%s:%" PRIu32 ")", ev->rule,
 			 e->rule_file, ev->rule_line);
@@ -413,8 +415,10 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "source", mg_json_string(s->source));
 	json_object_object_add(o, "fstype", mg_json_string(s->fstype));
 	json_object_object_add(o, "key_serial", json_object_new_uint64(ev->key_serial));
-	/* No rule: the profile's default decided (null). */
+	/* No rule: the profile's default decided (null); "protected": a protected file. */
 	json_object_object_add(o, "rule", ev->rule == MEDGATE_RULE_NONE ? NULL :
+				  ev->rule == MEDGATE_RULE_PROTECTED ?
+				  json_object_new_string("protected") :
 				  json_object_new_uint64(ev->rule));
 	json_object_object_add(o, "rule_line", json_object_new_uint64(ev->rule_line));
 	json_object_object_add(o, "rule_file", mg_json_string(s->rule_file));

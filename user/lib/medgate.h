@@ -126,6 +126,12 @@ void mg_client_close(struct mg_client *c);
  * next; the first refusal stops the transfer and is returned.
  */
 #define MG_LOAD_ONE_MESSAGE_MAX	65531U
+/*
+ * MEDGATE_CMD_PROTECT_FILE: no confined task may open, change, link or rename the regular file
+ * at the absolute @path from now on, whatever its rules (medgated's signing key). Errors as for
+ * mg_policy_load(); -ENOSPC when the module's table of protected files is full.
+ */
+int mg_protect_file(struct mg_client *c, const char *path, char *errmsg, size_t errlen);
 int mg_policy_load(struct mg_client *c, const void *blob, size_t len, uint64_t *version,
 		   char *errmsg, size_t errlen);
 

@@ -320,6 +320,8 @@ static int export_event(const struct mg_event *ev, void *arg)
 	csv_field(ev->peer_profile, false);
 	if (ev->rule == MEDGATE_RULE_NONE)
 		csv_field("default", false);
+	else if (ev->rule == MEDGATE_RULE_PROTECTED)
+		csv_field("protected", false);
 	else
 		csv_number(ev->rule, false);
 	csv_field(ev->rule_file, false);

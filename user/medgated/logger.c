@@ -11,6 +11,7 @@
 #endif
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +240,27 @@ static int pull(struct mg_client *c, struct logger *lg)
 #define PULL_INTERVAL_MS	5000
 #define POLL_FALLBACK_MS	500
 
+/*
+ * Asks the module to refuse the signing key to every confined task, whatever its rules: a
+ * profile that may read /etc could otherwise take the key and sign a forged log. Done at every
+ * start (the module forgets at unload); a failure is said, and logging goes on.
+ */
+static void protect_key(struct mg_client *c, const char *key_path)
+{
+	char abs[PATH_MAX], msg[256];
+	int err;
+
+	if (!realpath(key_path, abs)) {
+		say("cannot protect the signing key %s from confined tasks: %s", key_path,
+		    strerror(errno));
+		return;
+	}
+	err = mg_protect_file(c, abs, msg, sizeof(msg));
+	if (err)
+		say("cannot protect the signing key %s from confined tasks: %s%s%s", abs,
+		    strerror(-err), msg[0] ? ": " : "", msg);
+}
+
 int run_logger(const struct logger_opts *o)
 {
 	struct logger lg = { .o = o };
@@ -280,6 +302,7 @@ int run_logger(const struct logger_opts *o)
 		say("cannot open a generic netlink socket: %s", strerror(-err));
 		goto out;
 	}
+	protect_key(c, o->key_path);
 	if (mg_alog_torn_bytes(lg.log)) {
 		say("moved a torn last line (%zu bytes, an interrupted write) to %s.torn",
 		    mg_alog_torn_bytes(lg.log), o->path);

@@ -123,6 +123,8 @@ enum medgate_cmd {
 	MEDGATE_CMD_POLICY_GET,
 	MEDGATE_CMD_AUDIT_READ,
 	MEDGATE_CMD_AUDIT_NOTIFY,
+	MEDGATE_CMD_PROTECT_FILE,	/* MEDGATE_A_PROTECT_PATH: a file no confined task may
+					 * touch (medgated's signing key); CAP_MAC_ADMIN */
 	__MEDGATE_CMD_MAX
 };
 #define MEDGATE_CMD_MAX (__MEDGATE_CMD_MAX - 1)
@@ -133,6 +135,7 @@ enum medgate_cmd {
  *   1..15   status and version
  *   16..31  policy transfer
  *   32..47  audit stream
+ *   48..63  protected files
  */
 enum medgate_attr {
 	MEDGATE_A_UNSPEC,
@@ -153,6 +156,8 @@ enum medgate_attr {
 	MEDGATE_A_EVENT			= 35,	/* nested MEDGATE_EA_* */
 	MEDGATE_A_AUDIT_SUPPRESSED	= 36,	/* u64 */
 	MEDGATE_A_AUDIT_RATE_LIMITED	= 37,	/* u64 */
+
+	MEDGATE_A_PROTECT_PATH		= 48,	/* string, an absolute path to a regular file */
 
 	__MEDGATE_A_MAX
 };
@@ -411,6 +416,13 @@ enum medgate_mount_kind {
 
 /* Sentinel for "no rule matched; the profile's default decided". */
 #define MEDGATE_RULE_NONE	0xffffffffU
+/*
+ * Sentinel for "a protected file (MEDGATE_CMD_PROTECT_FILE): refused to every confined task in
+ * every mode, whatever the rules".
+ */
+#define MEDGATE_RULE_PROTECTED	0xfffffffeU
+/* Files MEDGATE_CMD_PROTECT_FILE can protect at once. */
+#define MEDGATE_MAX_PROTECTED	8U
 
 /* ---- Policy blob (format 4) ---- */
 
