@@ -147,4 +147,20 @@ TEST_F(protect, it_cannot_be_linked_renamed_changed_or_deleted)
 	EXPECT_NE(0, access(D "/mine", F_OK));
 }
 
+/* Bad requests get an errno and a reason, and protect nothing. */
+TEST(bad_requests_are_refused_with_a_reason)
+{
+	struct mg_client *c;
+	char msg[256];
+
+	ASSERT_EQ(0, mg_client_open(&c));
+	EXPECT_EQ(-EINVAL, mg_protect_file(c, "etc/audit.key", msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "absolute path")) TH_LOG("%s", msg);
+	EXPECT_EQ(-EINVAL, mg_protect_file(c, "/tmp", msg, sizeof(msg)));
+	EXPECT_NE(NULL, strstr(msg, "regular file")) TH_LOG("%s", msg);
+	EXPECT_EQ(-ENOENT, mg_protect_file(c, "/tmp/mgtest/protect/no-such-key", msg,
+					   sizeof(msg)));
+	mg_client_close(c);
+}
+
 TEST_HARNESS_MAIN

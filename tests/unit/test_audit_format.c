@@ -226,6 +226,22 @@ TEST(other_records_carry_no_counts_in_the_text_form)
 	EXPECT_EQ(NULL, strstr(text, "suppressed")) TH_LOG("%s", text);
 }
 
+/* A refusal of a protected file names the protection, not a rule index, in both forms. */
+TEST(a_protected_file_is_named_as_the_rule)
+{
+	struct mg_event ev = {
+		.seq = 7, .profile = "reader", .verdict = MEDGATE_VERDICT_DENY,
+		.op = MEDGATE_OP_FILE_OPEN, .rule = MEDGATE_RULE_PROTECTED,
+		.path = "/etc/medgate/audit.key", .access = MEDGATE_ACCESS_READ,
+	};
+	char text[MG_EVENT_LINE_MAX], json[MG_EVENT_LINE_MAX];
+
+	ASSERT_EQ(0, mg_event_format_text(&ev, text, sizeof(text)));
+	ASSERT_EQ(0, mg_event_format_json(&ev, json, sizeof(json)));
+	EXPECT_NE(NULL, strstr(text, "\"/etc/medgate/audit.key\" rule protected ")) TH_LOG("%s", text);
+	EXPECT_NE(NULL, strstr(json, "\"rule\":\"protected\"")) TH_LOG("%s", json);
+}
+
 /* Every operation name the tools can print is explained in docs/cli.md. */
 TEST(docs_cli_md_explains_every_operation_name)
 {
