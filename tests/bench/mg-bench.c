@@ -17,7 +17,15 @@
  *       handled) allow connecting to PORT and RULES-1 other ports; exit status 3 when the
  *       kernel's Landlock has no network rules.
  *       -> "op=connect n=COUNT ns=TOTAL"
- *   mg-bench load BLOB
+ *   mg-bench denied COUNT DIR distinct|same
+ *       opens that the process's profile denies (each must fail with EACCES), of files DIR/0 ...:
+ *       distinct: one untimed open of DIR/warm, then COUNT timed opens of DIR/0 .. DIR/COUNT-1,
+ *       a new object each time, so each one makes an audit record while the profile's record
+ *       budget lasts; same: COUNT/10 + 1 untimed, then COUNT timed opens of DIR/0, repeats the
+ *       flood limiter counts instead of recording.
+ *       -> "op=denied-distinct n=COUNT ns=TOTAL records=R counted=C" (R: sequence numbers
+ *          the module gave out meanwhile, C: repeats and rate-limited records it counted;
+ *          both left out when the module's status cannot be read)
  *       sends a compiled policy to medgate.ko (mg_policy_load) and times that call alone.
  *       -> "op=load n=1 ns=TOTAL bytes=SIZE"
  *   mg-bench run PROGRAM [ARG...]
@@ -30,6 +38,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +157,72 @@ static int measure(const char *op, long count, const char *path)
 	if (i < count)
 		return die(op, errno);
 	printf("op=%s n=%ld ns=%llu\n", op, count, (unsigned long long)(t1 - t0));
+	return 0;
+}
+
+/* ---- denied opens: the cost of an audit record ---- */
+
+static int one_denied(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		fprintf(stderr, "mg-bench: %s was not denied: is this program confined?\n", path);
+		return EPERM;
+	}
+	return errno == EACCES ? 0 : errno;
+}
+
+/* The module's audit counters, or false when they cannot be read. */
+static bool audit_counters(uint64_t *seq, uint64_t *counted)
+{
+	struct mg_client *c;
+	struct mg_status st;
+	bool ok;
+
+	if (mg_client_open(&c))
+		return false;
+	ok = !mg_status_get(c, &st);
+	mg_client_close(c);
+	*seq = st.audit_next_seq;
+	*counted = st.audit_suppressed + st.audit_rate_limited;
+	return ok;
+}
+
+static int measure_denied(long count, const char *dir, bool distinct)
+{
+	uint64_t t0, t1, seq0 = 0, seq1 = 0, cnt0 = 0, cnt1 = 0;
+	char path[4096];
+	bool counters;
+	long i;
+	int err;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, distinct ? "warm" : "0");
+	for (i = 0; i < (distinct ? 1 : count / 10 + 1); i++) {
+		err = one_denied(path);
+		if (err)
+			return die(path, err);
+	}
+	counters = audit_counters(&seq0, &cnt0);
+	t0 = now_ns();
+	for (i = 0; i < count; i++) {
+		if (distinct)
+			snprintf(path, sizeof(path), "%s/%ld", dir, i);
+		err = one_denied(path);
+		if (err)
+			break;
+	}
+	t1 = now_ns();
+	if (i < count)
+		return die(path, err);
+	counters = counters && audit_counters(&seq1, &cnt1);
+	printf("op=denied-%s n=%ld ns=%llu", distinct ? "distinct" : "same", count,
+	       (unsigned long long)(t1 - t0));
+	if (counters)
+		printf(" records=%llu counted=%llu", (unsigned long long)(seq1 - seq0),
+		       (unsigned long long)(cnt1 - cnt0));
+	printf("\n");
 	return 0;
 }
 
@@ -385,6 +460,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: mg-bench open|stat COUNT PATH [--landlock RULES DIR]\n"
 			"       mg-bench connect COUNT PORT [--landlock RULES]\n"
+			"       mg-bench denied COUNT DIR distinct|same\n"
 			"       mg-bench load BLOB\n"
 			"       mg-bench run PROGRAM [ARG...]\n");
 	return 2;
@@ -400,6 +476,12 @@ int main(int argc, char **argv)
 		return load(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "run"))
 		return run(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "denied")) {
+		count = strtol(argv[2], &end, 10);
+		if (*end || count < 1 || (strcmp(argv[4], "distinct") && strcmp(argv[4], "same")))
+			return usage();
+		return measure_denied(count, argv[3], !strcmp(argv[4], "distinct"));
+	}
 	if ((argc == 4 || argc == 6) && !strcmp(argv[1], "connect")) {
 		count = strtol(argv[2], &end, 10);
 		if (*end || count < 1)

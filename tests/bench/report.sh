@@ -79,6 +79,11 @@ BEGIN {
 	c = kv($0, "config"); op = kv($0, "op"); n = kv($0, "n"); ns = kv($0, "ns")
 	if (op == "open" || op == "stat" || op == "connect")
 		add(c SUBSEP op, ns / n)
+	else if (op == "denied-distinct" || op == "denied-same") {
+		add(c SUBSEP op, ns / n)
+		ndenied = n
+		if (kv($0, "records") != "") { drec[op] = kv($0, "records"); dcnt[op] = kv($0, "counted") }
+	}
 	else {
 		add(c SUBSEP op, ns)
 		if (kv($0, "bytes") != "") bytes[c] = kv($0, "bytes")
@@ -125,6 +130,20 @@ END {
 		table("connect", nnet)
 		printf "  medgate has no network hooks yet (the network policy work adds them): (a\x27), (b) and (c) show that\n"
 		printf "  nothing of it runs on this path today; the Landlock rows are what its network rules will face.\n\n"
+	}
+
+	if (stats("c" SUBSEP "denied-distinct")) {
+		dd = MED; ddmin = MIN; ddmax = MAX
+		if (stats("c" SUBSEP "denied-same")) {
+			printf "Cost of an audit record: denied open (10-rule profile, default deny), guest instructions per operation\n"
+			printf "  %-58s %10s  %s\n", "denied open of " ndenied " distinct files, each recorded", fmt(dd, 0), fmt(ddmin, 0) "-" fmt(ddmax, 0)
+			printf "  %-58s %10s  %s\n", "the same denial repeated, counted by the limiter", fmt(MED, 0), fmt(MIN, 0) "-" fmt(MAX, 0)
+			printf "  ratio %.3f, a record costs %+d instructions", dd / MED, dd - MED
+			if ("denied-distinct" in drec)
+				printf " (last round: %s records and %s counted for the distinct opens, %s records and %s counted for the repeats)", \
+					drec["denied-distinct"], dcnt["denied-distinct"], drec["denied-same"], dcnt["denied-same"]
+			printf "\n\n"
+		}
 	}
 
 	printf "Other guest measurements (guest instructions, median of rounds)\n"

@@ -19,7 +19,9 @@
 #   ll10   Landlock, 10 rules      ll1000  Landlock, 1,000 rules   (medgate detached)
 #   aa10   AppArmor, 10 rules      aa1000  AppArmor, 1,000 rules   (medgate detached)
 # For each configuration: open+close and stat of $FILE, 5 directories deep; and, for a, a1, b, c
-# and Landlock (network rules, ABI 4: 6.7 and later), TCP connect+close on loopback.
+# and Landlock (network rules, ABI 4: 6.7 and later), TCP connect+close on loopback. For c, first
+# thing after its policy load: the cost of an audit record, denied opens of N_DENIED distinct
+# files (each recorded) against as many repeats of one denial (counted, not recorded).
 #
 # Output: "BENCH round=R config=C op=OP n=N ns=NS[ ...]" per measurement, "BENCH-ERROR ..." when a
 # measurement could not be made, "# ..." for everything else. tests/bench/report.sh reads it.
@@ -33,6 +35,10 @@ N_OPEN=20000
 N_STAT=20000
 N_NET=5000
 NET_PORT=8081
+# Below the 64 records a profile may make at once after a policy load (the flood limiter's
+# burst): every one of the distinct denials is recorded, none is only counted.
+N_DENIED=48
+DENIED_DIR=/srv/deny
 BIG=10000
 # shellcheck source=/dev/null
 [ -f $B/bench.conf ] && . $B/bench.conf
@@ -95,6 +101,21 @@ measure_net() {
 	fi
 }
 
+# measure_denied CONFIG PROGRAM: denied opens of distinct files, then repeats of one.
+measure_denied() {
+	local cfg="$1" prog="$2" kind out rc
+	for kind in distinct same; do
+		out=$("$prog" denied "$N_DENIED" "$DENIED_DIR" $kind 2>&1)
+		rc=$?
+		if [ $rc -eq 0 ] && [ "${out#op=}" != "$out" ]; then
+			result "$cfg" "$out"
+		else
+			echo "BENCH-ERROR round=$round config=$cfg op=denied-$kind status=$rc"
+			comment "$out"
+		fi
+	done
+}
+
 # timed CONFIG OP COMMAND...: run a command under mg-bench run, report it as operation OP.
 timed() {
 	local cfg="$1" op="$2" out rc line
@@ -154,6 +175,13 @@ comment "kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm 2>/dev/null)"
 echo "BENCH-CONF rounds=$ROUNDS n_open=$N_OPEN n_stat=$N_STAT n_net=$N_NET big=$BIG"
 mkdir -p "${FILE%/*}"
 echo "medgate benchmark file" >"$FILE"
+mkdir -p $DENIED_DIR
+i=0
+while [ $i -lt $N_DENIED ]; do
+	: >$DENIED_DIR/$i
+	i=$((i + 1))
+done
+: >$DENIED_DIR/warm
 
 # Copies of the program at the paths that decide its confinement: medgate and AppArmor attach
 # profiles by executable path. mg-bench (the profile "bench" of policy-*.bin) and mg-bench-aa*
@@ -212,7 +240,8 @@ while [ $round -le "$ROUNDS" ]; do
 		if timed b attach medgated --attach-only; then
 			measure b $B/mg-bench-free
 			measure_net b $B/mg-bench-free
-			load_policy c $B/policy-10.bin && measure c $B/mg-bench &&
+			load_policy c $B/policy-10.bin && measure_denied c $B/mg-bench &&
+				measure c $B/mg-bench &&
 				measure_net c $B/mg-bench
 			load_policy d $B/policy-big.bin && measure d $B/mg-bench
 		else
