@@ -114,7 +114,8 @@ __diag_ignore_all("-Wmissing-prototypes", "kfuncs are global for BTF but have no
  *
  * Return: 0 to allow (or complain mode), -EPERM to deny (recorded as op signal, the signal
  * being SIGIO, the one F_SETSIG chooses or TIOCSIG's, the peer unknown), -EINVAL for a TIOCSIG
- * signal out of range (the terminal refuses it the same way).
+ * signal out of range (the terminal refuses it the same way) or an F_SETSIG signal that is not
+ * one (as fcntl() does).
  */
 noinline int medgate_file_sigio(struct file *file, u32 cmd, u64 arg, u64 profile)
 {
@@ -125,6 +126,9 @@ noinline int medgate_file_sigio(struct file *file, u32 cmd, u64 arg, u64 profile
 	if (request_is_safe(file, cmd, arg))
 		return 0;
 	if (cmd == TIOCSIG && (arg < 1 || arg > _NSIG))
+		return -EINVAL;
+	/* fcntl() refuses it the same way after this hook; a record must not name another signal. */
+	if (cmd == F_SETSIG && !valid_signal(arg))
 		return -EINVAL;
 	req.access = (cmd == F_SETSIG && arg) || cmd == TIOCSIG ? (u32)arg : SIGIO;
 	return medgate_decide_class_once(profile, &req, false);

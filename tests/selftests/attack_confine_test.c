@@ -339,6 +339,8 @@ TEST_F(attack, signal_choice_for_an_inherited_owner_is_refused)
 	snprintf(fd, sizeof(fd), "%d", p[0]);
 	EXPECT_EQ(EPERM, act(PROG_A, "fcntl-setsig", fd, "10", NULL));
 	EXPECT_EQ(EPERM, act(PROG_A, "fcntl-async", fd, NULL, NULL));
+	/* Not a signal (73 is SIGKILL + 64): refused as fcntl() refuses it, never decided as 9. */
+	EXPECT_EQ(EINVAL, act(PROG_A, "fcntl-setsig", fd, "73", NULL));
 	EXPECT_EQ(0, fcntl(p[0], F_GETSIG));
 	EXPECT_FALSE(fcntl(p[0], F_GETFL) & O_ASYNC);
 	/* The same program unconfined may. */
