@@ -27,6 +27,7 @@
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include "audit.h"
+#include "audit_mirror.h"
 #include "audit_limit.h"
 
 /*
@@ -170,6 +171,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	struct medgate_event *ev;
 	unsigned long flags;
 	bool has_evicted;
+	u64 seq;
 
 	/* get_task_comm() takes the task lock: not under the ring's lock. */
 	get_task_comm(comm, current);
@@ -185,6 +187,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 		return;
 	}
 	ev = take_slot();
+	seq = ev->seq;
 	ev->policy_version = req->policy_version;
 	ev->profile_id = req->profile_id;
 	ev->mode = req->mode;
@@ -217,6 +220,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	strscpy(ev->exe, req->exe ? req->exe : "", sizeof(ev->exe));
 	spin_unlock_irqrestore(&ring_lock, flags);
 
+	medgate_audit_mirror(req, seq, comm);
 	schedule_work(&doorbell_work);
 }
 

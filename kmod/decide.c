@@ -90,12 +90,21 @@ void medgate_report(const struct medgate_decision *d, const struct medgate_reque
 	medgate_audit_emit(&a);
 }
 
+/* Is @path @dir or below it? */
+static bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !IS_ERR_OR_NULL(path) && !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
 /*
  * What would let a confined task change or switch off medgate: loading policy (CAP_MAC_ADMIN),
  * bpf() (detaching the programs, writing the labels), module loading and unloading, kexec, the
  * capabilities that
  * write kernel memory or replace the kernel, mounts (unmounting the BPF file system drops the
- * pinned programs), and changes under the BPF file system. Complain mode does not allow these:
+ * pinned programs), changes under the BPF file system, and writes to the module's parameters
+ * (/sys/module/medgate: kernel_audit). Complain mode does not allow these:
  * one complain-mode profile could otherwise turn enforcement off for every profile. Only an
  * explicit rule grants them.
  */
@@ -127,8 +136,7 @@ static bool control_plane(const struct medgate_request *req)
 			return false;
 	if (req->inode && req->inode->i_sb->s_magic == BPF_FS_MAGIC)
 		return true;
-	return !IS_ERR_OR_NULL(req->path) && !strncmp(req->path, "/sys/fs/bpf", 11) &&
-	       (req->path[11] == '/' || !req->path[11]);
+	return path_under(req->path, "/sys/fs/bpf") || path_under(req->path, "/sys/module/medgate");
 }
 
 /**

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Files no confined task may touch, whatever its rules say: the private key medgated signs the
- * audit log with. A profile that may read /etc/** would otherwise read the key and forge a log
- * that verifies. medgated names the file after it made or opened it (MEDGATE_CMD_PROTECT_FILE);
- * the module holds the inode, so another name for the same file (a hard link, a bind mount, a
- * handle) is refused as well, and a rename does not lift the protection.
+ * audit log with. A profile that may read every file under /etc would otherwise read the key and
+ * forge a log that verifies. medgated names the file after it made or opened it
+ * (MEDGATE_CMD_PROTECT_FILE); the module holds the inode, so another name for the same file (a
+ * hard link, a bind mount, a handle) is refused as well, and a rename does not lift the
+ * protection.
  *
  * The table is small and fixed (MEDGATE_MAX_PROTECTED): a slot is taken per file, never per
  * request. Decisions compare inode pointers without a lock; a slot is only emptied for a file

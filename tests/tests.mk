@@ -57,7 +57,7 @@ SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_t
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
 		   mount_rules_test attack_mount_test auditlog_test \
 		   attack_confine_test keys_test times_test escape_gaps_test overlay_test \
-		   protect_test
+		   protect_test kernel_audit_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c tests/selftests/mg_util.c tests/selftests/mg_util.h \

@@ -421,6 +421,12 @@ enum medgate_mount_kind {
  * every mode, whatever the rules".
  */
 #define MEDGATE_RULE_PROTECTED	0xfffffffeU
+/*
+ * The record type of the copies medgate.ko writes into the kernel audit subsystem when its
+ * module parameter kernel_audit is set (auditd shows it as UNKNOWN[1490]: it is not a number
+ * the kernel assigns). docs/audit-log.md lists the fields.
+ */
+#define MEDGATE_KERNEL_AUDIT_TYPE	1490
 /* Files MEDGATE_CMD_PROTECT_FILE can protect at once. */
 #define MEDGATE_MAX_PROTECTED	8U
 
