@@ -24,7 +24,6 @@
 #include "mg_util.h"
 #include "medgate.h"
 
-#define CTL	"/usr/sbin/medgatectl"
 #define DAEMON	"/usr/sbin/medgated"
 #define D	MG_WORKDIR "/auditlog"
 #define PROBE	D "/probe"
@@ -51,39 +50,6 @@ FIXTURE_SETUP(alog)
 
 FIXTURE_TEARDOWN(alog)
 {
-}
-
-/* Runs `medgatectl @args` (shell words); its exit status, its output in @out. */
-static int ctl(char *out, size_t outlen, const char *args)
-{
-	char cmd[1024];
-	size_t n = 0;
-	FILE *p;
-	int status;
-
-	snprintf(cmd, sizeof(cmd), CTL " %s 2>&1", args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -errno;
-	while (n + 1 < outlen) {
-		size_t r = fread(out + n, 1, outlen - 1 - n, p);
-
-		if (!r)
-			break;
-		n += r;
-	}
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-static int wait_exit(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
 }
 
 static char *slurp(const char *path)
@@ -144,7 +110,7 @@ static pid_t start_logger(void)
 		usleep(50000);
 	}
 	kill(pid, SIGKILL);
-	wait_exit(pid);
+	mg_wait_exit(pid);
 	return -1;
 }
 
@@ -186,7 +152,7 @@ TEST_F(alog, denial_reaches_the_log_with_its_fields_and_verifies)
 	}
 	ASSERT_EQ(0, deny_and_log(&ev));
 	kill(pid, SIGTERM);
-	ASSERT_EQ(0, wait_exit(pid));
+	ASSERT_EQ(0, mg_wait_exit(pid));
 
 	log = slurp(LOG);
 	ASSERT_NE(NULL, log);
@@ -219,7 +185,7 @@ TEST_F(alog, denial_reaches_the_log_with_its_fields_and_verifies)
 	free(line);
 	free(log);
 
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG)) {
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG)) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_NE(NULL, strstr(self->out, "intact"));
@@ -240,8 +206,8 @@ TEST_F(alog, edit_of_the_denial_is_found_by_verify)
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, deny_and_log(&ev));
 	kill(pid, SIGTERM);
-	ASSERT_EQ(0, wait_exit(pid));
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG)) {
+	ASSERT_EQ(0, mg_wait_exit(pid));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG)) {
 		TH_LOG("%s", self->out);
 	}
 	/* Someone turns the denial into an allow, in place. */
@@ -253,7 +219,7 @@ TEST_F(alog, edit_of_the_denial_is_found_by_verify)
 	ASSERT_NE(NULL, at);
 	memcpy(at, "\"verdict\":\"DENY\"", 16);
 	ASSERT_EQ(0, mg_write_file(LOG, log, 0600));
-	EXPECT_EQ(1, ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG));
+	EXPECT_EQ(1, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG));
 	snprintf(want, sizeof(want), "%s:", LOG);
 	EXPECT_NE(NULL, strstr(self->out, want)) {
 		TH_LOG("%s", self->out);
@@ -273,13 +239,13 @@ TEST_F(alog, restarted_daemon_continues_the_chain)
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, deny_and_log(&first));
 	kill(pid, SIGTERM);
-	ASSERT_EQ(0, wait_exit(pid));
+	ASSERT_EQ(0, mg_wait_exit(pid));
 
 	pid = start_logger();
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, deny_and_log(&second));
 	kill(pid, SIGTERM);
-	ASSERT_EQ(0, wait_exit(pid));
+	ASSERT_EQ(0, mg_wait_exit(pid));
 
 	log = slurp(LOG);
 	ASSERT_NE(NULL, log);
@@ -297,7 +263,7 @@ TEST_F(alog, restarted_daemon_continues_the_chain)
 	}
 	EXPECT_LT(first.seq, second.seq);
 	free(log);
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG)) {
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG)) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_NE(NULL, strstr(self->out, "1 file,"));
@@ -407,14 +373,14 @@ TEST_F_TIMEOUT(alog, full_disk_keeps_daemon_and_enforcement_and_reports_the_loss
 	EXPECT_TRUE(wait_for(FULL_LOG, "\"source\":\"log\""));
 	EXPECT_TRUE(wait_for(OUT, "the audit log can be written again"));
 	kill(pid, SIGTERM);
-	EXPECT_EQ(0, wait_exit(pid));
+	EXPECT_EQ(0, mg_wait_exit(pid));
 	log = slurp(FULL_LOG);
 	ASSERT_NE(NULL, log);
 	EXPECT_NE(NULL, strstr(log, "\"reason\":\"No space left on device\"")) {
 		TH_LOG("%.3000s", log);
 	}
 	free(log);
-	EXPECT_EQ(0, ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " FULL_LOG)) {
+	EXPECT_EQ(0, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " FULL_LOG)) {
 		TH_LOG("%s", self->out);
 	}
 	umount(FULL);

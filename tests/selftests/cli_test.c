@@ -17,7 +17,6 @@
 #include "kselftest_harness.h"
 #include "mg_util.h"
 
-#define CTL	"/usr/sbin/medgatectl"
 #define DAEMON	"/usr/sbin/medgated"
 #define D	MG_WORKDIR "/cli"
 #define PROBE	D "/probe"
@@ -37,30 +36,6 @@ static const char policy[] =
 	"    file @{HERE}/*.txt r\n"
 	"}\n";
 
-/* Runs medgatectl with @args (a shell word list) and returns its exit status and its output. */
-static int ctl(char *out, size_t outlen, const char *args)
-{
-	char cmd[1024];
-	size_t n = 0;
-	FILE *p;
-	int status;
-
-	snprintf(cmd, sizeof(cmd), CTL " %s 2>&1", args);
-	p = popen(cmd, "r");
-	if (!p)
-		return -errno;
-	while (n + 1 < outlen && !feof(p)) {
-		size_t r = fread(out + n, 1, outlen - 1 - n, p);
-
-		if (!r)
-			break;
-		n += r;
-	}
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 FIXTURE(cli) {
 	char out[65536];
 };
@@ -72,7 +47,7 @@ FIXTURE_SETUP(cli)
 	ASSERT_EQ(0, mg_copy_file(MG_PROBE, PROBE, 0755));
 	ASSERT_EQ(0, mg_write_file(SECRET, "secret\n", 0644));
 	ASSERT_EQ(0, mg_write_file(POLICY, policy, 0644));
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy load " POLICY)) {
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "policy load " POLICY)) {
 		TH_LOG("%s", self->out);
 	}
 }
@@ -83,7 +58,7 @@ FIXTURE_TEARDOWN(cli)
 
 TEST_F(cli, show_prints_what_the_kernel_holds)
 {
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy show"));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "policy show"));
 	EXPECT_NE(NULL, strstr(self->out, "profile cli {")) {
 		TH_LOG("%s", self->out);
 	}
@@ -97,14 +72,14 @@ TEST_F(cli, diff_says_what_a_load_would_change)
 {
 	char changed[sizeof(policy) + 64];
 
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy diff " POLICY));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "policy diff " POLICY));
 	EXPECT_NE(NULL, strstr(self->out, "no changes")) {
 		TH_LOG("%s", self->out);
 	}
 	snprintf(changed, sizeof(changed), "%s", policy);
 	strcpy(strstr(changed, "}\n"), "    file @{HERE}/secret r\n}\n");
 	ASSERT_EQ(0, mg_write_file(CHANGED, changed, 0644));
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy diff " CHANGED));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "policy diff " CHANGED));
 	EXPECT_NE(NULL, strstr(self->out, "+     file " SECRET " r")) {
 		TH_LOG("%s", self->out);
 	}
@@ -121,13 +96,13 @@ TEST_F(cli, check_reports_every_error_with_its_position)
 		"}\n";
 
 	ASSERT_EQ(0, mg_write_file(CHANGED, broken, 0644));
-	EXPECT_EQ(1, ctl(self->out, sizeof(self->out), "policy check " CHANGED));
+	EXPECT_EQ(1, mg_ctl(self->out, sizeof(self->out), "policy check " CHANGED));
 	EXPECT_NE(NULL, strstr(self->out, CHANGED ":2:")) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_NE(NULL, strstr(self->out, CHANGED ":3:"));
 	/* And a load of it is refused before the kernel sees it; the running policy stays. */
-	EXPECT_EQ(1, ctl(self->out, sizeof(self->out), "policy load " CHANGED));
+	EXPECT_EQ(1, mg_ctl(self->out, sizeof(self->out), "policy load " CHANGED));
 	EXPECT_EQ(EACCES, mg_run_probe(PROBE, "open", SECRET, "r"));
 }
 
@@ -137,14 +112,14 @@ TEST_F(cli, status_and_audit_show_tell_the_operator)
 	char args[64];
 
 	ASSERT_EQ(EACCES, mg_run_probe(PROBE, "open", SECRET, "r"));
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "status"));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "status"));
 	EXPECT_NE(NULL, strstr(self->out, "cli")) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_NE(NULL, strstr(self->out, "enforcement:   ready"));
 	/* From the denial on: earlier tests may have filled the module's ring. */
 	snprintf(args, sizeof(args), "-j audit show --from %" PRIu64, from);
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), args));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), args));
 	EXPECT_NE(NULL, strstr(self->out, "\"" SECRET "\"")) {
 		TH_LOG("%s", self->out);
 	}
@@ -166,25 +141,25 @@ TEST_F(cli, audit_filters_summary_and_export)
 	ASSERT_EQ(EACCES, mg_run_probe(PROBE, "open", D "/other", "r"));
 	snprintf(args, sizeof(args), "audit show --from %" PRIu64 " --profile cli --op file_open"
 		 " --path '" D "/sec*' --verdict deny", from);
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), args));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), args));
 	EXPECT_NE(NULL, strstr(self->out, SECRET)) TH_LOG("%s", self->out);
 	EXPECT_EQ(NULL, strstr(self->out, D "/other")) TH_LOG("%s", self->out);
 	snprintf(args, sizeof(args), "audit show --from %" PRIu64 " --profile nobody", from);
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), args));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), args));
 	EXPECT_NE(NULL, strstr(self->out, "that the filters select")) TH_LOG("%s", self->out);
 	snprintf(args, sizeof(args), "-j audit summary --from %" PRIu64 " --profile cli", from);
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), args));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), args));
 	/* The secret first: three refusals, against one of the other file. */
 	EXPECT_NE(NULL, strstr(self->out, "\"rows\":[{\"profile\":\"cli\",\"op\":\"file_open\","
 				       "\"object\":\"" SECRET "\",\"records\":3,\"deny\":3"))
 		TH_LOG("%s", self->out);
 	snprintf(args, sizeof(args), "audit export --format csv --from %" PRIu64
 		 " --path " D "/other", from);
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), args));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), args));
 	EXPECT_EQ(0, strncmp(self->out, "type,seq,time,profile,", 22)) TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "\"file_open\",\"r\",\"" D "/other\"")) TH_LOG("%s", self->out);
-	EXPECT_EQ(2, ctl(self->out, sizeof(self->out), "audit export"));
-	EXPECT_EQ(2, ctl(self->out, sizeof(self->out), "audit show --since yesterday"));
+	EXPECT_EQ(2, mg_ctl(self->out, sizeof(self->out), "audit export"));
+	EXPECT_EQ(2, mg_ctl(self->out, sizeof(self->out), "audit show --since yesterday"));
 }
 
 /*
@@ -207,15 +182,6 @@ static pid_t spawn(char *const argv[], const char *out, uid_t uid)
 		_exit(126);
 	execv(argv[0], argv);
 	_exit(127);
-}
-
-static int wait_exit(pid_t pid)
-{
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
 }
 
 static void slurp(const char *path, char *buf, size_t len)
@@ -258,10 +224,10 @@ static pid_t start_logger(void)
 
 TEST_F(cli, status_as_a_user_is_unknown_not_impossible)
 {
-	char *argv[] = { CTL, "status", NULL };
+	char *argv[] = { MG_CTL, "status", NULL };
 	char out[] = D "/status-nobody.out";
 
-	ASSERT_EQ(0, wait_exit(spawn(argv, out, 65534)));
+	ASSERT_EQ(0, mg_wait_exit(spawn(argv, out, 65534)));
 	slurp(out, self->out, sizeof(self->out));
 	EXPECT_NE(NULL, strstr(self->out, "need root to inspect")) {
 		TH_LOG("%s", self->out);
@@ -270,25 +236,25 @@ TEST_F(cli, status_as_a_user_is_unknown_not_impossible)
 	EXPECT_EQ(NULL, strstr(self->out, "NOT possible"));
 	EXPECT_EQ(NULL, strstr(self->out, "problem:"));
 	/* And as root, with the same module and programs, everything is known. */
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "status"));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "status"));
 	EXPECT_NE(NULL, strstr(self->out, "enforcement:   ready\n"));
 }
 
 TEST_F(cli, empty_policy_warns_and_status_says_so)
 {
 	ASSERT_EQ(0, mg_write_file(CHANGED, "# only a comment\n", 0644));
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy load " CHANGED));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "policy load " CHANGED));
 	EXPECT_NE(NULL, strstr(self->out, "warning: this policy has no profiles")) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_NE(NULL, strstr(self->out, "denied everything"));
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "status"));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "status"));
 	EXPECT_NE(NULL, strstr(self->out, "the loaded policy has no profiles")) {
 		TH_LOG("%s", self->out);
 	}
 	EXPECT_EQ(NULL, strstr(self->out, "enforcement:   ready\n"));
 	/* A policy with a profile loads without the warning. */
-	ASSERT_EQ(0, ctl(self->out, sizeof(self->out), "policy load " POLICY));
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "policy load " POLICY));
 	EXPECT_EQ(NULL, strstr(self->out, "warning"));
 }
 
@@ -305,7 +271,7 @@ TEST_F(cli, second_logger_on_one_file_refuses)
 		slurp(OUT1, self->out, sizeof(self->out));
 		TH_LOG("the first logger never locked " LOG ": %s", self->out);
 	}
-	st = wait_exit(spawn(argv, OUT2, 0));
+	st = mg_wait_exit(spawn(argv, OUT2, 0));
 	slurp(OUT2, self->out, sizeof(self->out));
 	snprintf(want, sizeof(want), "another medgated is writing " LOG " (pid %d)", first);
 	EXPECT_NE(0, st);
@@ -318,7 +284,7 @@ TEST_F(cli, second_logger_on_one_file_refuses)
 		TH_LOG("%s", self->out);
 	}
 	kill(first, SIGTERM);
-	EXPECT_EQ(0, wait_exit(first));
+	EXPECT_EQ(0, mg_wait_exit(first));
 }
 
 TEST_F(cli, logger_drains_the_ring_on_sigterm)
@@ -337,7 +303,7 @@ TEST_F(cli, logger_drains_the_ring_on_sigterm)
 	ASSERT_EQ(0, mg_find_event(from, SECRET, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY,
 				   &(struct mg_event){ 0 }));
 	kill(pid, SIGTERM);
-	EXPECT_EQ(0, wait_exit(pid));
+	EXPECT_EQ(0, mg_wait_exit(pid));
 	/* The whole log: a new one starts with everything the module's ring still holds. */
 	ASSERT_EQ(0, mg_read_file(LOG, 1 << 24, &log, &len, NULL));
 	snprintf(want, sizeof(want), "\"path\":\"%s\"", SECRET);
@@ -364,7 +330,7 @@ static bool wait_for_text(const char *path, const char *what, char *buf, size_t 
 /* follow prints what the ring holds and then each new record, filtered, until SIGTERM. */
 TEST_F(cli, audit_follow_prints_records_as_they_come)
 {
-	char from[32], *argv[] = { CTL, "audit", "follow", "--from", from, "--path", SECRET, NULL };
+	char from[32], *argv[] = { MG_CTL, "audit", "follow", "--from", from, "--path", SECRET, NULL };
 	pid_t pid;
 
 	snprintf(from, sizeof(from), "%" PRIu64, mg_audit_next());
@@ -380,7 +346,7 @@ TEST_F(cli, audit_follow_prints_records_as_they_come)
 		TH_LOG("%s", self->out);
 	EXPECT_EQ(NULL, strstr(self->out, D "/other"));
 	kill(pid, SIGTERM);
-	EXPECT_EQ(0, wait_exit(pid));
+	EXPECT_EQ(0, mg_wait_exit(pid));
 }
 
 TEST_HARNESS_MAIN

@@ -348,3 +348,35 @@ void mg_unmount_below(const char *dir)
 	if (system(cmd))
 		return;
 }
+
+int mg_ctl(char *out, size_t outlen, const char *args)
+{
+	char cmd[1024];
+	size_t n = 0;
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), MG_CTL " %s 2>&1", args);
+	p = popen(cmd, "r");
+	if (!p)
+		return -errno;
+	while (n + 1 < outlen) {
+		size_t r = fread(out + n, 1, outlen - 1 - n, p);
+
+		if (!r)
+			break;
+		n += r;
+	}
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int mg_wait_exit(int pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1000 + WTERMSIG(st);
+}

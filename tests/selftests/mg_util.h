@@ -52,6 +52,14 @@ int mg_libc_dir(char out[4096]);
 const char *mg_no_dynamic_libc(void);
 /* Why @path cannot be run (it is not in the VM's initramfs), or NULL when it can. */
 const char *mg_no_program(const char *path);
+#define MG_CTL	"/usr/sbin/medgatectl"
+/*
+ * Runs medgatectl with @args (shell words, standard error joined to standard output); returns its
+ * exit status (-1 when it did not exit), its output in @out.
+ */
+int mg_ctl(char *out, size_t outlen, const char *args);
+/* Waits for the child @pid: its exit status, or 1000 + the signal that ended it, or -1. */
+int mg_wait_exit(int pid);
 /* Unmounts, lazily and innermost first, every mount at or below @dir (no quotes or spaces). */
 void mg_unmount_below(const char *dir);
 
