@@ -78,22 +78,6 @@ static int write_pem(const char *path, EVP_PKEY *key, bool private, mode_t mode)
 	return 0;
 }
 
-/* Creates the key's directory, root only, when it is missing (its parent must exist). */
-static int make_parent(const char *path)
-{
-	char dir[4096], *slash;
-
-	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
-		return -ENAMETOOLONG;
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return 0;
-	*slash = '\0';
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int mg_alog_key_load_or_create(const char *key_path, const char *pub_path, EVP_PKEY **out,
 			       bool *created, char *msg, size_t msglen)
 {
@@ -117,7 +101,7 @@ int mg_alog_key_load_or_create(const char *key_path, const char *pub_path, EVP_P
 	} else if (errno != ENOENT) {
 		return fail(msg, msglen, -errno, "cannot read the audit key %s: %s", key_path);
 	} else {
-		err = make_parent(key_path);
+		err = mg_alog_make_parent(key_path);
 		if (err)
 			return fail(msg, msglen, err, "cannot create the directory of %s: %s", key_path);
 		key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
@@ -133,7 +117,7 @@ int mg_alog_key_load_or_create(const char *key_path, const char *pub_path, EVP_P
 		*created = true;
 	}
 	if (*created || access(pub_path, F_OK)) {
-		err = make_parent(pub_path);
+		err = mg_alog_make_parent(pub_path);
 		if (!err)
 			err = write_pem(pub_path, key, false, 0444);
 		if (err) {

@@ -64,8 +64,7 @@ static void now_string(char *buf, size_t len)
 		snprintf(buf, len, "unknown");
 }
 
-/* The parent directory of the log, root only, when missing. */
-static int make_log_dir(const char *path)
+int mg_alog_make_parent(const char *path)
 {
 	char dir[4096], *slash;
 
@@ -474,7 +473,7 @@ int mg_alog_open(struct mg_alog **out, const struct mg_alog_opts *o, char *msg, 
 		msgf(msg, msglen, "cannot read the audit key's public half");
 		goto fail;
 	}
-	err = make_log_dir(l->path);
+	err = mg_alog_make_parent(l->path);
 	if (err) {
 		msgf(msg, msglen, "cannot create the directory of %s: %s", l->path, strerror(-err));
 		goto fail;

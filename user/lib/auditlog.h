@@ -97,4 +97,10 @@ struct mg_alog_report {
  */
 int mg_alog_verify(const char *path, EVP_PKEY *pub, bool live, struct mg_alog_report *r);
 
+/*
+ * Creates the directory @path is in, root only (0700), when it is missing (its own parent must
+ * exist): for the log and the key files. 0 or -errno.
+ */
+int mg_alog_make_parent(const char *path);
+
 #endif
