@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/pid.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/uidgid.h>
@@ -29,6 +30,8 @@
 #include "audit.h"
 #include "audit_mirror.h"
 #include "audit_limit.h"
+#include "path.h"
+#include "policy.h"
 
 /*
  * Events the ring holds: a power of two from 64 to 4096, fixed at load time. Each takes
@@ -176,8 +179,13 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	/* get_task_comm() takes the task lock: not under the ring's lock. */
 	get_task_comm(comm, current);
 	spin_lock_irqsave(&ring_lock, flags);
-	admitted = medgate_limit_admit(&limiter, &lev, ktime_get_boottime_ns(), &evicted,
-				       &has_evicted);
+	if (req->always) {
+		admitted = MEDGATE_LIMIT_RECORD;
+		has_evicted = false;
+	} else {
+		admitted = medgate_limit_admit(&limiter, &lev, ktime_get_boottime_ns(), &evicted,
+					       &has_evicted);
+	}
 	if (has_evicted)
 		put_summary(&evicted);
 	if (admitted != MEDGATE_LIMIT_RECORD) {
@@ -206,6 +214,7 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	ev->unnamed = req->unnamed;
 	ev->peer_pid = req->peer_pid;
 	ev->key_serial = req->key_serial;
+	ev->prev_policy_version = req->prev_policy_version;
 	ev->peer_profile_id = req->peer_profile_id;
 	strscpy(ev->peer_profile, req->peer_profile ? req->peer_profile : "",
 		sizeof(ev->peer_profile));
@@ -251,6 +260,41 @@ void medgate_audit_flush(u64 from)
 	spin_unlock_irqrestore(&ring_lock, flags);
 	if (wrote)
 		schedule_work(&doorbell_work);
+}
+
+/**
+ * medgate_audit_policy_load() - record a policy load, or its refusal, with the loader.
+ * @res: what the load changed (ignored when @err is set).
+ * @err: 0, or the load's negative errno.
+ *
+ * The record is never held back by the flood limiter: who changed the policy, and when, is what
+ * a review starts from. Its profile is empty: the loader's own label is the BPF side's; a
+ * confined loader needed a rule for mac_admin, recorded as such.
+ * Context: process (the control plane), sleeps.
+ */
+void medgate_audit_policy_load(const struct medgate_load_result *res, int err)
+{
+	char *exe = kmalloc(MEDGATE_PATH_MAX, GFP_KERNEL);
+	struct medgate_audit_req a = {
+		.verdict = err ? MEDGATE_VERDICT_DENY : MEDGATE_VERDICT_ALLOW,
+		.op = MEDGATE_OP_POLICY_LOAD,
+		.rule = MEDGATE_RULE_NONE,
+		.err = err < 0 ? -err : 0,
+		.always = true,
+	};
+
+	if (err) {
+		a.policy_version = medgate_policy_version_now();
+		a.prev_policy_version = a.policy_version;
+	} else {
+		a.policy_version = res->version;
+		a.prev_policy_version = res->prev_version;
+		a.access = res->profiles;
+	}
+	/* Without the buffer the record still names the loader by pid, uid and comm. */
+	a.exe = exe ? medgate_path_exe(exe) : NULL;
+	medgate_audit_emit(&a);
+	kfree(exe);
 }
 
 /* A new policy: the limiter records the first denial of each kind again. */

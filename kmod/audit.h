@@ -31,6 +31,8 @@
  * @fstype: mount records: the new file system's type, or NULL.
  * @exe: the task's executable, or NULL when it has none or it has no name.
  * @key_serial: key records: the key's serial number, 0 in other records.
+ * @prev_policy_version: policy-load records: the version in force before, 0 in other records.
+ * @always: a record the flood limiter must not hold back (policy loads).
  */
 struct medgate_audit_req {
 	u64 policy_version;
@@ -55,6 +57,8 @@ struct medgate_audit_req {
 	const char *fstype;
 	const char *exe;
 	u32 key_serial;
+	u64 prev_policy_version;
+	bool always;
 };
 
 /**
@@ -71,6 +75,7 @@ struct medgate_audit_req {
  * @gid: the task's real gid in the initial user namespace.
  * @exe: the task's executable as seen from its root, empty when it has none or no name.
  * @key_serial: the key of a key record.
+ * @prev_policy_version: a policy-load record's previous version.
  */
 struct medgate_event {
 	u64 seq;
@@ -82,6 +87,7 @@ struct medgate_event {
 	u64 suppressed;
 	u64 rate_limited;
 	u64 peer_profile_id;
+	u64 prev_policy_version;
 	u32 mode, verdict, pid, tgid, uid, gid, op, access, rule, line, err, dev, unnamed, peer_pid,
 	    key_serial;
 	char profile[MEDGATE_NAME_MAX];
@@ -104,6 +110,8 @@ u64 medgate_audit_suppressed(void);
 u64 medgate_audit_rate_limited(void);
 void medgate_audit_flush(u64 from);
 void medgate_audit_new_policy(void);
+struct medgate_load_result;
+void medgate_audit_policy_load(const struct medgate_load_result *res, int err);
 int medgate_audit_copy(u64 *cursor, struct medgate_event *ev);
 void medgate_audit_delivered(u64 seq);
 

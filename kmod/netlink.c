@@ -153,7 +153,8 @@ static int reply_version(struct genl_info *info, u64 version)
 }
 
 /* One chunk of a blob too large for one attribute; the last one loads it. */
-static int load_chunk(struct sk_buff *skb, struct genl_info *info, u64 *version, bool *done)
+static int load_chunk(struct sk_buff *skb, struct genl_info *info,
+		      struct medgate_load_result *res, bool *done)
 {
 	struct nlattr *blob = info->attrs[MEDGATE_A_POLICY_BLOB];
 	struct nlattr *offset = info->attrs[MEDGATE_A_POLICY_CHUNK_OFFSET];
@@ -173,7 +174,7 @@ static int load_chunk(struct sk_buff *skb, struct genl_info *info, u64 *version,
 	if (err || !whole)
 		return err;
 	*done = true;
-	err = medgate_policy_load(whole, nla_get_u32(total), info->extack, version);
+	err = medgate_policy_load(whole, nla_get_u32(total), info->extack, res);
 	kvfree(whole);
 	return err;
 }
@@ -181,8 +182,8 @@ static int load_chunk(struct sk_buff *skb, struct genl_info *info, u64 *version,
 static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *blob = info->attrs[MEDGATE_A_POLICY_BLOB];
+	struct medgate_load_result res = { 0 };
 	bool done = true;
-	u64 version;
 	int err;
 
 	err = require_mac_admin(skb, info->extack);
@@ -193,14 +194,17 @@ static int cmd_policy_load(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	if (info->attrs[MEDGATE_A_POLICY_CHUNK_OFFSET] || info->attrs[MEDGATE_A_POLICY_TOTAL_LEN])
-		err = load_chunk(skb, info, &version, &done);
+		err = load_chunk(skb, info, &res, &done);
 	else
-		err = medgate_policy_load(nla_data(blob), nla_len(blob), info->extack, &version);
+		err = medgate_policy_load(nla_data(blob), nla_len(blob), info->extack, &res);
+	/* Every load, and every refusal, is a record (a chunk on its way is neither). */
+	if (err || done)
+		medgate_audit_policy_load(&res, err);
 	if (err) {
 		NL_SET_BAD_ATTR(info->extack, blob);
 		return err;
 	}
-	return done ? reply_version(info, version) : 0;
+	return done ? reply_version(info, res.version) : 0;
 }
 
 /*
@@ -320,6 +324,9 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    (ev->fstype[0] && nla_put_string(skb, MEDGATE_EA_FSTYPE, ev->fstype)) ||
 	    (ev->op == MEDGATE_OP_KEY &&
 	     nla_put_u32(skb, MEDGATE_EA_KEY_SERIAL, ev->key_serial)) ||
+	    (ev->op == MEDGATE_OP_POLICY_LOAD &&
+	     nla_put_u64_64bit(skb, MEDGATE_EA_PREV_POLICY_VERSION, ev->prev_policy_version,
+			       MEDGATE_EA_PAD)) ||
 	    (ev->op == MEDGATE_OP_SUPPRESSED &&
 	     (nla_put_u64_64bit(skb, MEDGATE_EA_SUPPRESSED, ev->suppressed, MEDGATE_EA_PAD) ||
 	      nla_put_u64_64bit(skb, MEDGATE_EA_RATE_LIMITED, ev->rate_limited,

@@ -82,7 +82,7 @@ static void set_reason(struct netlink_ext_ack *extack, const char *why)
 }
 
 int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *extack,
-			u64 *version)
+			struct medgate_load_result *res)
 {
 	struct medgate_policy *pol, *old;
 	const char *why = "invalid policy blob";
@@ -114,13 +114,27 @@ int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *ex
 	WRITE_ONCE(loaded_ns, ktime_get_real_ns());
 	mutex_unlock(&load_mutex);
 
+	res->prev_version = old ? old->version : 0;
 	medgate_policy_put(old);
 	medgate_audit_new_policy();
-	if (version)
-		*version = pol->version;
+	res->version = pol->version;
+	res->profiles = pol->view.hdr->n_profiles;
 	pr_info("policy %016llx loaded: %u profiles, %u rules\n", pol->version,
 		pol->view.hdr->n_profiles, pol->view.hdr->n_rules);
 	return 0;
+}
+
+/* The version in force now, 0 without a policy. Context: process, sleeps. */
+u64 medgate_policy_version_now(void)
+{
+	struct medgate_policy *pol;
+	u64 version;
+
+	mutex_lock(&load_mutex);
+	pol = rcu_dereference_protected(current_policy, lockdep_is_held(&load_mutex));
+	version = pol ? pol->version : 0;
+	mutex_unlock(&load_mutex);
+	return version;
 }
 
 int medgate_policy_init(void)

@@ -31,8 +31,21 @@ struct medgate_policy {
 
 int medgate_policy_init(void);
 void medgate_policy_uninit(void);
+/**
+ * struct medgate_load_result - what a successful load changed, for its reply and its record.
+ * @version: the new policy's version.
+ * @prev_version: the version it replaced, 0 when there was none.
+ * @profiles: its number of profiles.
+ */
+struct medgate_load_result {
+	u64 version;
+	u64 prev_version;
+	u32 profiles;
+};
+
 int medgate_policy_load(const void *blob, size_t len, struct netlink_ext_ack *extack,
-			u64 *version);
+			struct medgate_load_result *res);
+u64 medgate_policy_version_now(void);
 struct medgate_policy *medgate_policy_current(void);
 void medgate_policy_lock(void);
 void medgate_policy_unlock(void);

@@ -146,4 +146,43 @@ TEST_F(audit, overwritten_events_are_one_loss)
 	EXPECT_EQ(from + t.lost, t.first_loss_before);
 }
 
+/*
+ * Who changed the policy, and when: a load is a record naming the loader (this test program),
+ * the version it put in force, the one it replaced and the number of profiles; a refused load is
+ * a denial with its errno, and the version in force stays. Neither is held back by the flood
+ * limiter.
+ */
+TEST_F(audit, policy_loads_and_refusals_are_records)
+{
+	uint64_t before = mg_policy_version(), from = mg_audit_next(), after;
+	static const unsigned char junk[128] = { 'n', 'o', 't', ' ', 'a', ' ', 'b', 'l', 'o', 'b' };
+	struct mg_event ev;
+	char exe[4096], err[256];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	ASSERT_LT(0, n);
+	exe[n] = '\0';
+	ASSERT_EQ(0, mg_load_textf("profile audited {\n    attach " PROBE "\n}\n"
+				   "profile other {\n    attach " D "/other\n}\n"));
+	after = mg_policy_version();
+	ASSERT_NE(before, after);
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_POLICY_LOAD, MEDGATE_VERDICT_ALLOW, &ev));
+	EXPECT_EQ(after, ev.policy_version);
+	EXPECT_EQ(before, ev.prev_policy_version);
+	EXPECT_EQ(2, ev.access) TH_LOG("the new policy's profiles");
+	EXPECT_EQ((uint32_t)getpid(), ev.pid);
+	EXPECT_EQ(0, ev.uid);
+	EXPECT_STREQ(exe, ev.exe);
+	EXPECT_EQ(0, ev.err);
+
+	from = mg_audit_next();
+	EXPECT_EQ(-EINVAL, mg_load_blob(junk, sizeof(junk), err, sizeof(err)));
+	EXPECT_EQ(after, mg_policy_version());
+	ASSERT_EQ(0, mg_find_event(from, NULL, MEDGATE_OP_POLICY_LOAD, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(after, ev.policy_version);
+	EXPECT_EQ(after, ev.prev_policy_version);
+	EXPECT_EQ(EINVAL, ev.err);
+	EXPECT_EQ((uint32_t)getpid(), ev.pid);
+}
+
 TEST_HARNESS_MAIN

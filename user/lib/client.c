@@ -701,6 +701,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_KEY_SERIAL] = { NLA_U32, 0 },
 		[MEDGATE_EA_SUPPRESSED] = { NLA_U64, 0 },
 		[MEDGATE_EA_RATE_LIMITED] = { NLA_U64, 0 },
+		[MEDGATE_EA_PREV_POLICY_VERSION] = { NLA_U64, 0 },
 	};
 	struct nlattr *tb[MEDGATE_EA_MAX + 1];
 	int err;
@@ -747,6 +748,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U32(key_serial, MEDGATE_EA_KEY_SERIAL);
 	U64(suppressed, MEDGATE_EA_SUPPRESSED);
 	U64(rate_limited, MEDGATE_EA_RATE_LIMITED);
+	U64(prev_policy_version, MEDGATE_EA_PREV_POLICY_VERSION);
 #undef U64
 #undef U32
 #undef STR

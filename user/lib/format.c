@@ -55,6 +55,7 @@ const char *mg_op_name(uint32_t op)
 	case MEDGATE_OP_TIMES:		return "times";
 	case MEDGATE_OP_URING:		return "uring";
 	case MEDGATE_OP_SUPPRESSED:	return "suppressed";
+	case MEDGATE_OP_POLICY_LOAD:	return "policy_load";
 	}
 	return "unknown";
 }
@@ -292,6 +293,11 @@ int mg_event_access(const struct mg_event *ev, char *buf, size_t len)
 		r = snprintf(buf, len, "-");
 		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
 	}
+	/* A policy load: the new policy's number of profiles. */
+	if (ev->op == MEDGATE_OP_POLICY_LOAD) {
+		r = snprintf(buf, len, "%" PRIu32, ev->access);
+		return r < 0 || (size_t)r >= len ? -ENOSPC : 0;
+	}
 	if (ev->op == MEDGATE_OP_CAPABILITY) {
 		const char *name = mg_cap_name(ev->access);
 
@@ -348,6 +354,10 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	/* A key has no path: its serial number, as keyctl(1) prints it. */
 	if (ev->op == MEDGATE_OP_KEY)
 		snprintf(object, sizeof(object), " key_serial %" PRIu32, ev->key_serial);
+	/* A policy load names the version it replaced (and its errno when refused). */
+	if (ev->op == MEDGATE_OP_POLICY_LOAD)
+		snprintf(object, sizeof(object), " prev_policy_version %016" PRIx64 " errno %" PRIu32,
+			 ev->prev_policy_version, ev->err);
 	/* A summary record says what the flood limiter counted instead of recording. */
 	if (ev->op == MEDGATE_OP_SUPPRESSED)
 		snprintf(counts, sizeof(counts), " suppressed %" PRIu64 " rate_limited %" PRIu64,
@@ -425,6 +435,10 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "errno", json_object_new_uint64(ev->err));
 	json_object_object_add(o, "suppressed", json_object_new_uint64(ev->suppressed));
 	json_object_object_add(o, "rate_limited", json_object_new_uint64(ev->rate_limited));
+	/* Policy-load records only; "access" holds the new policy's number of profiles. */
+	if (ev->op == MEDGATE_OP_POLICY_LOAD)
+		json_object_object_add(o, "prev_policy_version",
+				       mg_json_hex64(ev->prev_policy_version));
 	err = mg_json_format(o, buf, len);
 	json_object_put(o);
 	free(s);

@@ -188,6 +188,8 @@ struct mg_event {
 	/* Summary records (op MEDGATE_OP_SUPPRESSED) only: what the flood limiter counted for the
 	 * profile since its previous summary. */
 	uint64_t suppressed, rate_limited;
+	/* Policy-load records (op MEDGATE_OP_POLICY_LOAD) only: the version before the load. */
+	uint64_t prev_policy_version;
 };
 
 /*

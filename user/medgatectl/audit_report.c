@@ -240,7 +240,8 @@ int cmd_summary(int argc, char **argv)
 static const char *const csv_columns[] = {
 	"type", "seq", "time", "profile", "mode", "verdict", "pid", "tgid", "uid", "gid", "comm",
 	"exe", "op", "access", "path", "source", "fstype", "dev", "ino", "peer_pid",
-	"peer_profile", "rule", "rule_file", "rule_line", "errno", "policy_version", "lost",
+	"peer_profile", "rule", "rule_file", "rule_line", "errno", "policy_version",
+	"prev_policy_version", "lost",
 };
 
 /*
@@ -328,6 +329,12 @@ static int export_event(const struct mg_event *ev, void *arg)
 	csv_number(ev->rule_line, false);
 	csv_number(ev->err, false);
 	csv_field(ver, false);
+	if (ev->op == MEDGATE_OP_POLICY_LOAD) {
+		snprintf(ver, sizeof(ver), "%016" PRIx64, ev->prev_policy_version);
+		csv_field(ver, false);
+	} else {
+		csv_field("", false);
+	}
 	csv_number(ev->suppressed + ev->rate_limited, true);
 	return 0;
 }

@@ -233,6 +233,8 @@ enum medgate_event_attr {
 						 * its previous summary */
 	MEDGATE_EA_RATE_LIMITED		= 50,	/* u64, summary records only: records of the
 						 * profile dropped for want of tokens, likewise */
+	MEDGATE_EA_PREV_POLICY_VERSION	= 51,	/* u64, policy-load records only: the version
+						 * in force before the load */
 	__MEDGATE_EA_MAX
 };
 #define MEDGATE_EA_MAX (__MEDGATE_EA_MAX - 1)
@@ -295,10 +297,16 @@ enum medgate_op {
 	MEDGATE_OP_URING	= 48,	/* 48..63: helpers acting for a task. An io_uring
 					 * instance refused: kept across an exec that changes
 					 * the profile (PATH: the program) or received (no PATH) */
-	MEDGATE_OP_SUPPRESSED	= 64,	/* 64..: records about the audit stream itself. A summary
+	MEDGATE_OP_SUPPRESSED	= 64,	/* 64..: records about medgate itself. A summary
 					 * of what the flood limiter counted for a profile
 					 * (MEDGATE_EA_SUPPRESSED, MEDGATE_EA_RATE_LIMITED); no
 					 * task, no object */
+	MEDGATE_OP_POLICY_LOAD	= 65,	/* a policy load (verdict allow) or its refusal
+					 * (deny, MEDGATE_EA_ERRNO); the task is the loader,
+					 * POLICY_VERSION the version in force after it,
+					 * MEDGATE_EA_PREV_POLICY_VERSION the one before,
+					 * ACCESS the new policy's number of profiles; never
+					 * held back by the flood limiter */
 	__MEDGATE_OP_MAX
 };
 
