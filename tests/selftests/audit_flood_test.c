@@ -25,8 +25,8 @@
 #define DISTINCT	D "/distinct"	/* the flooding profile's one other denial */
 #define OTHER_SECRET	D "/other-secret"	/* the bystander's denial */
 #define LOOPS		3
-#define PER_LOOP	"20000"
-#define DENIALS		(LOOPS * 20000)
+#define PER_LOOP	"33334"
+#define DENIALS		(LOOPS * 33334)	/* 100,002: the audit trail's flood of 100,000 */
 
 struct tally {
 	uint64_t flood_records, suppressed, rate_limited;	/* profile "flooding" */
