@@ -269,6 +269,54 @@ TEST_F(alog, restarted_daemon_continues_the_chain)
 	EXPECT_NE(NULL, strstr(self->out, "1 file,"));
 }
 
+/*
+ * A power cut in the middle of a write: medgated dies without its stop checkpoint and the log ends
+ * in half a line. The next start moves the torn bytes aside to LOG.torn, says so in a `torn`
+ * record, seals what the dead run wrote with its start checkpoint, and the log verifies.
+ */
+TEST_F(alog, torn_last_line_is_moved_aside_and_the_log_verifies)
+{
+	static const char torn[] = "{\"type\":\"event\",\"seq\":12345,\"time\":\"2026-12-0";
+	struct mg_event first, second;
+	char *log, *aside;
+	pid_t pid;
+	int fd;
+
+	unlink(LOG ".torn");
+	pid = start_logger();
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, deny_and_log(&first));
+	kill(pid, SIGKILL);
+	ASSERT_EQ(1000 + SIGKILL, mg_wait_exit(pid));
+	fd = open(LOG, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(torn), write(fd, torn, strlen(torn)));
+	close(fd);
+	/* Before the restart the break is found, where it is. */
+	EXPECT_EQ(1, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG));
+
+	pid = start_logger();
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, deny_and_log(&second));
+	kill(pid, SIGTERM);
+	ASSERT_EQ(0, mg_wait_exit(pid));
+
+	aside = slurp(LOG ".torn");
+	ASSERT_NE(NULL, aside);
+	EXPECT_EQ(0, strncmp(aside, torn, strlen(torn))) TH_LOG("%s", aside);
+	free(aside);
+	log = slurp(LOG);
+	ASSERT_NE(NULL, log);
+	EXPECT_EQ(NULL, strstr(log, torn));
+	EXPECT_NE(NULL, strstr(log, "{\"type\":\"torn\",")) TH_LOG("%s", log);
+	EXPECT_NE(NULL, strstr(log, "\"bytes\":")) TH_LOG("%s", log);
+	free(log);
+	EXPECT_LT(first.seq, second.seq);
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " LOG)) {
+		TH_LOG("%s", self->out);
+	}
+}
+
 #define FULL	D "/full"	/* a small tmpfs, larger than a dump of the whole ring */
 #define FULL_LOG FULL "/audit.log"
 #define FILLER	FULL "/filler"
