@@ -114,8 +114,8 @@ static pid_t start_logger(void)
 	return -1;
 }
 
-/* A denial by the probe; waits until medgated logged it. Its module record into *@ev. */
-static int deny_and_log(struct mg_event *ev)
+/* A denial by the probe; waits until medgated logged it in @log. Its module record into *@ev. */
+static int deny_and_log_to(const char *logpath, struct mg_event *ev)
 {
 	uint64_t from = mg_audit_next();
 	int i;
@@ -124,7 +124,7 @@ static int deny_and_log(struct mg_event *ev)
 	    mg_find_event(from, SECRET, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY, ev))
 		return -1;
 	for (i = 0; i < 1200; i++) {
-		char *log = slurp(LOG), *line = log ? line_of(log, ev->seq) : NULL;
+		char *log = slurp(logpath), *line = log ? line_of(log, ev->seq) : NULL;
 
 		free(log);
 		free(line);
@@ -133,6 +133,11 @@ static int deny_and_log(struct mg_event *ev)
 		usleep(50000);
 	}
 	return -1;
+}
+
+static int deny_and_log(struct mg_event *ev)
+{
+	return deny_and_log_to(LOG, ev);
 }
 
 TEST_F(alog, denial_reaches_the_log_with_its_fields_and_verifies)
@@ -432,6 +437,53 @@ TEST_F_TIMEOUT(alog, full_disk_keeps_daemon_and_enforcement_and_reports_the_loss
 		TH_LOG("%s", self->out);
 	}
 	umount(FULL);
+}
+
+#define NEARLY	D "/nearly"	/* a small tmpfs filled past the warning threshold */
+#define NEARLY_LOG NEARLY "/audit.log"
+
+/*
+ * A file system filling up is said before records are lost: one `warning` record (reason
+ * capacity) once the log's file system is past --capacity-warn, not one per pull.
+ */
+TEST_F_TIMEOUT(alog, filling_file_system_gives_one_capacity_warning, 120)
+{
+	char *argv[] = { DAEMON, "--log", NEARLY_LOG, "--key", KEY, "--pubkey", PUB,
+			 "--capacity-warn", "80", NULL };
+	struct mg_event ev;
+	char *log, *first;
+	pid_t pid;
+
+	mkdir(NEARLY, 0700);
+	umount(NEARLY);
+	ASSERT_EQ(0, mount("tmpfs", NEARLY, "tmpfs", 0, "size=2m,mode=0700"));
+	/* 1.75 MiB of 2: 87.5% before the log's own blocks. */
+	ASSERT_EQ(0, system("dd if=/dev/zero of=" NEARLY "/filler bs=1024 count=1792 2>/dev/null"));
+	pid = fork();
+	if (!pid) {
+		int fd = open(OUT, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(125);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	ASSERT_TRUE(wait_for(NEARLY_LOG, "\"reason\":\"capacity\""));
+	/* More records and pulls: still one warning. */
+	ASSERT_EQ(0, deny_and_log_to(NEARLY_LOG, &ev));
+	kill(pid, SIGTERM);
+	ASSERT_EQ(0, mg_wait_exit(pid));
+	log = slurp(NEARLY_LOG);
+	ASSERT_NE(NULL, log);
+	first = strstr(log, "{\"type\":\"warning\",\"reason\":\"capacity\",");
+	ASSERT_NE(NULL, first) TH_LOG("%s", log);
+	EXPECT_EQ(NULL, strstr(first + 1, "{\"type\":\"warning\"")) TH_LOG("%s", log);
+	EXPECT_NE(NULL, strstr(first, "\"warn_percent\":80")) TH_LOG("%s", first);
+	free(log);
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "audit verify --pubkey " PUB " " NEARLY_LOG)) {
+		TH_LOG("%s", self->out);
+	}
+	umount(NEARLY);
 }
 
 TEST_HARNESS_MAIN

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/statvfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ struct logger {
 	uint64_t fail_first, fail_next;
 	int fail_err;
 	struct timespec last_cp;
+	/* The capacity warning: given once when the file system passes the threshold. */
+	bool capacity_warned;
+	struct timespec last_capacity;
 };
 
 static double since(const struct timespec *t)
@@ -163,6 +167,63 @@ static void log_daemon(struct logger *lg, const char *type, size_t torn)
 		json_object_object_add(o, "bytes", json_object_new_uint64(torn));
 		json_object_object_add(o, "moved_to", mg_json_string(tornpath));
 	}
+	json_object_object_add(o, "next_seq", json_object_new_uint64(lg->expect));
+	if (!mg_json_format(o, lg->line, MG_EVENT_LINE_MAX))
+		emit(lg, lg->line, lg->expect, lg->expect);
+	json_object_put(o);
+}
+
+/*
+ * A `warning` record, once, when the file system of the log is fuller than o->warn_percent (of
+ * the blocks an unprivileged writer may use), so that someone makes room before records are
+ * lost; once it is 5 points below again, the next crossing warns again. Checked at most once a
+ * second.
+ */
+static void check_capacity(struct logger *lg)
+{
+	unsigned int warn = lg->o->warn_percent, used;
+	char dir[4096], *slash;
+	struct json_object *o;
+	struct statvfs sv;
+	char when[64];
+
+	if (!warn || (lg->last_capacity.tv_sec && since(&lg->last_capacity) < 1.0))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &lg->last_capacity);
+	snprintf(dir, sizeof(dir), "%s", lg->o->path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if (statvfs(dir, &sv) || !sv.f_blocks)
+		return;
+	used = (unsigned int)(100 - sv.f_bavail * 100 / sv.f_blocks);
+	if (lg->capacity_warned) {
+		if (used + 5 < warn) {
+			lg->capacity_warned = false;
+			say("the audit log's file system is %u%% full again, below the warning at %u%%",
+			    used, warn);
+		}
+		return;
+	}
+	if (used < warn)
+		return;
+	lg->capacity_warned = true;
+	say("the audit log's file system %s is %u%% full (warning at %u%%): make room before records are lost",
+	    dir, used, warn);
+	o = json_object_new_object();
+	if (!o)
+		return;
+	now_string(when, sizeof(when));
+	json_object_object_add(o, "type", json_object_new_string("warning"));
+	json_object_object_add(o, "reason", json_object_new_string("capacity"));
+	json_object_object_add(o, "time", json_object_new_string(when));
+	json_object_object_add(o, "pid", json_object_new_int(getpid()));
+	json_object_object_add(o, "used_percent", json_object_new_int((int)used));
+	json_object_object_add(o, "warn_percent", json_object_new_int((int)warn));
+	json_object_object_add(o, "free_bytes",
+			       json_object_new_uint64((uint64_t)sv.f_bavail * sv.f_frsize));
 	json_object_object_add(o, "next_seq", json_object_new_uint64(lg->expect));
 	if (!mg_json_format(o, lg->line, MG_EVENT_LINE_MAX))
 		emit(lg, lg->line, lg->expect, lg->expect);
@@ -330,6 +391,7 @@ int run_logger(const struct logger_opts *o)
 		}
 		if (pull(c, &lg))
 			goto out;
+		check_capacity(&lg);
 		if (db) {
 			err = mg_doorbell_wait(db, PULL_INTERVAL_MS);
 			if (err < 0 && err != -EINTR)

@@ -15,6 +15,8 @@ struct logger_opts {
 	unsigned int cp_seconds;	/* ... or this many seconds, whichever comes first */
 	uint64_t rotate_size;		/* bytes per file; 0: no rotation */
 	unsigned int keep;		/* rotated files kept */
+	unsigned int warn_percent;	/* a warning record when the log's file system is this
+					 * full (percent of its blocks); 0: never */
 };
 
 /* Writes the module's audit stream to the chained log until SIGTERM/SIGINT; the exit status. */

@@ -115,6 +115,8 @@ static void usage(FILE *f)
 		"  --checkpoint-seconds S    ... or S seconds after the last one (60)\n"
 		"  --rotate-size BYTES       start a new file past this size, K/M/G allowed (16M; 0: never)\n"
 		"  --rotate-keep N           rotated files kept, FILE.1 the newest (8)\n"
+		"  --capacity-warn PERCENT   a warning record when the log's file system is this\n"
+		"                            full (90; 0: never)\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
@@ -462,6 +464,7 @@ int main(int argc, char **argv)
 		{ "checkpoint-seconds", required_argument, NULL, 's' },
 		{ "rotate-size", required_argument, NULL, 'R' },
 		{ "rotate-keep", required_argument, NULL, 'K' },
+		{ "capacity-warn", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -470,7 +473,7 @@ int main(int argc, char **argv)
 	struct logger_opts lo = {
 		.path = MG_ALOG_DEFAULT_PATH, .key_path = MG_ALOG_DEFAULT_KEY,
 		.pub_path = MG_ALOG_DEFAULT_PUB, .cp_records = 1000, .cp_seconds = 60,
-		.rotate_size = 16 << 20, .keep = 8,
+		.rotate_size = 16 << 20, .keep = 8, .warn_percent = 90,
 	};
 	bool attach_only = false, do_detach = false, replace = false, log_opts = false;
 	uint64_t v;
@@ -500,6 +503,14 @@ int main(int argc, char **argv)
 				lo.rotate_size = v;
 			else
 				lo.keep = (unsigned int)v;
+			log_opts = true;
+			break;
+		case 'W':
+			if (parse_number(optarg, &v) || v > 99) {
+				say("--capacity-warn needs a percentage from 0 (never) to 99");
+				return 2;
+			}
+			lo.warn_percent = (unsigned int)v;
 			log_opts = true;
 			break;
 		case 'v': verbosity++; break;
