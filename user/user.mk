@@ -36,7 +36,7 @@ export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS MEDGATE_C
 
 LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c parse_mount.c glob.c dfa.c compile.c \
 		   decompile.c format.c audit_filter.c json.c digest.c client.c doorbell.c input.c netcompile.c \
-		   auditkey.c auditlog.c auditverify.c
+		   auditkey.c auditlog.c auditverify.c auditread.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o \
 		   $(USER_OUT)/obj/lib/netmatch.o

@@ -486,4 +486,96 @@ TEST_F_TIMEOUT(alog, filling_file_system_gives_one_capacity_warning, 120)
 	umount(NEARLY);
 }
 
+#define FLOOD	"/medgate/helpers/mg-flood"
+
+struct ring_view {
+	uint64_t want;
+	bool seen, lost;
+};
+
+static int ring_event(const struct mg_event *ev, void *arg)
+{
+	struct ring_view *v = arg;
+
+	v->seen |= ev->seq == v->want;
+	return 0;
+}
+
+static void ring_loss(uint64_t count, uint64_t before, void *arg)
+{
+	struct ring_view *v = arg;
+
+	v->lost |= before - count <= v->want && v->want < before;
+}
+
+/*
+ * Review from the log: after distinct denials of 8 profiles overwrote the module's ring, the
+ * module reports the early denial lost, but `audit show --log` shows it (the daemon saved it),
+ * with no loss in front of it; summary and export read the log the same way.
+ */
+TEST_F_TIMEOUT(alog, the_log_shows_what_the_ring_no_longer_holds, 240)
+{
+	struct mg_audit_reader r;
+	struct ring_view v = { 0 };
+	char policy[4096], exe[256], prefix[256], path[256], args[512], want[64];
+	struct mg_client *c;
+	struct mg_event early;
+	size_t used;
+	uint64_t cursor;
+	pid_t pid;
+	int i, j;
+
+	used = snprintf(policy, sizeof(policy), "profile logged {\n    attach " PROBE "\n}\n");
+	ASSERT_EQ(0, system("mkdir -p " D "/obj"));
+	for (i = 0; i < 8; i++) {
+		snprintf(exe, sizeof(exe), D "/flood%d", i);
+		ASSERT_EQ(0, mg_copy_file(FLOOD, exe, 0755));
+		used += snprintf(policy + used, sizeof(policy) - used,
+				 "profile p%d {\n    attach %s\n}\n", i, exe);
+		ASSERT_LT(used, sizeof(policy));
+		for (j = 0; j < 50; j++) {
+			snprintf(path, sizeof(path), D "/obj/%d-%d", i, j);
+			ASSERT_EQ(0, mg_write_file(path, "o\n", 0644));
+		}
+	}
+	ASSERT_EQ(0, mg_load_textf("%s", policy));
+	pid = start_logger();
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, deny_and_log(&early));
+	for (i = 0; i < 8; i++) {
+		char *argv[] = { exe, "open-each", prefix, "50", NULL };
+
+		snprintf(exe, sizeof(exe), D "/flood%d", i);
+		snprintf(prefix, sizeof(prefix), D "/obj/%d-", i);
+		EXPECT_EQ(0, mg_run(argv));
+	}
+	kill(pid, SIGTERM);
+	ASSERT_EQ(0, mg_wait_exit(pid));
+
+	/* The module: gone from the ring, reported lost. */
+	r = (struct mg_audit_reader){ ring_event, ring_loss, &v };
+	v.want = early.seq;
+	cursor = early.seq;
+	ASSERT_EQ(0, mg_client_open(&c));
+	ASSERT_EQ(0, mg_audit_follow(c, &cursor, &r, NULL));
+	mg_client_close(c);
+	ASSERT_FALSE(v.seen);
+	ASSERT_TRUE(v.lost);
+
+	/* The log: there, and nothing lost in front of it. */
+	snprintf(args, sizeof(args), "audit show --log " LOG " --from %llu --path " SECRET " -j",
+		 (unsigned long long)early.seq);
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), args)) TH_LOG("%s", self->out);
+	snprintf(want, sizeof(want), "{\"type\":\"event\",\"seq\":%llu,",
+		 (unsigned long long)early.seq);
+	EXPECT_EQ(0, strncmp(self->out, want, strlen(want))) TH_LOG("%s", self->out);
+	snprintf(args, sizeof(args), "audit export --format csv --log " LOG " --path " SECRET);
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), args)) TH_LOG("%s", self->out);
+	snprintf(want, sizeof(want), "\"event\",%llu,", (unsigned long long)early.seq);
+	EXPECT_NE(NULL, strstr(self->out, want)) TH_LOG("%s", self->out);
+	ASSERT_EQ(0, mg_ctl(self->out, sizeof(self->out), "audit summary --log " LOG))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, SECRET)) TH_LOG("%s", self->out);
+}
+
 TEST_HARNESS_MAIN

@@ -11,8 +11,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <openssl/evp.h>
+
+#include "medgate.h"
+
+struct json_object;
 
 #define MG_ALOG_DEFAULT_PATH	"/var/log/medgate/audit.log"
 #define MG_ALOG_DEFAULT_KEY	"/etc/medgate/audit.key"
@@ -102,5 +107,49 @@ int mg_alog_verify(const char *path, EVP_PKEY *pub, bool live, struct mg_alog_re
  * exist): for the log and the key files. 0 or -errno.
  */
 int mg_alog_make_parent(const char *path);
+
+/*
+ * The numbers N of PATH's rotated files PATH.N, largest (oldest) first, malloc'd into *@out
+ * (free() it). 0 or -errno.
+ */
+int mg_alog_rotated(const char *path, unsigned long **out, size_t *count);
+
+/* What mg_alog_read() found besides the records it passed on. */
+struct mg_alog_totals {
+	uint64_t next;		/* the module sequence number after the last record read */
+	uint64_t lost;		/* sequence numbers the log's loss records account for */
+	uint64_t suppressed, rate_limited;	/* the flood limiter's summary records, summed */
+	uint64_t files, lines;
+};
+
+/*
+ * Reads the records of medgated's log PATH and its rotated files, oldest first, as the module's
+ * stream reads: each event at or after @from to @r->event, each loss record (the module's or the
+ * log's) ending after @from to @r->loss; medgated's own records (start, stop, checkpoints, torn,
+ * warnings) are skipped. It checks nothing: `audit verify` does. 0, or -errno (a file cannot be
+ * read), or -EBADMSG with @bad (file:line) when a line is not a record of this format.
+ */
+int mg_alog_read(const char *path, uint64_t from, const struct mg_audit_reader *r,
+		 struct mg_alog_totals *t, char *bad, size_t badlen);
+
+/* Where mg_alog_follow() goes on from; zero it before the first call. */
+struct mg_alog_cursor {
+	bool started;
+	ino_t ino;	/* the file being read, as PATH named it */
+	off_t off;	/* after its last whole line read */
+};
+
+/*
+ * mg_alog_read() for a log medgated is writing: the first call reads all of it, each later call
+ * only the whole lines written since; after a rotation, all of it again, so pass as @from the
+ * sequence number after the last record seen (t->next of the call before). @t counts what this
+ * call read. Returns as mg_alog_read().
+ */
+int mg_alog_follow(struct mg_alog_cursor *c, const char *path, uint64_t from,
+		   const struct mg_audit_reader *r, struct mg_alog_totals *t, char *bad,
+		   size_t badlen);
+
+/* One "event" line of the log back into the record it was written from. 0 or -EINVAL. */
+int mg_event_from_json(struct json_object *o, struct mg_event *ev);
 
 #endif

@@ -230,8 +230,7 @@ static int cmp_desc(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-/* The numbers of PATH's rotated files PATH.N, largest (oldest) first. */
-static int rotated(const char *path, unsigned long **out, size_t *count)
+int mg_alog_rotated(const char *path, unsigned long **out, size_t *count)
 {
 	char dir[4096], *slash;
 	const char *base;
@@ -296,7 +295,7 @@ int mg_alog_verify(const char *path, EVP_PKEY *pub, bool live, struct mg_alog_re
 
 	memset(r, 0, sizeof(*r));
 	r->intact = true;
-	err = rotated(path, &rot, &nrot);
+	err = mg_alog_rotated(path, &rot, &nrot);
 	if (err)
 		return err;
 	for (i = 0, ret = 0; i < nrot && !ret; i++) {

@@ -23,10 +23,10 @@
 void audit_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: medgatectl audit show [--from SEQ] [FILTER...] [-j]\n"
-		"       medgatectl audit summary [--from SEQ] [FILTER...] [--top N] [-j]\n"
-		"       medgatectl audit export --format json|csv [--from SEQ] [FILTER...]\n"
-		"       medgatectl audit follow [--from SEQ] [FILTER...] [-j]\n"
+		"Usage: medgatectl audit show [--from SEQ] [--log FILE] [FILTER...] [-j]\n"
+		"       medgatectl audit summary [--from SEQ] [--log FILE] [FILTER...] [--top N] [-j]\n"
+		"       medgatectl audit export --format json|csv [--from SEQ] [--log FILE] [FILTER...]\n"
+		"       medgatectl audit follow [--from SEQ] [--log FILE] [FILTER...] [-j]\n"
 		"\n"
 		"show prints the audit events still held by medgate.ko, from sequence number SEQ\n"
 		"(default 0), one per line: seq, time, profile (mode), verdict, pid, uid, gid, comm,\n"
@@ -41,6 +41,10 @@ void audit_help(FILE *f)
 		"export writes every record for another tool: JSON lines, or CSV with a header row.\n"
 		"follow prints records as the module makes them (from its next one, or SEQ) until\n"
 		"interrupted; it also needs CAP_SYS_ADMIN (the audit doorbell).\n"
+		"\n"
+		"--log FILE: read medgated's log FILE (and its rotated files) instead of the module:\n"
+		"a copy off the device, or events the module no longer holds; the losses are those\n"
+		"the log records, never an event it saved. No privilege needed beyond reading FILE.\n"
 		"\n"
 		"FILTER (losses are always shown; each option once, --verdict and --op may repeat):\n"
 		"  --since T, --until T   T: 2026-12-03T09:00:00Z (UTC), @SECONDS, or -N[smhd] (ago)\n"
@@ -123,6 +127,11 @@ int audit_options(int argc, char **argv, struct audit_query *q,
 			if (i + 1 >= argc || parse_u64(argv[i + 1], &q->from))
 				return usage_error(audit_help, "--from needs a sequence number");
 			i++;
+		} else if (!strcmp(argv[i], "--log")) {
+			if (i + 1 >= argc || !argv[i + 1][0])
+				return usage_error(audit_help, "--log needs the log's path (%s)",
+						   MG_ALOG_DEFAULT_PATH);
+			q->log = argv[++i];
 		} else if ((n = mg_event_filter_option(&q->filter, argv[i],
 							i + 1 < argc ? argv[i + 1] : NULL,
 							(uint64_t)now.tv_sec * 1000000000ULL +
@@ -162,6 +171,30 @@ static void filtered_loss(uint64_t count, uint64_t before, void *arg)
 	fl->to->loss(count, before, fl->to->arg);
 }
 
+/* audit_read() from medgated's log: what it saved, and the losses it recorded. */
+static int log_read(const struct audit_query *q, const struct mg_audit_reader *r,
+		    struct audit_totals *t)
+{
+	struct mg_alog_totals at;
+	char bad[4300];
+	int err;
+
+	err = mg_alog_read(q->log, q->from, r, &at, bad, sizeof(bad));
+	if (err == -EBADMSG) {
+		errmsg("%s: not a record of medgated's log (audit verify says more)", bad);
+		return err;
+	}
+	if (err) {
+		errmsg("cannot read the audit log %s: %s", q->log, strerror(-err));
+		return err;
+	}
+	t->next = at.next > q->from ? at.next : q->from;
+	t->lost = at.lost;
+	t->suppressed = at.suppressed;
+	t->rate_limited = at.rate_limited;
+	return 0;
+}
+
 /*
  * Reads the records the module holds from q->from, those the filter selects to @r (losses all),
  * and the totals. Returns 0 or -errno (said).
@@ -175,6 +208,8 @@ int audit_read(const struct audit_query *q, const struct mg_audit_reader *r,
 	struct mg_client *c = NULL;
 	int err;
 
+	if (q->log)
+		return log_read(q, &reader, t);
 	t->next = q->from;
 	err = open_client(&c);
 	if (err)
@@ -269,6 +304,45 @@ static void on_stop(int sig)
 }
 
 /*
+ * follow --log: the records as medgated writes them to its log (tail -F: across rotations),
+ * polled twice a second; from the log's end, or --from.
+ */
+static int follow_log(struct audit_query *q, const struct mg_audit_reader *r)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct mg_alog_cursor cur = { 0 };
+	struct mg_alog_totals t;
+	bool from_end = q->from == UINT64_MAX;
+	char bad[4300];
+	int err;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (!stop_following) {
+		struct timespec half = { .tv_nsec = 500000000L };
+
+		err = mg_alog_follow(&cur, q->log, q->from, r, &t, bad, sizeof(bad));
+		if (err == -EBADMSG) {
+			errmsg("%s: not a record of medgated's log (audit verify says more)", bad);
+			return EXIT_FAIL;
+		}
+		if (err && err != -ENOENT) {
+			errmsg("cannot read the audit log %s: %s", q->log, strerror(-err));
+			return EXIT_FAIL;
+		}
+		if (from_end && cur.started) {
+			q->from = t.next;
+			from_end = false;
+		} else if (t.next > q->from) {
+			q->from = t.next;
+		}
+		nanosleep(&half, NULL);
+	}
+	return 0;
+}
+
+/*
  * follow: the records as the module makes them, until SIGINT or SIGTERM. It starts at the
  * module's next sequence number (or --from), prints what the ring holds, then waits for the
  * doorbell (or 5 seconds: a missed doorbell only delays) and reads again from where it stopped,
@@ -297,6 +371,10 @@ static int cmd_follow(int argc, char **argv)
 	if (!s.line || !st) {
 		errmsg("out of memory");
 		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (q.log) {
+		ret = follow_log(&q, &filtered);
 		goto out;
 	}
 	err = open_client(&c);

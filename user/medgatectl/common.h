@@ -59,6 +59,7 @@ int open_client(struct mg_client **c);
 struct audit_query {
 	uint64_t from;
 	struct mg_event_filter filter;
+	const char *log;	/* --log: read medgated's log, not the module */
 };
 struct audit_totals {
 	uint64_t next, lost, suppressed, rate_limited;
