@@ -50,6 +50,18 @@ static u64 next_seq;	/* seq the next event gets */
 static u64 read_seq;	/* events below it were handed to a reader, read in order */
 static u64 lost;
 static struct medgate_limiter limiter;	/* under ring_lock */
+
+/*
+ * Folding (docs/decisions.md, "Audit stream"): a repeat of a record that no reader has copied
+ * yet, inside the record's window, adds one to that record's repeat count instead of being
+ * counted apart, so "the same open, ten times" is one record saying 10. A record some reader has
+ * copied can no longer change (the reader has its copy): repeats then go to the flood limiter,
+ * which counts them in the profile's summary. Direct-mapped by key, like the limiter's windows;
+ * all under ring_lock.
+ */
+#define FOLD_SLOTS	MEDGATE_LIMIT_KEYS
+static u64 fold_key[FOLD_SLOTS], fold_seq[FOLD_SLOTS], fold_until[FOLD_SLOTS];
+static u64 copied_end;	/* no reader has copied a record at or after this seq */
 static struct work_struct doorbell_work;
 static void (*doorbell_fn)(void);
 
@@ -174,17 +186,26 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	struct medgate_event *ev;
 	unsigned long flags;
 	bool has_evicted;
-	u64 seq;
+	u64 seq, now;
+	u32 slot;
 
 	/* get_task_comm() takes the task lock: not under the ring's lock. */
 	get_task_comm(comm, current);
+	now = ktime_get_boottime_ns();
+	slot = lev.key % FOLD_SLOTS;
 	spin_lock_irqsave(&ring_lock, flags);
+	if (!req->always && fold_key[slot] == lev.key && now < fold_until[slot] &&
+	    fold_seq[slot] >= copied_end && ring[fold_seq[slot] % RING_SIZE].seq == fold_seq[slot] &&
+	    ring[fold_seq[slot] % RING_SIZE].repeats < U32_MAX) {
+		ring[fold_seq[slot] % RING_SIZE].repeats++;
+		spin_unlock_irqrestore(&ring_lock, flags);
+		return;
+	}
 	if (req->always) {
 		admitted = MEDGATE_LIMIT_RECORD;
 		has_evicted = false;
 	} else {
-		admitted = medgate_limit_admit(&limiter, &lev, ktime_get_boottime_ns(), &evicted,
-					       &has_evicted);
+		admitted = medgate_limit_admit(&limiter, &lev, now, &evicted, &has_evicted);
 	}
 	if (has_evicted)
 		put_summary(&evicted);
@@ -196,6 +217,10 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	}
 	ev = take_slot();
 	seq = ev->seq;
+	fold_key[slot] = lev.key;
+	fold_seq[slot] = seq;
+	fold_until[slot] = now + MEDGATE_LIMIT_WINDOW_NS;
+	ev->repeats = 0;
 	ev->policy_version = req->policy_version;
 	ev->profile_id = req->profile_id;
 	ev->mode = req->mode;
@@ -304,6 +329,8 @@ void medgate_audit_new_policy(void)
 
 	spin_lock_irqsave(&ring_lock, flags);
 	medgate_limit_new_policy(&limiter, ktime_get_boottime_ns());
+	/* What an event means may have changed: the next one is a record of its own. */
+	memset(fold_until, 0, sizeof(fold_until));
 	spin_unlock_irqrestore(&ring_lock, flags);
 }
 
@@ -330,9 +357,12 @@ int medgate_audit_copy(u64 *cursor, struct medgate_event *ev)
 	/* Events overwritten below read_seq were counted as lost when they went. */
 	if (read_seq < oldest)
 		read_seq = oldest;
-	if (*cursor < next_seq)
+	if (*cursor < next_seq) {
 		memcpy(ev, &ring[*cursor % RING_SIZE], sizeof(*ev));
-	else
+		/* The copy is final: no repeat may be folded into this record any more. */
+		if (*cursor + 1 > copied_end)
+			copied_end = *cursor + 1;
+	} else
 		err = -ENOENT;
 	spin_unlock_irqrestore(&ring_lock, flags);
 	return err;

@@ -76,6 +76,7 @@ struct medgate_audit_req {
  * @exe: the task's executable as seen from its root, empty when it has none or no name.
  * @key_serial: the key of a key record.
  * @prev_policy_version: a policy-load record's previous version.
+ * @repeats: identical events folded into this record after it (kmod/audit.c), 0 when none.
  */
 struct medgate_event {
 	u64 seq;
@@ -88,6 +89,7 @@ struct medgate_event {
 	u64 rate_limited;
 	u64 peer_profile_id;
 	u64 prev_policy_version;
+	u32 repeats;
 	u32 mode, verdict, pid, tgid, uid, gid, op, access, rule, line, err, dev, unnamed, peer_pid,
 	    key_serial;
 	char profile[MEDGATE_NAME_MAX];

@@ -324,6 +324,7 @@ static int put_event_attrs(struct sk_buff *skb, const struct medgate_event *ev)
 	    (ev->fstype[0] && nla_put_string(skb, MEDGATE_EA_FSTYPE, ev->fstype)) ||
 	    (ev->op == MEDGATE_OP_KEY &&
 	     nla_put_u32(skb, MEDGATE_EA_KEY_SERIAL, ev->key_serial)) ||
+	    (ev->repeats && nla_put_u32(skb, MEDGATE_EA_REPEATS, ev->repeats)) ||
 	    (ev->op == MEDGATE_OP_POLICY_LOAD &&
 	     nla_put_u64_64bit(skb, MEDGATE_EA_PREV_POLICY_VERSION, ev->prev_policy_version,
 			       MEDGATE_EA_PAD)) ||

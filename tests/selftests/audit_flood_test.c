@@ -4,8 +4,9 @@
  * can, while one distinct denial is made from another profile and one from the flooding profile
  * itself. Before the flood limiter, the 256-entry ring was overwritten many times over and both
  * distinct records were gone before anyone read them. Now both are readable afterwards, and
- * every repeat is accounted for: the flood's records plus the suppressed and rate-limited counts
- * of the profile's summary records add up to exactly the denials the loops made, and the
+ * every repeat is accounted for: the flood's records, the repeats folded into them and the
+ * suppressed and rate-limited counts of the profile's summary records add up to exactly the
+ * denials the loops made, and the
  * summaries add up to what STATUS_GET counted. Assertions are on content and counts only.
  */
 #include <errno.h>
@@ -30,6 +31,7 @@
 
 struct tally {
 	uint64_t flood_records, suppressed, rate_limited;	/* profile "flooding" */
+	uint64_t flood_repeats;		/* folded into its records */
 	uint64_t all_suppressed, all_rate_limited;		/* every summary record */
 	uint64_t events, lost;
 	bool distinct, other;
@@ -49,8 +51,10 @@ static int count(const struct mg_event *ev, void *arg)
 		}
 		return 0;
 	}
-	if (!strcmp(ev->profile, "flooding") && !strcmp(ev->path, SECRET))
+	if (!strcmp(ev->profile, "flooding") && !strcmp(ev->path, SECRET)) {
 		t->flood_records++;
+		t->flood_repeats += ev->repeats;
+	}
 	if (!strcmp(ev->profile, "flooding") && !strcmp(ev->path, DISTINCT) &&
 	    ev->verdict == MEDGATE_VERDICT_DENY)
 		t->distinct = true;
@@ -130,8 +134,9 @@ TEST_F_TIMEOUT(flood, distinct_denials_survive_and_repeats_are_counted, 600)
 	cursor = from;
 	ASSERT_EQ(0, mg_audit_follow(self->c, &cursor, &r, NULL));
 	ASSERT_EQ(0, mg_status_get(self->c, after));
-	TH_LOG("%llu records, %llu flood records, %llu suppressed, %llu rate-limited",
-	       (unsigned long long)t.events, (unsigned long long)t.flood_records,
+	TH_LOG("%llu records, %llu flood records with %llu repeats folded, %llu suppressed, "
+	       "%llu rate-limited", (unsigned long long)t.events,
+	       (unsigned long long)t.flood_records, (unsigned long long)t.flood_repeats,
 	       (unsigned long long)t.suppressed, (unsigned long long)t.rate_limited);
 
 	EXPECT_TRUE(t.other) TH_LOG("the other profile's denial was pushed out");
@@ -141,7 +146,7 @@ TEST_F_TIMEOUT(flood, distinct_denials_survive_and_repeats_are_counted, 600)
 	EXPECT_LE(LOOPS, t.flood_records);
 	EXPECT_GT(DENIALS / 10, t.flood_records);
 	/* Every denial of the loops is a record, a counted repeat or a counted drop. */
-	EXPECT_EQ(DENIALS, t.flood_records + t.suppressed + t.rate_limited);
+	EXPECT_EQ(DENIALS, t.flood_records + t.flood_repeats + t.suppressed + t.rate_limited);
 	/* The stream reports what the counters count: nothing counted is left unreported. */
 	EXPECT_EQ(after->audit_suppressed - before->audit_suppressed, t.all_suppressed);
 	EXPECT_EQ(after->audit_rate_limited - before->audit_rate_limited, t.all_rate_limited);

@@ -147,6 +147,26 @@ TEST_F(audit, overwritten_events_are_one_loss)
 }
 
 /*
+ * A service retrying the same denied open ten times is one record saying so: the first open is
+ * the record, the nine after it are folded into it (no reader has copied it yet). Another
+ * process doing the same is a record of its own.
+ */
+TEST_F(audit, ten_identical_denials_are_one_record_with_nine_repeats)
+{
+	uint64_t from = mg_audit_next();
+	char *argv[] = { PROBE, "open-times", "10", SECRET, "r", NULL };
+	struct mg_event ev;
+
+	EXPECT_EQ(EACCES, mg_run(argv));
+	ASSERT_EQ(0, mg_find_event(from, SECRET, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(9, ev.repeats);
+	from = mg_audit_next();
+	EXPECT_EQ(EACCES, mg_run_probe(PROBE, "open", SECRET, "r"));
+	ASSERT_EQ(0, mg_find_event(from, SECRET, MEDGATE_OP_FILE_OPEN, MEDGATE_VERDICT_DENY, &ev));
+	EXPECT_EQ(0, ev.repeats);
+}
+
+/*
  * Who changed the policy, and when: a load is a record naming the loader (this test program),
  * the version it put in force, the one it replaced and the number of profiles; a refused load is
  * a denial with its errno, and the version in force stays. Neither is held back by the flood

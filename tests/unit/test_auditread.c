@@ -67,6 +67,7 @@ static void sample(struct mg_event *ev, unsigned int kind, uint64_t seq)
 		ev->rule_line = 14;
 		snprintf(ev->rule_file, sizeof(ev->rule_file), "/etc/medgate/gw.policy");
 		ev->err = 13;
+		ev->repeats = 9;
 		break;
 	case 1:
 		ev->op = MEDGATE_OP_CAPABILITY;

@@ -155,6 +155,9 @@ int mg_event_from_json(struct json_object *o, struct mg_event *ev)
 	if (ev->op == MEDGATE_OP_POLICY_LOAD &&
 	    !get_hex(o, "prev_policy_version", &ev->prev_policy_version))
 		return -EINVAL;
+	/* Logs written before folding existed have no "repeats": none were folded. */
+	if (json_object_object_get_ex(o, "repeats", NULL) && !get_u32(o, "repeats", &ev->repeats))
+		return -EINVAL;
 	return 0;
 }
 

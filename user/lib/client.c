@@ -702,6 +702,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 		[MEDGATE_EA_SUPPRESSED] = { NLA_U64, 0 },
 		[MEDGATE_EA_RATE_LIMITED] = { NLA_U64, 0 },
 		[MEDGATE_EA_PREV_POLICY_VERSION] = { NLA_U64, 0 },
+		[MEDGATE_EA_REPEATS] = { NLA_U32, 0 },
 	};
 	struct nlattr *tb[MEDGATE_EA_MAX + 1];
 	int err;
@@ -749,6 +750,7 @@ static int parse_event(struct nlattr *nest, struct mg_event *ev)
 	U64(suppressed, MEDGATE_EA_SUPPRESSED);
 	U64(rate_limited, MEDGATE_EA_RATE_LIMITED);
 	U64(prev_policy_version, MEDGATE_EA_PREV_POLICY_VERSION);
+	U32(repeats, MEDGATE_EA_REPEATS);
 #undef U64
 #undef U32
 #undef STR

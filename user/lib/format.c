@@ -362,6 +362,9 @@ int mg_event_format_text(const struct mg_event *ev, char *buf, size_t len)
 	if (ev->op == MEDGATE_OP_SUPPRESSED)
 		snprintf(counts, sizeof(counts), " suppressed %" PRIu64 " rate_limited %" PRIu64,
 			 ev->suppressed, ev->rate_limited);
+	/* The same event again, folded into this record. */
+	else if (ev->repeats)
+		snprintf(counts, sizeof(counts), " repeats %" PRIu32, ev->repeats);
 	/* Labels are the JSON keys (docs/cli.md lists both forms of every field). */
 	r = snprintf(buf, len,
 		     "%" PRIu64 " %s profile %s (%s) %s pid %" PRIu32 " uid %" PRIu32 " gid %" PRIu32
@@ -435,6 +438,7 @@ int mg_event_format_json(const struct mg_event *ev, char *buf, size_t len)
 	json_object_object_add(o, "errno", json_object_new_uint64(ev->err));
 	json_object_object_add(o, "suppressed", json_object_new_uint64(ev->suppressed));
 	json_object_object_add(o, "rate_limited", json_object_new_uint64(ev->rate_limited));
+	json_object_object_add(o, "repeats", json_object_new_uint64(ev->repeats));
 	/* Policy-load records only; "access" holds the new policy's number of profiles. */
 	if (ev->op == MEDGATE_OP_POLICY_LOAD)
 		json_object_object_add(o, "prev_policy_version",

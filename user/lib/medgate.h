@@ -190,6 +190,8 @@ struct mg_event {
 	uint64_t suppressed, rate_limited;
 	/* Policy-load records (op MEDGATE_OP_POLICY_LOAD) only: the version before the load. */
 	uint64_t prev_policy_version;
+	/* Identical events folded into this record after it, 0 when none. */
+	uint32_t repeats;
 };
 
 /*

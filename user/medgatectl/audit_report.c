@@ -26,6 +26,7 @@
 struct group_key {
 	char *key;		/* profile \x1f op \x1f object: sorts and compares as one string */
 	uint32_t verdict;
+	uint64_t events;	/* the record and the repeats folded into it */
 };
 
 struct summary {
@@ -60,6 +61,7 @@ static int collect(const struct mg_event *ev, void *arg)
 		s->cap = cap;
 	}
 	s->keys[s->n].key = key;
+	s->keys[s->n].events = 1 + (uint64_t)ev->repeats;
 	s->keys[s->n++].verdict = ev->verdict;
 	return 0;
 }
@@ -108,8 +110,8 @@ static struct group *make_groups(struct summary *s, size_t *n)
 		if (!*n || strcmp(g[*n - 1].key, s->keys[i].key))
 			g[(*n)++].key = s->keys[i].key;
 		if (s->keys[i].verdict < __MEDGATE_VERDICT_MAX)
-			g[*n - 1].count[s->keys[i].verdict]++;
-		g[*n - 1].total++;
+			g[*n - 1].count[s->keys[i].verdict] += s->keys[i].events;
+		g[*n - 1].total += s->keys[i].events;
 	}
 	qsort(g, *n, sizeof(*g), cmp_group);
 	return g;
@@ -241,7 +243,7 @@ static const char *const csv_columns[] = {
 	"type", "seq", "time", "profile", "mode", "verdict", "pid", "tgid", "uid", "gid", "comm",
 	"exe", "op", "access", "path", "source", "fstype", "dev", "ino", "peer_pid",
 	"peer_profile", "rule", "rule_file", "rule_line", "errno", "policy_version",
-	"prev_policy_version", "lost",
+	"prev_policy_version", "repeats", "lost",
 };
 
 /*
@@ -335,6 +337,7 @@ static int export_event(const struct mg_event *ev, void *arg)
 	} else {
 		csv_field("", false);
 	}
+	csv_number(ev->repeats, false);
 	csv_number(ev->suppressed + ev->rate_limited, true);
 	return 0;
 }

@@ -235,6 +235,10 @@ enum medgate_event_attr {
 						 * profile dropped for want of tokens, likewise */
 	MEDGATE_EA_PREV_POLICY_VERSION	= 51,	/* u64, policy-load records only: the version
 						 * in force before the load */
+	MEDGATE_EA_REPEATS		= 52,	/* u32, identical events (same task, object,
+						 * operation, access, verdict and rule) folded
+						 * into this record within its window, before any
+						 * reader copied it; absent when none */
 	__MEDGATE_EA_MAX
 };
 #define MEDGATE_EA_MAX (__MEDGATE_EA_MAX - 1)
