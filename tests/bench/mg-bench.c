@@ -21,8 +21,9 @@
  *       opens that the process's profile denies (each must fail with EACCES), of files DIR/0 ...:
  *       distinct: one untimed open of DIR/warm, then COUNT timed opens of DIR/0 .. DIR/COUNT-1,
  *       a new object each time, so each one makes an audit record while the profile's record
- *       budget lasts; same: COUNT/10 + 1 untimed, then COUNT timed opens of DIR/0, repeats the
- *       flood limiter counts instead of recording.
+ *       budget lasts; same: COUNT/10 + 1 untimed, then COUNT timed opens of DIR/0, repeats that
+ *       make no record of their own (folded into the record of DIR/0 while no reader copied
+ *       it, counted by the flood limiter otherwise).
  *       -> "op=denied-distinct n=COUNT ns=TOTAL records=R counted=C" (R: sequence numbers
  *          the module gave out meanwhile, C: repeats and rate-limited records it counted;
  *          both left out when the module's status cannot be read)
@@ -55,6 +56,7 @@
 
 #include <linux/landlock.h>
 
+#include "auditlog.h"
 #include "medgate.h"
 
 static uint64_t now_ns(void)
@@ -223,6 +225,64 @@ static int measure_denied(long count, const char *dir, bool distinct)
 		printf(" records=%llu counted=%llu", (unsigned long long)(seq1 - seq0),
 		       (unsigned long long)(cnt1 - cnt0));
 	printf("\n");
+	return 0;
+}
+
+/* ---- medgated's log writer ---- */
+
+static int measure_logwrite(long count, const char *dir)
+{
+	char log[4096], key[4096], pub[4096], msg[512], *line = malloc(MG_EVENT_LINE_MAX);
+	struct mg_alog_opts o = { .path = log, .rotate_size = 16 << 20, .keep = 8 };
+	struct mg_event *ev = calloc(1, sizeof(*ev));
+	struct mg_alog *l = NULL;
+	uint64_t t0 = 0, t1;
+	bool created;
+	long i;
+	int err;
+
+	if (!line || !ev)
+		return die("logwrite", ENOMEM);
+	snprintf(log, sizeof(log), "%s/audit.log", dir);
+	snprintf(key, sizeof(key), "%s/audit.key", dir);
+	snprintf(pub, sizeof(pub), "%s/audit.pub", dir);
+	err = mg_alog_key_load_or_create(key, pub, &o.key, &created, msg, sizeof(msg));
+	if (!err)
+		err = mg_alog_open(&l, &o, msg, sizeof(msg));
+	if (err) {
+		fprintf(stderr, "mg-bench: %s\n", msg);
+		return 1;
+	}
+	ev->profile_id = 0x5cddc0acb4725ca5ULL;
+	ev->policy_version = 0x5034d1308ec9ae05ULL;
+	snprintf(ev->profile, sizeof(ev->profile), "hl7-forwarder");
+	ev->verdict = MEDGATE_VERDICT_DENY;
+	ev->op = MEDGATE_OP_FILE_OPEN;
+	ev->access = MEDGATE_ACCESS_READ;
+	ev->rule = MEDGATE_RULE_NONE;
+	ev->err = EACCES;
+	snprintf(ev->comm, sizeof(ev->comm), "hl7-forwarder");
+	snprintf(ev->exe, sizeof(ev->exe), "/opt/gateway/bin/hl7-forwarder");
+	for (i = 0; i < count + count / 10 + 1 && !err; i++) {
+		if (i == count / 10 + 1)
+			t0 = now_ns();
+		ev->seq = (uint64_t)i;
+		ev->pid = ev->tgid = 1000 + (uint32_t)(i % 100);
+		snprintf(ev->path, sizeof(ev->path), "/var/spool/hl7/msg-%06ld.hl7", i);
+		err = mg_event_format_json(ev, line, MG_EVENT_LINE_MAX);
+		if (!err)
+			err = mg_alog_append(l, line, ev->seq + 1);
+		if (!err && (i + 1) % 1000 == 0)
+			err = mg_alog_checkpoint(l, "lines");
+	}
+	t1 = now_ns();
+	mg_alog_close(l);
+	EVP_PKEY_free(o.key);
+	free(line);
+	free(ev);
+	if (err)
+		return die("logwrite", -err);
+	printf("op=logwrite n=%ld ns=%llu\n", count, (unsigned long long)(t1 - t0));
 	return 0;
 }
 
@@ -461,6 +521,7 @@ static int usage(void)
 	fprintf(stderr, "usage: mg-bench open|stat COUNT PATH [--landlock RULES DIR]\n"
 			"       mg-bench connect COUNT PORT [--landlock RULES]\n"
 			"       mg-bench denied COUNT DIR distinct|same\n"
+			"       mg-bench logwrite COUNT DIR\n"
 			"       mg-bench load BLOB\n"
 			"       mg-bench run PROGRAM [ARG...]\n");
 	return 2;
@@ -476,6 +537,12 @@ int main(int argc, char **argv)
 		return load(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "run"))
 		return run(argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "logwrite")) {
+		count = strtol(argv[2], &end, 10);
+		if (*end || count < 1)
+			return usage();
+		return measure_logwrite(count, argv[3]);
+	}
 	if (argc == 5 && !strcmp(argv[1], "denied")) {
 		count = strtol(argv[2], &end, 10);
 		if (*end || count < 1 || (strcmp(argv[4], "distinct") && strcmp(argv[4], "same")))

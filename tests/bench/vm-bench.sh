@@ -38,6 +38,8 @@ NET_PORT=8081
 # Below the 64 records a profile may make at once after a policy load (the flood limiter's
 # burst): every one of the distinct denials is recorded, none is only counted.
 N_DENIED=48
+# medgated's log writer: events per measurement (a signed checkpoint every 1,000).
+N_LOG=5000
 DENIED_DIR=/srv/deny
 BIG=10000
 # shellcheck source=/dev/null
@@ -99,6 +101,21 @@ measure_net() {
 		echo "BENCH-ERROR round=$round config=$cfg op=connect status=$rc"
 		comment "$out"
 	fi
+}
+
+# measure_logwrite: medgated's log writer (format, chain, write, checkpoints) per event, on tmpfs.
+measure_logwrite() {
+	local out rc
+	rm -rf /tmp/bench-log
+	out=$($B/mg-bench-free logwrite "$N_LOG" /tmp/bench-log 2>&1)
+	rc=$?
+	if [ $rc -eq 0 ] && [ "${out#op=}" != "$out" ]; then
+		result log "$out"
+	else
+		echo "BENCH-ERROR round=$round config=log op=logwrite status=$rc"
+		comment "$out"
+	fi
+	rm -rf /tmp/bench-log
 }
 
 # measure_denied CONFIG PROGRAM: denied opens of distinct files, then repeats of one.
@@ -251,6 +268,8 @@ while [ $round -le "$ROUNDS" ]; do
 	else
 		echo "BENCH-ERROR round=$round config=b op=open status=insmod-failed"
 	fi
+
+	measure_logwrite
 
 	if [ $have_landlock = 1 ]; then
 		measure ll10 $B/mg-bench-free --landlock 10 /tmp/ll
