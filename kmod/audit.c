@@ -167,6 +167,20 @@ static u64 limit_key(const struct medgate_audit_req *req, u32 tgid)
 	return h;
 }
 
+/*
+ * Is @req the event @ev records? The key is a hash, which a task choosing its paths could make
+ * collide; a repeat is only folded into a record it really repeats. Under ring_lock.
+ */
+static bool same_event(const struct medgate_event *ev, const struct medgate_audit_req *req)
+{
+	return ev->tgid == task_tgid_nr(current) && ev->profile_id == req->profile_id &&
+	       ev->op == req->op && ev->access == req->access && ev->verdict == req->verdict &&
+	       ev->rule == req->rule && ev->dev == req->dev && ev->ino == req->ino &&
+	       ev->policy_version == req->policy_version &&
+	       !strcmp(ev->path, req->path ? req->path : "") &&
+	       !strcmp(ev->source, req->source ? req->source : "");
+}
+
 void medgate_audit_emit(const struct medgate_audit_req *req)
 {
 	struct medgate_limit_event lev = {
@@ -196,7 +210,8 @@ void medgate_audit_emit(const struct medgate_audit_req *req)
 	spin_lock_irqsave(&ring_lock, flags);
 	if (!req->always && fold_key[slot] == lev.key && now < fold_until[slot] &&
 	    fold_seq[slot] >= copied_end && ring[fold_seq[slot] % RING_SIZE].seq == fold_seq[slot] &&
-	    ring[fold_seq[slot] % RING_SIZE].repeats < U32_MAX) {
+	    ring[fold_seq[slot] % RING_SIZE].repeats < U32_MAX &&
+	    same_event(&ring[fold_seq[slot] % RING_SIZE], req)) {
 		ring[fold_seq[slot] % RING_SIZE].repeats++;
 		spin_unlock_irqrestore(&ring_lock, flags);
 		return;
