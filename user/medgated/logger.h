@@ -15,6 +15,7 @@ struct logger_opts {
 	unsigned int cp_seconds;	/* ... or this many seconds, whichever comes first */
 	uint64_t rotate_size;		/* bytes per file; 0: no rotation */
 	unsigned int keep;		/* rotated files kept */
+	const char *syslog_path;	/* NULL, or the socket each record is also sent to */
 };
 
 /* Writes the module's audit stream to the chained log until SIGTERM/SIGINT; the exit status. */

@@ -2,7 +2,7 @@
 /*
  * medgated — attaches medgate's BPF-LSM programs and collects the audit stream.
  *
- *   medgated [-v] [--replace] [--attach-only | --log FILE [LOG OPTIONS]]
+ *   medgated [-v] [--replace] [--attach-only | --log FILE [LOG OPTIONS] [--syslog [SOCKET]]]
  *   medgated --detach
  *
  * The programs (bpf/medgate.bpf.c, embedded through the skeleton) are attached once and their
@@ -115,6 +115,9 @@ static void usage(FILE *f)
 		"  --checkpoint-seconds S    ... or S seconds after the last one (60)\n"
 		"  --rotate-size BYTES       start a new file past this size, K/M/G allowed (16M; 0: never)\n"
 		"  --rotate-keep N           rotated files kept, FILE.1 the newest (8)\n"
+		"  --syslog [SOCKET]         also send each record, after the log has it, as an RFC 5424\n"
+		"                            datagram to this syslog socket (/dev/log); never waits,\n"
+		"                            failures are counted in the stop record\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
@@ -462,6 +465,7 @@ int main(int argc, char **argv)
 		{ "checkpoint-seconds", required_argument, NULL, 's' },
 		{ "rotate-size", required_argument, NULL, 'R' },
 		{ "rotate-keep", required_argument, NULL, 'K' },
+		{ "syslog", optional_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -484,6 +488,17 @@ int main(int argc, char **argv)
 		case 'l': lo.path = optarg; log_opts = true; break;
 		case 'k': lo.key_path = optarg; log_opts = true; break;
 		case 'p': lo.pub_path = optarg; log_opts = true; break;
+		case 'S':
+			/* "--syslog SOCKET" as well as "--syslog=SOCKET": a next word not an option. */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			lo.syslog_path = optarg ? optarg : "/dev/log";
+			if (!lo.syslog_path[0]) {
+				say("--syslog needs a socket path");
+				return 2;
+			}
+			log_opts = true;
+			break;
 		case 'c': case 's': case 'R': case 'K':
 			if (parse_number(optarg, &v) || (c != 'R' && !v) ||
 			    (c != 'R' && c != 'c' && v > 1000000)) {
