@@ -55,7 +55,7 @@ KSFT_CFLAGS	:= $(TEST_CFLAGS) -I$(KSFT_DIR) -I$(CURDIR)/tests/selftests -Wno-unu
 SELFTESTS	:= enforce_test control_test files_test exec_test entry_test objects_test replace_test \
 		   cli_test confine_test programs_test examples_test attack_exec_test audit_test \
 		   escape_uring_test audit_flood_test escape_peer_test escape_attr_test escape_paths_test classes_test \
-		   mount_rules_test attack_mount_test auditlog_test \
+		   mount_rules_test attack_mount_test auditlog_test syslog_test \
 		   attack_confine_test keys_test times_test escape_gaps_test overlay_test \
 		   protect_test kernel_audit_test
 SELFTEST_BINS	:= $(addprefix $(BUILD)/tests/selftests/,$(SELFTESTS))

@@ -36,7 +36,7 @@ export LIBMEDGATE MEDGATE_LDLIBS MEDGATE_USER_CFLAGS MEDGATE_JSON_LIBS MEDGATE_C
 
 LIBMEDGATE_SRCS	:= util.c lexer.c parse.c parse_var.c parse_include.c parse_class.c parse_mount.c glob.c dfa.c compile.c \
 		   decompile.c format.c audit_filter.c json.c digest.c client.c doorbell.c input.c netcompile.c \
-		   auditkey.c auditlog.c auditverify.c auditread.c
+		   auditkey.c auditlog.c auditverify.c auditread.c syslog5424.c
 LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 		   $(USER_OUT)/obj/lib/blob.o $(USER_OUT)/obj/lib/match.o \
 		   $(USER_OUT)/obj/lib/netmatch.o
@@ -44,7 +44,7 @@ LIBMEDGATE_OBJS	:= $(addprefix $(USER_OUT)/obj/lib/,$(LIBMEDGATE_SRCS:.c=.o)) \
 MEDGATECTL_SRCS	:= main.c policy.c status.c audit.c audit_report.c
 MEDGATECTL_OBJS	:= $(addprefix $(USER_OUT)/obj/medgatectl/,$(MEDGATECTL_SRCS:.c=.o))
 
-MEDGATED_SRCS	:= medgated.c hooks.c logger.c
+MEDGATED_SRCS	:= medgated.c hooks.c logger.c forward.c
 MEDGATED_OBJS	:= $(addprefix $(USER_OUT)/obj/medgated/,$(MEDGATED_SRCS:.c=.o))
 
 USER_SKEL	:= $(BUILD)/bpf/medgate.skel.h

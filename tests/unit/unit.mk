@@ -17,7 +17,8 @@
 
 UNIT_OUT	:= $(BUILD)/tests/unit
 UNIT_TESTS	:= $(addprefix $(UNIT_OUT)/,test_blob test_match test_glob test_policy_parse \
-		   test_sha256 test_diag test_input test_cli test_audit_format test_auditlog test_auditread test_netmatch)
+		   test_sha256 test_diag test_input test_cli test_audit_format test_auditlog test_auditread test_netmatch \
+		   test_syslog5424)
 UNIT_CFLAGS	:= $(MEDGATE_USER_CFLAGS) -D_GNU_SOURCE -I$(CURDIR)/include/uapi \
 		   -I$(CURDIR)/tests/unit -DMG_TEST_POLICIES='"$(CURDIR)/tests/unit/policies"' \
 		   -DMG_TEST_DATADIR='"$(MEDGATE_DATADIR)"' -DMG_CTL='"$(USER_OUT)/medgatectl"'

@@ -23,6 +23,7 @@
 #include <json.h>
 
 #include "auditlog.h"
+#include "forward.h"
 #include "logger.h"
 #include "medgate.h"
 
@@ -34,6 +35,7 @@ struct logger {
 	const struct logger_opts *o;
 	struct mg_alog *log;
 	EVP_PKEY *key;
+	struct forwarder *fwd;	/* NULL without --syslog */
 	uint64_t expect;	/* the next module sequence number to log */
 	char *line;
 	/* Events the log could not take: [fail_first, fail_next), reported once it can again. */
@@ -145,6 +147,9 @@ static int log_event(const struct mg_event *ev, void *arg)
 	if (mg_event_format_json(ev, lg->line, MG_EVENT_LINE_MAX))
 		mg_unprintable_format_json(ev->seq, lg->line, MG_EVENT_LINE_MAX);
 	emit(lg, lg->line, ev->seq, ev->seq + 1);
+	/* After the signed log, whatever became of that write: the copy never holds it back. */
+	if (lg->fwd)
+		fwd_event(lg->fwd, ev);
 	return 0;
 }
 
@@ -167,6 +172,10 @@ static void log_daemon(struct logger *lg, const char *type, size_t torn)
 		json_object_object_add(o, "bytes", json_object_new_uint64(torn));
 		json_object_object_add(o, "moved_to", mg_json_string(tornpath));
 	}
+	/* With --syslog, the stop record says how many records syslog did not get. */
+	if (lg->fwd && !strcmp(type, "stop"))
+		json_object_object_add(o, "syslog_unforwarded",
+				       json_object_new_uint64(fwd_failed(lg->fwd)));
 	json_object_object_add(o, "next_seq", json_object_new_uint64(lg->expect));
 	if (!mg_json_format(o, lg->line, MG_EVENT_LINE_MAX))
 		emit(lg, lg->line, lg->expect, lg->expect);
@@ -354,6 +363,11 @@ int run_logger(const struct logger_opts *o)
 		    o->key_path, o->pub_path);
 	if (log_open(&lg))
 		goto out;
+	if (o->syslog_path) {
+		lg.fwd = fwd_open(o->syslog_path);
+		if (!lg.fwd)
+			goto out;
+	}
 	lg.expect = mg_alog_next_seq(lg.log);
 	err = mg_client_open(&c);
 	if (err == -ENOENT) {
@@ -413,6 +427,7 @@ out:
 	mg_doorbell_close(db);
 	mg_client_close(c);
 	mg_alog_close(lg.log);
+	fwd_close(lg.fwd);
 	EVP_PKEY_free(lg.key);
 	free(lg.line);
 	return ret;

@@ -17,6 +17,7 @@ struct logger_opts {
 	unsigned int keep;		/* rotated files kept */
 	unsigned int warn_percent;	/* a warning record when the log's file system is this
 					 * full (percent of its blocks); 0: never */
+	const char *syslog_path;	/* NULL, or the socket each record is also sent to */
 };
 
 /* Writes the module's audit stream to the chained log until SIGTERM/SIGINT; the exit status. */

@@ -2,7 +2,7 @@
 /*
  * medgated — attaches medgate's BPF-LSM programs and collects the audit stream.
  *
- *   medgated [-v] [--replace] [--attach-only | --log FILE [LOG OPTIONS]]
+ *   medgated [-v] [--replace] [--attach-only | --log FILE [LOG OPTIONS] [--syslog [SOCKET]]]
  *   medgated --detach
  *
  * The programs (bpf/medgate.bpf.c, embedded through the skeleton) are attached once and their
@@ -117,6 +117,9 @@ static void usage(FILE *f)
 		"  --rotate-keep N           rotated files kept, FILE.1 the newest (8)\n"
 		"  --capacity-warn PERCENT   a warning record when the log's file system is this\n"
 		"                            full (90; 0: never)\n"
+		"  --syslog [SOCKET]         also send each record, after the log has it, as an RFC 5424\n"
+		"                            datagram to this syslog socket (/dev/log); never waits,\n"
+		"                            failures are counted in the stop record\n"
 		"\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
@@ -465,6 +468,7 @@ int main(int argc, char **argv)
 		{ "rotate-size", required_argument, NULL, 'R' },
 		{ "rotate-keep", required_argument, NULL, 'K' },
 		{ "capacity-warn", required_argument, NULL, 'W' },
+		{ "syslog", optional_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -487,6 +491,17 @@ int main(int argc, char **argv)
 		case 'l': lo.path = optarg; log_opts = true; break;
 		case 'k': lo.key_path = optarg; log_opts = true; break;
 		case 'p': lo.pub_path = optarg; log_opts = true; break;
+		case 'S':
+			/* "--syslog SOCKET" as well as "--syslog=SOCKET": a next word not an option. */
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				optarg = argv[optind++];
+			lo.syslog_path = optarg ? optarg : "/dev/log";
+			if (!lo.syslog_path[0]) {
+				say("--syslog needs a socket path");
+				return 2;
+			}
+			log_opts = true;
+			break;
 		case 'c': case 's': case 'R': case 'K':
 			if (parse_number(optarg, &v) || (c != 'R' && !v) ||
 			    (c != 'R' && c != 'c' && v > 1000000)) {
